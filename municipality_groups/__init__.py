@@ -1,0 +1,1 @@
+"""Reference data: municipalities, län, size groups, SKL groups, districts (see SOURCES.md)."""

@@ -1,0 +1,77 @@
+"""Aggregates: the share of units with Ja in a group, with its counts (CONTRACT §4).
+
+Denominator = N − ej_aktuellt − bortfall. Share = 100·ja/denominator in whole percent, halves
+rounded up, in exact integer arithmetic. Suppressed (None) when (ej_aktuellt + bortfall)/N exceeds
+20 % — exactly 20 % is shown — or when the denominator is 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+
+SUPPRESSION_PERCENT = 20
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    ja: int
+    delvis: int
+    nej: int
+    ej_aktuellt: int
+    bortfall: int
+
+    @property
+    def enheter(self) -> int:
+        return self.ja + self.delvis + self.nej + self.ej_aktuellt + self.bortfall
+
+    @property
+    def denominator(self) -> int:
+        return self.enheter - self.ej_aktuellt - self.bortfall
+
+    @property
+    def suppressed(self) -> bool:
+        return is_suppressed(self.ej_aktuellt + self.bortfall, self.enheter)
+
+    @property
+    def andel(self) -> int | None:
+        """The published share, or None when suppressed."""
+        if self.suppressed:
+            return None
+        return share_half_up(self.ja, self.denominator)
+
+
+def share_half_up(ja: int, denominator: int) -> int:
+    """round(100·ja/denominator) with halves rounded up, exactly: 1/8 → 13, 3/8 → 38."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    return (200 * ja + denominator) // (2 * denominator)
+
+
+def is_suppressed(excluded: int, n: int) -> bool:
+    """True when excluded/n > 20 % (strictly), or nothing is left to divide by."""
+    return n - excluded <= 0 or 100 * excluded > SUPPRESSION_PERCENT * n
+
+
+def count(values) -> Aggregate:
+    ja = delvis = nej = ea = bortfall = 0
+    for v in values:
+        if v is None:
+            bortfall += 1
+        elif v == JA:
+            ja += 1
+        elif v == NEJ:
+            nej += 1
+        elif v == EJ_AKTUELLT:
+            ea += 1
+        elif v == DELVIS:
+            delvis += 1
+        else:
+            raise ValueError(f"not a unit value: {v!r}")
+    return Aggregate(ja, delvis, nej, ea, bortfall)
+
+
+def aggregate_group(members, unit_values, n_indicators: int) -> tuple[Aggregate, ...]:
+    """One Aggregate per indicator over the member units' values."""
+    rows = [unit_values[kod] for kod in members]
+    return tuple(count(row[i] for row in rows) for i in range(n_indicators))

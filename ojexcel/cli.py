@@ -1,0 +1,84 @@
+"""Command line: `ojexcel build …` and friends.
+
+Exit status: 0 success; 1 invalid input (every problem is listed on stderr, nothing is written);
+2 usage errors (click's own).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .problems import InputError, Problem
+
+EXIT_INPUT = 1
+
+
+def _echo_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+def fail(message: str, problems: list[Problem] | None = None) -> None:
+    if problems:
+        _echo_problems(problems)
+    click.echo(f"ojexcel: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ojexcel")
+def main() -> None:
+    """Öppna jämförelser – Våld i nära relationer: from raw survey responses to the published workbook."""
+
+
+@main.command()
+@click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The workbook to write (.xlsx).")
+@click.option("--tidy", "tidy", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tidy export (CSV).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
+def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet: bool) -> None:
+    """Build the workbook (and tidy export) from RESPONSES (CSV or XLSX).
+
+    Without RESPONSES the embedded synthetic sample of YEAR is used.
+    """
+    from .catalogue import CatalogueError
+    from .output import OutputError, atomic_outputs, check_writable
+    from .pipeline import build_results
+    from .tidy import write_tidy_file
+    from .workbook import write_workbook
+
+    outputs = [out] + ([tidy] if tidy else [])
+    if tidy is not None and tidy.resolve() == out.resolve():
+        fail("--out and --tidy name the same file")
+    if responses is not None and any(responses.resolve() == o.resolve() for o in outputs):
+        fail(f"{responses}: the input would be overwritten by an output")
+    try:
+        for o in outputs:
+            check_writable(o)
+        results = build_results(responses, year)
+    except InputError as exc:
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+    except (CatalogueError, OutputError, FileNotFoundError) as exc:
+        fail(str(exc))
+
+    if not quiet:
+        _echo_problems(results.warnings)
+    try:
+        with atomic_outputs(*outputs) as temps:
+            write_workbook(results, temps[0])
+            if tidy:
+                write_tidy_file(results, temps[1])
+    except OutputError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"could not write the output: {exc}")
+    if not quiet:
+        click.echo(
+            f"{out}: {len(results.population.units)} units, {results.answered_survey} answered the survey, "
+            f"{results.answered_vinr} the VINR part; {len(results.catalogue)} indicators"
+            + (f"; tidy export {tidy}" if tidy else ""),
+            err=True,
+        )

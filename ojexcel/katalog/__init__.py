@@ -1,0 +1,1 @@
+"""Indicator catalogues and codebooks, one file per survey year."""

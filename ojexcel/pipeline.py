@@ -1,0 +1,30 @@
+"""The pipeline: read + validate responses → unit values → aggregates → Results.
+
+Each stage lives in its own module; this one only wires them together.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalogue import load_catalogue
+from .population import load_population
+from .resources import SAMPLES, resource
+from .responses import read_responses
+from .results import Results, compute_results
+
+
+def sample_path(year: int) -> Path:
+    """The embedded synthetic response file of a survey year."""
+    node = resource(SAMPLES, f"svar_{year}.csv")
+    if not node.is_file():
+        raise FileNotFoundError(f"no embedded sample for {year}")
+    return Path(str(node))
+
+
+def build_results(responses_path: str | Path | None, year: int) -> Results:
+    """Compute everything for one survey year; `None` means the embedded sample."""
+    catalogue = load_catalogue(year)
+    population = load_population(year)
+    path = sample_path(year) if responses_path is None else Path(responses_path)
+    responses = read_responses(path, catalogue.codebook, population)
+    return compute_results(responses, catalogue, population)

@@ -1,0 +1,54 @@
+"""Shared fixtures: the 2017 catalogue and population, and helpers that write response files."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from ojexcel.catalogue import load_catalogue
+from ojexcel.population import load_population
+from ojexcel.responses import BESVARAT_VINR, ENHET, ENHETSKOD
+
+SPEC = Path(__file__).parent / "spec"
+SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue(2017)
+
+
+@pytest.fixture(scope="session")
+def codebook(catalogue):
+    return catalogue.codebook
+
+
+@pytest.fixture(scope="session")
+def population():
+    return load_population(2017)
+
+
+def header(codebook) -> list[str]:
+    return [ENHETSKOD, ENHET, BESVARAT_VINR] + [q.column for q in codebook.questions]
+
+
+def blank_row(kod: str, vinr: str = "Ja") -> dict[str, str]:
+    return {ENHETSKOD: kod, BESVARAT_VINR: vinr}
+
+
+def write_responses(path: Path, codebook, rows: list[dict[str, str]], delimiter: str = ",", encoding: str = "utf-8") -> Path:
+    cols = header(codebook)
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols, delimiter=delimiter, lineterminator="\n", restval="")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def write(tmp_path, codebook):
+    """write(rows, name='svar.csv', **kw) -> path of a response CSV with the full header."""
+    def _write(rows, name="svar.csv", **kw):
+        return write_responses(tmp_path / name, codebook, rows, **kw)
+    return _write
