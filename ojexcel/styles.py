@@ -1,0 +1,49 @@
+"""Shared presentation constants: colours and symbols every rendered output uses.
+
+The workbook, a municipality's own sheet (XLSX and HTML) and the diff all read these, so a colour
+or symbol means the same everywhere. Colours follow Excel's built-in Good/Neutral/Bad cell styles;
+the cell text always says the value too, so colour is never the only carrier of meaning.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+
+
+@dataclass(frozen=True)
+class Colour:
+    name: str  # Excel's built-in style name
+    fill: str  # background, RRGGBB
+    font: str  # text, RRGGBB
+    meaning: str  # in Swedish, for the cover sheet and legends
+
+
+GOOD = Colour("Good", "C6EFCE", "006100", "grönt – önskvärt resultat")
+NEUTRAL = Colour("Neutral", "FFEB9C", "9C5700", "gult – delvis önskvärt resultat")
+BAD = Colour("Bad", "FFC7CE", "9C0006", "rött – ett utvecklingsområde")
+
+# Unit values with a colour; "Ej aktuellt", bortfall and aggregate shares carry no fill.
+VALUE_COLOURS: dict[str, Colour] = {JA: GOOD, DELVIS: NEUTRAL, NEJ: BAD}
+UNCOLOURED_VALUES = (EJ_AKTUELLT,)
+
+# Symbols for what is not a value. Explained on every cover sheet and legend.
+BORTFALL = ".."
+BORTFALL_MEANING = (
+    "Bortfall: kommunen eller stadsdelen har inte besvarat enkäten eller delen om våld i nära "
+    "relationer, eller ett svar saknas som kan ändra resultatet."
+)
+SUPPRESSED = "x"
+SUPPRESSED_MEANING = (
+    "Redovisas inte: andelen Ej aktuellt och bortfall i gruppen överstiger 20 procent, "
+    "eller ingen enhet finns kvar i nämnaren."
+)
+
+
+def unit_text(value: str | None) -> str:
+    """The text a cell shows for a unit value (None = bortfall)."""
+    return BORTFALL if value is None else value
+
+
+def share_text(andel: int | None) -> str:
+    return SUPPRESSED if andel is None else str(andel)
