@@ -82,3 +82,88 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
             + (f"; tidy export {tidy}" if tidy else ""),
             err=True,
         )
+
+
+@main.command()
+@click.argument("args", nargs=-1, metavar="[KOD] [RESPONSES]")
+@click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write (one unit).")
+@click.option("--all", "all_units", is_flag=True, help="Write one file per unit and per big city into --out-dir.")
+@click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
+    help="xlsx (default) or html: one self-contained page. Without it, --out's suffix decides.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes for --all (0: one per core).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
+def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, out_dir: Path | None,
+           fmt: str | None, jobs: int, quiet: bool) -> None:
+    """A municipality's own sheet: its results beside its län, riket, kommungrupp and SKL-grupp.
+
+    KOD is a kommunkod (0114), a district code (0180-01), a city (0180, 1480, 1280) or a name
+    (case-insensitive; a unique prefix will do). With --all, every unit and city is written to
+    --out-dir and KOD is left out. Without RESPONSES the embedded sample of YEAR is used.
+    """
+    from .catalogue import CatalogueError
+    from .kommun import EnhetLookupError, find_enhet
+    from .kommun_alla import write_all, write_one
+    from .output import OutputError, check_writable
+    from .pipeline import build_results
+    from .population import load_population
+
+    if all_units:
+        if out is not None:
+            raise click.UsageError("--all writes into --out-dir; leave out --out")
+        if out_dir is None:
+            raise click.UsageError("--all needs --out-dir")
+        if len(args) > 1:
+            raise click.UsageError("with --all give at most RESPONSES (no KOD)")
+        kod, responses = None, (Path(args[0]) if args else None)
+    else:
+        if out_dir is not None:
+            raise click.UsageError("--out-dir goes with --all; for one unit give --out")
+        if out is None:
+            raise click.UsageError("give --out FILE (or --all --out-dir DIR)")
+        if not args or len(args) > 2:
+            raise click.UsageError("give KOD and optionally RESPONSES")
+        kod, responses = args[0], (Path(args[1]) if len(args) > 1 else None)
+    if fmt is None:
+        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "xlsx"
+
+    try:
+        enhet = None if kod is None else find_enhet(load_population(year), kod)
+        if out is not None:
+            if responses is not None and responses.resolve() == out.resolve():
+                fail(f"{responses}: the input would be overwritten by the output")
+            check_writable(out)
+        elif out_dir.exists() and not out_dir.is_dir():
+            fail(f"{out_dir}: is not a folder")
+        results = build_results(responses, year)
+    except EnhetLookupError as exc:
+        fail(str(exc))
+    except InputError as exc:
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+    except (CatalogueError, OutputError, FileNotFoundError) as exc:
+        fail(str(exc))
+
+    if not quiet:
+        _echo_problems(results.warnings)
+    try:
+        if enhet is not None:
+            write_one(results, enhet, fmt, out)
+            if not quiet:
+                click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators", err=True)
+            return
+        out_dir.mkdir(parents=True, exist_ok=True)
+        n = len(results.population.units) + 3
+        if not quiet and sys.stderr.isatty():
+            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                paths = write_all(results, out_dir, fmt, jobs, bar.update)
+        else:
+            paths = write_all(results, out_dir, fmt, jobs)
+    except OutputError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"could not write the output: {exc}")
+    if not quiet:
+        click.echo(f"{out_dir}: {len(paths)} {fmt} files (units and cities)", err=True)

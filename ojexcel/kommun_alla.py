@@ -1,0 +1,108 @@
+"""Write municipality sheets: one, or all of them (`ojexcel kommun --all`).
+
+`--all` writes one file per unit (316) and per big city (3), named by code (`0114.xlsx`,
+`0180-01.xlsx`, `0180.xlsx`), all through `output.atomic_outputs`: nothing is renamed into place
+unless every file was written. On a machine with several cores the files are rendered by forked
+worker processes that share the already computed `Results`; every file depends only on its own
+unit, so the bytes do not depend on the number of workers or the order they finish in.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Callable
+
+from .kommun import Blad, Enhet, Jamforelser, all_enheter, build_blad
+from .output import atomic_outputs
+from .results import Results
+
+FORMATS = ("xlsx", "html")
+CHUNK = 8  # files per task handed to a worker
+
+
+def writer(fmt: str) -> Callable[[Blad, Path], None]:
+    if fmt == "xlsx":
+        from .kommun_xlsx import write_kommun_xlsx
+
+        return write_kommun_xlsx
+    if fmt == "html":
+        from .kommun_html import write_kommun_html
+
+        return write_kommun_html
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def write_one(results: Results, enhet: Enhet, fmt: str, path: Path) -> None:
+    write = writer(fmt)
+    with atomic_outputs(path) as (tmp,):
+        write(build_blad(results, enhet), tmp)
+
+
+def file_name(enhet: Enhet, fmt: str) -> str:
+    return f"{enhet.kod}.{fmt}"
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# The work of `write_all`, set before the workers are forked so they inherit it without pickling.
+_WORK: tuple[Results, Jamforelser, tuple[Enhet, ...], Callable[[Blad, Path], None]] | None = None
+
+
+def _render(tasks: list[tuple[int, str]]) -> int:
+    results, jamforelser, enheter, write = _WORK
+    for i, tmp in tasks:
+        write(build_blad(results, enheter[i], jamforelser), Path(tmp))
+    return len(tasks)
+
+
+def write_all(
+    results: Results,
+    out_dir: Path,
+    fmt: str,
+    jobs: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> list[Path]:
+    """Write every unit's and city's sheet into `out_dir`; returns the paths, in population order.
+
+    `jobs` = number of worker processes (0: one per available core). `progress(n)` is called as
+    files are done.
+    """
+    global _WORK
+    write = writer(fmt)
+    _warm_up(fmt)
+    enheter = all_enheter(results.population)
+    paths = [out_dir / file_name(e, fmt) for e in enheter]
+    jobs = jobs or default_jobs()
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    with atomic_outputs(*paths) as temps:
+        tasks = [(i, str(tmp)) for i, tmp in enumerate(temps)]
+        chunks = [tasks[n : n + CHUNK] for n in range(0, len(tasks), CHUNK)]
+        _WORK = (results, Jamforelser.of(results), enheter, write)
+        try:
+            if jobs > 1 and fork and len(chunks) > 1:
+                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+                    for done in pool.imap_unordered(_render, chunks):
+                        if progress:
+                            progress(done)
+            else:
+                for chunk in chunks:
+                    done = _render(chunk)
+                    if progress:
+                        progress(done)
+        finally:
+            _WORK = None
+    return paths
+
+
+def _warm_up(fmt: str) -> None:
+    """Compile the templates once, before workers are forked, so no worker compiles them again."""
+    from .kommun_text import ANALYSGUIDE, HTML_PAGE, TEXTER, template
+
+    for name in (TEXTER, ANALYSGUIDE) + ((HTML_PAGE,) if fmt == "html" else ()):
+        template(name)
