@@ -24,6 +24,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from .kommun import ANDEL, JA_ANTAL, VARDE, Blad
@@ -224,6 +226,7 @@ def write_kommun_xlsx_reference(blad: Blad, path: Path) -> None:
 # Writer 2: XlsxWriter's frame, our cells
 
 
+ZIP_LEVEL = 1  # fastest deflate: the files are small, the run writes 319 of them
 TITLE_MARK = "\ue000TITEL\ue000"  # private-use characters: cannot occur in a real title
 _SHEET_DATA = re.compile(r"<dimension ref=\"[^\"]*\"/>(.*?)<sheetData>.*?</sheetData>", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
@@ -238,7 +241,7 @@ SST_HEAD = (
 class _FrameBook:
     entries: tuple[tuple[str, bytes], ...]  # zip entries in XlsxWriter's order
     sheet_xml: tuple[tuple[str, str, str], ...]  # per sheet: entry name, XML before / after the cells
-    xf: dict[str, int]  # format name -> style index
+    style: dict[str | None, str]  # format name -> the cell's style attribute
 
 
 @cache
@@ -263,7 +266,9 @@ def _frame_book(frames: tuple[Frame, ...]) -> _FrameBook:
         if m is None:
             raise RuntimeError(f"unexpected XlsxWriter output: no sheetData in {name}")
         sheet_xml.append((name, text[: m.start()] + "<dimension ref=\"{dim}\"/>" + m.group(1), text[m.end() :]))
-    return _FrameBook(entries, tuple(sheet_xml), xf)
+    style: dict[str | None, str] = {name: f' s="{index}"' for name, index in xf.items()}
+    style[None] = ""
+    return _FrameBook(entries, tuple(sheet_xml), style)
 
 
 def _column_letters(n: int) -> str:
@@ -287,39 +292,39 @@ def _escape(text: str) -> str:
     return text
 
 
-def _sheet_data(sheet: Sheet, xf: dict[str, int], strings: dict[str, int]) -> tuple[str, str, int]:
-    """(dimension, <sheetData> XML, string cells) of a sheet; `strings` collects the shared strings."""
-    rows: dict[int, list[str]] = {}
+def _sheet_data(sheet: Sheet, style: dict[str | None, str], strings: dict[str, int]) -> tuple[str, str, int]:
+    """(dimension, <sheetData> XML, string cells) of a sheet; `strings` collects the shared strings.
+
+    `style` maps a format name to its cell attribute (' s="3"'; None -> '')."""
     cols = _COLS
+    rows: dict[int, str] = {}
     n_strings = 0
-    min_col, max_col = len(cols), 0
-    for row, col, value, fmt in sorted(sheet.cells, key=lambda c: (c[0], c[1])):
-        s = f' s="{xf[fmt]}"' if fmt else ""
-        ref = cols[col] + str(row + 1)
-        if isinstance(value, str):
-            index = strings.get(value)
-            if index is None:
-                index = strings[value] = len(strings)
-            n_strings += 1
-            cell = f'<c r="{ref}"{s} t="s"><v>{index}</v></c>'
-        else:
-            cell = f'<c r="{ref}"{s}><v>{value}</v></c>'
-        rows.setdefault(row, []).append(cell)
-        min_col, max_col = min(min_col, col), max(max_col, col)
-    for row in sheet.heights:
-        rows.setdefault(row, [])
-    out = ["<sheetData>"]
-    for row in sorted(rows):
+    used_cols: set[int] = set()
+    for row, group in groupby(sorted(sheet.cells, key=itemgetter(0, 1)), key=itemgetter(0)):
+        r = str(row + 1)
+        out = []
+        for _, col, value, fmt in group:
+            used_cols.add(col)
+            if value.__class__ is str:
+                index = strings.get(value)
+                if index is None:
+                    index = strings[value] = len(strings)
+                n_strings += 1
+                out.append(f'<c r="{cols[col]}{r}"{style[fmt]} t="s"><v>{index}</v></c>')
+            else:
+                out.append(f'<c r="{cols[col]}{r}"{style[fmt]}><v>{value}</v></c>')
+        rows[row] = "".join(out)
+    parts = ["<sheetData>"]
+    for row in sorted(rows.keys() | sheet.heights.keys()):
         height = sheet.heights.get(row)
         attrs = f' ht="{height:g}" customHeight="1"' if height is not None else ""
-        if rows[row]:
-            out.append(f'<row r="{row + 1}"{attrs}>{"".join(rows[row])}</row>')
-        else:
-            out.append(f'<row r="{row + 1}"{attrs}/>')
-    out.append("</sheetData>")
-    first, last = min(rows, default=0), max(rows, default=0)
-    dim = f"{cols[min_col]}{first + 1}:{cols[max_col]}{last + 1}"
-    return dim, "".join(out), n_strings
+        data = rows.get(row)
+        parts.append(f'<row r="{row + 1}"{attrs}>{data}</row>' if data else f'<row r="{row + 1}"{attrs}/>')
+    parts.append("</sheetData>")
+    if not rows:
+        return "A1", "".join(parts), 0
+    dim = f"{cols[min(used_cols)]}{min(rows) + 1}:{cols[max(used_cols)]}{max(rows) + 1}"
+    return dim, "".join(parts), n_strings
 
 
 def write_layout_fast(title: str, sheets: list[Sheet], target) -> None:
@@ -328,7 +333,7 @@ def write_layout_fast(title: str, sheets: list[Sheet], target) -> None:
     replaced: dict[str, bytes] = {}
     count = 0
     for sheet, (name, before, after) in zip(sheets, book.sheet_xml):
-        dim, data, n = _sheet_data(sheet, book.xf, strings)
+        dim, data, n = _sheet_data(sheet, book.style, strings)
         count += n
         replaced[name] = (before.replace("{dim}", dim, 1) + data + after).encode("utf-8")
     sst = [SST_HEAD.format(count=count, unique=len(strings))]
@@ -338,7 +343,7 @@ def write_layout_fast(title: str, sheets: list[Sheet], target) -> None:
     sst.append("</sst>")
     replaced["xl/sharedStrings.xml"] = "".join(sst).encode("utf-8")
 
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as z:
         for name, data in book.entries:
             if name == "docProps/core.xml":
                 data = data.replace(TITLE_MARK.encode("utf-8"), _escape(title).encode("utf-8"))
@@ -346,7 +351,7 @@ def write_layout_fast(title: str, sheets: list[Sheet], target) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # the same bytes on every platform
             info.external_attr = 0o600 << 16
-            z.writestr(info, replaced.get(name, data))
+            z.writestr(info, replaced.get(name, data), compresslevel=ZIP_LEVEL)
 
 
 def write_kommun_xlsx(blad: Blad, path: Path) -> None:
