@@ -82,3 +82,36 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
             + (f"; tidy export {tidy}" if tidy else ""),
             err=True,
         )
+
+
+@main.command()
+@click.argument("tidy", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="The survey year of TIDY: Kolada's period.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The Kolada CSV to write.")
+@click.option("--stadsdelar", is_flag=True, help="Also export the districts of Stockholm, Göteborg and Malmö (under this project's district codes).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
+def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> None:
+    """Code the unit values of a tidy export (TIDY) as Kolada publishes them: kpi,enhetskod,period,varde."""
+    from .kolada import KoladaTableError, kolada_rows, load_kpis, write_kolada_file
+    from .output import OutputError, atomic_outputs, check_writable
+    from .population import load_population
+    from .tidy import read_tidy
+
+    if tidy.resolve() == out.resolve():
+        fail(f"{tidy}: the input would be overwritten by the output")
+    try:
+        check_writable(out)
+        rows = kolada_rows(
+            read_tidy(tidy), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
+        )
+    except InputError as exc:
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+    except (KoladaTableError, OutputError) as exc:
+        fail(str(exc))
+    try:
+        with atomic_outputs(out) as temps:
+            write_kolada_file(rows, temps[0])
+    except (OutputError, OSError) as exc:
+        fail(f"could not write the output: {exc}")
+    if not quiet:
+        click.echo(f"{out}: {len(rows)} Kolada values for {year}", err=True)
