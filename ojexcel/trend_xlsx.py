@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import styles
 from .population import NIVA_ENHET
-from .resources import TEMPLATES, resource
+from .templating import render
 from .trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, Trend, TrendRow
 from .workbook import FIXED_CREATED
 
@@ -22,10 +22,8 @@ TEMPLATE = "trend_om.txt.j2"
 
 
 def cover_lines(trend: Trend) -> list[str]:
-    import jinja2
-
-    template = jinja2.Template(resource(TEMPLATES, TEMPLATE).read_text(encoding="utf-8"), keep_trailing_newline=True)
-    text = template.render(
+    text = render(
+        TEMPLATE,
         years=trend.years,
         sources=trend.sources,
         breaks=trend.breaks,
