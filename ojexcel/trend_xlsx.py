@@ -119,11 +119,16 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
 
     ws = wb.add_worksheet("Om tabellerna")
     ws.set_column(0, 0, 120)
-    for r, line in enumerate(cover_lines(trend)):
+    r = 0
+    for line in cover_lines(trend):
         if line.startswith("# "):
+            r += 1 if r else 0  # a blank row before every heading but the first
             ws.write_string(r, 0, line[2:], heading)
         elif line:
             ws.write_string(r, 0, line)
+        else:
+            continue
+        r += 1
 
     n_years = len(trend.years)
     ws = wb.add_worksheet("Riket")
