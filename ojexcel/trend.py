@@ -207,16 +207,20 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
             report.error(f"year {year}: {exc}")
             known = set()
         ids: dict[str, None] = {}
+        by_key: dict[tuple[str, str, str], TidyRow] = {}
+        units = population.by_kod
         for r in rows:
-            ids.setdefault(r.indikator, None)
-            if r.niva == NIVA_ENHET and r.kod not in population.by_kod:
+            by_key[(r.niva, r.kod, r.indikator)] = r
+            if r.indikator not in ids:
+                ids[r.indikator] = None
+            if r.niva == NIVA_ENHET and r.kod not in units:
                 report.error("not a unit of the population", enhetskod=r.kod, column="kod", value=r.kod)
         for ind in ids:
             if known and ind not in known:
                 report.error(f"indicator not in the {year} catalogue: is this the tidy export of {year}?",
                              column="indikator", value=ind)
         problems.extend(report.errors)
-        out.append(TrendInput(year, str(path), {r.key: r for r in rows}, tuple(ids)))
+        out.append(TrendInput(year, str(path), by_key, tuple(ids)))
     if problems:
         raise InputError(problems)
     return out

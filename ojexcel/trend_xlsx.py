@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import styles
 from .population import NIVA_ENHET
+from .rules import EJ_AKTUELLT
 from .templating import render
 from .trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, Trend, TrendRow
 from .workbook import FIXED_CREATED
@@ -194,19 +195,22 @@ def _write_units(wb, trend: Trend, fmt: _Formats, wrap_bold, bold) -> None:
             ws.write_string(2, c0 + j, f"{year} {mark}".rstrip(), bold)
             if mark:
                 ws.write_comment(2, c0 + j, f"{mark} {steg.not_}", {"x_scale": 3, "y_scale": 1.5})
+    # Per column: what a value shows (a symbol for no value / bortfall) and its format.
+    shown = {None: styles.SAKNAS, "": styles.BORTFALL}
+    column_formats = {
+        mark: {v: fmt.get(True, mark, styles.VALUE_COLOURS.get(v)) for v in styles.VALUE_COLOURS}
+        | {v: fmt.get(True, mark) for v in (None, "", EJ_AKTUELLT)}
+        for mark in set(marks)
+    }
+    write = ws.write_string
     for r, unit in enumerate(trend.enheter, start=3):
-        ws.write_string(r, 0, unit.kod)
-        ws.write_string(r, 1, unit.namn)
+        write(r, 0, unit.kod)
+        write(r, 1, unit.namn)
         c = 2
         for values in unit.varden:
             for varde in values:
-                mark = marks[c - 2]
-                if varde is None:
-                    ws.write_string(r, c, styles.SAKNAS, fmt.get(True, mark))
-                elif varde == "":
-                    ws.write_string(r, c, styles.BORTFALL, fmt.get(True, mark))
-                else:
-                    ws.write_string(r, c, varde, fmt.get(True, mark, styles.VALUE_COLOURS.get(varde)))
+                formats = column_formats[marks[c - 2]]
+                write(r, c, shown.get(varde, varde), formats.get(varde) or fmt.get(True, marks[c - 2]))
                 c += 1
     ws.autofilter(2, 0, 2 + len(trend.enheter), 1 + n_years * len(trend.indicators))
     ws.freeze_panes(3, 2)
