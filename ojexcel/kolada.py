@@ -142,6 +142,8 @@ def kolada_rows(
             report.error("not a unit of the population", enhetskod=row.kod, column="kod", value=row.kod)
             continue
         values[(row.kod, row.indikator)] = row.varde
+    if not values:
+        report.error("no unit rows (niva = enhet): nothing to code")
     report.raise_if_errors()
     present = {ind for _, ind in values}
     units = [u.kod for u in population.units if include_districts or u.stad is None]

@@ -179,5 +179,8 @@ def test_bad_tidy_input_names_file_and_row_and_writes_nothing(tmp_path):
     assert f"{bad}, row 3, enhetskod 0115, column varde, value 'Kanske'" in result.output
     assert "Traceback" not in result.output
     assert out.read_text(encoding="utf-8") == "old"
+    bad.write_text("niva,kod,indikator,varde,ja,delvis,nej,ej_aktuellt,bortfall,enheter\nriket,,socialjour,80,1,0,0,0,0,1\n", encoding="utf-8")
+    result = run("kolada", bad, "--year", 2017, "--out", out)
+    assert result.exit_code == 1 and "no unit rows" in result.output
     result = run("kolada", tmp_path / "missing.csv", "--year", 2017, "--out", out)
     assert result.exit_code == 1 and "no such file" in result.output
