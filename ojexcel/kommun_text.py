@@ -7,12 +7,11 @@ renderers read as blocks (`Stycke`). The templates are compiled once per process
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 from . import kommun, styles
 from .kommun import ANDEL, VARDE, Blad
 from .population import KOMMUNGRUPP_NAMN
-from .resources import TEMPLATES, resource
+from .templating import environment
 
 TEXTER = "kommun_texter.j2"
 ANALYSGUIDE = "analysguide.md.j2"
@@ -29,23 +28,9 @@ class Stycke:
     niva: int = 0  # bullet depth: 1 or 2
 
 
-@cache
-def environment():
-    import jinja2
-
-    def load(name: str) -> str:
-        return resource(TEMPLATES, name).read_text(encoding="utf-8")
-
-    return jinja2.Environment(
-        loader=jinja2.FunctionLoader(load),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-
-
 def template(name: str):
-    return environment().get_template(name)
+    """A compiled template from the project's shared environment (`templating`); HTML is autoescaped."""
+    return environment(name.endswith(".html.j2")).get_template(name)
 
 
 def context(blad: Blad) -> dict:
