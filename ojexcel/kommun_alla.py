@@ -75,15 +75,16 @@ def write_all(
     """
     global _WORK
     write = writer(fmt)
-    _warm_up(fmt)
     enheter = all_enheter(results.population)
+    jamforelser = Jamforelser.of(results)
+    _warm_up(fmt, results, jamforelser, enheter)
     paths = [out_dir / file_name(e, fmt) for e in enheter]
     jobs = jobs or default_jobs()
     fork = "fork" in multiprocessing.get_all_start_methods()
     with atomic_outputs(*paths) as temps:
         tasks = [(i, str(tmp)) for i, tmp in enumerate(temps)]
         chunks = [tasks[n : n + CHUNK] for n in range(0, len(tasks), CHUNK)]
-        _WORK = (results, Jamforelser.of(results), enheter, write)
+        _WORK = (results, jamforelser, enheter, write)
         try:
             if jobs > 1 and fork and len(chunks) > 1:
                 with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
@@ -100,9 +101,18 @@ def write_all(
     return paths
 
 
-def _warm_up(fmt: str) -> None:
-    """Compile the templates once, before workers are forked, so no worker compiles them again."""
+def _warm_up(fmt: str, results: Results, jamforelser: Jamforelser, enheter: tuple[Enhet, ...]) -> None:
+    """Compile the templates and build the XLSX frames once, before workers are forked."""
     from .kommun_text import ANALYSGUIDE, HTML_PAGE, TEXTER, template
 
     for name in (TEXTER, ANALYSGUIDE) + ((HTML_PAGE,) if fmt == "html" else ()):
         template(name)
+    if fmt == "xlsx":
+        from .kommun_xlsx import frame_book, layout
+
+        seen = set()
+        for e in enheter:  # one sheet of each column layout: municipality, district, each city
+            kind = (e.is_city, e.is_district, len(e.districts))
+            if kind not in seen:
+                seen.add(kind)
+                frame_book(tuple(sheet.frame for sheet in layout(build_blad(results, e, jamforelser))[1]))

@@ -245,7 +245,7 @@ class _FrameBook:
 
 
 @cache
-def _frame_book(frames: tuple[Frame, ...]) -> _FrameBook:
+def frame_book(frames: tuple[Frame, ...]) -> _FrameBook:
     buffer = io.BytesIO()
     wb, worksheets, formats = _workbook(buffer, TITLE_MARK, frames)
     # Use every format once, in a fixed order, so each gets its style index in every file.
@@ -328,7 +328,7 @@ def _sheet_data(sheet: Sheet, style: dict[str | None, str], strings: dict[str, i
 
 
 def write_layout_fast(title: str, sheets: list[Sheet], target) -> None:
-    book = _frame_book(tuple(s.frame for s in sheets))
+    book = frame_book(tuple(s.frame for s in sheets))
     strings: dict[str, int] = {}
     replaced: dict[str, bytes] = {}
     count = 0
