@@ -60,7 +60,8 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
             check_writable(o)
         results = build_results(responses, year)
     except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written",
+             ([] if quiet else exc.warnings) + exc.problems)
     except (CatalogueError, OutputError, FileNotFoundError) as exc:
         fail(str(exc))
 
