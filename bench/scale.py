@@ -43,6 +43,11 @@ def scaled_inputs(factor: int):
     return Responses(source=f"sample×{factor}", year=2017, rows=rows), catalogue, population
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main(factor: int, outdir: Path) -> dict:
     start = time.perf_counter()
     responses, catalogue, population = scaled_inputs(factor)
@@ -51,6 +56,7 @@ def main(factor: int, outdir: Path) -> dict:
     from ojexcel.tidy import write_tidy_file
     from ojexcel.workbook import write_workbook
 
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     results = compute_results(responses, catalogue, population)
     t1 = time.perf_counter()
@@ -58,6 +64,7 @@ def main(factor: int, outdir: Path) -> dict:
     t2 = time.perf_counter()
     write_tidy_file(results, outdir / f"scale_{factor}_tidy.csv")
     t3 = time.perf_counter()
+    cpu = _cpu() - cpu0
     return {
         "factor": factor,
         "units": len(population.units),
@@ -67,6 +74,7 @@ def main(factor: int, outdir: Path) -> dict:
         "workbook_s": t2 - t1,
         "tidy_s": t3 - t2,
         "total_s": t3 - t0,
+        "cpu_s": cpu,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # Linux: KiB
     }
 
