@@ -352,7 +352,7 @@ def _check_nameless_columns(header: list[object], data, report: Report, beyond_h
             )
 
 
-def _suggest_label(raw: str, q) -> str:
+def suggest_label(raw: str, q) -> str:
     """'; did you mean …?' for a near miss of one of the question's labels or full texts."""
     candidates = {normalize(label): label for label in q.answers}
     candidates.update((normalize(text), text) for text, _ in q.aliases)
@@ -379,32 +379,58 @@ def _field_count_message(cells: list, width: int, delimiter: str | None, last: b
     return msg + " (a stray delimiter, or mixed ',' and ';')"
 
 
+def unit_code_problem(kod: str, population: Population) -> str | None:
+    """Why `kod` is not a unit of the population (with a hint), or None when it is one."""
+    if kod in CITIES:
+        districts = population.districts_of(kod)
+        return (
+            f"{population.municipalities[kod]} answers per district only: use the district codes "
+            f"{districts[0].kod} … {districts[-1].kod}, not the whole city"
+        )
+    if kod not in population.by_kod:
+        return "unknown enhetskod" + _suggest_code(kod, population) + _suggest_district(kod, population)
+    return None
+
+
 def _suggest_code(kod: str, population: Population) -> str:
     if kod.isdigit() and len(kod) < 4 and kod.zfill(4) in population.by_kod:
         return f"; did you mean {kod.zfill(4)} (kommunkod has 4 digits with its leading zero)?"
     return ""
 
 
+def read_table_checked(path: Path, report: Report) -> list[tuple[int, list[object]]]:
+    """`read_table`, with every way a file can be unreadable reported (raises InputError).
+    Used for every tabular input: responses and review overrides alike."""
+    try:
+        return read_table(path, report)
+    except FileNotFoundError:
+        report.error("no such file")
+    except IsADirectoryError:
+        report.error("is a directory, not a CSV or XLSX file")
+    except PermissionError:
+        report.error("permission denied")
+    except _Unreadable as exc:
+        report.error(f"unreadable: {exc}", row=exc.row)
+    report.raise_if_errors()
+    raise AssertionError("unreachable")
+
+
+def cell_text(value: object, report: Report, *, xlsx: bool, **where) -> str | None:
+    """A cell as text (None when blank); a formula, a non-text value or a stray BOM is an error."""
+    return _cell_text(value, report, xlsx=xlsx, **where)
+
+
+def is_xlsx_file(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm") or _is_zip(path)
+
+
 def read_responses(path: str | os.PathLike, codebook: Codebook, population: Population) -> Responses:
     """Read and validate a response file. Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
-    try:
-        table = read_table(path, report)
-    except FileNotFoundError:
-        report.error("no such file")
-        report.raise_if_errors()
-    except IsADirectoryError:
-        report.error("is a directory, not a response file")
-        report.raise_if_errors()
-    except PermissionError:
-        report.error("permission denied")
-        report.raise_if_errors()
-    except _Unreadable as exc:
-        report.error(f"unreadable: {exc}", row=exc.row)
-        report.raise_if_errors()
+    table = read_table_checked(path, report)
 
-    is_xlsx = path.suffix.lower() in (".xlsx", ".xlsm") or _is_zip(path)
+    is_xlsx = is_xlsx_file(path)
     delimiter = getattr(table, "delimiter", None)
     # Drop blank rows (common at the end of spreadsheets).
     table = [(n, cells) for n, cells in table if any(c is not None and str(c).strip() for c in cells)]
@@ -452,19 +478,9 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
             if _is_blank(raw_kod):  # else: not text, already reported
                 report.error("enhetskod is blank", row=n, column=ENHETSKOD)
             continue
-        if kod in CITIES:
-            districts = population.districts_of(kod)
-            report.error(
-                f"{population.municipalities[kod]} answers per district only: use the district codes "
-                f"{districts[0].kod} … {districts[-1].kod}, not the whole city",
-                row=n, enhetskod=kod, column=ENHETSKOD, value=kod_raw,
-            )
-            continue
-        if kod not in population.by_kod:
-            report.error(
-                "unknown enhetskod" + _suggest_code(kod, population) + _suggest_district(kod, population),
-                row=n, enhetskod=kod, column=ENHETSKOD, value=kod_raw,
-            )
+        problem = unit_code_problem(kod, population)
+        if problem is not None:
+            report.error(problem, row=n, enhetskod=kod, column=ENHETSKOD, value=kod_raw)
             continue
         if kod in first_seen:
             report.error(
@@ -498,7 +514,7 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
                 label = q.label_for(raw)
                 if label is None:
                     report.error(
-                        f"unknown answer; expected one of: {', '.join(q.answers)}" + _suggest_label(raw, q),
+                        f"unknown answer; expected one of: {', '.join(q.answers)}" + suggest_label(raw, q),
                         row=n, enhetskod=kod, column=q.column, value=raw,
                     )
                 answers[q.column] = label
