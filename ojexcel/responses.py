@@ -303,7 +303,7 @@ def _map_header(header: list[object], codebook: Codebook, report: Report) -> dic
         index[name] = i
     for col in REQUIRED_FIXED + tuple(q.column for q in codebook.questions):
         if col not in index:
-            close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.8)
+            close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.65)
             hint = f"; the unknown column {close[0]!r} looks like a misspelling of it" if close else ""
             report.error("required column missing" + hint, row=1, column=col)
             ok = False
