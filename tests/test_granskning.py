@@ -116,10 +116,14 @@ def test_missing_header_column(tmp_path):
 
 
 def test_follow_up_no_longer_asked_warns(tmp_path, plain):
-    assert raw_answer("0114", "G7_ekb") == "Ja" and raw_answer("0114", "G7a_ekb")
-    reviewed = build_results(None, 2017, overrides(tmp_path, "0114,G7_ekb,Nej,x\n"))
+    # A unit of the sample with G7_ekb=Ja and its follow-up G7a_ekb answered.
+    kod = next(
+        k for k in sorted(plain.answered)
+        if raw_answer(k, "G7_ekb").casefold() == "ja" and raw_answer(k, "G7a_ekb")
+    )
+    reviewed = build_results(None, 2017, overrides(tmp_path, f"{kod},G7_ekb,Nej,x\n"))
     assert any("follow-up G7a_ekb is not asked" in w.message for w in reviewed.warnings)
-    assert value(reviewed, "0114", "rutin_indikation_ekb") == "Nej"
+    assert value(reviewed, kod, "rutin_indikation_ekb") == "Nej"
 
 
 def test_latin1_overrides_file_keeps_its_letters(tmp_path):
