@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 from .catalogue import Indicator
 from .population import NIVA_ENHET, NIVA_STORSTAD
 from .problems import WARNING, Problem
-from .results import Results, tidy_rows
+from .results import Results
 from .tidy import TidyRow
 from .trend import (
     DELVIS_JAMFORBAR,
@@ -41,7 +41,6 @@ from .trend import (
 __all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Brott", "Historik", "Historikcell", "load_historik"]
 
 MAX_EXEMPEL = 5  # differing values / missing units named in a warning
-_LEVELS = (NIVA_ENHET, NIVA_STORSTAD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,11 +114,18 @@ _SAKNAS = Historikcell(None, True, JAMFORBAR)
 
 def current_input(results: Results) -> TrendInput:
     """This run's unit values and city shares as one year of the series (the tidy export's rows)."""
+    ids = results.catalogue.ids
     rows: dict[tuple[str, str, str], TidyRow] = {}
-    for niva, kod, ind, varde, *_ in tidy_rows(results):
-        if niva in _LEVELS:
-            rows[niva, kod, ind] = TidyRow(niva, kod, ind, varde, None)
-    return TrendInput(results.year, None, rows, results.catalogue.ids)
+    for kod, values in results.unit_values.items():
+        for ind, value in zip(ids, values):
+            rows[NIVA_ENHET, kod, ind] = TidyRow(NIVA_ENHET, kod, ind, value or "", None)
+    for gr in results.groups:
+        if gr.group.niva == NIVA_STORSTAD:
+            kod = gr.group.kod
+            for ind, agg in zip(ids, gr.aggregates):
+                andel = "" if agg.andel is None else str(agg.andel)  # as the tidy export writes it
+                rows[NIVA_STORSTAD, kod, ind] = TidyRow(NIVA_STORSTAD, kod, ind, andel, None)
+    return TrendInput(results.year, None, rows, ids)
 
 
 def load_historik(pairs: Sequence[tuple[int, str | Path]], results: Results) -> Historik:

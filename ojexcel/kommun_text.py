@@ -60,6 +60,18 @@ def ja_text(t, aggregate) -> str:
     return text
 
 
+# The text of a break in a series: the same on every sheet of a run (memoised per process).
+_BROTT_TEXT: dict[tuple, str] = {}
+
+
+def brott_text(t, brott) -> str:
+    key = (brott.indikator.id, brott.steg)
+    text = _BROTT_TEXT.get(key)
+    if text is None:
+        text = _BROTT_TEXT[key] = str(t.brott_text(brott))
+    return text
+
+
 # Marker of a history value by the comparability of its step from the year before.
 MARKS = {
     "jämförbar": "",

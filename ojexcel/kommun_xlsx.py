@@ -29,7 +29,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from .kommun import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
-from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, historik_cell, ja_text, texter
+from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
 from .styles import SUPPRESSED, VALUE_COLOURS, unit_text
 from .workbook import FIXED_CREATED
 
@@ -173,7 +173,7 @@ def _jamforelse(blad: Blad, t) -> Sheet:
         ws.text(row, 0, t.brott_rubrik, RUBRIK3)
         for b in blad.brott:
             row += 1
-            ws.text(row, 0, str(t.brott_text(b)), "text")
+            ws.text(row, 0, brott_text(t, b), "text")
         if not blad.brott:
             row += 1
             ws.text(row, 0, t.inga_brott, "text")
