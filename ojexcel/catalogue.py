@@ -33,8 +33,9 @@ OPTIONAL_METADATA_KEYS = (
     "matt",  # what is measured (guide: Indikator/Mått)
     "malvarde",  # target value (guide: Målvärde)
     "enkatfragor",  # the survey questions, in words
-    "jamforbarhet",  # comparability with the previous year: "jämförbar", "delvis", "ej jämförbar"
-    "jamforbarhet_not",  # why, in words
+    "indikatortyp",  # type of indicator (guide: Typ av indikator): Struktur, Process or Resultat
+    "jamforbarhet",  # comparability with the previous year: "jämförbar", "delvis jämförbar", "ej jämförbar"
+    "jamforbarhet_not",  # why, in words; empty when "jämförbar"
 )
 
 

@@ -82,3 +82,55 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
             + (f"; tidy export {tidy}" if tidy else ""),
             err=True,
         )
+
+
+EXIT_DIFF_TROUBLE = 2
+
+
+def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
+    """Repeated options and comma/space separated lists both work: --only 0114,0115 --only 0117."""
+    items = {v.strip() for value in values for v in value.replace(",", " ").split() if v.strip()}
+    return frozenset(items) or None
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--ignore-fills", is_flag=True, help="Do not report fills that changed without a value change.")
+@click.option("--only", "only", multiple=True, metavar="KOD", help="Only these units/groups (repeat, or comma-separated).")
+@click.option("--indicator", "indicators", multiple=True, metavar="ID", help="Only these indicators (repeat, or comma-separated).")
+@click.option("--counts", is_flag=True, help="Also report aggregates whose counts changed.")
+def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, counts: bool) -> None:
+    """Semantic diff of two workbooks or tidy exports, aligned by (niva, kod, indikator).
+
+    Exit status as diff(1): 0 identical, 1 differences, 2 trouble.
+    """
+    from .diff import DiffInputError, compare, load_side
+    from .diff_report import FORMATS
+
+    try:
+        a, b = load_side(old), load_side(new)
+    except DiffInputError as exc:
+        click.echo(f"ojexcel diff: {exc}", err=True)
+        sys.exit(EXIT_DIFF_TROUBLE)
+    report = compare(
+        a, b, ignore_fills=ignore_fills, only=_split_multi(only), indicators=_split_multi(indicators), counts=counts
+    )
+    click.echo(FORMATS[fmt](report), nl=False)
+    sys.exit(0 if report.identical else 1)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def dump(path: Path) -> None:
+    """Print a workbook or tidy export as sorted canonical lines (a git textconv filter)."""
+    from .diff import DiffInputError, load_side
+    from .diff_report import render_dump
+
+    try:
+        side = load_side(path)
+    except DiffInputError as exc:
+        click.echo(f"ojexcel dump: {exc}", err=True)
+        sys.exit(EXIT_DIFF_TROUBLE)
+    click.echo(render_dump(side), nl=False)

@@ -50,6 +50,7 @@ class Question:
         labels = {normalize(label): label for label in self.answers}
         labels.update((normalize(text), label) for text, label in self.aliases)
         object.__setattr__(self, "_labels", labels)
+        object.__setattr__(self, "_seen", {})  # raw text -> label: a file repeats a few spellings
 
     @property
     def free_text(self) -> bool:
@@ -57,7 +58,11 @@ class Question:
 
     def label_for(self, raw: str) -> str | None:
         """The canonical label for a non-blank raw answer, or None when it matches nothing."""
-        return self._labels.get(normalize(raw))
+        try:
+            return self._seen[raw]
+        except KeyError:
+            label = self._seen[raw] = self._labels.get(normalize(raw))
+            return label
 
 
 @dataclass(frozen=True, eq=False)

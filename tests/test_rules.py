@@ -210,3 +210,56 @@ def test_annan_needs_its_text():
     with pytest.raises(RuleError, match="go together"):
         build_rule("nagon_av", {"fragor": ["V1_patriark"], "annan": "V1_annan"})
 
+
+
+# -- the exact-blank semantics against a brute force -------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ojexcel.catalogue import load_catalogue  # noqa: E402
+
+_CAT = load_catalogue(2017)
+
+
+def brute_force(ind, answers, codebook):
+    """Complete every missing answer with every label, then apply the skip logic to the completed
+    row; the value is the common outcome, or None when outcomes differ. Free text left empty is an
+    answer (the rule's "is not blank" is false), not a missing one (README, CONTRACT §3)."""
+    import itertools
+
+    cols = ind.columns
+    choices = []
+    for c in cols:
+        q = codebook[c]
+        if answers.get(c) is not None:
+            choices.append((answers[c],))
+        else:
+            choices.append(("",) if q.free_text else q.answers)
+    outcomes = set()
+    for combo in itertools.product(*choices):
+        row = dict(zip(cols, combo))
+        world = {}
+        for c in cols:  # parents come first
+            cond = codebook[c].asked_if
+            world[c] = None if cond is not None and world[cond.column] != cond.value else row[c]
+        outcomes.add(ind.rule.decide(world))
+    return outcomes.pop() if len(outcomes) == 1 else None
+
+
+@st.composite
+def partial_answers(draw):
+    ind = draw(st.sampled_from(_CAT.indicators))
+    answers = {}
+    for c in ind.columns:
+        q = _CAT.codebook[c]
+        options = [None] + (["", "Egen metod"] if q.free_text else list(q.answers))
+        answers[c] = draw(st.sampled_from(options))
+    return ind, answers
+
+
+@settings(max_examples=600, deadline=None)
+@given(partial_answers())
+def test_evaluate_equals_brute_force(case):
+    ind, answers = case
+    assert evaluate(ind.rule, answers, _CAT.codebook, ind.columns) == brute_force(ind, answers, _CAT.codebook)

@@ -1,0 +1,148 @@
+"""`ojexcel diff`: rows aligned by key, every kind of change, formats, options and exit status."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ojexcel.cli import main
+from ojexcel.pipeline import sample_path
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def build(responses, out: Path):
+    result = run("build", responses, "--year", 2017, "--out", out.with_suffix(".xlsx"), "--tidy", out.with_suffix(".csv"), "-q")
+    assert result.exit_code == 0, result.output
+    return out.with_suffix(".csv")
+
+
+def read_rows(path):
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_rows(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    d = tmp_path_factory.mktemp("diff")
+    return build(sample_path(2017), d / "base")
+
+
+@pytest.fixture(scope="module")
+def changed(tmp_path_factory):
+    """The sample with one answer changed: 0114's G1 flipped."""
+    d = tmp_path_factory.mktemp("diff_changed")
+    rows = read_rows(sample_path(2017))
+    row = next(r for r in rows if r["enhetskod"] == "0114")
+    row["G1"] = "Nej" if row["G1"].casefold() == "ja" else "Ja"
+    return build(write_rows(d / "svar.csv", rows), d / "changed")
+
+
+def keyed(path):
+    return {(r["niva"], r["kod"], r["indikator"]): r for r in read_rows(path)}
+
+
+def test_one_changed_answer_gives_its_unit_and_the_shares_that_moved(base, changed):
+    result = run("diff", base, changed, "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.output)
+    got = {(c["niva"], c["kod"], c["indikator"]) for c in doc["changes"]}
+    old, new = keyed(base), keyed(changed)
+    moved = {k for k in old if k[0] != "enhet" and old[k]["varde"] != new[k]["varde"]}
+    assert got == {("enhet", "0114", "socialjour")} | moved
+    assert all(k[2] == "socialjour" for k in moved)
+    assert ("riket", "", "socialjour") in moved or old[("riket", "", "socialjour")]["varde"] == new[("riket", "", "socialjour")]["varde"]
+    assert all(c["kind"] == "value" for c in doc["changes"])
+    unit = next(c for c in doc["changes"] if c["niva"] == "enhet")
+    assert {unit["old"], unit["new"]} == {"Ja", "Nej"}
+    assert doc["summary"]["unit_values"] == 1 and doc["summary"]["units_changed"] == 1
+    assert doc["added"] == doc["removed"] == []
+
+
+def test_counts_option_reports_every_group_of_the_unit(base, changed):
+    doc = json.loads(run("diff", base, changed, "--format", "json", "--counts").output)
+    counts = {(c["niva"], c["kod"]) for c in doc["changes"] if c["kind"] == "counts"}
+    # 0114 Upplands Väsby: län 01, kommungrupp 3, SKL A2, riket.
+    assert counts == {("riket", ""), ("lan", "01"), ("kommungrupp", "3"), ("skl_grupp", "A2")}
+    c = next(c for c in doc["changes"] if c["kind"] == "counts" and c["niva"] == "riket")
+    assert abs(c["new"]["ja"] - c["old"]["ja"]) == 1 and c["new"]["enheter"] == 316
+
+
+def test_identical(base):
+    result = run("diff", base, base)
+    assert result.exit_code == 0 and "No differences" in result.output
+
+
+def test_resorted_tidy_is_identical(base, tmp_path):
+    rows = read_rows(base)
+    rows.reverse()
+    result = run("diff", base, write_rows(tmp_path / "resorted.csv", rows))
+    assert result.exit_code == 0, result.output
+
+
+def test_added_and_removed_units_and_indicators(base, tmp_path):
+    rows = [r for r in read_rows(base) if r["kod"] != "0114" and r["indikator"] != "audit"]
+    rows.append({**rows[0], "kod": "9999"})
+    result = run("diff", base, write_rows(tmp_path / "fewer.csv", rows), "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.output)
+    assert doc["changes"] == []
+    assert {(e["what"], e["kod"], e["indikator"]) for e in doc["removed"]} == {("enhet", "0114", ""), ("indikator", "", "audit")}
+    assert [(e["what"], e["kod"]) for e in doc["added"]] == [("enhet", "9999")]
+    assert next(e for e in doc["removed"] if e["kod"] == "0114")["name"] == "Upplands Väsby"
+
+
+def test_only_and_indicator_filters(base, changed):
+    assert run("diff", base, changed, "--only", "0115,0117").exit_code == 0
+    assert run("diff", base, changed, "--indicator", "audit").exit_code == 0
+    doc = json.loads(run("diff", base, changed, "--only", "0114", "--format", "json").output)
+    assert [(c["kod"], c["indikator"]) for c in doc["changes"]] == [("0114", "socialjour")]
+
+
+def test_text_report_is_grouped_by_unit(base, changed):
+    out = run("diff", base, changed).output
+    assert "enhet 0114 Upplands Väsby\n  socialjour" in out
+    assert "Summary: 1 unit value(s) in 1 unit(s)" in out
+
+
+def test_markdown_report(base, changed):
+    out = run("diff", base, changed, "--format", "markdown").output
+    assert out.startswith("### ojexcel diff")
+    assert "| `socialjour` | value |" in out
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("a,b,c\n1,2,3\n", "not a readable ojexcel workbook or tidy export"),
+        (None, "no such file"),
+    ],
+)
+def test_trouble_exits_2(base, tmp_path, content, message):
+    other = tmp_path / "other.csv"
+    if content is not None:
+        other.write_text(content, encoding="utf-8")
+    result = run("diff", base, other)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_dump_is_canonical(base, tmp_path):
+    rows = read_rows(base)
+    rows.reverse()
+    resorted = write_rows(tmp_path / "resorted.csv", rows)
+    a, b = run("dump", base), run("dump", resorted)
+    assert a.exit_code == 0 and a.output == b.output
+    assert "riket - socialjour " in a.output
