@@ -29,7 +29,6 @@ from pathlib import Path
 
 from .aggregate import SUPPRESSION_PERCENT
 from .population import KOMMUNGRUPP_NAMN, NIVA_RIKET, NIVA_STORSTAD
-from .resources import TEMPLATES, resource
 from .results import GroupResult, Results
 from .rules import EJ_AKTUELLT
 from .styles import (
@@ -41,6 +40,7 @@ from .styles import (
     unit_text,
 )
 from .svarsfrekvens import response_counts
+from .templating import render
 from . import workbook_layout as L
 
 # A fixed creation date makes identical input give a byte-identical file. XlsxWriter honours
@@ -77,14 +77,9 @@ def _version() -> str:
 
 def sheet_texts(results: Results) -> dict[str, list[str]]:
     """The template's text, rendered, as lines per sheet name."""
-    import jinja2
-
     riket = response_counts(results, (NIVA_RIKET,))[0]
-    env = jinja2.Environment(
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False
-    )
-    template = env.from_string(resource(TEMPLATES, TEMPLATE).read_text(encoding="utf-8"))
-    text = template.render(
+    text = render(
+        TEMPLATE,
         titel=results.catalogue.title or f"Öppna jämförelser {results.year} – Våld i nära relationer",
         ar=results.year,
         indatafil=Path(results.source).name,
@@ -391,6 +386,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
             ind.kortnamn,
             _meta_text(ind.meta("namn")),
             _meta_text(ind.meta("matt")),
+            _meta_text(ind.meta("indikatortyp")),
             ind.kvalitetsdimension,
             ind.kvalitetsomrade,
             ind.indikatoromrade,
@@ -404,7 +400,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
         )
         for c, text in enumerate(cells, start=1):
             ws.write_string(r, c, text, st.text_wrap)
-    for c, w in enumerate((5, 30, 45, 45, 45, 16, 24, 30, 30, 18, 14, 50, 60, 14, 40)):
+    for c, w in enumerate((5, 30, 45, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 16, 40)):
         ws.set_column(c, c, w)
     ws.freeze_panes(header + 1, 3)
     ws.autofilter(header, 0, r, len(L.INDICATOR_COLUMNS) - 1)

@@ -120,6 +120,7 @@ INDICATOR_COLUMNS = (
     "Kortnamn (i Excelfilen)",
     "Indikatornamn",
     "Mått",
+    "Typ av indikator",
     COL_DIMENSION,
     COL_OMRADE,
     COL_INDIKATOROMRADE,
