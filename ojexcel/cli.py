@@ -84,6 +84,79 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
         )
 
 
+@main.command()
+@click.argument("tidy", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="The survey year of TIDY: Kolada's period.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The Kolada CSV to write.")
+@click.option("--stadsdelar", is_flag=True, help="Also export the districts of Stockholm, Göteborg and Malmö (under this project's district codes).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
+def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> None:
+    """Code the unit values of a tidy export (TIDY) as Kolada publishes them: kpi,enhetskod,period,varde."""
+    from .kolada import KoladaTableError, kolada_rows, load_kpis, write_kolada_file
+    from .output import OutputError, atomic_outputs, check_writable
+    from .population import load_population
+    from .tidy import read_tidy
+
+    if tidy.resolve() == out.resolve():
+        fail(f"{tidy}: the input would be overwritten by the output")
+    try:
+        check_writable(out)
+        rows = kolada_rows(
+            read_tidy(tidy), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
+        )
+    except InputError as exc:
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+    except (KoladaTableError, OutputError) as exc:
+        fail(str(exc))
+    try:
+        with atomic_outputs(out) as temps:
+            write_kolada_file(rows, temps[0])
+    except (OutputError, OSError) as exc:
+        fail(f"could not write the output: {exc}")
+    if not quiet:
+        click.echo(f"{out}: {len(rows)} Kolada values for {year}", err=True)
+
+
+@main.command()
+@click.argument("years", nargs=-1, required=True, metavar="YEAR=TIDY.csv...")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The trend workbook to write (.xlsx).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
+def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
+    """Years side by side from tidy exports of several years, e.g. 2016=t16.csv 2017=t17.csv.
+
+    Indicators are matched by id; a value that is not (or only partly) comparable with the
+    previous year is marked, and no change is computed across a break.
+    """
+    from .catalogue import CatalogueError
+    from .output import OutputError, atomic_outputs, check_writable
+    from .trend import build_trend, parse_year_file, read_inputs
+    from .trend_xlsx import write_trend_workbook
+
+    try:
+        pairs = [parse_year_file(y) for y in years]
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if any(p.resolve() == out.resolve() for _, p in pairs):
+        fail(f"{out}: an input would be overwritten by the output")
+    try:
+        check_writable(out)
+        model = build_trend(read_inputs(pairs))
+    except InputError as exc:
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+    except (CatalogueError, OutputError) as exc:
+        fail(str(exc))
+    try:
+        with atomic_outputs(out) as temps:
+            write_trend_workbook(model, temps[0])
+    except (OutputError, OSError) as exc:
+        fail(f"could not write the output: {exc}")
+    if not quiet:
+        click.echo(
+            f"{out}: {len(model.years)} years ({', '.join(map(str, model.years))}), {len(model.indicators)} indicators, "
+            f"{len(model.breaks)} comparability break(s) marked",
+            err=True,
+        )
+
 EXIT_DIFF_TROUBLE = 2
 
 

@@ -47,3 +47,18 @@ def unit_text(value: str | None) -> str:
 
 def share_text(andel: int | None) -> str:
     return SUPPRESSED if andel is None else str(andel)
+
+# Comparability between years (the trend and a unit's history). A marked value is shown but a
+# line drawn from the previous year would mislead; no change is computed across "ej jämförbar".
+EJ_JAMFORBAR_MARK = "†"
+EJ_JAMFORBAR_MEANING = (
+    "Ej jämförbar med föregående år: indikatorn, frågan eller definitionen har ändrats. "
+    "Ingen förändring beräknas över ett sådant brott."
+)
+DELVIS_JAMFORBAR_MARK = "*"
+DELVIS_JAMFORBAR_MEANING = (
+    "Delvis jämförbar med föregående år: svarsalternativ eller definitioner har justerats. "
+    "Jämför med försiktighet."
+)
+SAKNAS = "–"
+SAKNAS_MEANING = "Uppgift saknas: indikatorn eller enheten finns inte i det årets underlag."

@@ -1,18 +1,22 @@
 """Read an ojexcel workbook back: every data cell by key, its fill, and the counts behind each share.
 
     data = read_workbook("vinr_2017.xlsx")
-    data.cells[("enhet", "0114", "socialjour")]    # Cell(value='Ja', fill='C6EFCE')
-    data.cells[("lan", "01", "socialjour")]        # Cell(value=83, fill=None)   (or 'x' when suppressed)
+    data.cells[("enhet", "0114", "socialjour")]    # Cell(value='Ja', fill='C6EFCE', shown='Ja')
+    data.cells[("enhet", "0115", "socialjour")]    # Cell(value='', fill=None, shown='..')  bortfall
+    data.cells[("lan", "01", "socialjour")]        # Cell(value='83', fill=None, counts=(ja, …), shown=83)
     data.counts[("lan", "01", "socialjour")]       # Counts(ja=…, delvis=…, …, namnare=…, enheter=…)
 
-The key is the tidy export's (niva, kod, indikator) (CONTRACT §5), so a workbook can be compared
-with a tidy export or another workbook cell for cell. The layout contract is in
+The key is the tidy export's (niva, kod, indikator) and `Cell.value` is the tidy export's `varde`
+(CONTRACT §5): the unit value or "" for bortfall, the share as text or "" when suppressed; and
+`Cell.counts` is the tidy export's (ja, delvis, nej, ej_aktuellt, bortfall, enheter) for an
+aggregate. So a workbook compares with a tidy export or another workbook cell for cell (this is
+what `ojexcel diff` does); `Cell.shown` is exactly what the cell shows. The layout contract is in
 `workbook_layout.py`. The reader never relies on a fixed position: it finds sheets by name, the
 header row of each sheet by its labels, columns by header text, indicator columns by the
 ``Indikator-id`` row, and rows by their Nivå and Kod columns. A user may re-sort or filter the
 rows, move the table down or widen columns, and the workbook still reads back the same.
 
-Values as shown: a unit cell's text (``Ja``, ``Delvis``, ``Nej``, ``Ej aktuellt`` or the bortfall
+Shown values: a unit cell's text (``Ja``, ``Delvis``, ``Nej``, ``Ej aktuellt`` or the bortfall
 symbol ``..``); a share as an ``int``, or the suppression symbol ``x``. Fills are ``RRGGBB`` or
 ``None``. Anything that is not an ojexcel workbook, or a sheet whose headers or rows cannot be
 understood, raises `WorkbookReadError` naming the file, the sheet, the row and why.
@@ -35,7 +39,12 @@ _UNIT_TEXTS = frozenset((JA, DELVIS, NEJ, EJ_AKTUELLT, BORTFALL))
 class WorkbookReadError(Exception):
     """The file is not an ojexcel workbook, or a sheet of it cannot be understood."""
 
-    def __init__(self, path: str | Path, reason: str, sheet: str | None = None, row: int | None = None):
+    path: str
+    reason: str
+    sheet: str | None
+    row: int | None
+
+    def __init__(self, path: str | Path, reason: str, sheet: str | None = None, row: int | None = None) -> None:
         self.path, self.reason, self.sheet, self.row = str(path), reason, sheet, row
         where = [self.path]
         if sheet is not None:
@@ -47,8 +56,10 @@ class WorkbookReadError(Exception):
 
 @dataclass(frozen=True)
 class Cell:
-    value: str | int  # the text shown, or a share as a number
+    value: str  # as the tidy export's varde: unit value, "" = bortfall; share as text, "" = suppressed
     fill: str | None  # background RRGGBB, None = no fill
+    counts: tuple[int, ...] | None = None  # aggregates: ja, delvis, nej, ej_aktuellt, bortfall, enheter
+    shown: str | int = ""  # exactly what the cell shows: text, a share as a number, or a symbol
     sheet: str = field(default="", compare=False)
     row: int = field(default=0, compare=False)  # spreadsheet row number (1-based)
 
@@ -99,8 +110,11 @@ class WorkbookData:
     responses: dict[tuple[str, str], ResponseRow] = field(default_factory=dict)
     catalogue: tuple[str, ...] = ()  # indicator ids on the Indikatorer sheet, in order
 
-    def value(self, niva: str, kod: str, indikator: str) -> str | int:
+    def value(self, niva: str, kod: str, indikator: str) -> str:
         return self.cells[(niva, kod, indikator)].value
+
+    def shown(self, niva: str, kod: str, indikator: str) -> str | int:
+        return self.cells[(niva, kod, indikator)].shown
 
 
 REQUIRED_SHEETS = (L.SHEET_ENHETER, L.SHEET_LAN, L.SHEET_GRUPPER)
@@ -143,6 +157,10 @@ def read_workbook(path: str | Path) -> WorkbookData:
 
 def _rows(ws) -> list[tuple]:
     return [tuple(row) for row in ws.iter_rows()]
+
+
+def _share_value(shown: str | int) -> str:
+    return "" if shown == SUPPRESSED else str(shown)
 
 
 def _text(cell) -> str:
@@ -199,7 +217,7 @@ class _Reader:
         old = self.data.cells.get(key)
         if old is not None and old.value != cell.value:
             self.fail(
-                f"{key[0]} {key[1]} {key[2]} shows {cell.value!r} here but {old.value!r} on sheet {old.sheet!r} "
+                f"{key[0]} {key[1]} {key[2]} shows {cell.shown!r} here but {old.shown!r} on sheet {old.sheet!r} "
                 f"row {old.row}",
                 cell.sheet,
                 cell.row,
@@ -259,12 +277,14 @@ class _Reader:
             for c, ind in ind_cols:
                 cell = row[c] if c < len(row) else None
                 if niva == NIVA_ENHET:
-                    value: str | int = _text(cell)
-                    if value not in _UNIT_TEXTS:
-                        self.fail(f"indicator {ind}: unexpected unit value {value!r}", sheet, r)
+                    shown: str | int = _text(cell)
+                    if shown not in _UNIT_TEXTS:
+                        self.fail(f"indicator {ind}: unexpected unit value {shown!r}", sheet, r)
+                    value = "" if shown == BORTFALL else shown
                 else:
-                    value = self.share(sheet, r, ind, cell)
-                self.add_cell((niva, kod, ind), Cell(value, _fill(cell), sheet, r))
+                    shown = self.share(sheet, r, ind, cell)
+                    value = _share_value(shown)
+                self.add_cell((niva, kod, ind), Cell(value, _fill(cell), None, shown, sheet, r))
         self.data.row_order = tuple(order)
 
     def group_sheet(self, sheet: str, rows: list[tuple]) -> None:
@@ -285,8 +305,11 @@ class _Reader:
                 self.fail(f"{key[0]} {key[1]} {key[2]} appears twice", sheet, r)
             seen.add(key)
             share_cell = get(L.COL_ANDEL)
-            self.add_cell(key, Cell(self.share(sheet, r, L.COL_ANDEL, share_cell), _fill(share_cell), sheet, r))
-            self.data.counts[key] = Counts(*(self.number(sheet, r, c, get(c)) for c in L.COUNT_COLUMNS))
+            shown = self.share(sheet, r, L.COL_ANDEL, share_cell)
+            counts = Counts(*(self.number(sheet, r, c, get(c)) for c in L.COUNT_COLUMNS))
+            self.data.counts[key] = counts
+            tidy_counts = (counts.ja, counts.delvis, counts.nej, counts.ej_aktuellt, counts.bortfall, counts.enheter)
+            self.add_cell(key, Cell(_share_value(shown), _fill(share_cell), tidy_counts, shown, sheet, r))
 
     def response_sheet(self, rows: list[tuple]) -> None:
         sheet = L.SHEET_SVARSFREKVENS
@@ -312,3 +335,7 @@ class _Reader:
                 nr = self.number(sheet, i + 1, L.COL_NR, row[cols[L.COL_NR]])
                 found.append((nr, ind))
         self.data.catalogue = tuple(ind for _, ind in sorted(found))
+
+
+# The name `ojexcel diff` catches.
+NotAWorkbook = WorkbookReadError

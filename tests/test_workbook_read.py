@@ -53,6 +53,7 @@ def test_a_minimal_workbook_reads(tmp_path):
     data = read_workbook(path)
     assert data.indicators == ("socialjour",)
     assert data.cells[("enhet", "0114", "socialjour")].value == "Ja"
+    assert data.shown("enhet", "0114", "socialjour") == "Ja"
     assert data.cells[("enhet", "0114", "socialjour")].fill is None
 
 
