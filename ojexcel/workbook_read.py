@@ -156,6 +156,9 @@ def read_workbook(path: str | Path) -> WorkbookData:
 
 
 def _rows(ws) -> list[tuple]:
+    # Trust the cells, not the sheet's declared <dimension>: tools that edit a file do not
+    # always update it, and openpyxl's read-only mode would then drop rows beyond it.
+    ws.reset_dimensions()
     return [tuple(row) for row in ws.iter_rows()]
 
 
