@@ -38,8 +38,12 @@ def main() -> None:
 @click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The workbook to write (.xlsx).")
 @click.option("--tidy", "tidy", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tidy export (CSV).")
+@click.option(
+    "--granskning", "granskning", type=click.Path(dir_okay=False, path_type=Path),
+    help="Review overrides (CSV/XLSX: enhetskod,kolumn,nytt_varde,motivering) applied to the raw answers.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
-def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet: bool) -> None:
+def build(responses: Path | None, year: int, out: Path, tidy: Path | None, granskning: Path | None, quiet: bool) -> None:
     """Build the workbook (and tidy export) from RESPONSES (CSV or XLSX).
 
     Without RESPONSES the embedded synthetic sample of YEAR is used.
@@ -53,14 +57,16 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
     outputs = [out] + ([tidy] if tidy else [])
     if tidy is not None and tidy.resolve() == out.resolve():
         fail("--out and --tidy name the same file")
-    if responses is not None and any(responses.resolve() == o.resolve() for o in outputs):
-        fail(f"{responses}: the input would be overwritten by an output")
+    for given in (responses, granskning):
+        if given is not None and any(given.resolve() == o.resolve() for o in outputs):
+            fail(f"{given}: the input would be overwritten by an output")
     try:
         for o in outputs:
             check_writable(o)
-        results = build_results(responses, year)
+        results = build_results(responses, year, granskning)
     except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written",
+             ([] if quiet else exc.warnings) + exc.problems)
     except (CatalogueError, OutputError, FileNotFoundError) as exc:
         fail(str(exc))
 
@@ -79,6 +85,7 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, quiet
         click.echo(
             f"{out}: {len(results.population.units)} units, {results.answered_survey} answered the survey, "
             f"{results.answered_vinr} the VINR part; {len(results.catalogue)} indicators"
+            + (f"; {len(results.granskning)} review override(s) applied" if results.granskning else "")
             + (f"; tidy export {tidy}" if tidy else ""),
             err=True,
         )

@@ -17,16 +17,28 @@ UnitValues = dict[str, tuple[str | None, ...]]  # unit code -> values in catalog
 
 def compute_unit_values(responses: Responses, catalogue: Catalogue, population: Population) -> UnitValues:
     blank = (None,) * len(catalogue)
+    codebook = catalogue.codebook
+    # `evaluate` reads only the indicator's columns, so units answering those alike share one
+    # evaluation: memoised per indicator on the answers to its columns (exact, and it keeps a
+    # large run linear: most indicators have a handful of distinct answer combinations).
+    plan = [(ind.rule, ind.columns, ind.del_ == PART_VINR, {}) for ind in catalogue]
     out: UnitValues = {}
     for unit in population.units:
         row = responses.rows.get(unit.kod)
         if row is None:
             out[unit.kod] = blank
             continue
-        out[unit.kod] = tuple(
-            None
-            if ind.del_ == PART_VINR and not row.besvarat_vinr
-            else evaluate(ind.rule, row.answers, catalogue.codebook, ind.columns)
-            for ind in catalogue
-        )
+        answers = row.answers
+        values = []
+        for rule, columns, vinr_part, memo in plan:
+            if vinr_part and not row.besvarat_vinr:
+                values.append(None)
+                continue
+            key = tuple(answers.get(c) for c in columns)
+            try:
+                values.append(memo[key])
+            except KeyError:
+                memo[key] = value = evaluate(rule, answers, codebook, columns)
+                values.append(value)
+        out[unit.kod] = tuple(values)
     return out

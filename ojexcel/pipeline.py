@@ -4,6 +4,7 @@ Each stage lives in its own module; this one only wires them together.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .catalogue import load_catalogue
@@ -21,10 +22,21 @@ def sample_path(year: int) -> Path:
     return Path(str(node))
 
 
-def build_results(responses_path: str | Path | None, year: int) -> Results:
-    """Compute everything for one survey year; `None` means the embedded sample."""
+def build_results(responses_path: str | Path | None, year: int, granskning: str | Path | None = None) -> Results:
+    """Compute everything for one survey year; `None` means the embedded sample.
+
+    `granskning`: a review-overrides file applied to the raw answers before computing
+    (ojexcel/granskning.py); the applied overrides are carried in `Results.granskning`.
+    """
     catalogue = load_catalogue(year)
     population = load_population(year)
     path = sample_path(year) if responses_path is None else Path(responses_path)
     responses = read_responses(path, catalogue.codebook, population)
-    return compute_results(responses, catalogue, population)
+    if granskning is None:
+        return compute_results(responses, catalogue, population)
+    from .granskning import apply_granskning, read_granskning
+
+    overrides, warnings = read_granskning(granskning, responses, catalogue.codebook, population)
+    reviewed = apply_granskning(responses, overrides)
+    reviewed.warnings.extend(warnings)
+    return replace(compute_results(reviewed, catalogue, population), granskning=overrides)

@@ -42,10 +42,12 @@ class Problem:
 
 
 class InputError(Exception):
-    """Invalid input: one or more problems, all reported together."""
+    """Invalid input: one or more problems, all reported together. `warnings`: the warnings found
+    on the way (shown beside the errors: a misspelt column is a warning *and* a missing column)."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | tuple[Problem, ...] = ()):
         self.problems = list(problems)
+        self.warnings = list(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -78,4 +80,4 @@ class Report:
 
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise InputError(self.errors)
+            raise InputError(self.errors, self.warnings)

@@ -7,8 +7,10 @@ together, each naming file, row (header = row 1), enhetskod, column and value.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,28 +53,55 @@ class Responses:
 # -- reading tables -----------------------------------------------------------------------------
 
 class _Unreadable(Exception):
-    pass
+    def __init__(self, message: str, row: int | None = None):
+        super().__init__(message)
+        self.row = row
+
+
+# A UTF-8 encoded non-ASCII character (2-4 bytes). In Windows-1252 text such pairs are practically
+# never meant (they read as 'Ã¥', 'Ã¤', 'Ã¶' …), so finding one in a file that is not all UTF-8
+# means the file mixes encodings.
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# UTF-8 read as Windows-1252 and saved again ('Ã¥' for 'å'): text converted twice.
+_MOJIBAKE = re.compile("Ã[" + re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) + "]")
+
+
+def _line_of(data: bytes | str, offset: int) -> int:
+    return data.count(b"\n" if isinstance(data, bytes) else "\n", 0, offset) + 1
 
 
 def _decode(data: bytes, report: Report) -> str:
+    """The file's text: UTF-8 (with or without BOM), UTF-16 with BOM, or — with a warning —
+    Windows-1252. A file mixing encodings, or holding text converted twice, is refused: either
+    would put mojibake into the workbook."""
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         return data.decode("utf-16")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        if b"\xc3" in data[: exc.start]:
-            # Valid UTF-8 before, an invalid byte here: a damaged or mixed-encoding file.
+        line = _line_of(data, exc.start)
+        utf8 = _UTF8_CHAR.search(data)
+        if utf8 is not None:
             raise _Unreadable(
-                f"not valid UTF-8: byte 0x{data[exc.start]:02X} on line {line} (the file mixes encodings)"
+                f"the file mixes encodings: line {_line_of(data, utf8.start())} is UTF-8 but line {line} "
+                f"is not (byte 0x{data[exc.start]:02X}, Windows-1252/Latin-1?); save the whole file as UTF-8"
             ) from None
+    else:
+        bad = _MOJIBAKE.search(text)
+        if bad is not None:
+            meant = bad.group().encode("cp1252").decode("utf-8", errors="replace")
+            raise _Unreadable(
+                f"the text on line {_line_of(text, bad.start())} looks converted twice ({bad.group()!r} where "
+                f"{meant!r} was meant: UTF-8 read as Latin-1 and saved again); export the file anew as UTF-8"
+            )
+        return text
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise _Unreadable("not UTF-8 text (and not Windows-1252 either)") from None
     report.warn(
         f"the file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as Windows-1252 "
-        "(Latin-1). Save it as UTF-8 to silence this warning"
+        "(Latin-1), so å, ä and ö are read correctly. Save it as UTF-8 to silence this warning"
     )
     return text
 
@@ -81,6 +110,12 @@ def _detect_delimiter(first_line: str) -> str:
     """`,` or `;`: the one that splits the header into more fields (the header holds no quotes)."""
     counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";")}
     return ";" if counts[";"] > counts[","] else ","
+
+
+class _Rows(list):
+    """(row number, cells) of a table; `delimiter` is the CSV delimiter (None for XLSX)."""
+
+    delimiter: str | None = None
 
 
 def _read_csv(path: Path, report: Report) -> list[tuple[int, list[object]]]:
@@ -94,11 +129,24 @@ def _read_csv(path: Path, report: Report) -> list[tuple[int, list[object]]]:
         raise _Unreadable("the file is empty")
     first_line = text.splitlines()[0]
     delimiter = _detect_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = _Rows()
+    rows.delimiter = delimiter
+    lines_read = 0
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        return [(n, row) for n, row in enumerate(reader, start=1)]
+        for n, row in enumerate(reader, start=1):
+            rows.append((n, row))
+            lines_read = reader.line_num
     except csv.Error as exc:
-        raise _Unreadable(f"malformed CSV near record {reader.line_num}: {exc}") from None
+        n, line = len(rows) + 1, lines_read + 1
+        if "unexpected end of data" in str(exc):
+            raise _Unreadable(
+                f"the file ends inside a quoted field that starts on line {line}: a quote (\") is not "
+                "closed, or the file is cut short (truncated)",
+                row=n,
+            ) from None
+        raise _Unreadable(f"malformed CSV in the record starting on line {line}: {exc}", row=n) from None
+    return rows
 
 
 def _read_xlsx(path: Path, report: Report) -> list[tuple[int, list[object]]]:
@@ -108,7 +156,9 @@ def _read_xlsx(path: Path, report: Report) -> list[tuple[int, list[object]]]:
 
     try:
         wb = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    except zipfile.BadZipFile as exc:
+        raise _Unreadable(f"the XLSX file is damaged or cut short (truncated): not a complete zip archive ({exc})") from None
+    except (KeyError, OSError, ValueError, TypeError) as exc:
         raise _Unreadable(f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from None
     try:
         sheets = wb.sheetnames
@@ -117,12 +167,33 @@ def _read_xlsx(path: Path, report: Report) -> list[tuple[int, list[object]]]:
         if len(sheets) > 1:
             report.warn(f"only the first sheet {sheets[0]!r} is read; ignored: {', '.join(map(repr, sheets[1:]))}")
         ws = wb[sheets[0]]
+        ws.reset_dimensions()  # a stale <dimension> written by some tools would cut the sheet short
         rows = []
         for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
             rows.append((n, list(values)))
+        for ref in _merged_ranges(ws):
+            first = re.match(r"[A-Z]+(\d+)", ref)
+            report.error(
+                "merged cells: only the first cell of a merged range holds a value, the others read as "
+                "blank; unmerge them and give every cell its own value",
+                row=int(first.group(1)) if first else None, column=ref,
+            )
         return rows
     finally:
         wb.close()
+
+
+def _merged_ranges(ws) -> list[str]:
+    """The merged ranges ('D1:E1') of a read-only sheet: its XML's <mergeCell ref=…> elements.
+
+    openpyxl's read-only mode (fast, used for every input) does not report them, so the sheet's
+    XML is scanned; they come after the cell data."""
+    try:
+        with ws._get_source() as src:
+            xml = src.read()
+    except Exception:  # noqa: BLE001 - a private API; without it merged cells go unreported
+        return []
+    return [m.decode("ascii") for m in re.findall(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"", xml)]
 
 
 def read_table(path: Path, report: Report) -> list[tuple[int, list[object]]]:
@@ -142,40 +213,88 @@ def read_table(path: Path, report: Report) -> list[tuple[int, list[object]]]:
 # -- validating ---------------------------------------------------------------------------------
 
 def _cell_text(value: object, report: Report, **where) -> str | None:
-    """A cell as text, None when blank. Formulas and non-text values are errors."""
+    """A cell as text, None when blank. Formulas, non-text values and stray BOMs are errors."""
     if value is None:
         return None
     if isinstance(value, str):
         if value.startswith("=") and where.get("xlsx"):
             report.error("a formula where an answer is expected; enter the answer as text", **_w(where, value))
             return None
+        if "\ufeff" in value:
+            report.error(
+                "a stray byte order mark (BOM, U+FEFF) inside the file: were two files joined, or text "
+                "pasted from another file? Remove it",
+                **_w(where, value),
+            )
+            value = value.replace("\ufeff", "")
         return value if value.strip() else None
-    report.error(
-        f"a {type(value).__name__} where text is expected; enter the answer as text",
-        **_w(where, value),
-    )
+    report.error(_not_text_message(value, where.get("column")), **_w(where, value))
     return None
+
+
+def _not_text_message(value: object, column: str | None) -> str:
+    import datetime
+
+    if isinstance(value, bool):
+        kind = "a TRUE/FALSE value"
+    elif isinstance(value, (int, float)):
+        if column == ENHETSKOD:
+            code = f"{int(value):04d}" if float(value).is_integer() else str(value)
+            return (
+                f"enhetskod is a number ({value}), and a number loses the leading zero: format the "
+                f"column as Text and enter the code as text ({code!r})"
+            )
+        kind = f"a number ({value})"
+    elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        kind = f"a date or time ({value})"
+    else:
+        kind = f"a {type(value).__name__} value"
+    return f"{kind} where text is expected; enter the answer as text (format the cell as Text)"
 
 
 def _w(where: dict, value: object) -> dict:
     return {k: v for k, v in where.items() if k != "xlsx"} | {"value": value}
 
 
+def _known_columns(codebook: Codebook) -> dict[str, str]:
+    return {normalize(c): c for c in FIXED_COLUMNS} | {normalize(q.column): q.column for q in codebook.questions}
+
+
+def _column_label(i: int) -> str:
+    """'#5 (E)': the column's position and its spreadsheet letter."""
+    letters, n = "", i + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"#{i + 1} ({letters})"
+
+
+def _is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.replace("\ufeff", "").strip())
+
+
 def _map_header(header: list[object], codebook: Codebook, report: Report) -> dict[str, int] | None:
     """Column name -> index. Reports missing, duplicate and nameless columns; warns on unknown ones."""
-    known = {normalize(c): c for c in FIXED_COLUMNS} | {normalize(q.column): q.column for q in codebook.questions}
+    known = _known_columns(codebook)
     index: dict[str, int] = {}
+    unknown: list[str] = []
     ok = True
     for i, raw in enumerate(header):
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if _is_blank(raw):
             continue
         if not isinstance(raw, str):
-            report.error("a column name must be text", row=1, column=f"#{i + 1}", value=raw)
+            report.error("a column name must be text", row=1, column=_column_label(i), value=raw)
             ok = False
             continue
+        if "\ufeff" in raw:
+            report.error("a stray byte order mark (BOM, U+FEFF) in a column name; remove it", row=1,
+                         column=_column_label(i), value=raw)
+            ok = False
+            raw = raw.replace("\ufeff", "")
         name = known.get(normalize(raw))
         if name is None:
             report.warn("unknown column, ignored", row=1, column=raw.strip())
+            unknown.append(raw.strip())
             continue
         if name in index:
             report.error(f"column {name} appears twice (columns #{index[name] + 1} and #{i + 1})", row=1, column=raw)
@@ -184,9 +303,93 @@ def _map_header(header: list[object], codebook: Codebook, report: Report) -> dic
         index[name] = i
     for col in REQUIRED_FIXED + tuple(q.column for q in codebook.questions):
         if col not in index:
-            report.error("required column missing", row=1, column=col)
+            close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.65)
+            hint = f"; the unknown column {close[0]!r} looks like a misspelling of it" if close else ""
+            report.error("required column missing" + hint, row=1, column=col)
             ok = False
     return index if ok else None
+
+
+def _not_a_header(table, codebook: Codebook, sheet_note: str, report: Report) -> bool:
+    """True (and one clear error) when row 1 names none of the expected columns: not a response
+    file, a title above the header, or the data on another sheet."""
+    known = _known_columns(codebook)
+
+    def names_columns(cells) -> int:
+        return sum(isinstance(c, str) and normalize(c.replace("\ufeff", "")) in known for c in cells)
+
+    n, header = table[0]
+    if n != 1 or names_columns(header):
+        return False
+    later = next((m for m, cells in table[1:20] if names_columns(cells) >= 2), None)
+    where = (
+        f"; the header seems to be in row {later}: remove the rows above it" if later
+        else "; is this a response file?"
+    )
+    first = next((c for c in header if not _is_blank(c)), None)
+    report.error(
+        f"row 1 is not the header: it names none of the expected columns ({ENHETSKOD}, {BESVARAT_VINR}, "
+        f"{codebook.questions[0].column}, …){where}{sheet_note}",
+        row=1, value=first,
+    )
+    return True
+
+
+def _check_nameless_columns(header: list[object], data, report: Report, beyond_header: bool) -> None:
+    """A column without a name in row 1 that holds values (a merged header cell, a name deleted)
+    would silently be ignored: an error naming the column and its first value. `beyond_header`:
+    also columns right of the header's last name (XLSX; in a CSV the field count catches those)."""
+    width = max((len(cells) for _, cells in data), default=0) if beyond_header else len(header)
+    for i in range(width):
+        if i < len(header) and not _is_blank(header[i]):
+            continue
+        first = next(((n, cells[i]) for n, cells in data if i < len(cells) and not _is_blank(cells[i])), None)
+        if first is not None:
+            report.error(
+                f"the column has no name in row 1 but holds values (first in row {first[0]}): a merged "
+                "header cell, or a deleted column name? Every column needs its own name",
+                row=1, column=_column_label(i), value=first[1],
+            )
+
+
+def suggest_label(raw: str, q) -> str:
+    """'; did you mean …?' for a near miss of one of the question's labels or full texts."""
+    candidates = {normalize(label): label for label in q.answers}
+    candidates.update((normalize(text), text) for text, _ in q.aliases)
+    close = difflib.get_close_matches(normalize(raw), list(candidates), n=1, cutoff=0.85)
+    return f"; did you mean {candidates[close[0]]!r}?" if close else ""
+
+
+def _suggest_district(kod: str, population: Population) -> str:
+    city = kod.partition("-")[0]
+    if "-" in kod and city in CITIES:
+        d = population.districts_of(city)
+        return f"; the districts of {population.municipalities[city]} are {d[0].kod} … {d[-1].kod}"
+    return ""
+
+
+def _field_count_message(cells: list, width: int, delimiter: str | None, last: bool) -> str:
+    n = len(cells)
+    msg = f"the row has {n} field{'s' if n != 1 else ''} but the header has {width}"
+    other = {",": ";", ";": ","}.get(delimiter or "")
+    if other and n < width and sum(str(c).count(other) for c in cells) + n >= width:
+        return msg + f": the row is separated by {other!r} but the header by {delimiter!r} (mixed delimiters)"
+    if last and n < width:
+        return msg + ": the last row is cut short; is the file truncated?"
+    return msg + " (a stray delimiter, or mixed ',' and ';')"
+
+
+def unit_code_problem(kod: str, population: Population) -> str | None:
+    """Why `kod` is not a unit of the population (with a hint), or None when it is one."""
+    if kod in CITIES:
+        districts = population.districts_of(kod)
+        return (
+            f"{population.municipalities[kod]} answers per district only: use the district codes "
+            f"{districts[0].kod} … {districts[-1].kod}, not the whole city"
+        )
+    if kod not in population.by_kod:
+        return "unknown enhetskod" + _suggest_code(kod, population) + _suggest_district(kod, population)
+    return None
 
 
 def _suggest_code(kod: str, population: Population) -> str:
@@ -195,26 +398,40 @@ def _suggest_code(kod: str, population: Population) -> str:
     return ""
 
 
+def read_table_checked(path: Path, report: Report) -> list[tuple[int, list[object]]]:
+    """`read_table`, with every way a file can be unreadable reported (raises InputError).
+    Used for every tabular input: responses and review overrides alike."""
+    try:
+        return read_table(path, report)
+    except FileNotFoundError:
+        report.error("no such file")
+    except IsADirectoryError:
+        report.error("is a directory, not a CSV or XLSX file")
+    except PermissionError:
+        report.error("permission denied")
+    except _Unreadable as exc:
+        report.error(f"unreadable: {exc}", row=exc.row)
+    report.raise_if_errors()
+    raise AssertionError("unreachable")
+
+
+def cell_text(value: object, report: Report, *, xlsx: bool, **where) -> str | None:
+    """A cell as text (None when blank); a formula, a non-text value or a stray BOM is an error."""
+    return _cell_text(value, report, xlsx=xlsx, **where)
+
+
+def is_xlsx_file(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm") or _is_zip(path)
+
+
 def read_responses(path: str | os.PathLike, codebook: Codebook, population: Population) -> Responses:
     """Read and validate a response file. Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
-    try:
-        table = read_table(path, report)
-    except FileNotFoundError:
-        report.error("no such file")
-        report.raise_if_errors()
-    except IsADirectoryError:
-        report.error("is a directory, not a response file")
-        report.raise_if_errors()
-    except PermissionError:
-        report.error("permission denied")
-        report.raise_if_errors()
-    except _Unreadable as exc:
-        report.error(f"unreadable: {exc}")
-        report.raise_if_errors()
+    table = read_table_checked(path, report)
 
-    is_xlsx = path.suffix.lower() in (".xlsx", ".xlsm") or _is_zip(path)
+    is_xlsx = is_xlsx_file(path)
+    delimiter = getattr(table, "delimiter", None)
     # Drop blank rows (common at the end of spreadsheets).
     table = [(n, cells) for n, cells in table if any(c is not None and str(c).strip() for c in cells)]
     if not table:
@@ -224,7 +441,13 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
     if header_row != 1:
         report.error("the header must be in row 1 (row 1 is blank)", row=1)
         report.raise_if_errors()
+    sheet_note = ""
+    if is_xlsx and any("only the first sheet" in p.message for p in report.warnings):
+        sheet_note = " (only the workbook's first sheet is read)"
+    if _not_a_header(table, codebook, sheet_note, report):
+        report.raise_if_errors()
     index = _map_header(header, codebook, report)
+    _check_nameless_columns(header, table[1:], report, beyond_header=is_xlsx)
     if index is None:
         report.raise_if_errors()
     if len(table) == 1:
@@ -232,18 +455,19 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
         report.raise_if_errors()
 
     width = len(header)
+    last_row = table[-1][0]
     rows: dict[str, ResponseRow] = {}
     first_seen: dict[str, int] = {}
     for n, cells in table[1:]:
         if not is_xlsx and len(cells) != width:
-            report.error(
-                f"the row has {len(cells)} fields but the header has {width} "
-                "(a stray delimiter, or mixed ',' and ';')",
-                row=n,
-                value=None,
-            )
+            report.error(_field_count_message(cells, width, delimiter, n == last_row), row=n)
             continue
-        cells = cells + [None] * (width - len(cells))
+        cells = cells[:width] + [None] * (width - len(cells))
+        raw_kod = cells[index[ENHETSKOD]]
+        if isinstance(raw_kod, str) and normalize(raw_kod.replace("\ufeff", "")) == ENHETSKOD:
+            report.error("the header row appears again here: were two files joined? Remove this row", row=n,
+                         value=raw_kod)
+            continue
 
         def cell(col: str, kod: str | None = None):
             return _cell_text(cells[index[col]], report, row=n, enhetskod=kod, column=col, xlsx=is_xlsx)
@@ -251,21 +475,12 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
         kod_raw = cell(ENHETSKOD)
         kod = kod_raw.strip() if kod_raw else None
         if kod is None:
-            report.error("enhetskod is blank", row=n, column=ENHETSKOD)
+            if _is_blank(raw_kod):  # else: not text, already reported
+                report.error("enhetskod is blank", row=n, column=ENHETSKOD)
             continue
-        if kod in CITIES:
-            districts = population.districts_of(kod)
-            report.error(
-                f"{population.municipalities[kod]} answers per district only: use the district codes "
-                f"{districts[0].kod} … {districts[-1].kod}, not the whole city",
-                row=n, enhetskod=kod, column=ENHETSKOD, value=kod_raw,
-            )
-            continue
-        if kod not in population.by_kod:
-            report.error(
-                "unknown enhetskod" + _suggest_code(kod, population),
-                row=n, enhetskod=kod, column=ENHETSKOD, value=kod_raw,
-            )
+        problem = unit_code_problem(kod, population)
+        if problem is not None:
+            report.error(problem, row=n, enhetskod=kod, column=ENHETSKOD, value=kod_raw)
             continue
         if kod in first_seen:
             report.error(
@@ -299,7 +514,7 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
                 label = q.label_for(raw)
                 if label is None:
                     report.error(
-                        f"unknown answer; expected one of: {', '.join(q.answers)}",
+                        f"unknown answer; expected one of: {', '.join(q.answers)}" + suggest_label(raw, q),
                         row=n, enhetskod=kod, column=q.column, value=raw,
                     )
                 answers[q.column] = label

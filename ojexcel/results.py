@@ -33,6 +33,7 @@ class Results:
     answered: frozenset[str]  # units that answered the survey
     answered_vinr_part: frozenset[str]  # units that answered the VINR part
     warnings: tuple[Problem, ...] = field(default=())
+    granskning: tuple = ()  # review overrides applied to the raw answers (granskning.Granskning)
 
     def group(self, niva: str, kod: str) -> GroupResult:
         for g in self.groups:

@@ -23,6 +23,7 @@ from .population import Population
 from .responses import BESVARAT_VINR, ENHET, ENHETSKOD
 from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ, NOT_ASKED, evaluate
 
+SECONDARY_EJ_AKTUELLT_WEIGHT = 0.05
 FREE_TEXT_SAMPLES = ("Egen bedömningsmall", "Checklista för våldsutsatthet", "SAM")
 
 
@@ -124,8 +125,17 @@ def generate_rows(
         part_units = [k for k in respondents if lead.del_ != PART_VINR or k in vinr]
         combos = _combinations(columns, codebook)
         by_outcome: dict[str, list[dict]] = {}
+        weights: dict[str, list[float]] = {}
+        others = [i for i in indicators if i is not lead]
         for combo in combos:
-            by_outcome.setdefault(evaluate(lead.rule, combo, codebook, lead.columns), []).append(combo)
+            outcome = evaluate(lead.rule, combo, codebook, lead.columns)
+            by_outcome.setdefault(outcome, []).append(combo)
+            # "Ej aktuellt" is rare in real answers: a combination that makes another indicator of
+            # the group Ej aktuellt (e.g. V7a for su_kon) is drawn less often, unless the lead is.
+            rare = 0 if outcome == EJ_AKTUELLT else sum(
+                evaluate(i.rule, combo, codebook, i.columns) == EJ_AKTUELLT for i in others
+            )
+            weights.setdefault(outcome, []).append(SECONDARY_EJ_AKTUELLT_WEIGHT**rare)
         counts = _counts_for(rng, len(part_units), tuple(by_outcome), targets.get(lead.id))
         plan = [o for o, k in counts.items() for _ in range(k)]
         rng.shuffle(plan)
@@ -133,7 +143,7 @@ def generate_rows(
             if outcome is None:
                 chosen = _blanked(rng, by_outcome, lead, codebook)
             else:
-                chosen = rng.choice(by_outcome[outcome])
+                chosen = rng.choices(by_outcome[outcome], weights[outcome])[0]
             answers[kod].update(chosen)
 
     # Columns no indicator reads (e.g. G6a options C and D) get plausible answers too.

@@ -30,7 +30,7 @@ def write_tidy_file(results: Results, path: Path) -> None:
         write_tidy(results, fh)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TidyRow:
     niva: str
     kod: str
@@ -41,6 +41,9 @@ class TidyRow:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.niva, self.kod, self.indikator)
+
+
+_NO_COUNTS = [""] * len(COUNT_COLUMNS)
 
 
 def read_tidy(path: str | Path) -> list[TidyRow]:
@@ -62,27 +65,28 @@ def read_tidy(path: str | Path) -> list[TidyRow]:
         report.raise_if_errors()
     rows: list[TidyRow] = []
     seen: dict[tuple[str, str, str], int] = {}
+    width = len(TIDY_HEADER)
+    levels = frozenset(ALL_LEVELS)
     for n, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(TIDY_HEADER):
-            report.error(f"{len(cells)} fields, expected {len(TIDY_HEADER)}", row=n)
+        if len(cells) != width:
+            if any(c.strip() for c in cells):
+                report.error(f"{len(cells)} fields, expected {width}", row=n)
             continue
         niva, kod, ind, varde, *counts = cells
-        if niva not in ALL_LEVELS:
+        if niva not in levels:
             report.error(f"unknown niva; expected one of {', '.join(ALL_LEVELS)}", row=n, column="niva", value=niva)
             continue
         parsed = None
         if niva == NIVA_ENHET:
             if varde not in UNIT_VALUES:
                 report.error("unknown unit value", row=n, enhetskod=kod, column="varde", value=varde)
-            if any(counts):
+            if counts != _NO_COUNTS:
                 report.error("a unit row has no counts", row=n, enhetskod=kod, column="ja")
         else:
             if varde and not varde.isdigit():
                 report.error("the share must be a whole number", row=n, column="varde", value=varde)
             try:
-                parsed = tuple(int(c) for c in counts)
+                parsed = tuple(map(int, counts))
             except ValueError:
                 report.error("counts must be whole numbers", row=n, column="ja", value=",".join(counts))
         key = (niva, kod, ind)

@@ -209,3 +209,35 @@ def test_follow_up_not_asked_warns_and_is_ignored(write, codebook, population):
     cat = load_catalogue(2017)
     values = compute_unit_values(r, cat, population)["0114"]
     assert values[cat.ids.index("rutin_indikation_ekb")] == "Nej"
+
+
+# -- edges found by the bad-input corpus (tests/bad_inputs/) --------------------------------------
+
+def test_nameless_column_with_values_is_an_error(tmp_path, codebook, population):
+    cols = header(codebook) + [""]
+    path = tmp_path / "svar.csv"
+    path.write_text(",".join(cols) + "\n" + ",".join(["0114", "", "Ja"] + [""] * (len(cols) - 4) + ["Ja"]) + "\n", encoding="utf-8")
+    (p,) = problems(path, codebook, population)
+    assert (p.row, p.column, p.value) == (1, "#105 (DA)", "Ja") and "has no name in row 1" in p.message
+
+
+def test_input_error_carries_the_warnings(tmp_path, codebook, population):
+    cols = [c if c != "G20" else "G2O" for c in header(codebook)]
+    path = tmp_path / "svar.csv"
+    path.write_text(",".join(cols) + "\n" + ",".join(["0114", "", "Ja"] + [""] * (len(cols) - 3)) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_responses(path, codebook, population)
+    (p,) = exc.value.problems
+    assert p.column == "G20" and "'G2O' looks like a misspelling" in p.message
+    assert [(w.column, w.severity) for w in exc.value.warnings] == [("G2O", "warning")]
+
+
+def test_latin1_then_utf8_is_refused_not_misread(tmp_path, codebook, population):
+    path = tmp_path / "svar.csv"
+    rows = [blank_row("0114") | {"V2_kvinnor": "Ja, erbjuds med biståndsbeslut"}]
+    from .conftest import write_responses
+
+    write_responses(path, codebook, rows, encoding="cp1252")
+    path.write_bytes(path.read_bytes() + "0115,Vallentuna,Ja\n".replace("Vallentuna", "Väsby").encode("utf-8"))
+    (p,) = problems(path, codebook, population)
+    assert "mixes encodings" in p.message
