@@ -77,6 +77,7 @@ def _version() -> str:
 
 def sheet_texts(results: Results) -> dict[str, list[str]]:
     """The template's text, rendered, as lines per sheet name."""
+    from .granskning_sheet import sheet_texts as granskning_texts
     riket = response_counts(results, (NIVA_RIKET,))[0]
     text = render(
         TEMPLATE,
@@ -90,6 +91,8 @@ def sheet_texts(results: Results) -> dict[str, list[str]]:
         besvarat_vinr=riket.besvarat_vinr,
         besvarat_vinr_andel=riket.andel_vinr,
         antal_indikatorer=len(results.catalogue),
+        granskning=len(results.granskning),
+        granskning_blad=granskning_texts().sheet,
         version=_version(),
         farger=[(value, colour.meaning) for value, colour in VALUE_COLOURS.items()],
         bortfall=BORTFALL,
@@ -413,6 +416,8 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
 def write_workbook(results: Results, path: Path) -> None:
     import xlsxwriter
 
+    from .granskning_sheet import write_granskning_sheet
+
     texts = sheet_texts(results)
     wb = xlsxwriter.Workbook(
         str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -433,4 +438,5 @@ def write_workbook(results: Results, path: Path) -> None:
         _write_groups(wb.add_worksheet(sheet), st, results, texts[sheet], levels)
     _write_responses(wb.add_worksheet(L.SHEET_SVARSFREKVENS), st, results, texts[L.SHEET_SVARSFREKVENS])
     _write_indicators(wb.add_worksheet(L.SHEET_INDIKATORER), st, results, texts[L.SHEET_INDIKATORER])
+    write_granskning_sheet(wb, results, {"header": st.header, "text": st.text})
     wb.close()
