@@ -146,3 +146,103 @@ def test_dump_is_canonical(base, tmp_path):
     a, b = run("dump", base), run("dump", resorted)
     assert a.exit_code == 0 and a.output == b.output
     assert "riket - socialjour " in a.output
+
+
+# -- workbooks ------------------------------------------------------------------------------------
+
+import copy  # noqa: E402
+
+import openpyxl  # noqa: E402
+from openpyxl.styles import PatternFill  # noqa: E402
+
+from ojexcel import workbook_layout as L  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def books(base, changed):
+    return base.with_suffix(".xlsx"), changed.with_suffix(".xlsx")
+
+
+def _header_row(ws, label):
+    for row in ws.iter_rows(min_row=1, max_row=40):
+        for cell in row:
+            if cell.value == label:
+                return cell.row, {c.value: c.column for c in row if c.value is not None}
+    raise AssertionError(f"no header {label!r} in {ws.title}")
+
+
+def _sort_sheet(ws, header_label, key_label, reverse=False):
+    """Sort the data rows below the header by another key column, moving values and styles."""
+    head, cols = _header_row(ws, header_label)
+    key_col = cols[key_label]
+    rows = [[(c.value, copy.copy(c._style)) for c in row] for row in ws.iter_rows(min_row=head + 1)]
+    rows = [r for r in rows if any(v is not None for v, _ in r)]
+    rows.sort(key=lambda r: str(r[key_col - 1][0]), reverse=reverse)
+    for r, row in enumerate(rows, start=head + 1):
+        for c, (value, style) in enumerate(row, start=1):
+            cell = ws.cell(row=r, column=c)
+            cell.value = value
+            cell._style = style
+
+
+def test_workbook_resorted_in_openpyxl_by_another_key_is_identical(books, tmp_path):
+    book, _ = books
+    wb = openpyxl.load_workbook(book)
+    _sort_sheet(wb[L.SHEET_ENHETER], L.COL_KOD, L.COL_NAMN, reverse=True)
+    _sort_sheet(wb[L.SHEET_LAN], L.COL_INDIKATOR_ID, L.COL_INDIKATOR_ID)
+    _sort_sheet(wb[L.SHEET_GRUPPER], L.COL_INDIKATOR_ID, L.COL_ANDEL)
+    resorted = tmp_path / "resorted.xlsx"
+    wb.save(resorted)
+    result = run("diff", book, resorted)
+    assert result.exit_code == 0, result.output
+    assert "No differences" in result.output and "fills not compared" not in result.output
+
+
+def test_workbooks_one_changed_answer(books, base, changed):
+    doc = json.loads(run("diff", *books, "--format", "json").output)
+    old, new = keyed(base), keyed(changed)
+    moved = {k for k in old if k[0] != "enhet" and old[k]["varde"] != new[k]["varde"]}
+    assert {(c["niva"], c["kod"], c["indikator"]) for c in doc["changes"]} == {("enhet", "0114", "socialjour")} | moved
+    # The unit's fill follows its value, so it is one value change, not a fill change besides.
+    assert {c["kind"] for c in doc["changes"]} == {"value"}
+
+
+def test_fill_only_change_is_a_styling_regression(books, tmp_path):
+    book, _ = books
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET_ENHETER]
+    head, cols = _header_row(ws, L.COL_KOD)
+    target = None
+    for row in ws.iter_rows(min_row=head + 1):
+        kod = row[cols[L.COL_KOD] - 1].value
+        for cell in row[cols[L.COL_NAMN]:]:
+            if cell.value == "Ja" and kod and "-" not in str(kod):
+                target = (kod, cell)
+                break
+        if target:
+            break
+    kod, cell = target
+    cell.fill = PatternFill("solid", start_color="FFFFC7CE", end_color="FFFFC7CE")
+    id_row = next(r for r in range(1, head) if any(ws.cell(row=r, column=c).value == L.LABEL_ID for c in range(1, ws.max_column + 1)))
+    indicator = ws.cell(row=id_row, column=cell.column).value
+    broken = tmp_path / "fill.xlsx"
+    wb.save(broken)
+    result = run("diff", book, broken, "--format", "json")
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    assert doc["changes"] == [
+        {"niva": "enhet", "kod": kod, "indikator": indicator, "old": "C6EFCE", "new": "FFC7CE", "kind": "fill"}
+    ]
+    assert doc["summary"]["fills"] == 1 and doc["summary"]["unit_values"] == 0
+    assert run("diff", book, broken, "--ignore-fills").exit_code == 0
+    assert "fill only" in run("diff", book, broken).output
+
+
+def test_not_an_ojexcel_workbook_is_trouble(books, tmp_path):
+    other = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["a", "b"])
+    wb.save(other)
+    result = run("diff", books[0], other)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert str(other) in result.output

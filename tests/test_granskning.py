@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from ojexcel.cli import main
 from ojexcel.granskning import Granskning
@@ -199,3 +200,25 @@ def test_no_sheet_without_overrides(tmp_path, plain):
 def test_granskning_dataclass_is_what_results_carry(tmp_path):
     reviewed = build_results(None, 2017, overrides(tmp_path, "0114,G1,Nej,x\n"))
     assert all(isinstance(g, Granskning) for g in reviewed.granskning)
+
+
+def test_build_workbook_lists_every_override_on_the_granskning_sheet(tmp_path, plain):
+    body = "0114,G1,Nej,Rättat efter kontakt med kommunen\n0115,V1_annan_text,,Annan metod uppfyller inte definitionen\n"
+    path = overrides(tmp_path, body)
+    book = tmp_path / "b.xlsx"
+    result = CliRunner().invoke(main, ["build", "--year", "2017", "--out", str(book), "--granskning", str(path), "-q"])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(book)
+    rows = list(wb["Granskning"].iter_rows(values_only=True))
+    assert rows[0] == ("enhetskod", "enhet", "kolumn", "gammalt värde", "nytt värde", "motivering")
+    assert rows[1][:3] == ("0114", "Upplands Väsby", "G1") and rows[1][4] == "Nej"
+    assert rows[1][3] == raw_answer("0114", "G1")
+    assert rows[2][0] == "0115" and rows[2][5] == "Annan metod uppfyller inte definitionen"
+    cover = [r for r in wb["Information"].iter_rows(values_only=True) if r and r[0] == "Granskning"]
+    assert cover and "2 svar" in cover[0][1]
+    # Without overrides there is no such sheet, and the cover says so.
+    plain_book = tmp_path / "plain.xlsx"
+    assert CliRunner().invoke(main, ["build", "--year", "2017", "--out", str(plain_book), "-q"]).exit_code == 0
+    wb = load_workbook(plain_book)
+    assert "Granskning" not in wb.sheetnames
+    assert any(r and r[0] == "Granskning" and "Inga svar" in r[1] for r in wb["Information"].iter_rows(values_only=True))

@@ -1,0 +1,344 @@
+"""Read an ojexcel workbook back: every data cell by key, its fill, and the counts behind each share.
+
+    data = read_workbook("vinr_2017.xlsx")
+    data.cells[("enhet", "0114", "socialjour")]    # Cell(value='Ja', fill='C6EFCE', shown='Ja')
+    data.cells[("enhet", "0115", "socialjour")]    # Cell(value='', fill=None, shown='..')  bortfall
+    data.cells[("lan", "01", "socialjour")]        # Cell(value='83', fill=None, counts=(ja, …), shown=83)
+    data.counts[("lan", "01", "socialjour")]       # Counts(ja=…, delvis=…, …, namnare=…, enheter=…)
+
+The key is the tidy export's (niva, kod, indikator) and `Cell.value` is the tidy export's `varde`
+(CONTRACT §5): the unit value or "" for bortfall, the share as text or "" when suppressed; and
+`Cell.counts` is the tidy export's (ja, delvis, nej, ej_aktuellt, bortfall, enheter) for an
+aggregate. So a workbook compares with a tidy export or another workbook cell for cell (this is
+what `ojexcel diff` does); `Cell.shown` is exactly what the cell shows. The layout contract is in
+`workbook_layout.py`. The reader never relies on a fixed position: it finds sheets by name, the
+header row of each sheet by its labels, columns by header text, indicator columns by the
+``Indikator-id`` row, and rows by their Nivå and Kod columns. A user may re-sort or filter the
+rows, move the table down or widen columns, and the workbook still reads back the same.
+
+Shown values: a unit cell's text (``Ja``, ``Delvis``, ``Nej``, ``Ej aktuellt`` or the bortfall
+symbol ``..``); a share as an ``int``, or the suppression symbol ``x``. Fills are ``RRGGBB`` or
+``None``. Anything that is not an ojexcel workbook, or a sheet whose headers or rows cannot be
+understood, raises `WorkbookReadError` naming the file, the sheet, the row and why.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import workbook_layout as L
+from .population import NIVA_ENHET, NIVA_STORSTAD
+from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+from .styles import BORTFALL, SUPPRESSED
+
+Key = tuple[str, str, str]  # (niva, kod, indikator)
+HEADER_SEARCH_ROWS = 40  # the header row must be within the first rows of a sheet
+_UNIT_TEXTS = frozenset((JA, DELVIS, NEJ, EJ_AKTUELLT, BORTFALL))
+
+
+class WorkbookReadError(Exception):
+    """The file is not an ojexcel workbook, or a sheet of it cannot be understood."""
+
+    path: str
+    reason: str
+    sheet: str | None
+    row: int | None
+
+    def __init__(self, path: str | Path, reason: str, sheet: str | None = None, row: int | None = None) -> None:
+        self.path, self.reason, self.sheet, self.row = str(path), reason, sheet, row
+        where = [self.path]
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+        if row is not None:
+            where.append(f"row {row}")
+        super().__init__(f"{', '.join(where)}: {reason}")
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str  # as the tidy export's varde: unit value, "" = bortfall; share as text, "" = suppressed
+    fill: str | None  # background RRGGBB, None = no fill
+    counts: tuple[int, ...] | None = None  # aggregates: ja, delvis, nej, ej_aktuellt, bortfall, enheter
+    shown: str | int = ""  # exactly what the cell shows: text, a share as a number, or a symbol
+    sheet: str = field(default="", compare=False)
+    row: int = field(default=0, compare=False)  # spreadsheet row number (1-based)
+
+
+@dataclass(frozen=True)
+class Counts:
+    ja: int
+    delvis: int
+    nej: int
+    ej_aktuellt: int
+    bortfall: int
+    namnare: int
+    enheter: int
+
+
+@dataclass(frozen=True)
+class RowKeys:
+    """The sort keys a row of "Kommuner och stadsdelar" carries."""
+
+    lan: str
+    lanskod: str
+    kommungrupp: int
+    skl_kod: str
+    skl_namn: str
+    niva: str  # the label shown: Kommun, Stadsdel or Storstad
+    namn: str
+
+
+@dataclass(frozen=True)
+class ResponseRow:
+    namn: str
+    enheter: int
+    besvarat: int
+    andel: int
+    besvarat_vinr: int
+    andel_vinr: int
+
+
+@dataclass
+class WorkbookData:
+    path: Path
+    sheets: tuple[str, ...]
+    indicators: tuple[str, ...] = ()  # indicator ids, in the column order of the unit sheet
+    cells: dict[Key, Cell] = field(default_factory=dict)
+    counts: dict[Key, Counts] = field(default_factory=dict)
+    keys: dict[tuple[str, str], RowKeys] = field(default_factory=dict)  # (niva, kod) -> keys
+    row_order: tuple[tuple[str, str], ...] = ()  # (niva, kod) of the unit sheet's rows, as found
+    responses: dict[tuple[str, str], ResponseRow] = field(default_factory=dict)
+    catalogue: tuple[str, ...] = ()  # indicator ids on the Indikatorer sheet, in order
+
+    def value(self, niva: str, kod: str, indikator: str) -> str:
+        return self.cells[(niva, kod, indikator)].value
+
+    def shown(self, niva: str, kod: str, indikator: str) -> str | int:
+        return self.cells[(niva, kod, indikator)].shown
+
+
+REQUIRED_SHEETS = (L.SHEET_ENHETER, L.SHEET_LAN, L.SHEET_GRUPPER)
+
+
+def read_workbook(path: str | Path) -> WorkbookData:
+    path = Path(path)
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise WorkbookReadError(path, "no such file")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise WorkbookReadError(path, f"not an XLSX workbook ({exc.__class__.__name__}: {exc})") from None
+    except Exception as exc:  # zipfile.BadZipFile and friends
+        raise WorkbookReadError(path, f"not an XLSX workbook ({exc.__class__.__name__}: {exc})") from None
+    try:
+        missing = [s for s in REQUIRED_SHEETS if s not in wb.sheetnames]
+        if missing:
+            raise WorkbookReadError(
+                path,
+                f"not an ojexcel workbook: missing sheet(s) {', '.join(repr(s) for s in missing)} "
+                f"(found {', '.join(repr(s) for s in wb.sheetnames)})",
+            )
+        data = WorkbookData(path=path, sheets=tuple(wb.sheetnames))
+        reader = _Reader(path, data)
+        reader.unit_sheet(_rows(wb[L.SHEET_ENHETER]))
+        for sheet in L.GROUP_SHEET_LEVELS:
+            reader.group_sheet(sheet, _rows(wb[sheet]))
+        if L.SHEET_SVARSFREKVENS in wb.sheetnames:
+            reader.response_sheet(_rows(wb[L.SHEET_SVARSFREKVENS]))
+        if L.SHEET_INDIKATORER in wb.sheetnames:
+            reader.indicator_sheet(_rows(wb[L.SHEET_INDIKATORER]))
+        return data
+    finally:
+        wb.close()
+
+
+def _rows(ws) -> list[tuple]:
+    # Trust the cells, not the sheet's declared <dimension>: tools that edit a file do not
+    # always update it, and openpyxl's read-only mode would then drop rows beyond it.
+    ws.reset_dimensions()
+    return [tuple(row) for row in ws.iter_rows()]
+
+
+def _share_value(shown: str | int) -> str:
+    return "" if shown == SUPPRESSED else str(shown)
+
+
+def _text(cell) -> str:
+    v = getattr(cell, "value", None)
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _fill(cell) -> str | None:
+    fill = getattr(cell, "fill", None)
+    if fill is None or fill.fill_type != "solid":
+        return None
+    rgb = fill.fgColor.rgb
+    if not isinstance(rgb, str):  # a theme or indexed colour
+        return None
+    return rgb[-6:].upper()
+
+
+class _Reader:
+    def __init__(self, path: Path, data: WorkbookData):
+        self.path, self.data = path, data
+
+    def fail(self, reason: str, sheet: str, row: int | None = None):
+        raise WorkbookReadError(self.path, reason, sheet, row)
+
+    def header(self, sheet: str, rows: list[tuple], labels: tuple[str, ...]) -> tuple[int, dict[str, int]]:
+        """The index of the header row holding every label, and label -> column index."""
+        for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+            texts = [_text(c) for c in row]
+            if all(label in texts for label in labels):
+                columns: dict[str, int] = {}
+                for c, t in enumerate(texts):
+                    if t and t not in columns:
+                        columns[t] = c
+                return i, columns
+        self.fail(f"not an ojexcel workbook: no header row with the columns {', '.join(labels)}", sheet)
+
+    def number(self, sheet: str, r: int, label: str, cell) -> int:
+        v = getattr(cell, "value", None)
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not v.is_integer()):
+            self.fail(f"column {label!r}: expected a whole number, found {v!r}", sheet, r)
+        return int(v)
+
+    def share(self, sheet: str, r: int, label: str, cell) -> str | int:
+        v = getattr(cell, "value", None)
+        if isinstance(v, str) and v.strip() == SUPPRESSED:
+            return SUPPRESSED
+        return self.number(sheet, r, label, cell)
+
+    def add_cell(self, key: Key, cell: Cell) -> None:
+        old = self.data.cells.get(key)
+        if old is not None and old.value != cell.value:
+            self.fail(
+                f"{key[0]} {key[1]} {key[2]} shows {cell.shown!r} here but {old.shown!r} on sheet {old.sheet!r} "
+                f"row {old.row}",
+                cell.sheet,
+                cell.row,
+            )
+        if old is None or cell.sheet != L.SHEET_ENHETER:
+            self.data.cells[key] = cell
+
+    def niva(self, sheet: str, r: int, label: str, allowed: tuple[str, ...]) -> str:
+        niva = L.NIVA_FROM_LABEL.get(label)
+        if niva is None or niva not in allowed:
+            self.fail(f"column {L.COL_NIVA!r}: unexpected value {label!r}", sheet, r)
+        return niva
+
+    # -- sheets ------------------------------------------------------------------------------------
+
+    def unit_sheet(self, rows: list[tuple]) -> None:
+        sheet = L.SHEET_ENHETER
+        h, cols = self.header(sheet, rows, L.UNIT_KEY_COLUMNS)
+        id_row = next((i for i in range(h) if L.LABEL_ID in [_text(c) for c in rows[i]]), None)
+        if id_row is None:
+            self.fail(f"no row labelled {L.LABEL_ID!r} above the header row", sheet)
+        label_col = [_text(c) for c in rows[id_row]].index(L.LABEL_ID)
+        ind_cols: list[tuple[int, str]] = []
+        for c, cell in enumerate(rows[id_row]):
+            ind = _text(cell)
+            if c > label_col and ind:
+                if any(ind == i for _, i in ind_cols):
+                    self.fail(f"indicator {ind!r} has two columns", sheet, id_row + 1)
+                ind_cols.append((c, ind))
+        if not ind_cols:
+            self.fail(f"the {L.LABEL_ID!r} row names no indicator", sheet, id_row + 1)
+        self.data.indicators = tuple(i for _, i in ind_cols)
+        kc = {label: cols[label] for label in L.UNIT_KEY_COLUMNS}
+        order: list[tuple[str, str]] = []
+        for i in range(h + 1, len(rows)):
+            row, r = rows[i], i + 1
+            get = lambda label: row[kc[label]] if kc[label] < len(row) else None  # noqa: E731
+            if not any(_text(c) for c in row):
+                continue
+            label = _text(get(L.COL_NIVA))
+            niva = self.niva(sheet, r, label, (NIVA_ENHET, NIVA_STORSTAD))
+            kod = _text(get(L.COL_KOD))
+            if not kod:
+                self.fail(f"column {L.COL_KOD!r} is empty", sheet, r)
+            if (niva, kod) in self.data.keys:
+                self.fail(f"{label} {kod} appears twice", sheet, r)
+            self.data.keys[(niva, kod)] = RowKeys(
+                lan=_text(get(L.COL_LAN)),
+                lanskod=_text(get(L.COL_LANSKOD)),
+                kommungrupp=self.number(sheet, r, L.COL_KOMMUNGRUPP, get(L.COL_KOMMUNGRUPP)),
+                skl_kod=_text(get(L.COL_SKL)),
+                skl_namn=_text(get(L.COL_SKL_NAMN)),
+                niva=label,
+                namn=_text(get(L.COL_NAMN)),
+            )
+            order.append((niva, kod))
+            for c, ind in ind_cols:
+                cell = row[c] if c < len(row) else None
+                if niva == NIVA_ENHET:
+                    shown: str | int = _text(cell)
+                    if shown not in _UNIT_TEXTS:
+                        self.fail(f"indicator {ind}: unexpected unit value {shown!r}", sheet, r)
+                    value = "" if shown == BORTFALL else shown
+                else:
+                    shown = self.share(sheet, r, ind, cell)
+                    value = _share_value(shown)
+                self.add_cell((niva, kod, ind), Cell(value, _fill(cell), None, shown, sheet, r))
+        self.data.row_order = tuple(order)
+
+    def group_sheet(self, sheet: str, rows: list[tuple]) -> None:
+        need = (L.COL_NIVA, L.COL_KOD, L.COL_INDIKATOR_ID, L.COL_ANDEL) + L.COUNT_COLUMNS
+        h, cols = self.header(sheet, rows, need)
+        allowed = L.GROUP_SHEET_LEVELS[sheet]
+        seen: set[Key] = set()
+        for i in range(h + 1, len(rows)):
+            row, r = rows[i], i + 1
+            get = lambda label: row[cols[label]] if cols[label] < len(row) else None  # noqa: E731
+            if not any(_text(c) for c in row):
+                continue
+            niva = self.niva(sheet, r, _text(get(L.COL_NIVA)), allowed)
+            key = (niva, _text(get(L.COL_KOD)), _text(get(L.COL_INDIKATOR_ID)))
+            if not key[2]:
+                self.fail(f"column {L.COL_INDIKATOR_ID!r} is empty", sheet, r)
+            if key in seen:
+                self.fail(f"{key[0]} {key[1]} {key[2]} appears twice", sheet, r)
+            seen.add(key)
+            share_cell = get(L.COL_ANDEL)
+            shown = self.share(sheet, r, L.COL_ANDEL, share_cell)
+            counts = Counts(*(self.number(sheet, r, c, get(c)) for c in L.COUNT_COLUMNS))
+            self.data.counts[key] = counts
+            tidy_counts = (counts.ja, counts.delvis, counts.nej, counts.ej_aktuellt, counts.bortfall, counts.enheter)
+            self.add_cell(key, Cell(_share_value(shown), _fill(share_cell), tidy_counts, shown, sheet, r))
+
+    def response_sheet(self, rows: list[tuple]) -> None:
+        sheet = L.SHEET_SVARSFREKVENS
+        h, cols = self.header(sheet, rows, L.RESPONSE_COLUMNS)
+        for i in range(h + 1, len(rows)):
+            row, r = rows[i], i + 1
+            get = lambda label: row[cols[label]] if cols[label] < len(row) else None  # noqa: E731
+            if not any(_text(c) for c in row):
+                continue
+            niva = self.niva(sheet, r, _text(get(L.COL_NIVA)), L.RESPONSE_LEVELS)
+            numbers = [self.number(sheet, r, c, get(c)) for c in L.RESPONSE_COLUMNS[3:]]
+            self.data.responses[(niva, _text(get(L.COL_KOD)))] = ResponseRow(_text(get(L.COL_NAMN)), *numbers)
+
+    def indicator_sheet(self, rows: list[tuple]) -> None:
+        sheet = L.SHEET_INDIKATORER
+        h, cols = self.header(sheet, rows, (L.COL_NR, L.COL_INDIKATOR_ID))
+        found = []
+        for i in range(h + 1, len(rows)):
+            row = rows[i]
+            c = cols[L.COL_INDIKATOR_ID]
+            ind = _text(row[c]) if c < len(row) else ""
+            if ind:
+                nr = self.number(sheet, i + 1, L.COL_NR, row[cols[L.COL_NR]])
+                found.append((nr, ind))
+        self.data.catalogue = tuple(ind for _, ind in sorted(found))
+
+
+# The name `ojexcel diff` catches.
+NotAWorkbook = WorkbookReadError
