@@ -68,6 +68,7 @@ class Historik:
     inputs: tuple[TrendInput, ...]  # one per year of `years`
     steg: tuple[tuple[Steg | None, ...], ...]  # per indicator of the sheet's catalogue, per year
     ids: tuple[str, ...]  # the sheet's catalogue's indicator ids
+    marks: tuple[tuple[str, ...], ...]  # per indicator, per year: comparability of the step into it
     brott: tuple[Brott, ...]  # every break between the years shown, catalogue order
     warnings: tuple[Problem, ...]
 
@@ -75,20 +76,25 @@ class Historik:
         """Per indicator of the sheet's catalogue, one cell per year of `years`."""
         city = niva == NIVA_STORSTAD
         rows_by_year = [inp.rows for inp in self.inputs]
+        made = _CELLS  # the few distinct cells, shared by every sheet
         out = []
-        for ind_id, steps in zip(self.ids, self.steg):
+        for ind_id, marks in zip(self.ids, self.marks):
             cells = []
-            for rows, steg in zip(rows_by_year, steps):
-                row = rows.get((niva, kod, ind_id))
+            key = (niva, kod, ind_id)
+            for rows, mark in zip(rows_by_year, marks):
+                row = rows.get(key)
                 if row is None:
                     cells.append(_SAKNAS)
                     continue
                 v = row.varde
-                varde = (int(v) if v else None) if city else (v or None)
-                mark = steg.jamforbarhet if steg is not None and varde is not None else JAMFORBAR
-                cells.append(Historikcell(varde, False, mark))
+                cell = made.get((city, v, mark))
+                if cell is None:
+                    varde = (int(v) if v else None) if city else (v or None)
+                    cell = made[city, v, mark] = Historikcell(varde, False, mark if varde is not None else JAMFORBAR)
+                cells.append(cell)
             out.append(tuple(cells))
         return tuple(out)
+
 
     def saknade(self, keys: Iterable[tuple[str, str]]) -> list[Problem]:
         """Warnings for the units/cities (niva, kod) that have no rows in a given year's file."""
@@ -110,6 +116,7 @@ class Historik:
 
 
 _SAKNAS = Historikcell(None, True, JAMFORBAR)
+_CELLS: dict[tuple[bool, str, str], Historikcell] = {}
 
 
 def current_input(results: Results) -> TrendInput:
@@ -159,6 +166,7 @@ def load_historik(pairs: Sequence[tuple[int, str | Path]], results: Results) -> 
         inputs=tuple(series),
         steg=tuple(steg),
         ids=results.catalogue.ids,
+        marks=tuple(tuple(JAMFORBAR if st is None else st.jamforbarhet for st in steps) for steps in steg),
         brott=tuple(brott),
         warnings=tuple(warnings),
     )
