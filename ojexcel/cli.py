@@ -6,6 +6,7 @@ Exit status: 0 success; 1 invalid input (every problem is listed on stderr, noth
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,6 +26,45 @@ def fail(message: str, problems: list[Problem] | None = None) -> None:
         _echo_problems(problems)
     click.echo(f"ojexcel: {message}", err=True)
     sys.exit(EXIT_INPUT)
+
+
+@contextmanager
+def reading(*more_errors: type[Exception], warnings: bool = False):
+    """Input, reference and set-up problems end the command: every problem listed, exit 1.
+
+    `more_errors` are a command's own exceptions whose message says it all; `warnings` lists the
+    input's warnings beside its errors (so a misspelt column shows both messages).
+    """
+    from .catalogue import CatalogueError
+    from .output import OutputError
+
+    try:
+        yield
+    except InputError as exc:
+        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written",
+             (exc.warnings if warnings else []) + exc.problems)
+    except (CatalogueError, OutputError, FileNotFoundError, *more_errors) as exc:
+        fail(str(exc))
+
+
+@contextmanager
+def writing():
+    """Failures while writing: the message, exit 1 (atomic_outputs has removed its temp files)."""
+    from .output import OutputError
+
+    try:
+        yield
+    except OutputError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"could not write the output: {exc}")
+
+
+def refuse_overwrite(inputs, outputs) -> None:
+    """Stop before any work when an output would replace an input."""
+    for given in inputs:
+        if given is not None and any(given.resolve() == o.resolve() for o in outputs):
+            fail(f"{given}: the input would be overwritten by an output")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,8 +88,7 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
 
     Without RESPONSES the embedded synthetic sample of YEAR is used.
     """
-    from .catalogue import CatalogueError
-    from .output import OutputError, atomic_outputs, check_writable
+    from .output import atomic_outputs, check_writable
     from .pipeline import build_results
     from .tidy import write_tidy_file
     from .workbook import write_workbook
@@ -57,30 +96,18 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     outputs = [out] + ([tidy] if tidy else [])
     if tidy is not None and tidy.resolve() == out.resolve():
         fail("--out and --tidy name the same file")
-    for given in (responses, granskning):
-        if given is not None and any(given.resolve() == o.resolve() for o in outputs):
-            fail(f"{given}: the input would be overwritten by an output")
-    try:
+    refuse_overwrite((responses, granskning), outputs)
+    with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
         results = build_results(responses, year, granskning)
-    except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written",
-             ([] if quiet else exc.warnings) + exc.problems)
-    except (CatalogueError, OutputError, FileNotFoundError) as exc:
-        fail(str(exc))
 
     if not quiet:
         _echo_problems(results.warnings)
-    try:
-        with atomic_outputs(*outputs) as temps:
-            write_workbook(results, temps[0])
-            if tidy:
-                write_tidy_file(results, temps[1])
-    except OutputError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"could not write the output: {exc}")
+    with writing(), atomic_outputs(*outputs) as temps:
+        write_workbook(results, temps[0])
+        if tidy:
+            write_tidy_file(results, temps[1])
     if not quiet:
         click.echo(
             f"{out}: {len(results.population.units)} units, {results.answered_survey} answered the survey, "
@@ -117,10 +144,9 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
     --history 2016=TIDY16.csv adds the unit's own series (a city: its share) with comparability
     markers; YEAR's own values always come from this run.
     """
-    from .catalogue import CatalogueError
     from .kommun import EnhetLookupError, find_enhet
     from .kommun_alla import write_all, write_one
-    from .output import OutputError, check_writable
+    from .output import check_writable
     from .pipeline import build_results
     from .population import NIVA_ENHET, NIVA_STORSTAD, load_population
     from .trend import parse_year_files
@@ -148,14 +174,10 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
     if fmt is None:
         fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "xlsx"
 
-    try:
+    with reading(EnhetLookupError):
         enhet = None if kod is None else find_enhet(load_population(year), kod)
         if out is not None:
-            if responses is not None and responses.resolve() == out.resolve():
-                fail(f"{responses}: the input would be overwritten by the output")
-            for _, given in history_files:
-                if given.resolve() == out.resolve():
-                    fail(f"{given}: the history file would be overwritten by the output")
+            refuse_overwrite((responses, *(given for _, given in history_files)), (out,))
             check_writable(out)
         elif out_dir.exists() and not out_dir.is_dir():
             fail(f"{out_dir}: is not a folder")
@@ -170,18 +192,12 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
             historik_warnings = list(historik.warnings) + historik.saknade(
                 (NIVA_STORSTAD if e.is_city else NIVA_ENHET, e.kod) for e in shown
             )
-    except EnhetLookupError as exc:
-        fail(str(exc))
-    except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
-    except (CatalogueError, OutputError, FileNotFoundError) as exc:
-        fail(str(exc))
 
     if not quiet:
         _echo_problems(results.warnings)
         if historik is not None:
             _echo_problems(historik_warnings)
-    try:
+    with writing():
         if enhet is not None:
             write_one(results, enhet, fmt, out, historik)
             if not quiet:
@@ -194,10 +210,6 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
                 paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
         else:
             paths = write_all(results, out_dir, fmt, jobs, historik=historik)
-    except OutputError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"could not write the output: {exc}")
     if not quiet:
         click.echo(f"{out_dir}: {len(paths)} {fmt} files (units and cities)", err=True)
 
@@ -211,26 +223,18 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
 def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> None:
     """Code the unit values of a tidy export (TIDY) as Kolada publishes them: kpi,enhetskod,period,varde."""
     from .kolada import KoladaTableError, kolada_rows, load_kpis, write_kolada_file
-    from .output import OutputError, atomic_outputs, check_writable
+    from .output import atomic_outputs, check_writable
     from .population import load_population
     from .tidy import read_tidy
 
-    if tidy.resolve() == out.resolve():
-        fail(f"{tidy}: the input would be overwritten by the output")
-    try:
+    refuse_overwrite((tidy,), (out,))
+    with reading(KoladaTableError):
         check_writable(out)
         rows = kolada_rows(
             read_tidy(tidy), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
         )
-    except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
-    except (KoladaTableError, OutputError) as exc:
-        fail(str(exc))
-    try:
-        with atomic_outputs(out) as temps:
-            write_kolada_file(rows, temps[0])
-    except (OutputError, OSError) as exc:
-        fail(f"could not write the output: {exc}")
+    with writing(), atomic_outputs(out) as temps:
+        write_kolada_file(rows, temps[0])
     if not quiet:
         click.echo(f"{out}: {len(rows)} Kolada values for {year}", err=True)
 
@@ -245,8 +249,7 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
     Indicators are matched by id; a value that is not (or only partly) comparable with the
     previous year is marked, and no change is computed across a break.
     """
-    from .catalogue import CatalogueError
-    from .output import OutputError, atomic_outputs, check_writable
+    from .output import atomic_outputs, check_writable
     from .trend import build_trend, parse_year_files, read_inputs
     from .trend_xlsx import write_trend_workbook
 
@@ -254,20 +257,12 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
         pairs = parse_year_files(years)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    if any(p.resolve() == out.resolve() for _, p in pairs):
-        fail(f"{out}: an input would be overwritten by the output")
-    try:
+    refuse_overwrite([p for _, p in pairs], (out,))
+    with reading():
         check_writable(out)
         model = build_trend(read_inputs(pairs))
-    except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written", exc.problems)
-    except (CatalogueError, OutputError) as exc:
-        fail(str(exc))
-    try:
-        with atomic_outputs(out) as temps:
-            write_trend_workbook(model, temps[0])
-    except (OutputError, OSError) as exc:
-        fail(f"could not write the output: {exc}")
+    with writing(), atomic_outputs(out) as temps:
+        write_trend_workbook(model, temps[0])
     if not quiet:
         click.echo(
             f"{out}: {len(model.years)} years ({', '.join(map(str, model.years))}), {len(model.indicators)} indicators, "
@@ -276,6 +271,16 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
         )
 
 EXIT_DIFF_TROUBLE = 2
+
+
+@contextmanager
+def diff_trouble(command: str, error: type[Exception]):
+    """diff(1)'s convention: trouble (an unreadable side) is exit status 2."""
+    try:
+        yield
+    except error as exc:
+        click.echo(f"ojexcel {command}: {exc}", err=True)
+        sys.exit(EXIT_DIFF_TROUBLE)
 
 
 def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
@@ -300,11 +305,8 @@ def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, c
     from .diff import DiffInputError, compare, load_side
     from .diff_report import FORMATS
 
-    try:
+    with diff_trouble("diff", DiffInputError):
         a, b = load_side(old), load_side(new)
-    except DiffInputError as exc:
-        click.echo(f"ojexcel diff: {exc}", err=True)
-        sys.exit(EXIT_DIFF_TROUBLE)
     report = compare(
         a, b, ignore_fills=ignore_fills, only=_split_multi(only), indicators=_split_multi(indicators), counts=counts
     )
@@ -319,9 +321,6 @@ def dump(path: Path) -> None:
     from .diff import DiffInputError, load_side
     from .diff_report import render_dump
 
-    try:
+    with diff_trouble("dump", DiffInputError):
         side = load_side(path)
-    except DiffInputError as exc:
-        click.echo(f"ojexcel dump: {exc}", err=True)
-        sys.exit(EXIT_DIFF_TROUBLE)
     click.echo(render_dump(side), nl=False)
