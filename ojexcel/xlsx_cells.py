@@ -67,12 +67,27 @@ class Sheet:
     def fill(self, i: int, j: int) -> str | None:
         """The fill of row i + 1, column j + 1 (0-based indexes, as `values`); None for no cell."""
         styles = self.styles[i] if i < len(self.styles) else ()
-        s = styles[j] if j < len(styles) else None
-        if s is None:
-            return None
-        if s not in self.style_fills and s.isdigit():
-            s = str(int(s))  # written with leading zeros
-        return self.style_fills.get(s)
+        return _style_fill(self.style_fills, styles[j]) if j < len(styles) else None
+
+    def row_fills(self, i: int) -> list[str | None]:
+        """The fill of every cell of row i + 1, as `values[i]`."""
+        styles = self.styles[i] if i < len(self.styles) else ()
+        get = self.style_fills.get
+        fills = [get(s, _UNKNOWN) for s in styles]
+        if _UNKNOWN in fills:
+            fills = [_style_fill(self.style_fills, s) for s in styles]
+        return fills
+
+
+_UNKNOWN = object()
+
+
+def _style_fill(style_fills: dict[str, str | None], s: str | None) -> str | None:
+    if s is None:  # no cell
+        return None
+    if s not in style_fills and s.isdigit():
+        s = str(int(s))  # written with leading zeros
+    return style_fills.get(s)  # None for an index beyond cellXfs, as for no style
 
 
 class Workbook:
@@ -196,10 +211,6 @@ class Workbook:
         part = self._parts[name]
         data = self._read(part)
         try:
-            expat.ParserCreate().Parse(data, True)
-        except expat.ExpatError as exc:
-            raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {exc})") from None
-        try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise XlsxError(self.path, f"not an XLSX workbook ({part}: {exc})") from None
@@ -207,7 +218,7 @@ class Workbook:
         return Sheet(name, values, styles, self._style_fills())
 
     def _bad(self, part: str, why: str):
-        raise XlsxError(self.path, f"not an XLSX workbook ({part}: {why})")
+        raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {why})")
 
 
 def read_cells(path: str | Path) -> Workbook:
@@ -275,18 +286,27 @@ def _patterns(p: str):
     p = re.escape(p)
     token = re.compile(
         # 1-2: a row's start tag: "row" and its attributes
-        rf"<{p}(row)\b([^>]*?)/?>"
-        # 3-6: a cell in the common layout: column letters, style, type, value
-        rf'|<{p}c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?(?:/>|><{p}v>([^<]*)</{p}v></{p}c>)'
-        # 7-8: any other cell: attributes, contents
-        rf"|<{p}c\b([^>]*?)(?:/>|>(.*?)</{p}c\s*>)",
+        rf"<{p}(row)\b([^<>]*?)/?>"
+        # 3-7: a cell in the common layout: column letters, style, type, value or inline text
+        rf'|<{p}c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
+        rf'|><{p}is><{p}t(?: xml:space="preserve")?>([^<]+)</{p}t></{p}is></{p}c>)'
+        # 8-10: any other cell: "c", attributes, contents
+        rf"|<{p}(c)\b([^<>]*?)(?:/>|>(.*?)</{p}c\s*>)"
+        # a row's end tag, a comment: nothing to read
+        rf"|</{p}row\s*>|<!--.*?-->"
+        # 11: anything else but white space: not well-formed sheetData
+        r"|(\S[^<]{0,40})",
         re.S,
     )
     v = re.compile(rf"<{p}v(?:\s[^>]*)?(?:/>|>([^<]*)</{p}v\s*>)")
     inline = re.compile(rf"<{p}is\b[^>]*?(?:/>|>(.*?)</{p}is\s*>)", re.S)
     phonetic = re.compile(rf"<{p}rPh\b[^>]*?(?:/>|>.*?</{p}rPh\s*>)", re.S)
     t = re.compile(rf"<{p}t\b[^>]*?(?:/>|>([^<]*)</{p}t\s*>)")
-    return token, v, inline, phonetic, t
+    end = re.compile(rf"</{p}worksheet\s*>\s*\Z")
+    return token, v, inline, phonetic, t, end
+
+
+_BAD_AMP = re.compile(r"&(?!(?:#[xX][0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);)")
 
 
 _ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
@@ -342,7 +362,7 @@ def _value(t: str | None, body: str | None, strings: list[str], prefix: str, fai
     """A cell's value from its type and its contents (the text between <c …> and </c>)."""
     if body is None:
         return None
-    _, v_pattern, inline, phonetic, t_pattern = _patterns(prefix)
+    _, v_pattern, inline, phonetic, t_pattern, _ = _patterns(prefix)
     if t == "inlineStr":
         m = inline.search(body)
         if m is None:
@@ -355,7 +375,7 @@ def _value(t: str | None, body: str | None, strings: list[str], prefix: str, fai
 
 def _typed(t: str | None, raw: str | None, strings: list[str], fail):
     """The value of a cell of type t whose <v> holds raw."""
-    if not raw:  # openpyxl: an empty <v> is no value
+    if not raw or t == "inlineStr":  # openpyxl: an empty <v> is no value, an inline string is in <is>
         return None
     if t is None or t == "n":
         return _number(raw.strip(), fail)
@@ -369,6 +389,8 @@ def _typed(t: str | None, raw: str | None, strings: list[str], fail):
             return bool(int(raw))
         except ValueError:
             fail(f"not a boolean: {raw!r}")
+    if "&" in raw and _BAD_AMP.search(raw):
+        fail(f"a stray '&' in {raw!r}")
     return _unescape(raw)  # str, e, d
 
 
@@ -386,7 +408,9 @@ def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list
     end = text.find(f"</{prefix}sheetData", start)
     if end < 0:
         fail("<sheetData> is not closed")
-    token = _patterns(prefix)[0]
+    token, end_tag = _patterns(prefix)[0], _patterns(prefix)[5]
+    if end_tag.search(text, end) is None:
+        fail(f"the file does not end with </{prefix}worksheet> (truncated?)")
     n_strings = len(strings)
     row_counter = 0
     cols: list[int] = []
@@ -415,10 +439,14 @@ def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list
     col_counter = 0
     columns = _COLUMNS
     # findall gives "" for a group that did not take part; "" and a missing value mean the same here.
-    for is_row, row_attrs, letters, s, t, raw, attrs, body in token.findall(text, start, end):
+    for is_row, row_attrs, letters, s, t, raw, inline, is_cell, attrs, body, junk in token.findall(text, start, end):
         if letters:  # a cell in the common layout
             col = columns.get(letters) or _column(letters)
-            if not t:
+            if inline:
+                v = _unescape(inline) if t == "inlineStr" else None
+                if "&" in inline and _BAD_AMP.search(inline):
+                    fail(f"a stray '&' in {inline!r}")
+            elif not t:
                 v = (int(raw) if raw.isdigit() else _number(raw.strip(), fail)) if raw else None
             elif t == "s":
                 try:
@@ -440,19 +468,32 @@ def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list
             else:
                 row_counter += 1
             continue
-        else:  # any other cell
+        elif is_cell:  # any other cell
+            _check_xml(f"<c{attrs}>{body}</c>", fail)
             a = _attrs(attrs)
             ref = a.get("r")
             ref_m = _REF.fullmatch(ref) if ref else None
             col = _column(ref_m.group(1)) if ref_m is not None else col_counter + 1
             s, t = a.get("s", ""), a.get("t")
             v = _value(t, body, strings, prefix, fail)
+        elif junk:
+            fail(f"unexpected {junk!r}")
+        else:  # a row's end tag, a comment
+            continue
         col_counter = col
         cols.append(col)
         vals.append(v)
         sts.append(s)
     finish_row()
     return values, styles
+
+
+def _check_xml(fragment: str, fail) -> None:
+    """Fail unless the fragment is well-formed XML (namespace prefixes are not checked)."""
+    try:
+        expat.ParserCreate().Parse(fragment, True)
+    except expat.ExpatError as exc:
+        fail(f"{exc} in {fragment[:80]!r}")
 
 
 def _attrs(text: str) -> dict[str, str]:
