@@ -411,33 +411,33 @@ def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list
     token, end_tag = _patterns(prefix)[0], _patterns(prefix)[5]
     if end_tag.search(text, end) is None:
         fail(f"the file does not end with </{prefix}worksheet> (truncated?)")
-    n_strings = len(strings)
     row_counter = 0
-    cols: list[int] = []
-    vals: list = []
-    sts: list[str] = []
+    row: list[tuple] = []  # (column, value, style) of the cells of the current row
 
     def finish_row() -> None:
-        if not cols or row_counter < 1:
+        if not row or row_counter < 1:
             return
         while len(values) < row_counter:
             values.append(())
             styles.append(())
         if values[row_counter - 1]:  # a second row with the same number: openpyxl keeps the first
             return
+        cols, vals, sts = zip(*row)
         width = max(cols)
-        if len(cols) == width and cols[-1] == width:
-            values[row_counter - 1], styles[row_counter - 1] = tuple(vals), tuple(sts)
+        if len(cols) == width and cols[-1] == width:  # every cell present, in order
+            values[row_counter - 1], styles[row_counter - 1] = vals, sts
             return
         lv: list = [None] * width
         ls: list = [None] * width
-        for c, v, s in zip(cols, vals, sts):
+        for c, v, s in row:
             if c >= 1:
                 lv[c - 1], ls[c - 1] = v, s
         values[row_counter - 1], styles[row_counter - 1] = tuple(lv), tuple(ls)
 
-    col_counter = 0
+    col = 0
     columns = _COLUMNS
+    add = row.append
+    row_number = _ROW_NUMBER.match
     # findall gives "" for a group that did not take part; "" and a missing value mean the same here.
     for is_row, row_attrs, letters, s, t, raw, inline, is_cell, attrs, body, junk in token.findall(text, start, end):
         if letters:  # a cell in the common layout
@@ -457,12 +457,13 @@ def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list
                 v = _typed(t, raw, strings, fail)
         elif is_row:
             finish_row()
-            cols, vals, sts = [], [], []
-            col_counter = 0
-            r = _attrs(row_attrs).get("r")
+            row.clear()
+            col = 0
+            rm = row_number(row_attrs)
+            r = rm.group(1) if rm is not None else _attrs(row_attrs).get("r")
             if r is not None:
                 try:
-                    row_counter = int(float(r))
+                    row_counter = int(r) if r.isdigit() else int(float(r))
                 except ValueError:
                     fail(f"row number {r!r}")
             else:
@@ -473,19 +474,19 @@ def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list
             a = _attrs(attrs)
             ref = a.get("r")
             ref_m = _REF.fullmatch(ref) if ref else None
-            col = _column(ref_m.group(1)) if ref_m is not None else col_counter + 1
+            col = _column(ref_m.group(1)) if ref_m is not None else col + 1
             s, t = a.get("s", ""), a.get("t")
             v = _value(t, body, strings, prefix, fail)
         elif junk:
             fail(f"unexpected {junk!r}")
         else:  # a row's end tag, a comment
             continue
-        col_counter = col
-        cols.append(col)
-        vals.append(v)
-        sts.append(s)
+        add((col, v, s))
     finish_row()
     return values, styles
+
+
+_ROW_NUMBER = re.compile(r'\s+r="(\d+)"')
 
 
 def _check_xml(fragment: str, fail) -> None:
