@@ -26,9 +26,13 @@ mode (which builds a Python object per cell and is most of `ojexcel diff`'s time
   fill, a non-solid pattern or a gradient. ``applyFill`` is ignored, as openpyxl and Excel do.
 
 Cells are found with a regular-expression tokenizer over the sheet's ``<sheetData>`` (namespace
-prefixes, self-closing cells, entities and character references handled); before that, each
-sheet part is checked to be well-formed XML by expat (no Python callbacks, so cheap). Small parts
-(workbook, relationships, shared strings, styles) are parsed by ElementTree.
+prefixes, self-closing cells, entities and character references handled). It also checks the
+structure: every non-blank stretch of ``<sheetData>`` must be a row tag, a cell or a comment,
+values must hold no stray ``&``, and the part must end with ``</worksheet>`` (truncation); a
+cell in an unusual layout (formula, rich inline text, attributes in another order) is parsed
+with expat first. A full expat pass over each sheet would cost a sixth of the reading time; XML
+outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, shared
+strings, styles) are parsed by ElementTree.
 """
 from __future__ import annotations
 
@@ -41,11 +45,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_MAIN_STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
-NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
 
 
