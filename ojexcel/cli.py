@@ -102,22 +102,33 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     help="xlsx (default) or html: one self-contained page. Without it, --out's suffix decides.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes for --all (0: one per core).")
+@click.option(
+    "--history", "history", multiple=True, metavar="YEAR=TIDY.csv",
+    help="Add the unit's own values of that year from its tidy export (repeat, or several in one value).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
 def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, out_dir: Path | None,
-           fmt: str | None, jobs: int, quiet: bool) -> None:
+           fmt: str | None, jobs: int, history: tuple[str, ...], quiet: bool) -> None:
     """A municipality's own sheet: its results beside its län, riket, kommungrupp and SKL-grupp.
 
     KOD is a kommunkod (0114), a district code (0180-01), a city (0180, 1480, 1280) or a name
     (case-insensitive; a unique prefix will do). With --all, every unit and city is written to
     --out-dir and KOD is left out. Without RESPONSES the embedded sample of YEAR is used.
+    --history 2016=TIDY16.csv adds the unit's own series (a city: its share) with comparability
+    markers; YEAR's own values always come from this run.
     """
     from .catalogue import CatalogueError
     from .kommun import EnhetLookupError, find_enhet
     from .kommun_alla import write_all, write_one
     from .output import OutputError, check_writable
     from .pipeline import build_results
-    from .population import load_population
+    from .population import NIVA_ENHET, NIVA_STORSTAD, load_population
+    from .trend import parse_year_files
 
+    try:
+        history_files = parse_year_files(history)
+    except ValueError as exc:
+        raise click.UsageError(f"--history {exc}") from None
     if all_units:
         if out is not None:
             raise click.UsageError("--all writes into --out-dir; leave out --out")
@@ -142,10 +153,23 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         if out is not None:
             if responses is not None and responses.resolve() == out.resolve():
                 fail(f"{responses}: the input would be overwritten by the output")
+            for _, given in history_files:
+                if given.resolve() == out.resolve():
+                    fail(f"{given}: the history file would be overwritten by the output")
             check_writable(out)
         elif out_dir.exists() and not out_dir.is_dir():
             fail(f"{out_dir}: is not a folder")
         results = build_results(responses, year)
+        historik = None
+        if history_files:
+            from .kommun import all_enheter
+            from .kommun_historik import load_historik
+
+            historik = load_historik(history_files, results)
+            shown = (enhet,) if enhet is not None else all_enheter(results.population)
+            historik_warnings = list(historik.warnings) + historik.saknade(
+                (NIVA_STORSTAD if e.is_city else NIVA_ENHET, e.kod) for e in shown
+            )
     except EnhetLookupError as exc:
         fail(str(exc))
     except InputError as exc:
@@ -155,9 +179,11 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
 
     if not quiet:
         _echo_problems(results.warnings)
+        if historik is not None:
+            _echo_problems(historik_warnings)
     try:
         if enhet is not None:
-            write_one(results, enhet, fmt, out)
+            write_one(results, enhet, fmt, out, historik)
             if not quiet:
                 click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators", err=True)
             return
@@ -165,9 +191,9 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         n = len(results.population.units) + 3
         if not quiet and sys.stderr.isatty():
             with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
-                paths = write_all(results, out_dir, fmt, jobs, bar.update)
+                paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
         else:
-            paths = write_all(results, out_dir, fmt, jobs)
+            paths = write_all(results, out_dir, fmt, jobs, historik=historik)
     except OutputError as exc:
         fail(str(exc))
     except OSError as exc:
@@ -221,11 +247,11 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
     """
     from .catalogue import CatalogueError
     from .output import OutputError, atomic_outputs, check_writable
-    from .trend import build_trend, parse_year_file, read_inputs
+    from .trend import build_trend, parse_year_files, read_inputs
     from .trend_xlsx import write_trend_workbook
 
     try:
-        pairs = [parse_year_file(y) for y in years]
+        pairs = parse_year_files(years)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     if any(p.resolve() == out.resolve() for _, p in pairs):

@@ -8,14 +8,16 @@ and their Ja counts. Nothing here is new arithmetic but counting Nej per indicat
 
 The renderers (`kommun_xlsx`, `kommun_html`) lay out a `Blad`; they compute nothing.
 
-The table is a list of columns (`Kolumn`) and, per indicator, one cell per column, so a later
-block — e.g. the unit's own values of earlier years — is more columns of an existing kind.
+The table is a list of columns (`Kolumn`) and, per indicator, one cell per column. With
+`--history` (`kommun_historik.Historik`) a block of HISTORIK columns follows, one per year: the
+unit's own value (a city: its share) that year, with its comparability with the year before.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from .aggregate import Aggregate
 from .catalogue import Indicator
@@ -33,10 +35,14 @@ from .population import (
 from .results import Results
 from .rules import NEJ
 
+if TYPE_CHECKING:
+    from .kommun_historik import Brott, Historik
+
 # Column kinds: a unit's value, a group's share of Ja (percent), a group's Ja count "ja av enheter".
 VARDE = "varde"
 ANDEL = "andel"
 JA_ANTAL = "ja_antal"
+HISTORIK = "historik"  # the unit's own value (a city: its share) in one year: a Historikcell
 
 MAX_SVAGASTE = 3  # weakest indicator areas named in the analysis guide
 MAX_AVVIKELSER = 5  # indicators where the unit is furthest behind riket
@@ -162,16 +168,16 @@ def _ambiguous(query: str, candidates: list[Enhet]) -> str:
 
 @dataclass(frozen=True)
 class Kolumn:
-    typ: str  # VARDE, ANDEL or JA_ANTAL
+    typ: str  # VARDE, ANDEL, JA_ANTAL or HISTORIK
     niva: str  # enhet, storstad, lan, riket, kommungrupp, skl_grupp
     kod: str
-    namn: str  # the unit's or the group's name
+    namn: str  # the unit's or the group's name; for HISTORIK the year
 
 
 @dataclass(frozen=True)
 class Rad:
     """One indicator: one cell per column — a unit value (str, None = bortfall), a share (int, None =
-    suppressed) or a group's Aggregate (for JA_ANTAL: its `ja` of `enheter`)."""
+    suppressed), a group's Aggregate (for JA_ANTAL: its `ja` of `enheter`) or a Historikcell."""
 
     indikator: Indicator
     celler: tuple[str | int | Aggregate | None, ...]
@@ -212,6 +218,8 @@ class Blad:
     besvarat: int  # units (of the sheet: 1, or the city's districts) that answered the survey
     besvarat_vinr: int  # … and its VINR part
     enheter: int  # 1, or the number of districts
+    historik_kallor: tuple[tuple[int, str], ...] = ()  # --history: (year, tidy file) given
+    brott: tuple["Brott", ...] = ()  # --history: breaks in the series between the years shown
 
     @property
     def rader(self) -> tuple[Rad, ...]:
@@ -252,8 +260,11 @@ class Jamforelser:
         )
 
 
-def build_blad(results: Results, enhet: Enhet, jamforelser: Jamforelser | None = None) -> Blad:
-    """Select the sheet's content for `enhet` from `results` (`jamforelser`: its groups, if at hand)."""
+def build_blad(
+    results: Results, enhet: Enhet, jamforelser: Jamforelser | None = None, historik: "Historik | None" = None
+) -> Blad:
+    """Select the sheet's content for `enhet` from `results` (`jamforelser`: its groups, if at hand;
+    `historik`: the unit's own series, read once per run)."""
     j = jamforelser or Jamforelser.of(results)
     groups = comparison_groups(enhet)
     # Ja counts for the groups the unit belongs to (riket's share is on every sheet already).
@@ -274,6 +285,10 @@ def build_blad(results: Results, enhet: Enhet, jamforelser: Jamforelser | None =
     columns += [j.aggregates[key] for key in count_groups]
     if enhet.is_city:
         columns += values
+    if historik is not None:
+        niva = NIVA_STORSTAD if enhet.is_city else NIVA_ENHET
+        kolumner += [Kolumn(HISTORIK, niva, enhet.kod, str(year)) for year in historik.years]
+        columns += list(zip(*historik.serie(niva, enhet.kod)))
     rader = [Rad(ind, cells) for ind, cells in zip(results.catalogue.indicators, zip(*columns))]
 
     kvalitetsomraden: list[Kvalitetsomrade] = []
@@ -318,4 +333,6 @@ def build_blad(results: Results, enhet: Enhet, jamforelser: Jamforelser | None =
         besvarat=sum(u.kod in results.answered for u in value_units),
         besvarat_vinr=sum(u.kod in results.answered_vinr_part for u in value_units),
         enheter=n_units,
+        historik_kallor=historik.sources if historik is not None else (),
+        brott=historik.brott if historik is not None else (),
     )

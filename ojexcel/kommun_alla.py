@@ -5,17 +5,23 @@
 unless every file was written. On a machine with several cores the files are rendered by forked
 worker processes that share the already computed `Results`; every file depends only on its own
 unit, so the bytes do not depend on the number of workers or the order they finish in.
+
+With `--history` the tidy exports of the other years are read once (`kommun_historik.Historik`)
+before the workers are forked, and every sheet takes its unit's series from it.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .kommun import Blad, Enhet, Jamforelser, all_enheter, build_blad
 from .output import atomic_outputs
 from .results import Results
+
+if TYPE_CHECKING:
+    from .kommun_historik import Historik
 
 FORMATS = ("xlsx", "html")
 CHUNK = 8  # files per task handed to a worker
@@ -33,10 +39,10 @@ def writer(fmt: str) -> Callable[[Blad, Path], None]:
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def write_one(results: Results, enhet: Enhet, fmt: str, path: Path) -> None:
+def write_one(results: Results, enhet: Enhet, fmt: str, path: Path, historik: Historik | None = None) -> None:
     write = writer(fmt)
     with atomic_outputs(path) as (tmp,):
-        write(build_blad(results, enhet), tmp)
+        write(build_blad(results, enhet, historik=historik), tmp)
 
 
 def file_name(enhet: Enhet, fmt: str) -> str:
@@ -51,13 +57,13 @@ def default_jobs() -> int:
 
 
 # The work of `write_all`, set before the workers are forked so they inherit it without pickling.
-_WORK: tuple[Results, Jamforelser, tuple[Enhet, ...], Callable[[Blad, Path], None]] | None = None
+_WORK: tuple[Results, Jamforelser, tuple[Enhet, ...], Callable[[Blad, Path], None], Historik | None] | None = None
 
 
 def _render(tasks: list[tuple[int, str]]) -> int:
-    results, jamforelser, enheter, write = _WORK
+    results, jamforelser, enheter, write, historik = _WORK
     for i, tmp in tasks:
-        write(build_blad(results, enheter[i], jamforelser), Path(tmp))
+        write(build_blad(results, enheter[i], jamforelser, historik), Path(tmp))
     return len(tasks)
 
 
@@ -67,24 +73,25 @@ def write_all(
     fmt: str,
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
+    historik: Historik | None = None,
 ) -> list[Path]:
     """Write every unit's and city's sheet into `out_dir`; returns the paths, in population order.
 
     `jobs` = number of worker processes (0: one per available core). `progress(n)` is called as
-    files are done.
+    files are done. `historik`: the units' own series (`--history`), read once.
     """
     global _WORK
     write = writer(fmt)
     enheter = all_enheter(results.population)
     jamforelser = Jamforelser.of(results)
-    _warm_up(fmt, results, jamforelser, enheter)
+    _warm_up(fmt, results, jamforelser, enheter, historik)
     paths = [out_dir / file_name(e, fmt) for e in enheter]
     jobs = jobs or default_jobs()
     fork = "fork" in multiprocessing.get_all_start_methods()
     with atomic_outputs(*paths) as temps:
         tasks = [(i, str(tmp)) for i, tmp in enumerate(temps)]
         chunks = [tasks[n : n + CHUNK] for n in range(0, len(tasks), CHUNK)]
-        _WORK = (results, jamforelser, enheter, write)
+        _WORK = (results, jamforelser, enheter, write, historik)
         try:
             if jobs > 1 and fork and len(chunks) > 1:
                 with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
@@ -101,7 +108,9 @@ def write_all(
     return paths
 
 
-def _warm_up(fmt: str, results: Results, jamforelser: Jamforelser, enheter: tuple[Enhet, ...]) -> None:
+def _warm_up(
+    fmt: str, results: Results, jamforelser: Jamforelser, enheter: tuple[Enhet, ...], historik: Historik | None
+) -> None:
     """Compile the templates and build the XLSX frames once, before workers are forked."""
     from .kommun_text import ANALYSGUIDE, HTML_PAGE, TEXTER, template
 
@@ -115,4 +124,4 @@ def _warm_up(fmt: str, results: Results, jamforelser: Jamforelser, enheter: tupl
             kind = (e.is_city, e.is_district, len(e.districts))
             if kind not in seen:
                 seen.add(kind)
-                frame_book(tuple(sheet.frame for sheet in layout(build_blad(results, e, jamforelser))[1]))
+                frame_book(tuple(sheet.frame for sheet in layout(build_blad(results, e, jamforelser, historik))[1]))

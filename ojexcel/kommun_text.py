@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import kommun, styles
-from .kommun import ANDEL, VARDE, Blad
-from .population import KOMMUNGRUPP_NAMN
+from .kommun import ANDEL, HISTORIK, VARDE, Blad
+from .population import KOMMUNGRUPP_NAMN, NIVA_STORSTAD
 from .templating import environment
 
 TEXTER = "kommun_texter.j2"
@@ -60,19 +60,57 @@ def ja_text(t, aggregate) -> str:
     return text
 
 
-def celltexter(blad: Blad, t) -> list[tuple[str, ...]]:
-    """Each row's cells as the text shown: value (".." = bortfall), share ("x" = suppressed), "12 av 39"."""
-    typer = [k.typ for k in blad.kolumner]
+# The text of a break in a series: the same on every sheet of a run (memoised per process).
+_BROTT_TEXT: dict[tuple, str] = {}
+
+
+def brott_text(t, brott) -> str:
+    key = (brott.indikator.id, brott.steg)
+    text = _BROTT_TEXT.get(key)
+    if text is None:
+        text = _BROTT_TEXT[key] = str(t.brott_text(brott))
+    return text
+
+
+# Marker of a history value by the comparability of its step from the year before.
+MARKS = {
+    "jämförbar": "",
+    "delvis jämförbar": styles.DELVIS_JAMFORBAR_MARK,
+    "ej jämförbar": styles.EJ_JAMFORBAR_MARK,
+}
+
+
+def historik_cell(kolumn, cell) -> tuple[str | int, str | None, str]:
+    """(value shown: text or a share, colour key of a unit value or None, comparability marker) of
+    a HISTORIK cell (`kommun_historik.Historikcell`)."""
+    if cell.saknas:
+        return styles.SAKNAS, None, ""
+    mark = MARKS[cell.jamforbarhet]
+    if kolumn.niva == NIVA_STORSTAD:
+        return (styles.SUPPRESSED if cell.varde is None else cell.varde), None, mark
+    colour = cell.varde if cell.varde in styles.VALUE_COLOURS else None
+    return styles.unit_text(cell.varde), colour, mark
+
+
+def celltexter(blad: Blad, t) -> list[tuple[tuple[str, str | None], ...]]:
+    """Each row's cells as (text shown, colour key of a coloured unit value or None): value (".." =
+    bortfall), share ("x" = suppressed), "12 av 39", a history value with its marker ("Ja †")."""
+    kolumner = blad.kolumner
+    colours = styles.VALUE_COLOURS
     out = []
     for rad in blad.rader:
         cells = []
-        for typ, value in zip(typer, rad.celler):
+        for kol, value in zip(kolumner, rad.celler):
+            typ = kol.typ
             if typ == VARDE:
-                cells.append(styles.unit_text(value))
+                cells.append((styles.unit_text(value), value if value in colours else None))
             elif typ == ANDEL:
-                cells.append(styles.share_text(value))
+                cells.append((styles.share_text(value), None))
+            elif typ == HISTORIK:
+                shown, colour, mark = historik_cell(kol, value)
+                cells.append((f"{shown} {mark}" if mark else str(shown), colour))
             else:
-                cells.append(ja_text(t, value))
+                cells.append((ja_text(t, value), None))
         out.append(tuple(cells))
     return out
 

@@ -28,15 +28,15 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .kommun import ANDEL, JA_ANTAL, VARDE, Blad
-from .kommun_text import PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, ja_text, texter
+from .kommun import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
+from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
 from .styles import SUPPRESSED, VALUE_COLOURS, unit_text
 from .workbook import FIXED_CREATED
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
 NAME_WIDTH = 70
 GUIDE_WIDTH = 110
-COLUMN_WIDTH = {VARDE: 13, ANDEL: 12, JA_ANTAL: 12}
+COLUMN_WIDTH = {VARDE: 13, ANDEL: 12, JA_ANTAL: 12, HISTORIK: 10}
 HEAD_ROWS = 5  # title, indelning, svarsstatus, description, blank
 HEADING_HEIGHT = 48
 
@@ -64,6 +64,13 @@ def _formats() -> dict[str, dict]:
         style = {"bg_color": "#" + colour.fill, "font_color": "#" + colour.font}
         f[value] = {**style, "align": "center", "valign": "top"}  # a unit value
         f[colour.name] = {**style, "text_wrap": True, "valign": "top"}  # its legend line
+    # History values not comparable with the year before: the value keeps its type (text or
+    # number); the marker is shown by the number format. Added last: earlier indices stay.
+    for mark in (m for m in MARKS.values() if m):
+        for value in VALUE_COLOURS:
+            f[value + mark] = {**f[value], "num_format": f'@" {mark}"'}
+        f["cell" + mark] = {**f["cell"], "num_format": f'@" {mark}"'}
+        f["andel" + mark] = {**f["andel"], "num_format": f'0" {mark}"'}
     return f
 
 
@@ -148,6 +155,10 @@ def _jamforelse(blad: Blad, t) -> Sheet:
                         cells.append((row, c, unit_text(value), value if value in VALUE_COLOURS else "cell"))
                     elif typ == ANDEL:
                         cells.append((row, c, SUPPRESSED if value is None else value, "andel"))
+                    elif typ == HISTORIK:
+                        shown, colour, mark = historik_cell(kolumner[c - 1], value)
+                        base = colour or ("cell" if shown.__class__ is str and shown != SUPPRESSED else "andel")
+                        cells.append((row, c, shown, base + mark))
                     else:
                         cells.append((row, c, ja_text(t, value), "cell"))
                 row += 1
@@ -157,6 +168,15 @@ def _jamforelse(blad: Blad, t) -> Sheet:
     for sample, colour, text in t.legend:
         row += 1
         ws.text(row, 0, f"{sample}: {text}", colour.name if colour else "text")
+    if t.historik_ar:
+        row += 2
+        ws.text(row, 0, t.brott_rubrik, RUBRIK3)
+        for b in blad.brott:
+            row += 1
+            ws.text(row, 0, brott_text(t, b), "text")
+        if not blad.brott:
+            row += 1
+            ws.text(row, 0, t.inga_brott, "text")
     ws.text(row + 2, 0, t.kalla)
     return ws
 

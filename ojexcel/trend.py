@@ -14,6 +14,7 @@ municipality's own sheet (`ojexcel kommun --history`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -154,6 +155,11 @@ def step(indicator_id: str, fran: int, till: int, catalogues: dict[int, Catalogu
     return Steg(fran, till, worst, "; ".join(notes))
 
 
+def catalogues_between(years: Iterable[int]) -> dict[int, Catalogue]:
+    """The catalogues of every year from the first to the last of `years` (those in between where they exist)."""
+    return _catalogues(years)
+
+
 def _catalogues(years: Iterable[int]) -> dict[int, Catalogue]:
     """The catalogues of every year from the first to the last, where one exists."""
     years = sorted(years)
@@ -183,6 +189,22 @@ def parse_year_file(text: str) -> tuple[int, Path]:
     if not sep or not year.strip().isdigit() or not path:
         raise ValueError(f"{text!r}: expected YEAR=TIDY.csv, e.g. 2017=vinr_2017_tidy.csv")
     return int(year), Path(path)
+
+
+# Several YEAR=FILE in one value: split at commas/whitespace that precede "YEAR=", so a file name
+# may itself hold spaces or commas ("2017=Våra filer/tidy 2017.csv").
+_NEXT_YEAR_FILE = re.compile(r"[\s,]+(?=\d+=)")
+
+
+def parse_year_files(values: Iterable[str]) -> list[tuple[int, Path]]:
+    """Every YEAR=FILE of `values`, each of which may hold several ('2016=a.csv,2017=b.csv').
+
+    Raises ValueError naming the bad item."""
+    out = []
+    for value in values:
+        for item in _NEXT_YEAR_FILE.split(value.strip(" ,\t\n")):
+            out.append(parse_year_file(item))
+    return out
 
 
 def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population | None = None) -> list[TrendInput]:
