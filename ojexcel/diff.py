@@ -44,7 +44,7 @@ class Cell:
 class Side:
     path: str
     kind: str  # "workbook" or "tidy"
-    cells: dict[Key, Cell]
+    cells: dict[Key, Cell]  # or workbook_read.Cell: the same value, fill and counts
     sheets: tuple[str, ...] = ()
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (niva, kod) -> display name
 
@@ -234,8 +234,8 @@ def _load_workbook(path: Path) -> Side:
         data = read_workbook(path)
     except NotAWorkbook as exc:
         raise DiffInputError(str(exc)) from None
-    cells = {key: Cell(c.value, c.fill, c.counts) for key, c in data.cells.items()}
-    return Side(str(path), "workbook", cells, tuple(data.sheets), names=_reference_names())
+    # The reader's cells carry value, fill and counts (and where they were): used as they are.
+    return Side(str(path), "workbook", data.cells, tuple(data.sheets), names=_reference_names())
 
 
 @cache
