@@ -52,3 +52,20 @@ def write(tmp_path, codebook):
     def _write(rows, name="svar.csv", **kw):
         return write_responses(tmp_path / name, codebook, rows, **kw)
     return _write
+
+
+SAMPLE_YEARS = (2016, 2017, 2018)
+
+
+@pytest.fixture(scope="session")
+def tidy_files(tmp_path_factory):
+    """The tidy exports of the three embedded samples, built once per test session."""
+    from ojexcel.pipeline import build_results
+    from ojexcel.tidy import write_tidy_file
+
+    out = tmp_path_factory.mktemp("sample_tidy")
+    paths = {}
+    for year in SAMPLE_YEARS:
+        paths[year] = out / f"tidy_{year}.csv"
+        write_tidy_file(build_results(None, year), paths[year])
+    return paths

@@ -33,16 +33,7 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
-@pytest.fixture(scope="module")
-def tidy_files(tmp_path_factory):
-    """The tidy exports of the three embedded samples, made by `ojexcel build`."""
-    out = tmp_path_factory.mktemp("tidy")
-    paths = {}
-    for year in YEARS:
-        paths[year] = out / f"tidy_{year}.csv"
-        result = run("build", "--year", year, "--out", out / f"vinr_{year}.xlsx", "--tidy", paths[year], "-q")
-        assert result.exit_code == 0, result.output
-    return paths
+# `tidy_files` (the three samples' tidy exports) comes from conftest.py.
 
 
 @pytest.fixture(scope="module")

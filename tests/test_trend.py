@@ -42,15 +42,7 @@ def _load_module(name: str, path: Path):
     return mod
 
 
-@pytest.fixture(scope="module")
-def tidy_files(tmp_path_factory):
-    """The tidy exports of the three embedded samples, built by the pipeline."""
-    out = tmp_path_factory.mktemp("tidy")
-    paths = {}
-    for year in YEARS:
-        paths[year] = out / f"tidy_{year}.csv"
-        write_tidy_file(build_results(None, year), paths[year])
-    return paths
+# `tidy_files` (the three samples' tidy exports) comes from conftest.py.
 
 
 @pytest.fixture(scope="module")
