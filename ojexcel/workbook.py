@@ -183,10 +183,27 @@ def _write_heading(ws, st: Styles, lines: list[str]) -> int:
     return len(lines) + 1  # one empty row before the table
 
 
+INFO_LABEL_WIDTH = 42
+INFO_TEXT_WIDTH = 110
+LINE_HEIGHT = 15  # points, for the default 11 pt font
+
+
+def _fit_row_height(ws, r: int, line: str) -> None:
+    """Give a wrapped cover-sheet row the height of its text. Excel and LibreOffice do not grow a
+    row for wrapped text written by XlsxWriter, so long paragraphs would overlap the next row."""
+    label, sep, text = line.partition(" | ")
+    if not sep:
+        label, text = "", line
+    # Characters per line a bit under the column width: proportional fonts vary.
+    lines = max(-(-len(text) // (INFO_TEXT_WIDTH - 12)), -(-len(label) // (INFO_LABEL_WIDTH - 6)), 1)
+    if lines > 1:
+        ws.set_row(r, LINE_HEIGHT * lines)
+
+
 def _write_information(ws, st: Styles, lines: list[str]) -> None:
     ws.hide_gridlines(2)
-    ws.set_column(0, 0, 42)
-    ws.set_column(1, 1, 110)
+    ws.set_column(0, 0, INFO_LABEL_WIDTH)
+    ws.set_column(1, 1, INFO_TEXT_WIDTH)
     # Drop leading and doubled empty lines.
     rows: list[str] = []
     for line in lines:
@@ -195,6 +212,7 @@ def _write_information(ws, st: Styles, lines: list[str]) -> None:
     for r, line in enumerate(rows):
         if not line.strip():
             continue
+        _fit_row_height(ws, r, line)
         if line.startswith("## "):
             ws.write_string(r, 0, line[3:], st.heading)
         elif line.startswith("### "):
@@ -284,7 +302,7 @@ def _write_units(ws, st: Styles, results: Results, lines: list[str]) -> None:
         for c, value in enumerate(results.unit_values[unit.kod], start=first):
             ws.write_string(r, c, unit_text(value), st.value[value])
 
-    widths = (18, 8, 12, 9, 26, 10, 9, 30)
+    widths = (18, 8, 13, 9, 26, 10, 9, 30)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     ws.set_column(first, last_col, 16)
