@@ -31,9 +31,8 @@ from pathlib import Path
 from .kommun import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
 from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
 from .styles import SUPPRESSED, VALUE_COLOURS, unit_text
-from .workbook import FIXED_CREATED
+from .xlsx_writer import new_workbook
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
 NAME_WIDTH = 70
 GUIDE_WIDTH = 110
 COLUMN_WIDTH = {VARDE: 13, ANDEL: 12, JA_ANTAL: 12, HISTORIK: 10}
@@ -200,10 +199,7 @@ def _guide(blad: Blad, t) -> Sheet:
 
 def _workbook(target, title: str, frames: tuple[Frame, ...]):
     """An XlsxWriter workbook with the sheets' frames set up; returns (workbook, sheets, formats)."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-    wb.set_properties({"title": title, "created": FIXED_CREATED})
+    wb = new_workbook(target, {"title": title}, in_memory=True)
     formats = {name: wb.add_format(props) for name, props in FORMATS.items()}
     sheets = []
     for frame in frames:

@@ -16,7 +16,7 @@ from .population import NIVA_ENHET
 from .rules import EJ_AKTUELLT
 from .templating import render
 from .trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, Trend, TrendRow
-from .workbook import FIXED_CREATED
+from .xlsx_writer import new_workbook
 
 MARKS = {EJ_JAMFORBAR: styles.EJ_JAMFORBAR_MARK, DELVIS_JAMFORBAR: styles.DELVIS_JAMFORBAR_MARK, JAMFORBAR: ""}
 TEMPLATE = "trend_om.txt.j2"
@@ -107,12 +107,7 @@ def _year_headers(trend: Trend, with_change: bool) -> list[str]:
 
 
 def write_trend_workbook(trend: Trend, path: Path) -> None:
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties(
-        {"title": f"Öppna jämförelser – Våld i nära relationer {trend.years[0]}–{trend.years[-1]}", "created": FIXED_CREATED}
-    )
+    wb = new_workbook(path, {"title": f"Öppna jämförelser – Våld i nära relationer {trend.years[0]}–{trend.years[-1]}"})
     bold = wb.add_format({"bold": True})
     wrap_bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     heading = wb.add_format({"bold": True, "font_size": 13})

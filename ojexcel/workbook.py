@@ -22,7 +22,6 @@ Design choices:
 """
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,11 +40,9 @@ from .styles import (
 )
 from .svarsfrekvens import response_counts
 from .templating import render
+from .xlsx_writer import new_workbook
 from . import workbook_layout as L
 
-# A fixed creation date makes identical input give a byte-identical file. XlsxWriter honours
-# `created` only when it is a datetime.datetime.
-FIXED_CREATED = _dt.datetime(2000, 1, 1, 0, 0, 0)
 
 TEMPLATE = "arbetsbok.txt.j2"
 SECTION = re.compile(r"=== (.+) ===")
@@ -432,22 +429,17 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
 # -- the workbook ----------------------------------------------------------------------------------
 
 def write_workbook(results: Results, path: Path) -> None:
-    import xlsxwriter
-
     from .granskning_sheet import write_granskning_sheet
 
     texts = sheet_texts(results)
-    wb = xlsxwriter.Workbook(
-        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    )
-    wb.set_properties(
+    wb = new_workbook(
+        path,
         {
             "title": results.catalogue.title,
             "subject": f"Öppna jämförelser {results.year}: resultat för kommuner, stadsdelar, län och riket",
             "author": "ojexcel",
             "keywords": "öppna jämförelser, våld i nära relationer, socialtjänst",
-            "created": FIXED_CREATED,
-        }
+        },
     )
     st = Styles(wb)
     _write_information(wb.add_worksheet(L.SHEET_INFORMATION), st, texts[L.SHEET_INFORMATION])
