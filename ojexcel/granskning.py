@@ -24,7 +24,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .codebook import Codebook, normalize
+from .codebook import PART_VINR, Codebook, normalize
 from .population import Population
 from .problems import Problem, Report
 from .responses import (
@@ -192,6 +192,12 @@ def _warn_not_asked(overrides, responses: Responses, codebook: Codebook, report:
         if g.kolumn == BESVARAT_VINR:
             continue
         row = changed.rows[g.enhetskod]
+        if codebook[g.kolumn].part == PART_VINR and not row.besvarat_vinr:
+            report.warn(
+                "the unit has not answered the VINR part (besvarat_vinr is not Ja), so this value is "
+                "ignored: its VINR indicators stay bortfall (override besvarat_vinr too if that is wrong)",
+                row=g.rad, enhetskod=g.enhetskod, column=g.kolumn, value=g.nytt,
+            )
         cond = codebook[g.kolumn].asked_if
         if g.nytt is not None and cond is not None:
             parent = row.answers[cond.column]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from .catalogue import load_catalogue
 from .population import NIVA_ENHET, Population
 from .problems import Report
 from .resources import MUNICIPALITY_GROUPS, resource
@@ -146,9 +147,20 @@ def kolada_rows(
         report.error("no unit rows (niva = enhet): nothing to code")
     report.raise_if_errors()
     present = {ind for _, ind in values}
+    known = set(load_catalogue(year).ids)  # CatalogueError for a year without a catalogue
+    strangers = sorted(present - known)
+    if strangers:
+        report.error(
+            f"indicators not in the {year} catalogue: {', '.join(strangers[:5])}"
+            + (f" and {len(strangers) - 5} more" if len(strangers) > 5 else "")
+            + f"; is the tidy export from another year than --year {year}?",
+            column="indikator",
+        )
+    report.raise_if_errors()
     units = [u.kod for u in population.units if include_districts or u.stad is None]
 
     out: list[KoladaRow] = []
+    missing_rows: dict[tuple[str, ...], list[str]] = {}  # indicators -> units without their rows
     for kpi in kpis:
         if not all(ind in present for ind in kpi.indikatorer):
             continue  # not published this year
@@ -156,7 +168,7 @@ def kolada_rows(
             vals = [values.get((kod, ind)) for ind in kpi.indikatorer]
             missing = [ind for ind, v in zip(kpi.indikatorer, vals) if v is None]
             if missing:
-                report.error(f"no unit row for indicator {', '.join(missing)}", enhetskod=kod)
+                missing_rows.setdefault(tuple(missing), []).append(kod)
                 continue
             if any(v in LEFT_OUT for v in vals):
                 continue
@@ -178,6 +190,12 @@ def kolada_rows(
                 )
                 continue
             out.append(KoladaRow(kpi.kpi, kod, year, kpi.kodning[word]))
+    for indicators, kods in missing_rows.items():  # one message per indicator set, not per unit
+        report.error(
+            f"no unit row for indicator {', '.join(indicators)} for {len(kods)} unit(s): "
+            + ", ".join(kods[:10]) + (" …" if len(kods) > 10 else ""),
+            enhetskod=kods[0] if len(kods) == 1 else None, column="indikator",
+        )
     report.raise_if_errors()
     out.sort(key=lambda r: (r.kpi, r.enhetskod))
     return out

@@ -15,6 +15,7 @@ unit's own value (a city: its share) that year, with its comparability with the 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -95,6 +96,7 @@ def all_enheter(population: Population) -> tuple[Enhet, ...]:
 
 def _norm(text: str) -> str:
     """Case-insensitive form of a name; dashes and the spaces around them do not matter."""
+    text = unicodedata.normalize("NFC", text)  # "ö" typed as o + combining diaeresis
     text = " ".join(text.replace("–", "-").replace("—", "-").split())
     return re.sub(r" ?- ?", "-", text).casefold()
 

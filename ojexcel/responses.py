@@ -75,7 +75,10 @@ def _decode(data: bytes, report: Report) -> str:
     Windows-1252. A file mixing encodings, or holding text converted twice, is refused: either
     would put mojibake into the workbook."""
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _Unreadable(f"UTF-16 text cut short or damaged (byte {exc.start}); save the file as UTF-8") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -158,29 +161,38 @@ def _read_xlsx(path: Path, report: Report) -> list[tuple[int, list[object]]]:
         wb = load_workbook(path, read_only=True, data_only=False)
     except zipfile.BadZipFile as exc:
         raise _Unreadable(f"the XLSX file is damaged or cut short (truncated): not a complete zip archive ({exc})") from None
-    except (KeyError, OSError, ValueError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
         raise _Unreadable(f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from None
     try:
-        sheets = wb.sheetnames
-        if not sheets:
-            raise _Unreadable("the workbook has no sheets")
-        if len(sheets) > 1:
-            report.warn(f"only the first sheet {sheets[0]!r} is read; ignored: {', '.join(map(repr, sheets[1:]))}")
-        ws = wb[sheets[0]]
-        ws.reset_dimensions()  # a stale <dimension> written by some tools would cut the sheet short
-        rows = []
-        for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            rows.append((n, list(values)))
-        for ref in _merged_ranges(ws):
-            first = re.match(r"[A-Z]+(\d+)", ref)
-            report.error(
-                "merged cells: only the first cell of a merged range holds a value, the others read as "
-                "blank; unmerge them and give every cell its own value",
-                row=int(first.group(1)) if first else None, column=ref,
-            )
-        return rows
+        return _xlsx_rows(wb, report)
+    except _Unreadable:
+        raise
+    except Exception as exc:  # noqa: BLE001 - damaged sheet XML, bad compressed data, bad cell values
+        raise _Unreadable(f"the XLSX file is damaged: its first sheet cannot be read ({exc.__class__.__name__}: {exc})") from None
     finally:
         wb.close()
+
+
+def _xlsx_rows(wb, report: Report) -> list[tuple[int, list[object]]]:
+    """The first sheet's rows; merged ranges are reported as errors."""
+    sheets = wb.sheetnames
+    if not sheets:
+        raise _Unreadable("the workbook has no sheets")
+    if len(sheets) > 1:
+        report.warn(f"only the first sheet {sheets[0]!r} is read; ignored: {', '.join(map(repr, sheets[1:]))}")
+    ws = wb[sheets[0]]
+    ws.reset_dimensions()  # a stale <dimension> written by some tools would cut the sheet short
+    rows = []
+    for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows.append((n, list(values)))
+    for ref in _merged_ranges(ws):
+        first = re.match(r"[A-Z]+(\d+)", ref)
+        report.error(
+            "merged cells: only the first cell of a merged range holds a value, the others read as "
+            "blank; unmerge them and give every cell its own value",
+            row=int(first.group(1)) if first else None, column=ref,
+        )
+    return rows
 
 
 def _merged_ranges(ws) -> list[str]:
@@ -460,7 +472,12 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
     first_seen: dict[str, int] = {}
     for n, cells in table[1:]:
         if not is_xlsx and len(cells) != width:
-            report.error(_field_count_message(cells, width, delimiter, n == last_row), row=n)
+            kod_at = index[ENHETSKOD]
+            kod = cells[kod_at].strip() if kod_at < len(cells) and isinstance(cells[kod_at], str) else None
+            report.error(
+                _field_count_message(cells, width, delimiter, n == last_row),
+                row=n, enhetskod=kod if kod in population.by_kod else None,
+            )
             continue
         cells = cells[:width] + [None] * (width - len(cells))
         raw_kod = cells[index[ENHETSKOD]]

@@ -84,7 +84,7 @@ def read_tidy(path: str | Path) -> list[TidyRow]:
             if counts != _NO_COUNTS:
                 report.error("a unit row has no counts", row=n, enhetskod=kod, column="ja")
         else:
-            if varde and not varde.isdigit():
+            if varde and not (varde.isascii() and varde.isdigit()):
                 report.error("the share must be a whole number", row=n, column="varde", value=varde)
             try:
                 parsed = tuple(map(int, counts))

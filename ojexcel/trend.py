@@ -319,7 +319,9 @@ def build_trend(inputs: Sequence[TrendInput], population: Population | None = No
         )
         for u in population.units
     )
-    return Trend(years, tuple((inp.year, inp.source) for inp in inputs), indicators, riket, lan, enheter)
+    # Only the file name: the workbook's bytes must not depend on where the inputs live.
+    sources = tuple((inp.year, Path(inp.source).name) for inp in inputs)
+    return Trend(years, sources, indicators, riket, lan, enheter)
 
 
 def unit_series(kod: str, pairs: Sequence[tuple[int, str | Path]]) -> tuple[TrendRow, ...]:

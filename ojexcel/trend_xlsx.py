@@ -92,6 +92,8 @@ def _write_row(ws, r: int, c0: int, row: TrendRow, fmt: _Formats, comments: bool
             ws.write_number(r, c, f.procentenheter, fmt.get(False, MARKS[f.jamforbarhet]))
         elif f.orsak == EJ_JAMFORBAR:
             ws.write_string(r, c, f"ej beräknad {styles.EJ_JAMFORBAR_MARK}")
+        else:  # a value is missing in the first or last year
+            ws.write_string(r, c, styles.SAKNAS)
         c += 1
     notes = [cell.steg.not_ for cell in row.cells if cell.steg and cell.steg.brott]
     if notes:
@@ -128,7 +130,7 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
 
     n_years = len(trend.years)
     ws = wb.add_worksheet("Riket")
-    heads = ["Ordning", "Indikator", "Id"] + _year_headers(trend, True)
+    heads = ["Ordning", "Indikator", "Id"] + _year_headers(trend, len(trend.years) > 1)
     ws.write_row(0, 0, heads, wrap_bold)
     ws.set_row(0, 45)
     ws.set_column(1, 1, 60)
@@ -143,7 +145,7 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
     ws.freeze_panes(1, 2)
 
     ws = wb.add_worksheet("Län")
-    heads = ["Länskod", "Län", "Ordning", "Indikator", "Id"] + _year_headers(trend, True)
+    heads = ["Länskod", "Län", "Ordning", "Indikator", "Id"] + _year_headers(trend, len(trend.years) > 1)
     ws.write_row(0, 0, heads, wrap_bold)
     ws.set_row(0, 45)
     ws.set_column(1, 1, 22)
@@ -181,8 +183,12 @@ def _write_units(wb, trend: Trend, fmt: _Formats, wrap_bold, bold) -> None:
     marks = []
     for i, ind in enumerate(trend.indicators):
         c0 = 2 + i * n_years
-        ws.merge_range(0, c0, 0, c0 + n_years - 1, ind.kortnamn, wrap_bold)
-        ws.merge_range(1, c0, 1, c0 + n_years - 1, ind.id, bold)
+        if n_years > 1:  # header cells above the data; XlsxWriter will not merge a single cell
+            ws.merge_range(0, c0, 0, c0 + n_years - 1, ind.kortnamn, wrap_bold)
+            ws.merge_range(1, c0, 1, c0 + n_years - 1, ind.id, bold)
+        else:
+            ws.write_string(0, c0, ind.kortnamn, wrap_bold)
+            ws.write_string(1, c0, ind.id, bold)
         for j, year in enumerate(trend.years):
             steg = ind.steg_till(year)
             mark = MARKS[steg.jamforbarhet] if steg else ""

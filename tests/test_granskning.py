@@ -222,3 +222,10 @@ def test_build_workbook_lists_every_override_on_the_granskning_sheet(tmp_path, p
     wb = load_workbook(plain_book)
     assert "Granskning" not in wb.sheetnames
     assert any(r and r[0] == "Granskning" and "Inga svar" in r[1] for r in wb["Information"].iter_rows(values_only=True))
+
+
+def test_override_of_a_vinr_answer_for_a_unit_without_the_vinr_part_warns(tmp_path, plain):
+    kod = next(k for k in sorted(plain.answered) if k not in plain.answered_vinr_part)
+    reviewed = build_results(None, 2017, overrides(tmp_path, f"{kod},V2_kvinnor,Ja,test\n"))
+    assert any("has not answered the VINR part" in w.message and w.enhetskod == kod for w in reviewed.warnings)
+    assert value(reviewed, kod, "stodsamtal_kvinnor") is None

@@ -184,3 +184,20 @@ def test_bad_tidy_input_names_file_and_row_and_writes_nothing(tmp_path):
     assert result.exit_code == 1 and "no unit rows" in result.output
     result = run("kolada", tmp_path / "missing.csv", "--year", 2017, "--out", out)
     assert result.exit_code == 1 and "no such file" in result.output
+
+
+def test_year_without_catalogue_or_other_years_tidy_is_refused(tidy_files, tmp_path):
+    result = run("kolada", tidy_files[2017], "--year", 1999, "--out", tmp_path / "k.csv")
+    assert result.exit_code == 1 and "no indicator catalogue for survey year 1999" in result.output
+    assert not (tmp_path / "k.csv").exists()
+
+
+def test_units_missing_from_the_tidy_export_are_one_message_per_indicator(tidy_files, tmp_path):
+    rows = [r for r in csv.reader(open(tidy_files[2017], encoding="utf-8")) if r[1] not in ("0114", "0115")]
+    trimmed = tmp_path / "trimmed.csv"
+    with open(trimmed, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    result = run("kolada", trimmed, "--year", 2017, "--out", tmp_path / "k.csv")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert errors and all("2 unit(s): 0114, 0115" in line for line in errors)

@@ -241,3 +241,54 @@ def test_latin1_then_utf8_is_refused_not_misread(tmp_path, codebook, population)
     path.write_bytes(path.read_bytes() + "0115,Vallentuna,Ja\n".replace("Vallentuna", "Väsby").encode("utf-8"))
     (p,) = problems(path, codebook, population)
     assert "mixes encodings" in p.message
+
+
+# -- damaged files found in review: a clear error, never a traceback ----------------------------
+
+def _sample_book(tmp_path):
+    from ojexcel.pipeline import build_results
+    from ojexcel.workbook import write_workbook
+
+    path = tmp_path / "book.xlsx"
+    write_workbook(build_results(None, 2017), path)
+    return path
+
+
+def test_xlsx_with_damaged_sheet_xml(tmp_path, codebook, population):
+    import zipfile
+
+    good = _sample_book(tmp_path)
+    cut = tmp_path / "cut.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(cut, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]
+            dst.writestr(item, data)
+    (p,) = problems(cut, codebook, population)
+    assert "damaged" in p.message and p.file == str(cut)
+
+
+def test_zip_that_is_not_xlsx(tmp_path, codebook, population):
+    import zipfile
+
+    path = tmp_path / "svar.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+    (p,) = problems(path, codebook, population)
+    assert "not a readable XLSX workbook" in p.message
+
+
+def test_truncated_utf16(tmp_path, codebook, population):
+    path = tmp_path / "svar.csv"
+    path.write_bytes("enhetskod,besvarat_vinr\n0114,Ja\n".encode("utf-16")[:-1])
+    (p,) = problems(path, codebook, population)
+    assert "UTF-16" in p.message
+
+
+def test_field_count_error_names_the_unit(tmp_path, codebook, population):
+    cols = header(codebook)
+    path = tmp_path / "svar.csv"
+    path.write_text(",".join(cols) + "\n0114,,Ja,Ja\n", encoding="utf-8")
+    (p,) = problems(path, codebook, population)
+    assert (p.row, p.enhetskod) == (2, "0114")

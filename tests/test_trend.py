@@ -320,3 +320,36 @@ def test_2016_and_2018_catalogues_are_derived_from_2017(tmp_path):
     cat16, cat17 = load_catalogue(2016), load_catalogue(2017)
     assert cat16.ids == cat17.ids == load_catalogue(2018).ids
     assert all("jamforbarhet" not in ind.extra for ind in cat16)  # first year of the series
+
+
+def test_one_year_trend_has_its_indicator_headers_and_no_change_column(tidy_files, tmp_path):
+    out = tmp_path / "one.xlsx"
+    result = run("trend", f"2017={tidy_files[2017]}", "--out", out)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Enheter per år"]
+    cat = load_catalogue(2017)
+    assert [ws.cell(row=1, column=3 + i).value for i in range(len(cat))] == [i.kortnamn for i in cat]
+    assert [ws.cell(row=2, column=3 + i).value for i in range(len(cat))] == list(cat.ids)
+    assert not any(str(h).startswith("Förändring") for r in wb["Riket"].iter_rows(values_only=True) for h in r if h)
+
+
+def test_trend_bytes_do_not_depend_on_where_the_inputs_live(tidy_files, tmp_path):
+    import shutil
+
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    copies = {y: shutil.copy(p, moved / p.name) for y, p in tidy_files.items()}
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert run("trend", *(f"{y}={p}" for y, p in tidy_files.items()), "--out", a).exit_code == 0
+    assert run("trend", *(f"{y}={p}" for y, p in copies.items()), "--out", b).exit_code == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_non_ascii_digit_share_is_a_clear_error(tidy_files, tmp_path):
+    text = tidy_files[2017].read_text(encoding="utf-8").replace("riket,,socialjour,83,", "riket,,socialjour,²,", 1)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(text, encoding="utf-8")
+    assert "riket,,socialjour,²," in text
+    result = run("trend", f"2017={bad}", "--out", tmp_path / "t.xlsx")
+    assert result.exit_code == 1 and "whole number" in result.output and "Traceback" not in result.output
