@@ -1,10 +1,11 @@
 """Command line: `ojexcel build …` and friends.
 
 Exit status: 0 success; 1 invalid input (every problem is listed on stderr, nothing is written);
-2 usage errors (click's own).
+2 usage errors (click's own; for `diff`, trouble reading a side, as diff(1)); 3 an internal error.
 """
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +68,32 @@ def refuse_overwrite(inputs, outputs) -> None:
             fail(f"{given}: the input would be overwritten by an output")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERNAL = 3
+
+
+class _Main(click.Group):
+    """The last line of defence: an unexpected error is one clear line, never a traceback.
+
+    Outputs are still safe (atomic_outputs removes its temporary files); OJEXCEL_DEBUG=1 re-raises.
+    """
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("OJEXCEL_DEBUG"):
+                raise
+            click.echo(
+                f"ojexcel: internal error ({exc.__class__.__name__}: {exc}); nothing was written. "
+                "Please report it with the command you ran (OJEXCEL_DEBUG=1 shows the traceback).",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ojexcel")
 def main() -> None:
     """Öppna jämförelser – Våld i nära relationer: from raw survey responses to the published workbook."""

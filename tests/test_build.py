@@ -190,3 +190,17 @@ def test_input_is_not_overwritten(write, tmp_path):
     path = write([blank_row("0114")])
     result = run("build", path, "--year", 2017, "--out", path)
     assert result.exit_code == 1 and "overwritten" in result.output
+
+
+def test_an_unexpected_error_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    import ojexcel.tidy
+
+    def explode(results, path):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ojexcel.tidy, "write_tidy_file", explode)
+    monkeypatch.delenv("OJEXCEL_DEBUG", raising=False)
+    result = run("build", "--year", 2017, "--out", tmp_path / "b.xlsx", "--tidy", tmp_path / "t.csv", "-q")
+    assert result.exit_code == 3
+    assert "internal error (RuntimeError: boom)" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
