@@ -22,6 +22,8 @@ from pathlib import Path
 from .population import NIVA_ENHET
 
 Key = tuple[str, str, str]  # (niva, kod, indikator)
+# The tidy export's count columns (tidy.COUNT_COLUMNS; a test keeps them equal). Not imported:
+# tidy pulls in the whole pipeline, and a diff of two workbooks needs none of it.
 COUNT_NAMES = ("ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
 
 KIND_VALUE = "value"

@@ -5,15 +5,16 @@ import json
 
 from .diff import COUNT_NAMES, KIND_COUNTS, KIND_FILL, KIND_VALUE, Change, DiffReport
 from .population import NIVA_ENHET
-from .styles import BAD, BORTFALL, GOOD, NEUTRAL, SUPPRESSED
+from .styles import BAD, GOOD, NEUTRAL, share_text, unit_text
 
 FILL_NAMES = {c.fill: c.name for c in (GOOD, NEUTRAL, BAD)}
 
 
 def _shown(value: str | None, niva: str) -> str:
-    if value is None:
-        return BORTFALL if niva == NIVA_ENHET else SUPPRESSED
-    return value
+    """What the workbook shows: a unit value or a share, with the workbook's symbols."""
+    if niva == NIVA_ENHET:
+        return unit_text(value)
+    return share_text(None if value is None else int(value))
 
 
 def _fill(fill: str | None) -> str:

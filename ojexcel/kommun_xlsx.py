@@ -100,9 +100,6 @@ class Sheet:
     def text(self, row: int, col: int, value: str, fmt: str | None = None) -> None:
         self.cells.append((row, col, value, fmt))
 
-    def number(self, row: int, col: int, value: int, fmt: str | None = None) -> None:
-        self.cells.append((row, col, value, fmt))
-
 
 def layout(blad: Blad) -> tuple[str, list[Sheet]]:
     """The workbook's title and its two sheets' cells."""

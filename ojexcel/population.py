@@ -92,11 +92,6 @@ class Population:
     def groups(self) -> tuple[Group, ...]:
         return _groups(self)
 
-    def group(self, niva: str, kod: str) -> Group:
-        for g in self.groups():
-            if g.niva == niva and g.kod == kod:
-                return g
-        raise KeyError((niva, kod))
 
 
 @cache

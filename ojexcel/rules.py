@@ -275,20 +275,6 @@ def evaluate(
     """
     cols = columns if columns is not None else rule_columns_with_parents(rule, codebook)
     world: dict[str, str | None] = {}
-    # Fast path: nothing that was asked is missing, so there is exactly one possible world.
-    for col in cols:
-        q = codebook[col]
-        if q.asked_if is not None and world[q.asked_if.column] != q.asked_if.value:
-            world[col] = NOT_ASKED
-        else:
-            given = answers.get(col)
-            if given is None and not q.free_text:
-                break
-            world[col] = "" if given is None else given
-    else:
-        return rule.decide(world)
-
-    world = {}
     seen: set[str] = set()
 
     def walk(i: int) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+from .rules import DELVIS, JA, NEJ
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,6 @@ BAD = Colour("Bad", "FFC7CE", "9C0006", "rött – ett utvecklingsområde")
 
 # Unit values with a colour; "Ej aktuellt", bortfall and aggregate shares carry no fill.
 VALUE_COLOURS: dict[str, Colour] = {JA: GOOD, DELVIS: NEUTRAL, NEJ: BAD}
-UNCOLOURED_VALUES = (EJ_AKTUELLT,)
 
 # Symbols for what is not a value. Explained on every cover sheet and legend.
 BORTFALL = ".."

@@ -246,3 +246,10 @@ def test_not_an_ojexcel_workbook_is_trouble(books, tmp_path):
     result = run("diff", books[0], other)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert str(other) in result.output
+
+
+def test_diff_count_names_are_the_tidy_columns():
+    from ojexcel.diff import COUNT_NAMES
+    from ojexcel.tidy import COUNT_COLUMNS
+
+    assert COUNT_NAMES == COUNT_COLUMNS
