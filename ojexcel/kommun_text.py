@@ -73,11 +73,7 @@ def brott_text(t, brott) -> str:
 
 
 # Marker of a history value by the comparability of its step from the year before.
-MARKS = {
-    "jämförbar": "",
-    "delvis jämförbar": styles.DELVIS_JAMFORBAR_MARK,
-    "ej jämförbar": styles.EJ_JAMFORBAR_MARK,
-}
+MARKS = styles.COMPARABILITY_MARKS
 
 
 def historik_cell(kolumn, cell) -> tuple[str | int, str | None, str]:

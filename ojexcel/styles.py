@@ -47,6 +47,7 @@ def unit_text(value: str | None) -> str:
 def share_text(andel: int | None) -> str:
     return SUPPRESSED if andel is None else str(andel)
 
+
 # Comparability between years (the trend and a unit's history). A marked value is shown but a
 # line drawn from the previous year would mislead; no change is computed across "ej jämförbar".
 EJ_JAMFORBAR_MARK = "†"
@@ -59,5 +60,11 @@ DELVIS_JAMFORBAR_MEANING = (
     "Delvis jämförbar med föregående år: svarsalternativ eller definitioner har justerats. "
     "Jämför med försiktighet."
 )
+# The catalogue's `jamforbarhet` value -> the marker shown beside a value.
+COMPARABILITY_MARKS = {
+    "jämförbar": "",
+    "delvis jämförbar": DELVIS_JAMFORBAR_MARK,
+    "ej jämförbar": EJ_JAMFORBAR_MARK,
+}
 SAKNAS = "–"
 SAKNAS_MEANING = "Uppgift saknas: indikatorn eller enheten finns inte i det årets underlag."

@@ -15,10 +15,10 @@ from . import styles
 from .population import NIVA_ENHET
 from .rules import EJ_AKTUELLT
 from .templating import render
-from .trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, Trend, TrendRow
+from .trend import EJ_JAMFORBAR, Trend, TrendRow
 from .xlsx_writer import new_workbook
 
-MARKS = {EJ_JAMFORBAR: styles.EJ_JAMFORBAR_MARK, DELVIS_JAMFORBAR: styles.DELVIS_JAMFORBAR_MARK, JAMFORBAR: ""}
+MARKS = styles.COMPARABILITY_MARKS
 TEMPLATE = "trend_om.txt.j2"
 
 

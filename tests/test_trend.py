@@ -353,3 +353,9 @@ def test_non_ascii_digit_share_is_a_clear_error(tidy_files, tmp_path):
     assert "riket,,socialjour,²," in text
     result = run("trend", f"2017={bad}", "--out", tmp_path / "t.xlsx")
     assert result.exit_code == 1 and "whole number" in result.output and "Traceback" not in result.output
+
+
+def test_every_comparability_value_has_a_marker():
+    from ojexcel import trend
+
+    assert set(styles.COMPARABILITY_MARKS) == {trend.JAMFORBAR, trend.DELVIS_JAMFORBAR, trend.EJ_JAMFORBAR}
