@@ -233,7 +233,7 @@ def _load_workbook(path: Path) -> Side:
     from .workbook_read import NotAWorkbook, read_workbook
 
     try:
-        data = read_workbook(path)
+        data = read_workbook(path, details=False)
     except NotAWorkbook as exc:
         raise DiffInputError(str(exc)) from None
     # The reader's cells carry value, fill and counts (and where they were): used as they are.

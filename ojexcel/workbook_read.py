@@ -136,7 +136,9 @@ class WorkbookData:
 REQUIRED_SHEETS = (L.SHEET_ENHETER, L.SHEET_LAN, L.SHEET_GRUPPER)
 
 
-def read_workbook(path: str | Path) -> WorkbookData:
+def read_workbook(path: str | Path, *, details: bool = True) -> WorkbookData:
+    """Read an ojexcel workbook. `details=False` reads only the result sheets (units and groups):
+    what the diff compares, so an edit on Svarsfrekvens or Indikatorer cannot stop a diff."""
     from .xlsx_cells import XlsxError, read_cells
 
     path = Path(path)
@@ -156,9 +158,9 @@ def read_workbook(path: str | Path) -> WorkbookData:
             reader.unit_sheet(wb.sheet(L.SHEET_ENHETER))
             for sheet in L.GROUP_SHEET_LEVELS:
                 reader.group_sheet(sheet, wb.sheet(sheet))
-            if L.SHEET_SVARSFREKVENS in wb.sheetnames:
+            if details and L.SHEET_SVARSFREKVENS in wb.sheetnames:
                 reader.response_sheet(wb.sheet(L.SHEET_SVARSFREKVENS).values)
-            if L.SHEET_INDIKATORER in wb.sheetnames:
+            if details and L.SHEET_INDIKATORER in wb.sheetnames:
                 reader.indicator_sheet(wb.sheet(L.SHEET_INDIKATORER).values)
             return data
     except XlsxError as exc:

@@ -253,3 +253,15 @@ def test_diff_count_names_are_the_tidy_columns():
     from ojexcel.tidy import COUNT_COLUMNS
 
     assert COUNT_NAMES == COUNT_COLUMNS
+
+
+def test_an_edit_on_the_indicator_sheet_does_not_stop_the_diff(books, tmp_path):
+    book, _ = books
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.SHEET_INDIKATORER]
+    head, cols = _header_row(ws, L.COL_NR)
+    ws.cell(row=head + 1, column=cols[L.COL_NR]).value = None  # a reviewer blanked a number
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    result = run("diff", book, edited)
+    assert result.exit_code == 0, result.output
