@@ -191,8 +191,7 @@ def _fit_row_height(ws, r: int, line: str) -> None:
     label, sep, text = line.partition(" | ")
     if not sep:
         label, text = "", line
-    # Characters per line a bit under the column width: proportional fonts vary.
-    lines = max(-(-len(text) // (INFO_TEXT_WIDTH - 12)), -(-len(label) // (INFO_LABEL_WIDTH - 6)), 1)
+    lines = max(_wrapped_lines(text, INFO_TEXT_WIDTH - 16), _wrapped_lines(label, INFO_LABEL_WIDTH - 10))
     if lines > 1:
         ws.set_row(r, LINE_HEIGHT * lines)
 
@@ -389,6 +388,13 @@ def _meta_text(value) -> str:
 
 
 DEL_NAMN = {"G": "Gemensam del", "V": "Våld i nära relationer"}
+INDICATOR_WIDTHS = (5, 30, 45, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 16, 40)
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines a wrapped cell of `width` needs (an estimate: average text is narrower than "0")."""
+    per_line = width + 4
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> None:
@@ -418,7 +424,10 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
         )
         for c, text in enumerate(cells, start=1):
             ws.write_string(r, c, text, st.text_wrap)
-    for c, w in enumerate((5, 30, 45, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 16, 40)):
+        lines = max(_wrapped_lines(text, width) for text, width in zip(cells, INDICATOR_WIDTHS[1:]))
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * lines)
+    for c, w in enumerate(INDICATOR_WIDTHS):
         ws.set_column(c, c, w)
     ws.freeze_panes(header + 1, 3)
     ws.autofilter(header, 0, r, len(L.INDICATOR_COLUMNS) - 1)
