@@ -31,11 +31,9 @@ from pathlib import Path
 from .kommun import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
 from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
 from .styles import SUPPRESSED, VALUE_COLOURS, unit_text
-from .xlsx_writer import new_workbook
+from .xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 
 NAME_WIDTH = 70
-NAME_CHARS_PER_LINE = NAME_WIDTH + 8  # average text is narrower than the "0" that sets the width
-LINE_HEIGHT = 15  # points, 11 pt font
 GUIDE_WIDTH = 110
 COLUMN_WIDTH = {VARDE: 13, ANDEL: 12, JA_ANTAL: 12, HISTORIK: 10}
 HEAD_ROWS = 5  # title, indelning, svarsstatus, description, blank
@@ -148,8 +146,8 @@ def _jamforelse(blad: Blad, t) -> Sheet:
             row += 1
             for rad in omrade.rader:
                 cells.append((row, 0, rad.indikator.kortnamn, "namn"))
-                lines = -(-len(rad.indikator.kortnamn) // NAME_CHARS_PER_LINE)
-                if lines > 1:  # Excel and LibreOffice do not grow a row for wrapped text themselves
+                lines = wrapped_lines(rad.indikator.kortnamn, NAME_WIDTH + 4)
+                if lines > 1:
                     ws.heights[row] = LINE_HEIGHT * lines
                 for c, (typ, value) in enumerate(zip(typer, rad.celler), start=1):
                     if typ == VARDE:

@@ -40,7 +40,7 @@ from .styles import (
 )
 from .svarsfrekvens import response_counts
 from .templating import render
-from .xlsx_writer import new_workbook
+from .xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import workbook_layout as L
 
 
@@ -182,7 +182,6 @@ def _write_heading(ws, st: Styles, lines: list[str]) -> int:
 
 INFO_LABEL_WIDTH = 42
 INFO_TEXT_WIDTH = 110
-LINE_HEIGHT = 15  # points, for the default 11 pt font
 
 
 def _fit_row_height(ws, r: int, line: str) -> None:
@@ -191,7 +190,7 @@ def _fit_row_height(ws, r: int, line: str) -> None:
     label, sep, text = line.partition(" | ")
     if not sep:
         label, text = "", line
-    lines = max(_wrapped_lines(text, INFO_TEXT_WIDTH - 16), _wrapped_lines(label, INFO_LABEL_WIDTH - 10))
+    lines = max(wrapped_lines(text, INFO_TEXT_WIDTH - 16), wrapped_lines(label, INFO_LABEL_WIDTH - 10))
     if lines > 1:
         ws.set_row(r, LINE_HEIGHT * lines)
 
@@ -391,12 +390,6 @@ DEL_NAMN = {"G": "Gemensam del", "V": "Våld i nära relationer"}
 INDICATOR_WIDTHS = (5, 30, 45, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 16, 40)
 
 
-def _wrapped_lines(text: str, width: int) -> int:
-    """Lines a wrapped cell of `width` needs (an estimate: average text is narrower than "0")."""
-    per_line = width + 4
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
-
-
 def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> None:
     header = _write_heading(ws, st, lines)
     for c, label in enumerate(L.INDICATOR_COLUMNS):
@@ -424,7 +417,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
         )
         for c, text in enumerate(cells, start=1):
             ws.write_string(r, c, text, st.text_wrap)
-        lines = max(_wrapped_lines(text, width) for text, width in zip(cells, INDICATOR_WIDTHS[1:]))
+        lines = max(wrapped_lines(text, width) for text, width in zip(cells, INDICATOR_WIDTHS[1:]))
         if lines > 1:
             ws.set_row(r, LINE_HEIGHT * lines)
     for c, w in enumerate(INDICATOR_WIDTHS):

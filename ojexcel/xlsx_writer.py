@@ -22,3 +22,14 @@ def new_workbook(target, properties: dict, **options):
     wb = xlsxwriter.Workbook(target if not hasattr(target, "__fspath__") else str(target), SAFE_OPTIONS | options)
     wb.set_properties(properties | {"created": FIXED_CREATED})
     return wb
+
+
+LINE_HEIGHT = 15  # points: one line of the default 11 pt font
+
+
+def wrapped_lines(text: str, width: int) -> int:
+    """How many lines a wrapped cell `width` characters wide needs. Excel and LibreOffice do not
+    grow a row for wrapped text written by XlsxWriter, so writers set the height themselves. An
+    estimate: average text is a little narrower than the "0" that defines the column width."""
+    per_line = width + 4
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))

@@ -409,3 +409,17 @@ def test_ojexcel_diff_reads_the_workbook_against_its_tidy_export(other_book):
     result = run("diff", other_book.book, other_book.book.with_name("tidy.csv"), "--format", "json", "--counts")
     assert result.exit_code == 0, result.output
     assert '"identical": true' in result.output
+
+
+def test_wrapped_rows_are_as_tall_as_their_text(sample_book):
+    from ojexcel.xlsx_writer import LINE_HEIGHT, wrapped_lines
+
+    assert wrapped_lines("kort", 40) == 1
+    assert wrapped_lines("x" * 45, 40) == 2 and wrapped_lines("a\nb", 40) == 2
+    wb = openpyxl.load_workbook(sample_book.book)
+    info = wb[L.SHEET_INFORMATION]
+    long_rows = [c.row for c in info["B"] if isinstance(c.value, str) and len(c.value) > 200]
+    assert long_rows and all(info.row_dimensions[r].height >= 2 * LINE_HEIGHT for r in long_rows)
+    ind = wb[L.SHEET_INDIKATORER]
+    heights = [ind.row_dimensions[r].height for r in range(1, ind.max_row + 1) if ind.row_dimensions[r].height]
+    assert len(heights) >= 55 and min(heights) >= 2 * LINE_HEIGHT
