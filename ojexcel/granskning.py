@@ -33,7 +33,6 @@ from .responses import (
     ResponseRow,
     Responses,
     cell_text,
-    is_xlsx_file,
     read_table_checked,
     suggest_label,
     unit_code_problem,
@@ -66,8 +65,7 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
     path = Path(path)
     report = Report(file=str(path))
     table = read_table_checked(path, report)
-    xlsx = is_xlsx_file(path)
-    table = [(n, cells) for n, cells in table if any(c is not None and str(c).strip() for c in cells)]
+    xlsx = table.xlsx
     if not table:
         report.error("the file is empty: no header row")
         report.raise_if_errors()

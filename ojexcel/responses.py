@@ -120,6 +120,10 @@ class _Rows(list):
 
     delimiter: str | None = None
 
+    @property
+    def xlsx(self) -> bool:
+        return self.delimiter is None
+
 
 def _read_csv(path: Path, report: Report) -> list[tuple[int, list[object]]]:
     data = path.read_bytes()
@@ -182,7 +186,7 @@ def _xlsx_rows(wb, report: Report) -> list[tuple[int, list[object]]]:
         report.warn(f"only the first sheet {sheets[0]!r} is read; ignored: {', '.join(map(repr, sheets[1:]))}")
     ws = wb[sheets[0]]
     ws.reset_dimensions()  # a stale <dimension> written by some tools would cut the sheet short
-    rows = []
+    rows = _Rows()
     for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
         rows.append((n, list(values)))
     for ref in _merged_ranges(ws):
@@ -410,11 +414,15 @@ def _suggest_code(kod: str, population: Population) -> str:
     return ""
 
 
-def read_table_checked(path: Path, report: Report) -> list[tuple[int, list[object]]]:
-    """`read_table`, with every way a file can be unreadable reported (raises InputError).
-    Used for every tabular input: responses and review overrides alike."""
+def read_table_checked(path: Path, report: Report) -> _Rows:
+    """`read_table` without its blank rows (common at the end of spreadsheets), with every way a
+    file can be unreadable reported (raises InputError). `.xlsx` and `.delimiter` say what was
+    read. Used for every tabular input: responses and review overrides alike."""
     try:
-        return read_table(path, report)
+        table = read_table(path, report)
+        kept = _Rows((n, cells) for n, cells in table if any(c is not None and str(c).strip() for c in cells))
+        kept.delimiter = table.delimiter
+        return kept
     except FileNotFoundError:
         report.error("no such file")
     except IsADirectoryError:
@@ -432,20 +440,13 @@ def cell_text(value: object, report: Report, *, xlsx: bool, **where) -> str | No
     return _cell_text(value, report, xlsx=xlsx, **where)
 
 
-def is_xlsx_file(path: Path) -> bool:
-    return path.suffix.lower() in (".xlsx", ".xlsm") or _is_zip(path)
-
-
 def read_responses(path: str | os.PathLike, codebook: Codebook, population: Population) -> Responses:
     """Read and validate a response file. Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
     table = read_table_checked(path, report)
 
-    is_xlsx = is_xlsx_file(path)
-    delimiter = getattr(table, "delimiter", None)
-    # Drop blank rows (common at the end of spreadsheets).
-    table = [(n, cells) for n, cells in table if any(c is not None and str(c).strip() for c in cells)]
+    is_xlsx, delimiter = table.xlsx, table.delimiter
     if not table:
         report.error("the file is empty: no header row")
         report.raise_if_errors()
@@ -561,11 +562,3 @@ def _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod) -> None:
                 f"besvarat_vinr is not Ja, so the {len(given)} VINR-part answers ({given[0]} …) are ignored",
                 row=n, enhetskod=kod, column=BESVARAT_VINR,
             )
-
-
-def _is_zip(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(4) == b"PK\x03\x04"
-    except OSError:
-        return False
