@@ -59,9 +59,9 @@ class Granskning:
 
 
 def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Codebook,
-                    population: Population) -> tuple[tuple[Granskning, ...], list[Problem]]:
+                    population: Population) -> tuple[tuple[Granskning, ...], Responses, list[Problem]]:
     """Read and validate an overrides file against the responses it changes: (the overrides in
-    file order, warnings). Raises InputError listing every problem."""
+    file order, the responses with them applied, warnings). Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
     table = read_table_checked(path, report)
@@ -132,8 +132,9 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
     if len(table) == 1:
         report.warn("the file has a header only: no overrides")
     report.raise_if_errors()
-    _warn_not_asked(out, responses, codebook, report)
-    return tuple(out), report.warnings
+    reviewed = apply_granskning(responses, out)
+    _warn_not_asked(out, reviewed, codebook, report)
+    return tuple(out), reviewed, report.warnings
 
 
 def _map_header(header: list[object], report: Report) -> dict[str, int] | None:
@@ -183,9 +184,9 @@ def _current(row: ResponseRow, kolumn: str) -> str | None:
     return row.answers[kolumn]
 
 
-def _warn_not_asked(overrides, responses: Responses, codebook: Codebook, report: Report) -> None:
-    """Skip logic after the overrides: a value that is not asked is ignored, as in input."""
-    changed = apply_granskning(responses, overrides)
+def _warn_not_asked(overrides, changed: Responses, codebook: Codebook, report: Report) -> None:
+    """Skip logic after the overrides (`changed`: the responses with them applied): a value that
+    is not asked is ignored, as in input."""
     for g in overrides:
         if g.kolumn == BESVARAT_VINR:
             continue

@@ -34,9 +34,8 @@ def build_results(responses_path: str | Path | None, year: int, granskning: str 
     responses = read_responses(path, catalogue.codebook, population)
     if granskning is None:
         return compute_results(responses, catalogue, population)
-    from .granskning import apply_granskning, read_granskning
+    from .granskning import read_granskning
 
-    overrides, warnings = read_granskning(granskning, responses, catalogue.codebook, population)
-    reviewed = apply_granskning(responses, overrides)
+    overrides, reviewed, warnings = read_granskning(granskning, responses, catalogue.codebook, population)
     reviewed.warnings.extend(warnings)
     return replace(compute_results(reviewed, catalogue, population), granskning=overrides)
