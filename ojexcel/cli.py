@@ -350,3 +350,12 @@ def dump(path: Path) -> None:
     with diff_trouble("dump", DiffInputError):
         side = load_side(path)
     click.echo(render_dump(side), nl=False)
+
+
+def _add_isu() -> None:
+    from .isu.cli import isu
+
+    main.add_command(isu)
+
+
+_add_isu()

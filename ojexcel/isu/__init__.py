@@ -1,0 +1,16 @@
+"""ojexcel isu: case-level follow-up (individbaserad systematisk uppföljning, SU-Kvinnofrid).
+
+The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
+
+| module | job |
+|---|---|
+| `kodbok` | the codebook (`variabler.csv`, Bilaga 2's variables) as data |
+| `modell` | the validated ärenden, column-wise (`Arenden`), and the compiled tables' interface |
+| `arenden` | reading and validating a record file (CSV/XLSX) into `Arenden` (§1) |
+| `tabeller` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
+| `maskning` | masking of small numbers (§2) |
+| `tidy` | the tidy export (§6) |
+| `arbetsbok` | the workbook (renders, never computes) |
+| `kolada` | Kolada's three IFO key figures (§7) |
+| `cli` | the `ojexcel isu` command group |
+"""

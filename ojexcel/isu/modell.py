@@ -1,0 +1,120 @@
+"""The two data structures every ISU module shares.
+
+`Arenden` — validated ärenden, column-wise (numpy), as `arenden.read_arenden` returns them and
+every computation reads them. Identifiers and free text are *not* kept: `arende_id`, `klient_id`,
+`handlaggare` and `bu_forbattringsforslag` are read, checked and dropped by the reader, so no
+output can leak them (CONTRACT §2).
+
+`IsuResultat` — the compiled, masked tables (CONTRACT §3–§6), as `tabeller.sammanstall` returns
+them and every renderer (tidy export, workbook, a unit's report) reads them. Renderers lay out
+these rows; they never compute.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Iterator, Protocol
+
+import numpy as np
+
+from ..problems import Problem
+
+NO_DATE = np.int32(np.iinfo(np.int32).min)  # `datum` arrays: no answer
+EPOCH = _dt.date(1970, 1, 1)  # `datum` arrays count days from here
+
+# Levels (niva) of the tidy export, in its order (CONTRACT §3, §6).
+SAMTLIGA, LAN, KOMMUN, STADSDEL = "samtliga", "lan", "kommun", "stadsdel"
+NIVAER = (SAMTLIGA, LAN, KOMMUN, STADSDEL)
+
+
+def day_number(d: _dt.date) -> int:
+    return (d - EPOCH).days
+
+
+def day_date(n: int) -> _dt.date:
+    return EPOCH + _dt.timedelta(days=int(n))
+
+
+@dataclass
+class Arenden:
+    """Validated ärenden after the period filter, one array element per ärende, file order.
+
+    - `enheter`: the registration codes that occur ('0114', '0180', '0180-01'), sorted;
+      `enhet[i]` is the index of ärende i's code in `enheter`.
+    - `enval[kolumn]`: uint8, 0 = no answer, k = the k-th label of the codebook's `svar`.
+    - `flerval[kolumn]`: uint32, bit k-1 set when label k is among the answers; 0 = no answer.
+    - `datum[kolumn]`: int32 days since 1970-01-01 (`day_number`); `NO_DATE` = no answer.
+    - `alder`: int16, 0 = no answer.
+    Every enval, flerval and datum column of the codebook is present (a column missing from the
+    file is all blanks). The reader has already applied CONTRACT §1's consistency rules: answers
+    that are ignored (avslut/brukarenkät answers on an ärende that is not avslutat; partners when
+    `samverkan_forekommit` is Nej) are cleared, and a blank `samverkan_forekommit` with partners
+    given reads as Ja.
+    """
+
+    kalla: str  # the input's file name (no folder), shown on the cover sheet
+    enheter: tuple[str, ...]
+    enhet: np.ndarray
+    enval: dict[str, np.ndarray]
+    flerval: dict[str, np.ndarray]
+    datum: dict[str, np.ndarray]
+    alder: np.ndarray
+    warnings: list[Problem] = field(default_factory=list)
+    period: tuple[_dt.date | None, _dt.date | None] = (None, None)  # --period, inclusive
+    utanfor_period: int = 0  # valid ärenden left out by --period
+
+    @property
+    def n(self) -> int:
+        return int(self.enhet.shape[0])
+
+    @property
+    def avslutat(self) -> np.ndarray:
+        """An ärende is avslutat when `datum_avslut` or `avslutsorsak` is given (CONTRACT §1)."""
+        return (self.datum["datum_avslut"] != NO_DATE) | (self.enval["avslutsorsak"] != 0)
+
+
+@dataclass(frozen=True)
+class Rad:
+    """One row of a table, as in the tidy export (CONTRACT §4–§6).
+
+    A value that is not shown is None: `maskerad` names the fields hidden by masking (§2), so a
+    renderer can show the masking symbol there, and a blank for a value that does not exist
+    (`andel` when `bas` is 0; `andel` on a `medel` row; `medel` on the others).
+    """
+
+    niva: str
+    kod: str  # '' for samtliga
+    tabell: str
+    delgrupp: str  # '' or 'VARIABEL=värde'
+    kategori: str
+    antal: int | None
+    bas: int | None
+    andel: int | None  # whole percent
+    medel: str | None  # one decimal with a decimal point: '2.4'
+    maskerad: frozenset[str] = frozenset()  # subset of {'antal', 'bas', 'andel', 'medel'}
+
+
+class IsuResultat(Protocol):
+    """What `tabeller.sammanstall` returns (the implementation is free in its storage)."""
+
+    kalla: str
+    period: tuple[_dt.date | None, _dt.date | None]
+    minsta_antal: int
+    n: int  # ärenden compiled (after --period)
+    utanfor_period: int
+    warnings: list[Problem]
+
+    def enheter(self, niva: str) -> tuple[str, ...]:
+        """The codes present at a level, in tidy order ('' alone for samtliga)."""
+
+    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Rad]:
+        """One table's rows in tidy order; [] when the table is not written (empty scope)."""
+
+    def rader(self) -> Iterator[Rad]:
+        """Every row, in the tidy export's order (CONTRACT §6)."""
+
+    def tabellnamn(self) -> tuple[str, ...]:
+        """Every table name in tidy order: codebook variables, derived tables, means."""
+
+    def delgrupper(self) -> tuple[str, ...]:
+        """Every delgrupp in tidy order, '' first."""
