@@ -257,7 +257,7 @@ def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> N
     with reading(KoladaTableError):
         check_writable(out)
         rows = kolada_rows(
-            read_tidy(tidy), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
+            read_tidy(tidy, year), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
         )
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(rows, temps[0])

@@ -74,20 +74,22 @@ def compute_results(responses: Responses, catalogue: Catalogue, population: Popu
     )
 
 
-TIDY_HEADER = ("niva", "kod", "indikator", "varde", "ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
+TIDY_HEADER = ("ar", "niva", "kod", "indikator", "varde", "ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
 
 
 def tidy_rows(results: Results) -> Iterator[tuple[str, ...]]:
-    """The tidy export's rows (CONTRACT §5): unit rows, then every group, in catalogue order."""
+    """The tidy export's rows (CONTRACT §5, `ar` first): unit rows, then every group, in catalogue order."""
     ids = results.catalogue.ids
+    ar = str(results.year)
     for unit in results.population.units:
         for ind_id, value in zip(ids, results.unit_values[unit.kod]):
-            yield (NIVA_ENHET, unit.kod, ind_id, value or "", "", "", "", "", "", "")
+            yield (ar, NIVA_ENHET, unit.kod, ind_id, value or "", "", "", "", "", "", "")
     for gr in results.groups:
         g = gr.group
         for ind_id, agg in zip(ids, gr.aggregates):
             andel = agg.andel
             yield (
+                ar,
                 g.niva,
                 g.kod,
                 ind_id,

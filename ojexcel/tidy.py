@@ -1,8 +1,9 @@
 """The tidy export (CONTRACT §5): a UTF-8 CSV, one row per (niva, kod, indikator).
 
-    niva,kod,indikator,varde,ja,delvis,nej,ej_aktuellt,bortfall,enheter
+    ar,niva,kod,indikator,varde,ja,delvis,nej,ej_aktuellt,bortfall,enheter
 
-Written from `Results`; read back (with checks) by the diff, the trend and the Kolada export.
+`ar` (the survey year) was added after the first release so that the exports of several years
+concatenate into one table; files without it are still read. Written from `Results`; read back (with checks) by the diff, the trend and the Kolada export.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class TidyRow(NamedTuple):
     indikator: str
     varde: str  # unit value, or the share as an integer; '' = blank / suppressed
     counts: tuple[int, int, int, int, int, int] | None  # ja, delvis, nej, ej_aktuellt, bortfall, enheter
+    ar: int | None = None  # the survey year; None in a file written before `ar` was added
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -45,35 +47,85 @@ class TidyRow(NamedTuple):
 
 
 _NO_COUNTS = [""] * len(COUNT_COLUMNS)
+OLD_HEADER = TIDY_HEADER[1:]  # written by versions before `ar` (still read)
+_XLSX_MAGIC = b"PK\x03\x04"
 
 
-def read_tidy(path: str | Path) -> list[TidyRow]:
-    """Read a tidy export, checking its header and every row. Raises InputError."""
+def _not_csv(path: Path, report: Report) -> None:
+    """A workbook (or other binary file) given where a tidy export belongs: say so in words."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return
+    if head.startswith(_XLSX_MAGIC):
+        report.error("is an XLSX workbook, not a tidy export: give the CSV written by "
+                     "`ojexcel build --tidy`")
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        report.error("is an old Excel (.xls) file, not a tidy export: give the CSV written by "
+                     "`ojexcel build --tidy`")
+    else:
+        return
+    report.raise_if_errors()
+
+
+def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool = False) -> list[TidyRow]:
+    """Read a tidy export, checking its header and every row. Raises InputError.
+
+    The header is CONTRACT §5's (`ar` first) or the earlier one without `ar` (rows get `ar=None`).
+    `year`: the year the caller was told the file holds; a row of another year is an error.
+    A file holding several years (exports concatenated) is an error unless `several_years`;
+    (niva, kod, indikator) must be unique within a year.
+    """
     path = Path(path)
     report = Report(file=str(path))
+    _not_csv(path, report)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         report.error("no such file")
         report.raise_if_errors()
-    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+    except UnicodeDecodeError:
+        report.error("not UTF-8 text, so not a tidy export (a CSV written by `ojexcel build --tidy`)")
+        report.raise_if_errors()
+    except (IsADirectoryError, PermissionError) as exc:
         report.error(f"unreadable: {exc.__class__.__name__}")
         report.raise_if_errors()
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != TIDY_HEADER:
+    found = tuple(h.strip() for h in header or ())
+    if found not in (TIDY_HEADER, OLD_HEADER):
         report.error(f"not a tidy export: the header must be {','.join(TIDY_HEADER)}", row=1, value=",".join(header or []))
         report.raise_if_errors()
+    with_ar = found == TIDY_HEADER
     rows: list[TidyRow] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    width = len(TIDY_HEADER)
+    seen: dict[tuple, int] = {}
+    width = len(found)
     levels = frozenset(ALL_LEVELS)
+    years: dict[int, int] = {}  # year -> first row
+    ar_cache: dict[str, int] = {}
+    ar = None
     for n, cells in enumerate(reader, start=2):
         if len(cells) != width:
             if any(c.strip() for c in cells):
                 report.error(f"{len(cells)} fields, expected {width}", row=n)
             continue
-        niva, kod, ind, varde, *counts = cells
+        if with_ar:
+            text_ar, niva, kod, ind, varde, *counts = cells
+            ar = ar_cache.get(text_ar)
+            if ar is None:
+                if not (len(text_ar) == 4 and text_ar.isascii() and text_ar.isdigit()):
+                    report.error("the year must be four digits", row=n, column="ar", value=text_ar)
+                    continue
+                ar = ar_cache[text_ar] = int(text_ar)
+                if year is not None and ar != year:
+                    report.error(f"the file was given as year {year} but holds year {ar}", row=n, column="ar",
+                                 value=text_ar)
+                years.setdefault(ar, n)
+            if year is not None and ar != year:
+                continue
+        else:
+            niva, kod, ind, varde, *counts = cells
         if niva not in levels:
             report.error(f"unknown niva; expected one of {', '.join(ALL_LEVELS)}", row=n, column="niva", value=niva)
             continue
@@ -90,11 +142,18 @@ def read_tidy(path: str | Path) -> list[TidyRow]:
                 parsed = tuple(map(int, counts))
             except ValueError:
                 report.error("counts must be whole numbers", row=n, column="ja", value=",".join(counts))
-        key = (niva, kod, ind)
+        key = (ar, niva, kod, ind)
         if key in seen:
-            report.error(f"duplicate row: (niva, kod, indikator) already in row {seen[key]}", row=n, value=",".join(key))
+            report.error(f"duplicate row: (niva, kod, indikator) already in row {seen[key]}", row=n, value=",".join(key[1:]))
             continue
         seen[key] = n
-        rows.append(TidyRow(niva, kod, ind, varde, parsed))
+        rows.append(TidyRow(niva, kod, ind, varde, parsed, ar))
+    if len(years) > 1 and not several_years and year is None:
+        first = sorted(years.items(), key=lambda kv: kv[1])
+        report.error(
+            f"holds several years ({', '.join(str(y) for y, _ in sorted(years.items()))}; year {first[1][0]} "
+            f"from row {first[1][1]}): give one year's export",
+            row=first[1][1], column="ar", value=str(first[1][0]),
+        )
     report.raise_if_errors()
     return rows

@@ -218,7 +218,7 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
     out = []
     for year, path in sorted(pairs):
         try:
-            rows = read_tidy(path)
+            rows = read_tidy(path, year)
         except InputError as exc:
             problems.extend(exc.problems)
             continue

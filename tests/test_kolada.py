@@ -105,10 +105,10 @@ def test_audit_dudit_combination(tidy_path, tmp_path):
     }
     out = []
     for line in lines:
-        niva, kod, ind, *rest = line.split(",")
+        ar, niva, kod, ind, *rest = line.split(",")
         if niva == "enhet" and kod in cases and ind in ("audit", "dudit"):
             rest[0] = cases[kod][0 if ind == "audit" else 1]
-        out.append(",".join([niva, kod, ind, *rest]))
+        out.append(",".join([ar, niva, kod, ind, *rest]))
     edited = tmp_path / "tidy.csv"
     edited.write_text("\n".join(out) + "\n", encoding="utf-8")
     result = run("kolada", edited, "--year", 2017, "--out", tmp_path / "k.csv")
@@ -188,12 +188,17 @@ def test_bad_tidy_input_names_file_and_row_and_writes_nothing(tmp_path):
 
 def test_year_without_catalogue_or_other_years_tidy_is_refused(tidy_files, tmp_path):
     result = run("kolada", tidy_files[2017], "--year", 1999, "--out", tmp_path / "k.csv")
+    assert result.exit_code == 1 and "given as year 1999 but holds year 2017" in result.output
+    # A file without `ar` (an earlier version's): the catalogue check still catches the year.
+    old = tmp_path / "old.csv"
+    old.write_text("".join(line.split(",", 1)[1] for line in open(tidy_files[2017], encoding="utf-8")), encoding="utf-8")
+    result = run("kolada", old, "--year", 1999, "--out", tmp_path / "k.csv")
     assert result.exit_code == 1 and "no indicator catalogue for survey year 1999" in result.output
     assert not (tmp_path / "k.csv").exists()
 
 
 def test_units_missing_from_the_tidy_export_are_one_message_per_indicator(tidy_files, tmp_path):
-    rows = [r for r in csv.reader(open(tidy_files[2017], encoding="utf-8")) if r[1] not in ("0114", "0115")]
+    rows = [r for r in csv.reader(open(tidy_files[2017], encoding="utf-8")) if r[2] not in ("0114", "0115")]
     trimmed = tmp_path / "trimmed.csv"
     with open(trimmed, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)

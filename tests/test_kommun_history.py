@@ -228,7 +228,7 @@ def test_bad_history_files_write_nothing(tmp_path, tidy_files):
     out = tmp_path / "k.xlsx"
     out.write_bytes(b"old")
     bad = tmp_path / "bad.csv"
-    bad.write_text(",".join(TIDY_HEADER) + "\nenhet,0114,socialjour,Kanske,,,,,,\n", encoding="utf-8")
+    bad.write_text(",".join(TIDY_HEADER) + "\n2016,enhet,0114,socialjour,Kanske,,,,,,\n", encoding="utf-8")
     not_tidy = tmp_path / "not_tidy.csv"
     not_tidy.write_text("a,b\n1,2\n", encoding="utf-8")
     cases = [

@@ -262,11 +262,17 @@ def test_bad_inputs_write_nothing(tidy_files, tmp_path):
     out.write_bytes(b"old")
     bad = tmp_path / "bad.csv"
     bad.write_text("niva,kod,indikator,varde,ja,delvis,nej,ej_aktuellt,bortfall,enheter\nenhet,0114,socialjour,Kanske,,,,,,\n", encoding="utf-8")
+    old_format = tmp_path / "old_format.csv"  # without `ar`, as written before it was added
+    old_format.write_text(
+        "".join(line.split(",", 1)[1] for line in open(tidy_files[2016], encoding="utf-8")), encoding="utf-8"
+    )
     cases = [
         ([f"2016={tidy_files[2016]}", f"2016={tidy_files[2017]}"], "given more than once"),
         ([f"2016={tidy_files[2016]}", f"2017={tmp_path / 'nope.csv'}"], "no such file"),
         ([f"2016={tidy_files[2016]}", f"2017={bad}"], "row 2"),
-        ([f"2015={tidy_files[2016]}"], "no indicator catalogue for survey year 2015"),
+        ([f"2015={tidy_files[2016]}"], "the file was given as year 2015 but holds year 2016"),
+        ([f"2016={tidy_files[2017]}"], "the file was given as year 2016 but holds year 2017"),
+        ([f"2015={old_format}"], "no indicator catalogue for survey year 2015"),
     ]
     for args, message in cases:
         result = run("trend", *args, "--out", out)
