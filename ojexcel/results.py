@@ -56,6 +56,13 @@ class Results:
     def answered_vinr(self) -> int:
         return len(self.answered_vinr_part)
 
+    def to_frame(self):
+        """The tidy export's rows as a pandas DataFrame (needs pandas: `pip install 'ojexcel[pandas]'`).
+        Columns and types: `ojexcel/frames.py`."""
+        from .frames import results_frame
+
+        return results_frame(self)
+
 
 def compute_results(responses: Responses, catalogue: Catalogue, population: Population) -> Results:
     unit_values = compute_unit_values(responses, catalogue, population)

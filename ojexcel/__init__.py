@@ -1,0 +1,41 @@
+"""ojexcel: Öppna jämförelser – Våld i nära relationer, from raw survey responses to the workbook.
+
+The Python API, for notebooks (see README, *Python API*)::
+
+    import ojexcel
+    results = ojexcel.build()                      # the embedded 2017 sample; or build("svar.csv", 2017)
+    df = results.to_frame()                        # the tidy export as a pandas DataFrame
+    ojexcel.write_workbook(results, "vinr_2017.xlsx")
+    df = ojexcel.read_tidy("vinr_2017_tidy.csv")   # a tidy export (one year or several) as a DataFrame
+
+Importing the package is cheap: every name is imported on first use (the command line imports
+this package too, and `ojexcel build` must never import pandas or numpy).
+"""
+from __future__ import annotations
+
+__all__ = ["__version__", "build", "read_tidy", "write_workbook", "write_tidy", "InputError"]
+
+_API = {"build", "read_tidy", "write_workbook", "write_tidy"}
+
+
+def __getattr__(name: str):
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("ojexcel")
+        except PackageNotFoundError:  # pragma: no cover - a source tree without install
+            return "0+unknown"
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    if name == "InputError":
+        from .problems import InputError
+
+        return InputError
+    raise AttributeError(f"module 'ojexcel' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,61 @@
+"""The Python API behind `import ojexcel` (the package's __init__ imports this on first use).
+
+Every function is a thin layer over what the command line uses, so a notebook gets the same
+numbers, checks and files as `ojexcel build`. Bad input raises `ojexcel.InputError`, whose
+`.problems` name file, row, column and value, as the command line prints them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .results import Results
+
+
+def build(responses: str | Path | None = None, year: int = 2017, granskning: str | Path | None = None) -> Results:
+    """Compute one survey year from a response file (CSV or XLSX); None = the embedded sample.
+
+    `granskning`: review overrides (CSV/XLSX) applied to the raw answers first. Warnings about the
+    input are in `results.warnings`. Raises `ojexcel.InputError` for invalid input and
+    `FileNotFoundError` for a year without an embedded sample.
+    """
+    from .pipeline import build_results
+
+    return build_results(responses, year, granskning)
+
+
+def write_workbook(results: Results, path: str | Path) -> Path:
+    """Write the workbook, atomically (a temporary file renamed into place). Returns the path."""
+    from .output import atomic_outputs
+    from .workbook import write_workbook as render
+
+    path = Path(path)
+    with atomic_outputs(path) as temps:
+        render(results, temps[0])
+    return path
+
+
+def write_tidy(results: Results, path: str | Path) -> Path:
+    """Write the tidy export (CONTRACT §5), atomically. Returns the path."""
+    from .output import atomic_outputs
+    from .tidy import write_tidy_file
+
+    path = Path(path)
+    with atomic_outputs(path) as temps:
+        write_tidy_file(results, temps[0])
+    return path
+
+
+def read_tidy(path: str | Path) -> pd.DataFrame:
+    """A tidy export as a DataFrame, checked row by row as the command line checks it.
+
+    One year's export or several concatenated; a file without `ar` (an earlier version's) gets
+    `ar` = <NA>. Column types: see `frames.py`.
+    """
+    from .frames import tidy_frame
+    from .tidy import read_tidy as read_checked
+
+    return tidy_frame(read_checked(path, several_years=True))
