@@ -29,6 +29,7 @@ METADATA_KEYS = (
     "regel",
 )
 OPTIONAL_METADATA_KEYS = (
+    "rubrik",  # the unit sheet's column header: kortnamn abbreviated (default: kortnamn)
     "namn",  # the indicator's full name (guide: Indikatornamn)
     "matt",  # what is measured (guide: Indikator/Mått)
     "malvarde",  # target value (guide: Målvärde)
@@ -61,6 +62,11 @@ class Indicator:
 
     def meta(self, key: str, default: str = "") -> str:
         return self.extra.get(key, default)
+
+    @property
+    def rubrik(self) -> str:
+        """The unit sheet's column header: the short name abbreviated (`rubrik`), else kortnamn."""
+        return self.extra.get("rubrik") or self.kortnamn
 
 
 @dataclass(frozen=True, eq=False)

@@ -40,7 +40,7 @@ from .styles import (
 )
 from .svarsfrekvens import response_counts
 from .templating import render
-from .xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from .xlsx_writer import LINE_HEIGHT, new_workbook, print_setup, wrapped_lines
 from . import workbook_layout as L
 
 
@@ -141,10 +141,17 @@ class Styles:
         self.header = wb.add_format(head)
         self.header_right = wb.add_format(head | {"align": "right"})
         band = head | {"align": "center_across", "valign": "vcenter"}
-        self.band = wb.add_format(band)
-        self.band_start = wb.add_format(band | {"left": 2, "left_color": "#000000"})
         self.ids = wb.add_format(cell | {"font_size": 8, "font_color": "#595959", "bg_color": HEADER_FILL, "text_wrap": True})
         self.ids_label = wb.add_format(cell | {"font_size": 8, "bold": True, "bg_color": HEADER_FILL, "align": "right"})
+        # The unit sheet's compact header block: 9 pt, words never broken (columns sized for them).
+        small = {"font_size": 9}
+        self.small_note = wb.add_format(small)
+        self.header_small = wb.add_format(head | small | {"valign": "bottom"})
+        self.band_label = wb.add_format(head | small | {"align": "right", "valign": "vcenter", "text_wrap": False})
+        self.band = wb.add_format(band | small)
+        self.band_start = wb.add_format(band | small | {"left": 2, "left_color": "#000000", "text_wrap": True})
+        self.name = wb.add_format(cell | {"text_wrap": True})
+        self.name_bold = wb.add_format(cell | {"text_wrap": True, "bold": True})
         # Data cells; the `_bold` twins mark the big cities' share rows.
         self.text = wb.add_format(cell)
         self.text_bold = wb.add_format(cell | {"bold": True})
@@ -195,7 +202,7 @@ def _fit_row_height(ws, r: int, line: str) -> None:
         ws.set_row(r, LINE_HEIGHT * lines)
 
 
-def _write_information(ws, st: Styles, lines: list[str]) -> None:
+def _write_information(ws, st: Styles, lines: list[str], title: str) -> None:
     ws.hide_gridlines(2)
     ws.set_column(0, 0, INFO_LABEL_WIDTH)
     ws.set_column(1, 1, INFO_TEXT_WIDTH)
@@ -227,8 +234,7 @@ def _write_information(ws, st: Styles, lines: list[str]) -> None:
             ws.write_string(r, 1, text, st.paragraph)
         else:
             ws.write_string(r, 1, line, st.paragraph)
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
+    print_setup(ws, title=title, width=INFO_LABEL_WIDTH + INFO_TEXT_WIDTH)
     ws.activate()
 
 
@@ -247,34 +253,89 @@ def _bands(texts: list[str]) -> list[_Band]:
     return out
 
 
+# The unit sheet's geometry. Measured targets (README, *The workbook on screen and paper*): the
+# frozen header block at most 130 pt, the frozen key columns at most 75 character units, so that a
+# 1366×768 screen shows at least 15 unit rows and 6 indicator columns.
+UNIT_KEY_WIDTHS = {  # character units; XlsxWriter adds 0.71 per column
+    L.COL_LANSKOD: 6.5, L.COL_KOMMUNGRUPP: 10.5, L.COL_SKL: 8, L.COL_NIVA: 8, L.COL_KOD: 8, L.COL_NAMN: 28,
+    L.COL_LAN: 20, L.COL_SKL_NAMN: 30,
+}
+INDICATOR_WIDTH = 13
+TITLE_HEIGHT = 18
+NOTE_HEIGHT = 13
+BAND1_HEIGHT = 13  # one line of 9 pt
+BAND2_HEIGHT = 36  # three lines of 9 pt
+HEADER_HEIGHT = 48  # four lines of 9 pt
+SMALL_LINE = 12  # points: one line of 9 pt text
+HEADER_CHARS_PER_LINE = 14  # 9 pt characters on one line of an indicator column (estimate)
+HEADER_LINES = HEADER_HEIGHT // SMALL_LINE
+NAME_CHARS = 30  # a name longer than this wraps (at a space or dash) onto a second line
+
+
+def header_block_height() -> int:
+    """The frozen header block of the unit sheet, in points (the id row is hidden)."""
+    return TITLE_HEIGHT + NOTE_HEIGHT + BAND1_HEIGHT + BAND2_HEIGHT + HEADER_HEIGHT
+
+
+def frozen_key_width() -> float:
+    """The frozen key columns' width in character units, as Excel stores it."""
+    return sum(UNIT_KEY_WIDTHS[c] + 0.71 for c in L.UNIT_FROZEN_COLUMNS)
+
+
+def _band1_text(dimension: str, omrade: str, columns: int) -> str:
+    """"Dimension – område" where it fits the band's columns on one line, else the område alone."""
+    full = f"{dimension} – {omrade}"
+    return full if len(full) <= columns * HEADER_CHARS_PER_LINE else omrade
+
+
+def _header_note(ind) -> str:
+    return f"{ind.kortnamn}\n\nId: {ind.id}. Indikatorns namn, mått och regel: bladet {L.SHEET_INDIKATORER}."
+
+
 def _write_units(ws, st: Styles, results: Results, lines: list[str]) -> None:
     cat = results.catalogue
-    first = len(L.UNIT_KEY_COLUMNS)  # first indicator column
+    frozen, trailing = L.UNIT_FROZEN_COLUMNS, L.UNIT_TRAILING_COLUMNS
+    first = len(frozen)  # first indicator column
     namn_col = first - 1
-    last_col = first + len(cat) - 1
-    band1 = _write_heading(ws, st, lines)
-    band2, id_row, header = band1 + 1, band1 + 2, band1 + 3
+    last_ind = first + len(cat) - 1
+    last_col = last_ind + len(trailing)
+    col_of = {label: c for c, label in enumerate(frozen)} | {
+        label: last_ind + 1 + i for i, label in enumerate(trailing)
+    }
+    lines = [line for line in lines if line.strip()]
+    ws.write_string(0, 0, lines[0], st.title)
+    ws.write_string(1, 0, " ".join(lines[1:]), st.small_note)
+    band1, band2, id_row, header = 2, 3, 4, 5
 
     for r, label in ((band1, L.LABEL_BAND_OMRADE), (band2, L.LABEL_BAND_INDIKATOROMRADE)):
         for c in range(namn_col):
-            ws.write_blank(r, c, None, st.header)
-        ws.write_string(r, namn_col, label, st.header_right)
+            ws.write_blank(r, c, None, st.band_label)
+        ws.write_string(r, namn_col, label, st.band_label)
     for c in range(namn_col):
         ws.write_blank(id_row, c, None, st.ids_label)
     ws.write_string(id_row, namn_col, L.LABEL_ID, st.ids_label)
-    for c, label in enumerate(L.UNIT_KEY_COLUMNS):
-        ws.write_string(header, c, label, st.header)
 
-    omraden = _bands([f"{i.kvalitetsdimension} – {i.kvalitetsomrade}" for i in cat])
+    omraden = _bands([f"{i.kvalitetsdimension}\t{i.kvalitetsomrade}" for i in cat])
+    span: dict[int, int] = {}
+    start = 0
+    for c, b in enumerate(omraden):
+        if b.start:
+            start = c
+        span[start] = span.get(start, 0) + 1
     indikatoromraden = _bands([f"{i.kvalitetsdimension}\t{i.kvalitetsomrade}\t{i.indikatoromrade}" for i in cat])
-    for c, (ind, b1, b2) in enumerate(zip(cat, omraden, indikatoromraden), start=first):
-        for r, b, text in ((band1, b1, b1.text), (band2, b2, ind.indikatoromrade)):
+    for j, (ind, b1, b2) in enumerate(zip(cat, omraden, indikatoromraden)):
+        c = first + j
+        texts = ((band1, b1, _band1_text(ind.kvalitetsdimension, ind.kvalitetsomrade, span.get(j, 1))),
+                 (band2, b2, ind.indikatoromrade))
+        for r, b, text in texts:
             if b.start:
                 ws.write_string(r, c, text, st.band_start)
             else:
                 ws.write_blank(r, c, None, st.band)
         ws.write_string(id_row, c, ind.id, st.ids)
-        ws.write_string(header, c, ind.kortnamn, st.header)
+    for r in (band1, band2, id_row):
+        for label in trailing:
+            ws.write_blank(r, col_of[label], None, st.band_label)
 
     cities: dict[str, GroupResult] = {g.group.kod: g for g in results.groups_at(NIVA_STORSTAD)}
     r = header
@@ -282,9 +343,10 @@ def _write_units(ws, st: Styles, results: Results, lines: list[str]) -> None:
         if unit.stad in cities:
             city = cities.pop(unit.stad)
             r += 1
-            keys = (unit.lan, unit.lanskod, unit.kommungrupp, unit.skl_kod, unit.skl_namn,
-                    L.NIVA_LABELS[NIVA_STORSTAD], city.group.kod, city.group.namn)
-            _write_keys(ws, r, keys, st.text_bold, st.integer_bold)
+            keys = {L.COL_LAN: unit.lan, L.COL_LANSKOD: unit.lanskod, L.COL_KOMMUNGRUPP: unit.kommungrupp,
+                    L.COL_SKL: unit.skl_kod, L.COL_SKL_NAMN: unit.skl_namn, L.COL_NIVA: L.NIVA_LABELS[NIVA_STORSTAD],
+                    L.COL_KOD: city.group.kod, L.COL_NAMN: city.group.namn}
+            _write_keys(ws, r, keys, col_of, st.text_bold, st.integer_bold, st.name_bold)
             for c, agg in enumerate(city.aggregates, start=first):
                 if agg.andel is None:
                     ws.write_string(r, c, SUPPRESSED, st.suppressed_bold)
@@ -292,38 +354,66 @@ def _write_units(ws, st: Styles, results: Results, lines: list[str]) -> None:
                     ws.write_number(r, c, agg.andel, st.share_bold)
         r += 1
         niva = L.NIVA_STADSDEL_LABEL if unit.is_district else L.NIVA_KOMMUN_LABEL
-        keys = (unit.lan, unit.lanskod, unit.kommungrupp, unit.skl_kod, unit.skl_namn, niva, unit.kod, unit.fullnamn)
-        _write_keys(ws, r, keys, st.text, st.integer)
+        keys = {L.COL_LAN: unit.lan, L.COL_LANSKOD: unit.lanskod, L.COL_KOMMUNGRUPP: unit.kommungrupp,
+                L.COL_SKL: unit.skl_kod, L.COL_SKL_NAMN: unit.skl_namn, L.COL_NIVA: niva,
+                L.COL_KOD: unit.kod, L.COL_NAMN: unit.fullnamn}
+        _write_keys(ws, r, keys, col_of, st.text, st.integer, st.name)
+        if len(unit.fullnamn) > NAME_CHARS:
+            ws.set_row(r, 2 * LINE_HEIGHT)
         for c, value in enumerate(results.unit_values[unit.kod], start=first):
             ws.write_string(r, c, unit_text(value), st.value[value])
 
-    widths = (18, 8, 13, 9, 26, 10, 9, 30)
-    for c, w in enumerate(widths):
-        ws.set_column(c, c, w)
-    ws.set_column(first, last_col, 16)
-    ws.set_row(band1, 48)
-    ws.set_row(band2, 48)
-    longest = max(len(i.kortnamn) for i in cat)
-    ws.set_row(header, min(409, 15 * (2 + longest // 14)))
+    columns = [None] * (last_col + 1)
+    for label, c in col_of.items():
+        columns[c] = {"header": label, "header_format": st.header_small}
+    for j, ind in enumerate(cat):
+        columns[first + j] = {"header": ind.rubrik, "header_format": st.header_small}
+    _add_table(ws, L.SHEET_ENHETER, header, r, columns,
+               "Resultat per kommun och stadsdel: en rad per enhet, en kolumn per indikator")
+    for j, ind in enumerate(cat):
+        ws.write_comment(header, first + j, _header_note(ind),
+                         {"author": "ojexcel", "x_scale": 2.2, "y_scale": 1.4, "font_size": 9})
+    for label, c in col_of.items():
+        ws.set_column(c, c, UNIT_KEY_WIDTHS[label])
+    ws.set_column(first, last_ind, INDICATOR_WIDTH)
+    ws.set_row(0, TITLE_HEIGHT)
+    ws.set_row(1, NOTE_HEIGHT)
+    ws.set_row(band1, BAND1_HEIGHT)
+    ws.set_row(band2, BAND2_HEIGHT)
+    ws.set_row(id_row, None, None, {"hidden": True})
+    ws.set_row(header, HEADER_HEIGHT)
     ws.freeze_panes(header + 1, first)
-    ws.autofilter(header, 0, r, last_col)
-    ws.repeat_rows(band1, header)
-    ws.set_landscape()
-    ws.set_paper(9)
+    print_setup(ws, title=results.catalogue.title, header_rows=(band1, header), key_columns=(0, namn_col),
+                width=frozen_key_width() + len(cat) * (INDICATOR_WIDTH + 0.71))
 
 
-def _write_keys(ws, r: int, keys: tuple, text_fmt, int_fmt) -> None:
-    for c, key in enumerate(keys):
+def _add_table(ws, sheet: str, header: int, last_row: int, columns: list[dict], description: str) -> None:
+    """The sheet's data as an Excel table named per the layout contract. A table brings its own
+    autofilter; it has no style, so the cells keep their own formats (colours, bold city rows)."""
+    ws.add_table(header, 0, max(last_row, header + 1), len(columns) - 1, {
+        "name": L.TABLE_NAMES[sheet],
+        "columns": columns,
+        "style": None,
+        "banded_rows": False,
+        "description": description,
+    })
+
+
+def _write_keys(ws, r: int, keys: dict, col_of: dict, text_fmt, int_fmt, name_fmt) -> None:
+    for label, key in keys.items():
+        c = col_of[label]
         if isinstance(key, int):
             ws.write_number(r, c, key, int_fmt)
         else:
-            ws.write_string(r, c, key, text_fmt)
+            ws.write_string(r, c, key, name_fmt if label == L.COL_NAMN else text_fmt)
 
 
-def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tuple[str, ...]) -> None:
+GROUP_WIDTHS = (11, 6, 26, 5, 24, 42, 8, 6, 7, 6, 8, 8, 8, 8, 16, 26, 36, 60)
+GROUP_KEY_COLUMNS = 3  # Nivå, Kod, Namn: repeated on printed pages
+
+
+def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tuple[str, ...], sheet: str) -> None:
     header = _write_heading(ws, st, lines)
-    for c, label in enumerate(L.GROUP_COLUMNS):
-        ws.write_string(header, c, label, st.header)
     cat = results.catalogue
     r = header
     for niva in levels:
@@ -337,7 +427,7 @@ def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tu
                 ws.write_string(r, 2, g.namn, st.text)
                 ws.write_number(r, 3, ind.ordning, st.integer)
                 ws.write_string(r, 4, ind.id, st.text)
-                ws.write_string(r, 5, ind.kortnamn, st.text)
+                ws.write_string(r, 5, ind.rubrik, st.text)
                 if agg.andel is None:
                     ws.write_string(r, 6, SUPPRESSED, st.suppressed)
                 else:
@@ -348,21 +438,24 @@ def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tu
                 ws.write_string(r, 14, ind.kvalitetsdimension, st.text)
                 ws.write_string(r, 15, ind.kvalitetsomrade, st.text)
                 ws.write_string(r, 16, ind.indikatoromrade, st.text)
-    widths = (12, 6, 28, 5, 30, 60, 9, 7, 7, 7, 9, 9, 9, 9, 18, 26, 40)
-    for c, w in enumerate(widths):
+                ws.write_string(r, 17, ind.kortnamn, st.text)
+    _add_table(ws, sheet, header, r, [{"header": label, "header_format": st.header} for label in L.GROUP_COLUMNS],
+               f"{sheet}: en rad per grupp och indikator, med andel Ja och antalen bakom")
+    for c, w in enumerate(GROUP_WIDTHS):
         ws.set_column(c, c, w)
     ws.set_row(header, 32)
-    ws.freeze_panes(header + 1, 3)
-    ws.autofilter(header, 0, r, len(L.GROUP_COLUMNS) - 1)
-    ws.repeat_rows(header)
-    ws.set_landscape()
-    ws.set_paper(9)
+    ws.freeze_panes(header + 1, GROUP_KEY_COLUMNS)
+    print_setup(ws, title=results.catalogue.title, header_rows=(header, header),
+                key_columns=(0, GROUP_KEY_COLUMNS - 1), width=sum(GROUP_WIDTHS[:14]) + 14 * 0.71)
+    # Printed: the table up to Antal enheter; the describing columns are for filtering on screen.
+    ws.print_area(0, 0, r, 13)
+
+
+RESPONSE_WIDTHS = (12, 6, 28, 10, 12, 14, 16, 18)
 
 
 def _write_responses(ws, st: Styles, results: Results, lines: list[str]) -> None:
     header = _write_heading(ws, st, lines)
-    for c, label in enumerate(L.RESPONSE_COLUMNS):
-        ws.write_string(header, c, label, st.header)
     r = header
     for rc in response_counts(results, L.RESPONSE_LEVELS):
         r += 1
@@ -371,11 +464,15 @@ def _write_responses(ws, st: Styles, results: Results, lines: list[str]) -> None
         ws.write_string(r, 2, rc.group.namn, st.text)
         for c, n in enumerate((rc.enheter, rc.besvarat, rc.andel, rc.besvarat_vinr, rc.andel_vinr), start=3):
             ws.write_number(r, c, n, st.integer)
-    for c, w in enumerate((12, 6, 28, 10, 12, 14, 16, 18)):
+    _add_table(ws, L.SHEET_SVARSFREKVENS, header, r,
+               [{"header": label, "header_format": st.header} for label in L.RESPONSE_COLUMNS],
+               "Svarsfrekvens för riket, länen och storstäderna")
+    for c, w in enumerate(RESPONSE_WIDTHS):
         ws.set_column(c, c, w)
     ws.set_row(header, 48)
     ws.freeze_panes(header + 1, 3)
-    ws.autofilter(header, 0, r, len(L.RESPONSE_COLUMNS) - 1)
+    print_setup(ws, title=results.catalogue.title, header_rows=(header, header), key_columns=(0, 2),
+                width=sum(RESPONSE_WIDTHS) + len(RESPONSE_WIDTHS) * 0.71)
 
 
 def _meta_text(value) -> str:
@@ -387,13 +484,13 @@ def _meta_text(value) -> str:
 
 
 DEL_NAMN = {"G": "Gemensam del", "V": "Våld i nära relationer"}
-INDICATOR_WIDTHS = (5, 30, 45, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 16, 40)
+INDICATOR_WIDTHS = (5, 30, 45, 24, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 16, 40)
 
 
 def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> None:
+    from .regel_text import svensk_regel
+
     header = _write_heading(ws, st, lines)
-    for c, label in enumerate(L.INDICATOR_COLUMNS):
-        ws.write_string(header, c, label, st.header)
     r = header
     for ind in results.catalogue:
         r += 1
@@ -401,6 +498,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
         cells = (
             ind.id,
             ind.kortnamn,
+            ind.rubrik,
             _meta_text(ind.meta("namn")),
             _meta_text(ind.meta("matt")),
             _meta_text(ind.meta("indikatortyp")),
@@ -411,7 +509,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
             ind.skala,
             DEL_NAMN.get(ind.del_, ind.del_),
             _meta_text(ind.meta("enkatfragor")),
-            ind.regel,
+            svensk_regel(ind.regel),
             _meta_text(ind.meta("jamforbarhet")),
             _meta_text(ind.meta("jamforbarhet_not")),
         )
@@ -420,12 +518,14 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
         lines = max(wrapped_lines(text, width) for text, width in zip(cells, INDICATOR_WIDTHS[1:]))
         if lines > 1:
             ws.set_row(r, LINE_HEIGHT * lines)
+    _add_table(ws, L.SHEET_INDIKATORER, header, r,
+               [{"header": label, "header_format": st.header} for label in L.INDICATOR_COLUMNS],
+               "Indikatorerna: namn, mått, område, enkätfrågor och beräkning")
     for c, w in enumerate(INDICATOR_WIDTHS):
         ws.set_column(c, c, w)
     ws.freeze_panes(header + 1, 3)
-    ws.autofilter(header, 0, r, len(L.INDICATOR_COLUMNS) - 1)
-    ws.set_landscape()
-    ws.set_paper(9)
+    print_setup(ws, title=results.catalogue.title, header_rows=(header, header), key_columns=(0, 2),
+                width=sum(INDICATOR_WIDTHS) + len(INDICATOR_WIDTHS) * 0.71)
 
 
 # -- the workbook ----------------------------------------------------------------------------------
@@ -444,10 +544,10 @@ def write_workbook(results: Results, path: Path) -> None:
         },
     )
     st = Styles(wb)
-    _write_information(wb.add_worksheet(L.SHEET_INFORMATION), st, texts[L.SHEET_INFORMATION])
+    _write_information(wb.add_worksheet(L.SHEET_INFORMATION), st, texts[L.SHEET_INFORMATION], results.catalogue.title)
     _write_units(wb.add_worksheet(L.SHEET_ENHETER), st, results, texts[L.SHEET_ENHETER])
     for sheet, levels in L.GROUP_SHEET_LEVELS.items():
-        _write_groups(wb.add_worksheet(sheet), st, results, texts[sheet], levels)
+        _write_groups(wb.add_worksheet(sheet), st, results, texts[sheet], levels, sheet)
     _write_responses(wb.add_worksheet(L.SHEET_SVARSFREKVENS), st, results, texts[L.SHEET_SVARSFREKVENS])
     _write_indicators(wb.add_worksheet(L.SHEET_INDIKATORER), st, results, texts[L.SHEET_INDIKATORER])
     write_granskning_sheet(wb, results, {"header": st.header, "text": st.text})

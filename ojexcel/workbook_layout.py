@@ -11,9 +11,12 @@ Sheets, in order:
   how to sort, the rules and notes (text from ``templates/arbetsbok.txt.j2``).
 * ``Kommuner och stadsdelar`` — one row per unit, plus a row per big city (Nivå = Storstad) right
   before its districts. Above the header row: band rows labelled ``LABEL_BAND_OMRADE``,
-  ``LABEL_BAND_INDIKATOROMRADE`` and ``LABEL_ID`` (the indicator ids, one per indicator column); the
-  header row holds ``UNIT_KEY_COLUMNS`` and then each indicator's Excel short name (kortnamn).
-  The label of each band row is in the ``Namn`` column. Unit cells hold the value text (Ja, Delvis,
+  ``LABEL_BAND_INDIKATOROMRADE`` and ``LABEL_ID`` (the indicator ids, one per indicator column; the
+  row is hidden: it is for programs); the header row holds ``UNIT_FROZEN_COLUMNS``, each
+  indicator's column header (``Indicator.rubrik``, its full short name in the cell's note), then
+  ``UNIT_TRAILING_COLUMNS``. The label of each band row is in the ``Namn`` column. (Workbooks
+  written before had all ``UNIT_KEY_COLUMNS`` first and a visible id row: the reader needs neither
+  order nor visibility.) Unit cells hold the value text (Ja, Delvis,
   Nej, Ej aktuellt, or ``styles.BORTFALL``); city cells hold the share (a number) or
   ``styles.SUPPRESSED``.
 * ``Län och riket`` and ``Kommungrupper`` — long format: one row per (group, indicator) with
@@ -43,6 +46,9 @@ COL_NIVA = "Nivå"
 COL_KOD = "Kod"
 COL_NAMN = "Namn"
 UNIT_KEY_COLUMNS = (COL_LAN, COL_LANSKOD, COL_KOMMUNGRUPP, COL_SKL, COL_SKL_NAMN, COL_NIVA, COL_KOD, COL_NAMN)
+# Where they stand: the narrow keys left of the indicators (frozen), the long names right of them.
+UNIT_FROZEN_COLUMNS = (COL_LANSKOD, COL_KOMMUNGRUPP, COL_SKL, COL_NIVA, COL_KOD, COL_NAMN)
+UNIT_TRAILING_COLUMNS = (COL_LAN, COL_SKL_NAMN)
 LABEL_BAND_OMRADE = "Kvalitetsdimension – kvalitetsområde"
 LABEL_BAND_INDIKATOROMRADE = "Indikatorområde"
 LABEL_ID = "Indikator-id"
@@ -77,6 +83,7 @@ COL_ENHETER = "Antal enheter"
 COL_DIMENSION = "Kvalitetsdimension"
 COL_OMRADE = "Kvalitetsområde"
 COL_INDIKATOROMRADE = "Indikatorområde"
+COL_KORTNAMN = "Kortnamn"
 COUNT_COLUMNS = (COL_JA, COL_DELVIS, COL_NEJ, COL_EJ_AKTUELLT, COL_BORTFALL, COL_NAMNARE, COL_ENHETER)
 GROUP_COLUMNS = (
     COL_NIVA,
@@ -90,10 +97,21 @@ GROUP_COLUMNS = (
     COL_DIMENSION,
     COL_OMRADE,
     COL_INDIKATOROMRADE,
+    COL_KORTNAMN,
 )
 GROUP_SHEET_LEVELS = {
     SHEET_LAN: (NIVA_RIKET, NIVA_LAN, NIVA_STORSTAD),
     SHEET_GRUPPER: (NIVA_KOMMUNGRUPP, NIVA_SKL),
+}
+
+# Each data table is an Excel table (a ListObject) with these names, for Power Query, screen
+# readers and structured references.
+TABLE_NAMES = {
+    SHEET_ENHETER: "Enheter",
+    SHEET_LAN: "Lan_och_riket",
+    SHEET_GRUPPER: "Kommungrupper",
+    SHEET_SVARSFREKVENS: "Svarsfrekvens",
+    SHEET_INDIKATORER: "Indikatorer",
 }
 
 # -- "Svarsfrekvens" ------------------------------------------------------------------------------
@@ -118,6 +136,7 @@ INDICATOR_COLUMNS = (
     COL_NR,
     COL_INDIKATOR_ID,
     "Kortnamn (i Excelfilen)",
+    "Kolumnrubrik",
     "Indikatornamn",
     "Mått",
     "Typ av indikator",

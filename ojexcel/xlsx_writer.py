@@ -33,3 +33,44 @@ def wrapped_lines(text: str, width: int) -> int:
     estimate: average text is a little narrower than the "0" that defines the column width."""
     per_line = width + 4
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+# -- printing -------------------------------------------------------------------------------------
+# A4, header rows and key columns repeated on every page, page numbers and the sheet's name in
+# the footer. One page wide when the sheet stays readable that way (scale >= MIN_FIT_SCALE %):
+# an A4 landscape page holds about PAGE_WIDTH_UNITS character units at 100 %.
+A4 = 9
+PAGE_WIDTH_UNITS = {False: 88, True: 130}  # portrait, landscape (A4, default margins, 100 %)
+MIN_FIT_SCALE = 70
+WIDE_SCALE = 70  # a sheet too wide to fit: printed at this scale, keys repeated on every page
+
+
+def footer_text(text: str) -> str:
+    """Text for a header/footer: '&' is a code there, so it is doubled; kept short."""
+    return text.replace("&", "&&")[:80]
+
+
+def print_setup(ws, *, title: str, width: float, header_rows: tuple[int, int] | None = None,
+                key_columns: tuple[int, int] | None = None) -> None:
+    """Page set-up of one sheet. `width`: the printed columns' total width in character units.
+
+    Portrait when the sheet fits a portrait page, else landscape; fitted to one page wide when
+    that keeps at least MIN_FIT_SCALE %, else printed at WIDE_SCALE % with `key_columns` repeated
+    on every page (pages ordered across, then down, so a row's values stay together)."""
+    ws.set_paper(A4)
+    landscape = width > PAGE_WIDTH_UNITS[False]
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    if width * MIN_FIT_SCALE / 100 <= PAGE_WIDTH_UNITS[landscape]:
+        ws.fit_to_pages(1, 0)
+    else:
+        ws.set_print_scale(WIDE_SCALE)
+        ws.print_across()
+        if key_columns is not None:
+            ws.repeat_columns(*key_columns)
+    if header_rows is not None:
+        ws.repeat_rows(*header_rows)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.set_footer(f"&L&8{footer_text(title)}&C&8&A&R&8Sida &P av &N")

@@ -23,6 +23,7 @@ from ojexcel.pipeline import build_results
 from ojexcel.population import NIVA_STORSTAD, Population
 from ojexcel.styles import BAD, BORTFALL, BORTFALL_MEANING, GOOD, NEUTRAL, SUPPRESSED, SUPPRESSED_MEANING
 from ojexcel.synthetic import generate_rows, write_rows
+from ojexcel.regel_text import svensk_regel
 from ojexcel.tidy import read_tidy, write_tidy_file
 from ojexcel.workbook import write_workbook
 from ojexcel.workbook_read import read_workbook
@@ -146,7 +147,7 @@ def test_city_rows_on_the_unit_sheet_show_the_storstad_shares(built):
     wb.close()
     header = next(i for i, r in enumerate(rows) if L.COL_KOD in r and L.COL_NIVA in r)
     cols = {label: rows[header].index(label) for label in L.UNIT_KEY_COLUMNS}
-    first = len(L.UNIT_KEY_COLUMNS)
+    first = len(L.UNIT_FROZEN_COLUMNS)
     tidy = {t.key: t for t in built.tidy}
     cities = [r for r in rows[header + 1:] if r[cols[L.COL_NIVA]] == "Storstad"]
     assert [r[cols[L.COL_KOD]] for r in cities] == ["0180", "1280", "1480"]
@@ -222,27 +223,38 @@ def test_fills_and_fonts_are_static_good_neutral_bad(sample_wb):
     assert seen == {"Ja", "Delvis", "Nej"}
 
 
-def test_layout_no_merges_frozen_panes_autofilter(sample_wb):
+def test_layout_no_merges_frozen_panes_tables(sample_wb):
     wb = sample_wb
     assert wb.sheetnames == list(L.SHEETS)
     for ws in wb.worksheets:
         assert not ws.merged_cells.ranges, ws.title
     ws = wb[L.SHEET_ENHETER]
-    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == L.COL_LAN)
-    first_indicator = openpyxl.utils.get_column_letter(len(L.UNIT_KEY_COLUMNS) + 1)
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == L.COL_LANSKOD)
+    n_keys = len(L.UNIT_FROZEN_COLUMNS)
+    first_indicator = openpyxl.utils.get_column_letter(n_keys + 1)
     assert ws.freeze_panes == f"{first_indicator}{header + 1}"
-    assert ws.cell(header, len(L.UNIT_KEY_COLUMNS)).value == L.COL_NAMN
-    last = openpyxl.utils.get_column_letter(len(L.UNIT_KEY_COLUMNS) + 55)
-    assert ws.auto_filter.ref == f"A{header}:{last}{header + 316 + 3}"
-    for sheet in (L.SHEET_LAN, L.SHEET_GRUPPER):
-        ws = wb[sheet]
-        assert ws.auto_filter.ref.startswith("A") and ws.freeze_panes is not None
+    assert [ws.cell(header, c).value for c in range(1, n_keys + 1)] == list(L.UNIT_FROZEN_COLUMNS)
+    assert [ws.cell(header, n_keys + 55 + i).value for i in (1, 2)] == list(L.UNIT_TRAILING_COLUMNS)
+    last = openpyxl.utils.get_column_letter(n_keys + 55 + len(L.UNIT_TRAILING_COLUMNS))
+    # Every data table is a named Excel table with its own autofilter, header row = the header.
+    assert {name: ws.tables[name].ref for name in ws.tables} == {"Enheter": f"A{header}:{last}{header + 316 + 3}"}
+    assert ws.auto_filter.ref is None  # the table's autofilter, not a second one
+    for sheet in (L.SHEET_LAN, L.SHEET_GRUPPER, L.SHEET_SVARSFREKVENS, L.SHEET_INDIKATORER):
+        tables = wb[sheet].tables
+        assert list(tables) == [L.TABLE_NAMES[sheet]] and wb[sheet].freeze_panes is not None
+        table = tables[L.TABLE_NAMES[sheet]]
+        assert table.autoFilter is not None and table.headerRowCount in (None, 1)
+        top = openpyxl.utils.cell.range_boundaries(table.ref)[1]
+        assert wb[sheet].cell(top, 1).value == L.COL_NIVA if sheet != L.SHEET_INDIKATORER else L.COL_NR
     # The header bands: the band text stands in its first column, the band's other columns are blank.
-    ws = wb[L.SHEET_ENHETER]
-    band_row = next(r for r in range(1, header) if ws.cell(r, len(L.UNIT_KEY_COLUMNS)).value == L.LABEL_BAND_OMRADE)
-    bands = [ws.cell(band_row, c).value for c in range(len(L.UNIT_KEY_COLUMNS) + 1, len(L.UNIT_KEY_COLUMNS) + 56)]
-    assert bands[0] == "Tillgänglig – Tillgänglighet" and all(b is None or " – " in b for b in bands)
-    assert ws.cell(band_row, len(L.UNIT_KEY_COLUMNS) + 2).alignment.horizontal == "centerContinuous"
+    band_row = next(r for r in range(1, header) if ws.cell(r, n_keys).value == L.LABEL_BAND_OMRADE)
+    bands = [ws.cell(band_row, c).value for c in range(n_keys + 1, n_keys + 56)]
+    # A one-column band shows the kvalitetsområde alone (the dimension does not fit one line).
+    assert bands[0] == "Tillgänglighet" and all(b is None or " – " in b for b in bands[1:])
+    assert ws.cell(band_row, n_keys + 3).alignment.horizontal == "centerContinuous"
+    # The id row is there for programs, hidden for people.
+    id_row = next(r for r in range(1, header) if ws.cell(r, n_keys).value == L.LABEL_ID)
+    assert ws.row_dimensions[id_row].hidden
 
 
 def test_cover_sheet_explains_counts_colours_and_symbols(sample_wb):
@@ -272,7 +284,8 @@ def test_indikatorer_sheet_lists_the_catalogue(sample_book, catalogue):
     for ind, row in zip(catalogue, body):
         got = dict(zip(L.INDICATOR_COLUMNS, row))
         assert (got["Nr"], got["Indikator-id"], got["Kortnamn (i Excelfilen)"]) == (ind.ordning, ind.id, ind.kortnamn)
-        assert got["Beräkning (regel)"] == ind.regel and got["Redovisas som"] == ind.skala
+        assert got["Beräkning (regel)"] == svensk_regel(ind.regel) and got["Redovisas som"] == ind.skala
+        assert got["Kolumnrubrik"] == ind.rubrik
         for label, key in (("Indikatornamn", "namn"), ("Målvärde", "malvarde"), ("Jämförbarhet", "jamforbarhet")):
             meta = ind.meta(key)
             expected = "\n".join(meta) if isinstance(meta, list) else str(meta)
@@ -328,7 +341,7 @@ def _sheet_files(book: Path) -> dict[str, str]:
 def _resort(xml: str) -> str:
     """What sorting does to a sheet: the data rows below the autofilter's header row in reverse
     order, and (a user's edit) an empty row inserted above everything."""
-    header, last = map(int, re.search(r'<autoFilter ref="[A-Z]+(\d+):[A-Z]+(\d+)"', xml).groups())
+    header, last = _table_rows[0]
 
     def new(n: int) -> int:
         return 1 + (n if n <= header else header + 1 + last - n)
@@ -345,14 +358,26 @@ def _resort(xml: str) -> str:
     return xml[:start] + body + xml[end:]
 
 
+def _table_range(book, sheet: str) -> tuple[int, int]:
+    """First and last row of the sheet's Excel table (its header row and last data row)."""
+    wb = openpyxl.load_workbook(book)
+    ref = wb[sheet].tables[L.TABLE_NAMES[sheet]].ref
+    _, top, _, bottom = openpyxl.utils.cell.range_boundaries(ref)
+    return top, bottom
+
+
+_table_rows: list[tuple[int, int]] = []
+
+
 def test_resorted_sheets_read_back_the_same(sample_book, tmp_path):
     files = _sheet_files(sample_book.book)
-    resort = {files[s] for s in (L.SHEET_ENHETER, L.SHEET_LAN, L.SHEET_GRUPPER)}
+    resort = {files[s]: s for s in (L.SHEET_ENHETER, L.SHEET_LAN, L.SHEET_GRUPPER)}
     sorted_book = tmp_path / "sorted.xlsx"
     with zipfile.ZipFile(sample_book.book) as src, zipfile.ZipFile(sorted_book, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item)
             if item.filename in resort:
+                _table_rows[:] = [_table_range(sample_book.book, resort[item.filename])]
                 data = _resort(data.decode()).encode()
             dst.writestr(item, data)
     before, after = sample_book.data, read_workbook(sorted_book)
@@ -363,7 +388,9 @@ def test_resorted_sheets_read_back_the_same(sample_book, tmp_path):
     wb = openpyxl.load_workbook(sorted_book, read_only=True)
     ws = wb[L.SHEET_ENHETER]
     ws.reset_dimensions()
-    kods = [r[6] for r in ws.iter_rows(min_row=9, max_col=7, values_only=True)]
+    header = _table_range(sample_book.book, L.SHEET_ENHETER)[0]
+    kod_col = L.UNIT_FROZEN_COLUMNS.index(L.COL_KOD)
+    kods = [r[kod_col] for r in ws.iter_rows(min_row=header + 2, max_col=kod_col + 1, values_only=True)]
     wb.close()
     assert kods[0] == sample_book.data.row_order[-1][1] and kods[-1] == sample_book.data.row_order[0][1]
 
