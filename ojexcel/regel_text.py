@@ -28,6 +28,8 @@ def _answer(text: str) -> str:
 def _clause(text: str) -> str:
     """One `X if COND` or `else X` clause, translated."""
     text = text.strip()
+    if not re.fullmatch(r"(?:[\w ]+? if .+|else [\w ]+)", text):
+        raise ValueError(f"expected 'VALUE if CONDITION' or 'else VALUE', found {text!r}")
     text = re.sub(r"\bany of ([^=]+?)\s*=\s*(\w[\w ]*?)(?=,|\)|$| or| and)",
                   lambda m: f"något av {m.group(1).strip()} är {m.group(2).strip()}", text)
     text = re.sub(r"\bis not blank\b", "är ifyllt", text)

@@ -267,7 +267,7 @@ BAND1_HEIGHT = 13  # one line of 9 pt
 BAND2_HEIGHT = 36  # three lines of 9 pt
 HEADER_HEIGHT = 48  # four lines of 9 pt
 SMALL_LINE = 12  # points: one line of 9 pt text
-HEADER_CHARS_PER_LINE = 14  # 9 pt characters on one line of an indicator column (estimate)
+HEADER_CHARS_PER_LINE = 15  # 9 pt characters on one line of an indicator column (estimate; LibreOffice checks it)
 HEADER_LINES = HEADER_HEIGHT // SMALL_LINE
 NAME_CHARS = 30  # a name longer than this wraps (at a space or dash) onto a second line
 
