@@ -291,12 +291,18 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
         write_trend_workbook(model, temps[0])
     if not quiet:
         click.echo(
-            f"{out}: {len(model.years)} years ({', '.join(map(str, model.years))}), {len(model.indicators)} indicators, "
+            f"{out}: {_count(len(model.years), 'year')} ({', '.join(map(str, model.years))}), "
+            f"{_count(len(model.indicators), 'indicator')}, "
             f"{len(model.breaks)} comparability break(s) marked",
             err=True,
         )
 
 EXIT_DIFF_TROUBLE = 2
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 year', '3 years'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @contextmanager

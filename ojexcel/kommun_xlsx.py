@@ -31,7 +31,7 @@ from pathlib import Path
 from .kommun import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
 from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
 from .styles import SUPPRESSED, VALUE_COLOURS, unit_text
-from .xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from .xlsx_writer import A4, LINE_HEIGHT, new_workbook, wrapped_lines
 
 NAME_WIDTH = 70
 GUIDE_WIDTH = 110
@@ -104,7 +104,23 @@ class Sheet:
 def layout(blad: Blad) -> tuple[str, list[Sheet]]:
     """The workbook's title and its two sheets' cells."""
     t = texter(blad)
-    return t.titel, [_jamforelse(blad, t), _guide(blad, t)]
+    sheets = [_jamforelse(blad, t), _guide(blad, t)]
+    for sheet in sheets:
+        _fit_heights(sheet)
+    return t.titel, sheets
+
+
+def _fit_heights(sheet: Sheet) -> None:
+    """Give every row with wrapped text the height of its text (Excel and LibreOffice do not grow a
+    row for wrapped text written by XlsxWriter: the Analysguide's paragraphs overlapped)."""
+    widths = sheet.frame.widths
+    for row, col, value, fmt in sheet.cells:
+        props = FORMATS.get(fmt) if fmt else None
+        if not (props and props.get("text_wrap") and isinstance(value, str) and col < len(widths)):
+            continue
+        lines = wrapped_lines(value, int(widths[col]) - 2 * props.get("indent", 0))
+        if lines > 1:
+            sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
 
 
 def _jamforelse(blad: Blad, t) -> Sheet:
@@ -210,11 +226,17 @@ def _workbook(target, title: str, frames: tuple[Frame, ...]):
             ws.freeze_panes(*frame.freeze)
         if frame.repeat_rows:
             ws.repeat_rows(*frame.repeat_rows)
+        # Printing: A4, one page wide, the headers (and names) repeated, page numbers and the
+        # sheet's name in the footer (the frame is shared by every unit: no unit name here).
         if frame.landscape:
             ws.set_landscape()
         else:
             ws.set_portrait()
+        ws.set_paper(A4)
         ws.fit_to_pages(1, 0)
+        if frame.freeze and frame.freeze[1]:
+            ws.repeat_columns(0, frame.freeze[1] - 1)
+        ws.set_footer("&L&8&A&R&8Sida &P av &N")
         sheets.append(ws)
     return wb, sheets, formats
 

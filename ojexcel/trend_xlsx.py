@@ -16,7 +16,7 @@ from .population import NIVA_ENHET
 from .rules import EJ_AKTUELLT
 from .templating import render
 from .trend import EJ_JAMFORBAR, Trend, TrendRow
-from .xlsx_writer import new_workbook
+from .xlsx_writer import new_workbook, print_setup
 
 MARKS = styles.COMPARABILITY_MARKS
 TEMPLATE = "trend_om.txt.j2"
@@ -109,7 +109,8 @@ def _year_headers(trend: Trend, with_change: bool) -> list[str]:
 
 
 def write_trend_workbook(trend: Trend, path: Path) -> None:
-    wb = new_workbook(path, {"title": f"Öppna jämförelser – Våld i nära relationer {trend.years[0]}–{trend.years[-1]}"})
+    title = f"Öppna jämförelser – Våld i nära relationer {trend.years[0]}–{trend.years[-1]}"
+    wb = new_workbook(path, {"title": title})
     bold = wb.add_format({"bold": True})
     wrap_bold = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
     heading = wb.add_format({"bold": True, "font_size": 13})
@@ -127,6 +128,7 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
         else:
             continue
         r += 1
+    print_setup(ws, title=title, width=120)
 
     n_years = len(trend.years)
     ws = wb.add_worksheet("Riket")
@@ -143,6 +145,8 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
         ws.write_string(r, 2, row.indikator.id)
         _write_row(ws, r, 3, row, fmt, comments=True)
     ws.freeze_panes(1, 2)
+    print_setup(ws, title=title, header_rows=(0, 0), key_columns=(0, 2),
+                width=7 + 60 + 30 + 9 * n_years + 14 + 80)
 
     ws = wb.add_worksheet("Län")
     heads = ["Länskod", "Län", "Ordning", "Indikator", "Id"] + _year_headers(trend, len(trend.years) > 1)
@@ -160,8 +164,12 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
         _write_row(ws, r, 5, row, fmt, comments=False)
     ws.autofilter(0, 0, len(trend.lan), len(heads) - 1)
     ws.freeze_panes(1, 2)
+    print_setup(ws, title=title, header_rows=(0, 0), key_columns=(0, 1),
+                width=9 + 22 + 9 + 60 + 30 + 9 * n_years + 14 + 9)
 
     _write_units(wb, trend, fmt, wrap_bold, bold)
+    print_setup(wb.get_worksheet_by_name("Enheter per år"), title=title, header_rows=(0, 2), key_columns=(0, 1),
+                width=9 + 32 + 9 * n_years * len(trend.indicators))
     wb.close()
 
 

@@ -186,3 +186,55 @@ def test_libreoffice_prints_headers_and_names_whole(book, tmp_path):
                 breaks = [i for i in range(1, len(word)) if word[i - 1] == "-"]
                 assert any(word[:i] in words and word[i:] in words for i in breaks), (unit.fullnamn, word)
     assert "Sida 1 av" in text
+
+
+def _run(*args):
+    from click.testing import CliRunner
+
+    from ojexcel.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def _footer(ws) -> str:
+    f = ws.oddFooter
+    return (f.left.text or "") + (f.center.text or "") + (f.right.text or "")
+
+
+def test_kommun_file_prints_and_wrapped_rows_have_their_height(tmp_path):
+    out = tmp_path / "k.xlsx"
+    assert _run("kommun", "0180", "--year", 2017, "--out", out, "-q").exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9 and "&P" in _footer(ws) and "&A" in _footer(ws), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    first = wb.worksheets[0]
+    assert first.print_title_rows and first.print_title_cols == "$A:$A"
+    assert first.page_setup.orientation == "landscape"
+    wrapped = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.alignment.wrap_text:
+                    width = _width(ws, cell.column)
+                    if len(cell.value) > width + 4:  # cannot fit one line: the row must be taller
+                        wrapped += 1
+                        height = ws.row_dimensions[cell.row].height
+                        assert height is not None and height >= 30, (ws.title, cell.coordinate, cell.value[:40])
+    assert wrapped > 5  # the Analysguide's paragraphs and the long indicator names
+
+
+def test_trend_file_prints(tmp_path, tidy_files):
+    out = tmp_path / "t.xlsx"
+    result = _run("trend", f"2016={tidy_files[2016]}", f"2017={tidy_files[2017]}", "--out", out)
+    assert result.exit_code == 0 and "2 years (2016, 2017)" in result.output
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert ws.page_setup.paperSize == 9 and "&P" in _footer(ws) and "&N" in _footer(ws), ws.title
+        if ws.title != "Om tabellerna":
+            assert ws.print_title_rows, ws.title
+            # One page wide, or (too wide for that) the key columns repeated on every page.
+            assert ws.sheet_properties.pageSetUpPr.fitToPage or ws.print_title_cols, ws.title
+            assert ws.page_setup.orientation == "landscape"
+    result = _run("trend", f"2017={tidy_files[2017]}", "--out", out)
+    assert result.exit_code == 0 and "1 year (2017)" in result.output and "1 years" not in result.output
