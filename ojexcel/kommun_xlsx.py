@@ -197,7 +197,7 @@ def _jamforelse(blad: Blad, t) -> Sheet:
 
 
 def _guide(blad: Blad, t) -> Sheet:
-    ws = Sheet(Frame(name=t.guidenamn, widths=(GUIDE_WIDTH,)))
+    ws = Sheet(Frame(name=t.guidenamn, widths=(GUIDE_WIDTH,), landscape=True))  # 110 units fit A4 landscape at 100 %
     for row, stycke in enumerate(analysguide(blad, t)):
         if stycke.typ == PUNKT:
             bullet = "•" if stycke.niva == 1 else "–"
