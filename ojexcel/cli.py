@@ -321,12 +321,37 @@ def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
     return frozenset(items) or None
 
 
+def _split_names(values: tuple[str, ...]) -> frozenset[str] | None:
+    """--only: repeated options and comma-separated lists; an item may be a name with spaces
+    ('Upplands Väsby'). A value without commas holding only codes is split at spaces too."""
+    items: set[str] = set()
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            words = part.split()
+            if len(words) > 1 and all(any(ch.isdigit() for ch in w) for w in words):
+                items.update(words)  # "0114 0115": codes separated by spaces
+            elif part:
+                items.add(part)
+    return frozenset(items) or None
+
+
+def _diff_filters(only, indicators, sides):
+    """--only and --indicator resolved against both sides; an unknown item is a usage error."""
+    from .diff_filter import FilterError, resolve_indicators, resolve_only
+
+    try:
+        return resolve_only(_split_names(only), sides), resolve_indicators(_split_multi(indicators), sides)
+    except FilterError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--ignore-fills", is_flag=True, help="Do not report fills that changed without a value change.")
-@click.option("--only", "only", multiple=True, metavar="KOD", help="Only these units/groups (repeat, or comma-separated).")
+@click.option("--only", "only", multiple=True, metavar="KOD|NAME", help="Only these units/groups, by code or name (repeat, or comma-separated).")
 @click.option("--indicator", "indicators", multiple=True, metavar="ID", help="Only these indicators (repeat, or comma-separated).")
 @click.option("--counts", is_flag=True, help="Also report aggregates whose counts changed.")
 def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, counts: bool) -> None:
@@ -339,9 +364,8 @@ def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, c
 
     with diff_trouble("diff", DiffInputError):
         a, b = load_side(old), load_side(new)
-    report = compare(
-        a, b, ignore_fills=ignore_fills, only=_split_multi(only), indicators=_split_multi(indicators), counts=counts
-    )
+    keep_codes, keep_ids = _diff_filters(only, indicators, (a, b))
+    report = compare(a, b, ignore_fills=ignore_fills, only=keep_codes, indicators=keep_ids, counts=counts)
     click.echo(FORMATS[fmt](report), nl=False)
     sys.exit(0 if report.identical else 1)
 

@@ -14,13 +14,12 @@ unit's own value (a city: its share) that year, with its comparability with the 
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 from .aggregate import Aggregate
+from .namn import close_matches, did_you_mean, normalise
 from .catalogue import Indicator
 from .population import (
     CITIES,
@@ -95,10 +94,8 @@ def all_enheter(population: Population) -> tuple[Enhet, ...]:
 
 
 def _norm(text: str) -> str:
-    """Case-insensitive form of a name; dashes and the spaces around them do not matter."""
-    text = unicodedata.normalize("NFC", text)  # "ö" typed as o + combining diaeresis
-    text = " ".join(text.replace("–", "-").replace("—", "-").split())
-    return re.sub(r" ?- ?", "-", text).casefold()
+    """The form names are compared in (`namn.normalise`): no case, no diacritics, dashes as spaces."""
+    return normalise(text)
 
 
 def _names(population: Population) -> list[tuple[Enhet, str, int]]:
@@ -120,7 +117,8 @@ def _names(population: Population) -> list[tuple[Enhet, str, int]]:
 
 
 def find_enhet(population: Population, query: str) -> Enhet:
-    """The unit or city `query` names: a code, or a name (case-insensitive; a unique prefix will do)."""
+    """The unit or city `query` names: a code, or a name (no case, no diacritics, dashes as spaces; a
+    unique prefix will do). A miss suggests the closest names."""
     q = query.strip()
     if q in population.by_kod:
         return unit_enhet(population.unit(q))
@@ -145,7 +143,10 @@ def find_enhet(population: Population, query: str) -> Enhet:
             f"{query!r} is not a unit code: give a kommunkod (e.g. 0114), a district code (e.g. 0180-01), "
             f"a city ({', '.join(CITIES)}) or a name"
         )
-    raise EnhetLookupError(f"no municipality, district or city is called {query!r}")
+    choices = {name: f"{e.namn} ({e.kod})" for e, name, _ in names}
+    raise EnhetLookupError(
+        f"no municipality, district or city is called {query!r}" + did_you_mean(close_matches(q, choices))
+    )
 
 
 def _unique(enheter) -> list[Enhet]:
