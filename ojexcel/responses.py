@@ -255,10 +255,14 @@ def _not_text_message(value: object, column: str | None) -> str:
         kind = "a TRUE/FALSE value"
     elif isinstance(value, (int, float)):
         if column == ENHETSKOD:
-            code = f"{int(value):04d}" if float(value).is_integer() else str(value)
+            if float(value).is_integer() and 0 < value < 1000:  # the hint applies: a zero was lost
+                return (
+                    f"enhetskod is a number ({value}), and a number loses the leading zero, but "
+                    f"{int(value):04d} is not a kommunkod either: check the code, and format the column as Text"
+                )
             return (
-                f"enhetskod is a number ({value}), and a number loses the leading zero: format the "
-                f"column as Text and enter the code as text ({code!r})"
+                f"enhetskod is a number ({value}) that is not a kommunkod: format the column as Text "
+                f"and enter the code as text"
             )
         kind = f"a number ({value})"
     elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
@@ -471,6 +475,7 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
     last_row = table[-1][0]
     rows: dict[str, ResponseRow] = {}
     first_seen: dict[str, int] = {}
+    numeric_rows: list[int] = []  # XLSX rows whose enhetskod was a number (a re-saved file)
     for n, cells in table[1:]:
         if not is_xlsx and len(cells) != width:
             kod_at = index[ENHETSKOD]
@@ -490,7 +495,11 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
         def cell(col: str, kod: str | None = None):
             return _cell_text(cells[index[col]], report, row=n, enhetskod=kod, column=col, xlsx=is_xlsx)
 
-        kod_raw = cell(ENHETSKOD)
+        kod_raw = numeric_kod(raw_kod, population) if is_xlsx else None
+        if kod_raw is not None:
+            numeric_rows.append(n)
+        else:
+            kod_raw = cell(ENHETSKOD)
         kod = kod_raw.strip() if kod_raw else None
         if kod is None:
             if _is_blank(raw_kod):  # else: not text, already reported
@@ -539,8 +548,34 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
         _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod)
         rows[kod] = ResponseRow(row=n, enhetskod=kod, besvarat_vinr=besvarat_vinr, answers=answers)
 
+    if numeric_rows:
+        report.warn(
+            f"enhetskod is a number, not text, in {len(numeric_rows)} row(s) ({_row_span(numeric_rows)}), as "
+            "when a spreadsheet re-saves the file: each was read as the kommunkod with its leading zero "
+            "(114 → 0114); format the column as Text to keep the codes as typed",
+            column=ENHETSKOD,
+        )
     report.raise_if_errors()
     return Responses(source=str(path), year=codebook.year, rows=rows, warnings=report.warnings)
+
+
+def numeric_kod(value: object, population: Population) -> str | None:
+    """A whole number whose 4-digit zero-padded form is a kommunkod (114 -> "0114", 2583 -> "2583"):
+    what a spreadsheet makes of a code column. None for anything else (then checked as text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not float(value).is_integer() or not 0 < value < 10000:
+        return None
+    kod = f"{int(value):04d}"
+    return kod if kod in population.by_kod else None
+
+
+def _row_span(rows: list[int]) -> str:
+    if len(rows) == 1:
+        return f"row {rows[0]}"
+    if rows[-1] - rows[0] + 1 == len(rows):
+        return f"rows {rows[0]}–{rows[-1]}"
+    return "rows " + ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
 
 
 def _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod) -> None:

@@ -58,7 +58,7 @@ def make_all(folder: Path) -> list[Path]:
     out.append(folder / "truncated.xlsx")
 
     numbers = [header, list(r1), list(r2)]
-    numbers[1][col("enhetskod")] = 114  # Excel's way with '0114' in a General column
+    numbers[1][col("enhetskod")] = 9  # a number that is no kommunkod even with its zeros (114 is read as 0114)
     numbers[2][col("G1")] = 1
     book("numbers.xlsx", {"Svar": numbers})
 
