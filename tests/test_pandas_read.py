@@ -1,0 +1,78 @@
+"""The README's pandas example, run as written, gives clean frames of every sheet (issue 13)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pd = pytest.importorskip("pandas")
+
+from ojexcel import workbook_layout as L  # noqa: E402
+from ojexcel.pipeline import build_results  # noqa: E402
+from ojexcel.workbook import write_workbook  # noqa: E402
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _example() -> str:
+    text = README.read_text(encoding="utf-8")
+    m = re.search(r"<!-- pandas-example[^>]*-->\s*```python\n(.*?)```", text, re.S)
+    assert m, "the README's pandas example is missing"
+    return m.group(1)
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory):
+    results = build_results(None, 2017)
+    path = tmp_path_factory.mktemp("pandas") / "vinr_2017.xlsx"
+    write_workbook(results, path)
+    scope: dict = {}
+    exec(_example().replace('"vinr_2017.xlsx"', repr(str(path))), scope)  # noqa: S102
+    return results, scope
+
+
+def test_unit_sheet(frames):
+    results, f = frames
+    enheter = f["enheter"]
+    assert len(enheter) == 316 + 3
+    assert list(enheter.columns[: len(L.UNIT_FROZEN_COLUMNS)]) == list(L.UNIT_FROZEN_COLUMNS)
+    ids = list(results.catalogue.ids)
+    assert [c for c in enheter.columns if c in ids] == ids  # renamed to ids through Indikatorer
+    assert enheter["Kod"].iloc[0] == "0114" and enheter["Länskod"].iloc[0] == "01"
+    assert not enheter[list(L.UNIT_KEY_COLUMNS)].isna().any().any()
+    units = enheter[enheter["Nivå"] != "Storstad"].set_index("Kod")
+    for kod in ("0114", "0180-01", "2583"):
+        for ind, value in zip(ids, results.unit_values[kod]):
+            got = units.loc[kod, ind]
+            assert (pd.isna(got) and value is None) or got == value, (kod, ind)
+    cities = enheter[enheter["Nivå"] == "Storstad"].set_index("Kod")
+    for gr in results.groups_at("storstad"):
+        for ind, agg in zip(ids, gr.aggregates):
+            got = cities.loc[gr.group.kod, ind]
+            assert (pd.isna(got) and agg.andel is None) or got == agg.andel
+
+
+def test_aggregate_sheets(frames):
+    results, f = frames
+    lan, grupper = f["lan"], f["grupper"]
+    assert len(lan) == (1 + 21 + 3) * 55 and len(grupper) == (5 + 9) * 55
+    for frame in (lan, grupper):
+        assert str(frame["Andel Ja (%)"].dtype) == "float64"
+        for col in L.COUNT_COLUMNS:
+            assert str(frame[col].dtype) == "int64", col
+    riket = lan[lan["Nivå"] == "Riket"].set_index("Indikator-id")
+    assert set(riket["Kod"]) == {""}
+    for ind, agg in zip(results.catalogue.ids, results.riket.aggregates):
+        got = riket.loc[ind, "Andel Ja (%)"]
+        assert (pd.isna(got) and agg.andel is None) or got == agg.andel
+    assert lan.loc[lan["Nivå"] == "Län", "Kod"].iloc[0] == "01"
+    assert set(grupper["Kod"]) >= {"1", "5", "A1", "C9"}
+
+
+def test_response_and_indicator_sheets(frames):
+    results, f = frames
+    svar, indikatorer = f["svar"], f["indikatorer"]
+    assert len(svar) == 25 and not svar.isna().any().any()
+    assert list(indikatorer["Indikator-id"]) == list(results.catalogue.ids)
+    assert list(indikatorer["Kolumnrubrik"]) == [i.rubrik for i in results.catalogue]
