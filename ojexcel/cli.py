@@ -68,6 +68,14 @@ def refuse_overwrite(inputs, outputs) -> None:
             fail(f"{given}: the input would be overwritten by an output")
 
 
+def check_suffix(option: str, path: Path | None, allowed: tuple[str, ...], what: str, hint: str = "") -> None:
+    """An output's name must say its format: `--out x.csv` for a workbook is a usage error."""
+    if path is not None and path.suffix.lower() not in allowed:
+        raise click.UsageError(
+            f"{option} {path}: {what} is written as {' or '.join(allowed)}; name the file so{hint}"
+        )
+
+
 EXIT_INTERNAL = 3
 
 
@@ -119,6 +127,10 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     from .tidy import write_tidy_file
     from .workbook import write_workbook
 
+    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
+    hint = " (are --out and --tidy swapped?)" if swapped else ""
+    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
+    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
     outputs = [out] + ([tidy] if tidy else [])
     if tidy is not None and tidy.resolve() == out.resolve():
         fail("--out and --tidy name the same file")
@@ -142,6 +154,41 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
             + (f"; tidy export {tidy}" if tidy else ""),
             err=True,
         )
+
+
+KOMMUN_SUFFIXES = {"xlsx": (".xlsx",), "html": (".html", ".htm")}
+RESPONSE_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".txt")
+
+
+def _kommun_format(out: Path | None, fmt: str | None) -> str:
+    """--format, or the format --out's name says; a name that says another format is refused."""
+    if out is None:
+        return fmt or "xlsx"
+    if fmt is None:
+        fmt = next((f for f, suffixes in KOMMUN_SUFFIXES.items() if out.suffix.lower() in suffixes), None)
+        if fmt is None:
+            raise click.UsageError(f"--out {out}: name the file .xlsx or .html (the formats written)")
+        return fmt
+    check_suffix("--out", out, KOMMUN_SUFFIXES[fmt], f"--format {fmt}")
+    return fmt
+
+
+def _no_kod_with_all(args: tuple[str, ...]) -> None:
+    """`kommun 0114 --all`: say that --all takes no code, not '0114: no such file'."""
+    if args and not Path(args[0]).exists() and Path(args[0]).suffix.lower() not in RESPONSE_SUFFIXES:
+        raise click.UsageError(
+            f"--all writes every unit and city, so it takes no KOD: {args[0]!r} is not a response file "
+            "(for one unit leave out --all and give --out)"
+        )
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """One rule for --out and --out-dir: the output itself is created, the folder above it must exist."""
+    if out_dir.exists() and not out_dir.is_dir():
+        fail(f"{out_dir}: is not a folder")
+    parent = out_dir.parent if str(out_dir.parent) else Path(".")
+    if not parent.is_dir():
+        fail(f"{out_dir}: the folder {parent} does not exist")
 
 
 @main.command()
@@ -188,6 +235,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
             raise click.UsageError("--all needs --out-dir")
         if len(args) > 1:
             raise click.UsageError("with --all give at most RESPONSES (no KOD)")
+        _no_kod_with_all(args)
         kod, responses = None, (Path(args[0]) if args else None)
     else:
         if out_dir is not None:
@@ -197,16 +245,15 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         if not args or len(args) > 2:
             raise click.UsageError("give KOD and optionally RESPONSES")
         kod, responses = args[0], (Path(args[1]) if len(args) > 1 else None)
-    if fmt is None:
-        fmt = "html" if out is not None and out.suffix.lower() in (".html", ".htm") else "xlsx"
+    fmt = _kommun_format(out, fmt)
 
     with reading(EnhetLookupError):
         enhet = None if kod is None else find_enhet(load_population(year), kod)
         if out is not None:
             refuse_overwrite((responses, *(given for _, given in history_files)), (out,))
             check_writable(out)
-        elif out_dir.exists() and not out_dir.is_dir():
-            fail(f"{out_dir}: is not a folder")
+        else:
+            _check_out_dir(out_dir)
         results = build_results(responses, year)
         historik = None
         if history_files:
@@ -229,7 +276,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
             if not quiet:
                 click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators", err=True)
             return
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
         n = len(results.population.units) + 3
         if not quiet and sys.stderr.isatty():
             with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
@@ -253,6 +300,7 @@ def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> N
     from .population import load_population
     from .tidy import read_tidy
 
+    check_suffix("--out", out, (".csv",), "the Kolada export")
     refuse_overwrite((tidy,), (out,))
     with reading(KoladaTableError):
         check_writable(out)
@@ -283,6 +331,7 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
         pairs = parse_year_files(years)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
+    check_suffix("--out", out, (".xlsx",), "the trend workbook")
     refuse_overwrite([p for _, p in pairs], (out,))
     with reading():
         check_writable(out)
