@@ -127,14 +127,14 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     from .tidy import write_tidy_file
     from .workbook import write_workbook
 
-    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
-    hint = " (are --out and --tidy swapped?)" if swapped else ""
-    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
-    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
     outputs = [out] + ([tidy] if tidy else [])
     if tidy is not None and tidy.resolve() == out.resolve():
         fail("--out and --tidy name the same file")
     refuse_overwrite((responses, granskning), outputs)
+    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
+    hint = " (are --out and --tidy swapped?)" if swapped else ""
+    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
+    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
@@ -300,8 +300,8 @@ def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> N
     from .population import load_population
     from .tidy import read_tidy
 
-    check_suffix("--out", out, (".csv",), "the Kolada export")
     refuse_overwrite((tidy,), (out,))
+    check_suffix("--out", out, (".csv",), "the Kolada export")
     with reading(KoladaTableError):
         check_writable(out)
         rows = kolada_rows(
@@ -331,8 +331,8 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
         pairs = parse_year_files(years)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    check_suffix("--out", out, (".xlsx",), "the trend workbook")
     refuse_overwrite([p for _, p in pairs], (out,))
+    check_suffix("--out", out, (".xlsx",), "the trend workbook")
     with reading():
         check_writable(out)
         model = build_trend(read_inputs(pairs))
