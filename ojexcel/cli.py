@@ -245,6 +245,9 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         if not args or len(args) > 2:
             raise click.UsageError("give KOD and optionally RESPONSES")
         kod, responses = args[0], (Path(args[1]) if len(args) > 1 else None)
+    if out is not None:  # an input about to be overwritten is said first
+        refuse_overwrite((Path(a) for a in args[1:]), (out,))
+        refuse_overwrite((given for _, given in history_files), (out,))
     fmt = _kommun_format(out, fmt)
 
     with reading(EnhetLookupError):
