@@ -76,3 +76,23 @@ def test_response_and_indicator_sheets(frames):
     assert len(svar) == 25 and not svar.isna().any().any()
     assert list(indikatorer["Indikator-id"]) == list(results.catalogue.ids)
     assert list(indikatorer["Kolumnrubrik"]) == [i.rubrik for i in results.catalogue]
+
+
+def test_trend_sheets_read_with_the_readme_arguments(tmp_path, tidy_files):
+    from click.testing import CliRunner
+
+    from ojexcel.cli import main
+
+    out = tmp_path / "trend.xlsx"
+    args = ["trend", f"2016={tidy_files[2016]}", f"2017={tidy_files[2017]}", "--out", str(out), "-q"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    text = README.read_text(encoding="utf-8")
+    code = re.search(r"<!-- pandas-example-trend[^>]*-->\s*```python\n(.*?)```", text, re.S).group(1)
+    scope: dict = {}
+    exec(code.replace('"trend.xlsx"', repr(str(out))), scope)  # noqa: S102
+    riket, lan, enheter = scope["riket"], scope["lan"], scope["enheter"]
+    assert len(riket) == 55 and str(riket["2017"].dtype) in ("int64", "float64")
+    assert len(lan) == 21 * 55 and lan["Länskod"].iloc[0] == "01"
+    assert len(enheter) == 316 and enheter.index[0] == ("0114", "Upplands Väsby")
+    assert list(enheter["socialjour"].columns) == ["2016", "2017"]
+    assert set(enheter["socialjour"]["2017"].dropna()) <= {"Ja", "Nej", "Delvis", "Ej aktuellt"}
