@@ -108,6 +108,15 @@ def _year_headers(trend: Trend, with_change: bool) -> list[str]:
     return heads + ["Jämförbarhet"]
 
 
+def _table(ws, name: str, heads: list[str], rows: int, header_format, description: str) -> None:
+    """The sheet's data (header in row 1) as a named Excel table with its own autofilter; no style,
+    so the cells keep their colours and markers."""
+    ws.add_table(0, 0, max(rows, 1), len(heads) - 1, {
+        "name": name, "style": None, "banded_rows": False, "description": description,
+        "columns": [{"header": h, "header_format": header_format} for h in heads],
+    })
+
+
 def write_trend_workbook(trend: Trend, path: Path) -> None:
     title = f"Öppna jämförelser – Våld i nära relationer {trend.years[0]}–{trend.years[-1]}"
     wb = new_workbook(path, {"title": title})
@@ -133,7 +142,7 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
     n_years = len(trend.years)
     ws = wb.add_worksheet("Riket")
     heads = ["Ordning", "Indikator", "Id"] + _year_headers(trend, len(trend.years) > 1)
-    ws.write_row(0, 0, heads, wrap_bold)
+    _table(ws, "Riket", heads, len(trend.riket), wrap_bold, "Riket: en rad per indikator, en kolumn per år")
     ws.set_row(0, 45)
     ws.set_column(1, 1, 60)
     ws.set_column(2, 2, 30)
@@ -150,7 +159,7 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
 
     ws = wb.add_worksheet("Län")
     heads = ["Länskod", "Län", "Ordning", "Indikator", "Id"] + _year_headers(trend, len(trend.years) > 1)
-    ws.write_row(0, 0, heads, wrap_bold)
+    _table(ws, "Lan", heads, len(trend.lan), wrap_bold, "Län: en rad per län och indikator, en kolumn per år")
     ws.set_row(0, 45)
     ws.set_column(1, 1, 22)
     ws.set_column(3, 3, 60)
@@ -162,7 +171,6 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
         ws.write_string(r, 3, row.indikator.kortnamn)
         ws.write_string(r, 4, row.indikator.id)
         _write_row(ws, r, 5, row, fmt, comments=False)
-    ws.autofilter(0, 0, len(trend.lan), len(heads) - 1)
     ws.freeze_panes(1, 2)
     print_setup(ws, title=title, header_rows=(0, 0), key_columns=(0, 1),
                 width=9 + 22 + 9 + 60 + 30 + 9 * n_years + 14 + 9)

@@ -236,5 +236,7 @@ def test_trend_file_prints(tmp_path, tidy_files):
             # One page wide, or (too wide for that) the key columns repeated on every page.
             assert ws.sheet_properties.pageSetUpPr.fitToPage or ws.print_title_cols, ws.title
             assert ws.page_setup.orientation == "landscape"
+    assert list(wb["Riket"].tables) == ["Riket"] and list(wb["Län"].tables) == ["Lan"]
+    assert wb["Län"].tables["Lan"].ref == f"A1:{openpyxl.utils.get_column_letter(9)}{1 + 21 * 55}"
     result = _run("trend", f"2017={tidy_files[2017]}", "--out", out)
     assert result.exit_code == 0 and "1 year (2017)" in result.output and "1 years" not in result.output
