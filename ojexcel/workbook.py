@@ -18,6 +18,10 @@ Design choices:
   all its indicators, and pivot freely.
 * Colours are static cell fills in Excel's Good/Neutral/Bad palette; the text always says the
   value. Every text is written with `write_string`, so nothing ever becomes a formula.
+* Each data table is a named Excel table (its own autofilter, no table style); the unit sheet's
+  frozen margin holds the narrow keys and its column headers are the catalogue's short `rubrik`
+  (full name in the cell's note), so a laptop screen shows 15+ rows × 6 indicators (README).
+* Every sheet is set up for A4 printing (`xlsx_writer.print_setup`).
 * Byte-reproducible: a fixed creation date, deterministic order; one Format per distinct style.
 """
 from __future__ import annotations
