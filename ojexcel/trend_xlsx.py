@@ -16,7 +16,9 @@ from .population import NIVA_ENHET
 from .rules import EJ_AKTUELLT
 from .templating import render
 from .trend import EJ_JAMFORBAR, Trend, TrendRow
-from .xlsx_writer import new_workbook, print_setup
+from .xlsx_writer import LINE_HEIGHT, new_workbook, print_setup, wrapped_lines
+
+COVER_WIDTH = 120
 
 MARKS = styles.COMPARABILITY_MARKS
 TEMPLATE = "trend_om.txt.j2"
@@ -125,19 +127,23 @@ def write_trend_workbook(trend: Trend, path: Path) -> None:
     heading = wb.add_format({"bold": True, "font_size": 13})
     fmt = _Formats(wb)
 
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     ws = wb.add_worksheet("Om tabellerna")
-    ws.set_column(0, 0, 120)
+    ws.set_column(0, 0, COVER_WIDTH)
     r = 0
     for line in cover_lines(trend):
         if line.startswith("# "):
             r += 1 if r else 0  # a blank row before every heading but the first
             ws.write_string(r, 0, line[2:], heading)
         elif line:
-            ws.write_string(r, 0, line)
+            ws.write_string(r, 0, line, wrap)
+            lines = wrapped_lines(line, COVER_WIDTH)
+            if lines > 1:  # a wrapped row gets its height (no row grows by itself)
+                ws.set_row(r, LINE_HEIGHT * lines)
         else:
             continue
         r += 1
-    print_setup(ws, title=title, width=120)
+    print_setup(ws, title=title, width=COVER_WIDTH)
 
     n_years = len(trend.years)
     ws = wb.add_worksheet("Riket")
