@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from ojexcel.cli import main
 from ojexcel.kommun import EnhetLookupError, find_enhet
 from ojexcel.namn import normalise
-from ojexcel.population import load_population
 
 
 def run(*args):
