@@ -117,6 +117,13 @@ def test_lan_och_riket_tells_rows_apart(wb):
     riket = [ws.cell(r, col).value for r in range(header + 1, header + 56)]
     assert len(set(riket)) == 55  # six FREDA rows no longer look alike
     assert all(len(text) <= width for text in riket)  # shown whole in the column
+    # Ids and group names are not cut off by the next column either (on both long sheets).
+    for sheet in (L.SHEET_LAN, L.SHEET_GRUPPER):
+        ws = wb[sheet]
+        for label in (L.COL_INDIKATOR_ID, L.COL_NAMN):
+            c = labels.index(label) + 1
+            longest = max(len(str(ws.cell(r, c).value or "")) for r in range(header + 1, ws.max_row + 1))
+            assert longest <= _width(ws, c), (sheet, label, longest)
     assert [ws.cell(r, labels.index(L.COL_KORTNAMN) + 1).value for r in range(header + 1, header + 56)] == [
         i.kortnamn for i in load_catalogue(2017)
     ]
