@@ -412,7 +412,7 @@ def _write_keys(ws, r: int, keys: dict, col_of: dict, text_fmt, int_fmt, name_fm
             ws.write_string(r, c, key, name_fmt if label == L.COL_NAMN else text_fmt)
 
 
-GROUP_WIDTHS = (11, 6, 38, 5, 36, 42, 8, 6, 7, 6, 8, 8, 8, 8, 16, 26, 36, 60)
+GROUP_WIDTHS = (11, 6, 39, 5, 36, 42, 8, 6, 7, 6, 8, 8, 8, 8, 16, 26, 36, 60)
 GROUP_KEY_COLUMNS = 3  # Nivå, Kod, Namn: repeated on printed pages
 
 
