@@ -1,0 +1,783 @@
+"""Read and validate an ISU record file (CSV or XLSX) into column-wise `Arenden` (CONTRACT isu §1).
+
+One row per ärende. The file is streamed (`tables.open_table`) and converted column by column in
+batches: each column has a cache from raw cell text to its code (answers repeat a great deal), the
+codes go into compact arrays, and no row is kept. `arende_id` is checked (blank, duplicate) and
+dropped; free text (`klient_id`, `handlaggare`, `bu_forbattringsforslag`) is never read into memory
+beyond the row being read. Every problem in the file is collected — each naming file, row (header =
+row 1), arende_id, enhetskod, column and value — and raised together as `InputError`. Many problems
+of one kind are summarised: the first few are listed, the rest counted with their first rows.
+
+Decisions where the contract is silent (also in README, "ISU: input format"):
+- every cell is trimmed; `arende_id` is compared trimmed and case-sensitively, is text (or, in
+  XLSX, a whole-number cell) of at most 64 characters;
+- an XLSX date cell with a time of day counts as its date, with a warning;
+- the consistency rules (§1) apply to rows whose answers are all valid (a row with an invalid
+  answer already fails the run);
+- a column without a name that holds values gets a warning and is ignored, like an unknown column;
+- a file with no ärende, or no ärende in `--period`, is an error (nothing to compile).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from array import array
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+
+from ..codebook import normalize
+from ..population import Population
+from ..problems import ERROR, WARNING, InputError, Problem, Report
+from ..tables import ISU_LIMITS, open_table
+from .kodbok import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Kodbok, Variabel
+from .modell import EPOCH, NO_DATE, Arenden
+
+# Exclusive answers (decision, CONTRACT §1): they stand alone in their cell.
+EXCLUSIVE = {"funktionsnedsattning": ("Nej", "Vet ej")}
+ALDER = "alder"
+ALDER_MIN, ALDER_MAX = 18, 120
+DATUM_AVSLUT = "datum_avslut"
+AVSLUTSORSAK = "avslutsorsak"
+DATUM_INSATS = "datum_insats_paborjad"
+SAMVERKAN_FOREKOMMIT = "samverkan_forekommit"
+SAMVERKAN = "samverkan"
+COMMENT_LABEL = "Kommentar (möjlighet till)"  # Bilaga 2's comment field: never an answer
+MAX_ID_CHARS = 64
+
+BATCH_ROWS = 4096
+CACHE_MAX = 50_000  # distinct clean raw values remembered per column
+DETAIL = {ERROR: 20, WARNING: 3}  # problems of one kind listed one by one; the rest are counted
+SUMMARY_ROWS = 5  # rows named in a summary line
+SHOWN_CHARS = 60  # a value in a message is cut to this
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_EPOCH_ORDINAL = EPOCH.toordinal()
+_BAD_DATE = int(NO_DATE) + 1  # an invalid date while reading; NO_DATE in the result
+
+
+def shown(value: object, limit: int = SHOWN_CHARS) -> object:
+    """A cell value fit for a message: text cut to `limit` characters (`Problem` prints values with
+    repr, which escapes control characters); dates as ISO text."""
+    if isinstance(value, str):
+        return value if len(value) <= limit else value[:limit] + "…"
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    return value
+
+
+def shown_name(text: str, limit: int = SHOWN_CHARS) -> str:
+    """A name from the file (a column name) fit to print bare: cut, and repr when not printable."""
+    cut = text if len(text) <= limit else text[:limit] + "…"
+    return cut if cut.isprintable() else repr(cut)
+
+
+def _column_label(i: int) -> str:
+    """'#5 (E)': a column's position and its spreadsheet letter."""
+    letters, n = "", i + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"#{i + 1} ({letters})"
+
+
+def _is_blank(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+# -- problems -----------------------------------------------------------------------------------
+
+@dataclass
+class _Kind:
+    summary: str
+    limit: int | None = None
+    count: int = 0
+    more_rows: list[int] = field(default_factory=list)
+
+
+class _Problems:
+    """Problems of one file; per (severity, column, kind) the first few are kept in full, the rest
+    counted (memory stays bounded however many rows are wrong)."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.items: list[Problem] = []
+        self.kinds: dict[tuple[str, str | None, str], _Kind] = {}
+        self.errors = 0
+
+    def add(self, severity: str, kind: str, message: str, *, summary: str | None = None, row: int | None = None,
+            arende_id: str | None = None, enhetskod: str | None = None, column: str | None = None,
+            value: object = None, limit: int | None = -1) -> None:
+        """`limit`: how many of this kind are listed (default `DETAIL`; None: all, for the header)."""
+        if severity == ERROR:
+            self.errors += 1
+        else:
+            arende_id = None  # warnings are kept with the data: no identifier in them (§2)
+        key = (severity, column, kind)
+        k = self.kinds.get(key)
+        if k is None:
+            k = self.kinds[key] = _Kind(summary or message)
+        k.count += 1
+        if limit == -1:
+            limit = DETAIL[severity]
+        k.limit = limit
+        if limit is None or k.count <= limit:
+            self.items.append(Problem(
+                message, file=self.file, row=row, enhetskod=enhetskod, column=column,
+                value=None if value is None else shown(value), severity=severity,
+                arende_id=None if arende_id is None else shown(arende_id, 40),
+            ))
+        elif len(k.more_rows) < SUMMARY_ROWS and row is not None:
+            k.more_rows.append(row)
+
+    def problems(self) -> list[Problem]:
+        out = sorted(self.items, key=lambda p: p.row or 0)
+        for (severity, column, _), k in self.kinds.items():
+            extra = k.count - k.limit if k.limit is not None else 0
+            if extra > 0:
+                rows = ", ".join(map(str, k.more_rows)) + (", …" if extra > len(k.more_rows) else "")
+                out.append(Problem(
+                    f"{extra} more row{'s' if extra != 1 else ''} with this {severity}: {k.summary} "
+                    f"(rows {rows}; {k.count} in all)",
+                    file=self.file, column=column, severity=severity,
+                ))
+        return out
+
+
+# -- header -------------------------------------------------------------------------------------
+
+@dataclass
+class _Plan:
+    index: dict[str, int]  # known column -> its position
+    width: int
+    nameless: list[int]  # positions without a name (checked for values)
+
+
+def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan | None:
+    known = {normalize(c): c for c in kodbok.kolumner}
+    index: dict[str, int] = {}
+    unknown: list[str] = []
+    nameless: list[int] = []
+    warnings: list[tuple[str, dict]] = []
+    for i, raw in enumerate(header):
+        if _is_blank(raw):
+            nameless.append(i)
+            continue
+        text = raw if isinstance(raw, str) else str(raw)
+        name = known.get(normalize(text.replace("\ufeff", "")))
+        if name is None:
+            unknown.append(text.strip())
+            warnings.append(("unknown column, ignored", {"column": shown_name(text.strip())}))
+        elif name in index:
+            probs.add(ERROR, "repeated_column", f"column {name} appears twice (columns {_column_label(index[name])} "
+                      f"and {_column_label(i)})", row=1, column=name, value=text, limit=None)
+        else:
+            index[name] = i
+    if not index:
+        first = next((c for c in header if not _is_blank(c)), None)
+        probs.add(ERROR, "no_header", f"row 1 names none of the ISU columns ({', '.join(REQUIRED)}, …): is this "
+                  "an ärende file, with its header in row 1?", row=1, value=first)
+        return None
+    for message, where in warnings:
+        probs.add(WARNING, "unknown_column", message, row=1, limit=None, **where)
+
+    def hint(col: str) -> str:
+        close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.7)
+        return f" (the unknown column {shown_name(close[0])} looks like a misspelling of it)" if close else ""
+
+    for col in REQUIRED:
+        if col not in index:
+            probs.add(ERROR, "missing_column", "required column missing" + hint(col), row=1, column=col, limit=None)
+    missing = [v.kolumn for v in kodbok.variabler if v.kolumn not in index and v.kolumn not in REQUIRED]
+    if missing:
+        hints = "".join(hint(c).replace(" (", f" ({c}: ", 1) for c in missing if hint(c))
+        probs.add(WARNING, "missing_optional",
+                  f"optional column{'s' if len(missing) > 1 else ''} missing, read as blank (uppgift saknas): "
+                  f"{', '.join(missing)}{hints}", row=1)
+    return _Plan(index, len(header), nameless)
+
+
+# -- cell conversion ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Issue:
+    """A problem with one cell: its kind, message and (for a summary line) a generic message."""
+
+    severity: str
+    kind: str
+    message: str
+    summary: str
+
+
+def _err(kind: str, message: str, summary: str | None = None) -> _Issue:
+    return _Issue(ERROR, kind, message, summary or message)
+
+
+def _not_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "a TRUE/FALSE value"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        return "a date or time"
+    return f"a {type(value).__name__} value"
+
+
+class _Column:
+    """One input column's conversion: raw cell -> (code, issue or None, cacheable)."""
+
+    blank = 0
+    blank_ok = True  # a blank cell is no answer (else: the slow path reports it)
+    typecode = "B"
+
+    def __init__(self, name: str, xlsx: bool):
+        self.name = name
+        self.xlsx = xlsx
+        self.cache: dict[object, int] = {None: self.blank} if self.blank_ok else {}
+        self.memo: dict[str, tuple[int, _Issue | None]] = {}
+
+    def convert(self, raw: object) -> tuple[int, _Issue | None]:
+        """Slow path for a cell not in the cache; caches clean text results."""
+        if isinstance(raw, str):
+            code = self.cache.get(raw)
+            if code is not None:  # cached by an earlier cell of the same batch
+                return code, None
+            got = self.memo.get(raw)
+            if got is None:
+                if raw.startswith("=") and self.xlsx:
+                    got = (self.bad, _err("formula", "a formula where a value is expected; enter the value itself"))
+                else:
+                    got = self.parse_text(raw.strip())
+                if got[1] is None:
+                    if len(self.cache) < CACHE_MAX:
+                        self.cache[raw] = got[0]
+                elif len(self.memo) < CACHE_MAX:
+                    self.memo[raw] = got
+            return got
+        if raw is None:
+            return self.parse_text("")
+        return self.parse_cell(raw)
+
+    bad = 0
+
+    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
+        raise NotImplementedError
+
+    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
+        return self.bad, _err("not_text", f"{_not_text(value)} where text is expected")
+
+
+def _expected(var: Variabel) -> str:
+    labels = ", ".join(var.svar)
+    if len(labels) > 160:
+        labels = ", ".join(var.svar[:3]) + f", … ({len(var.svar)} labels, variabler.csv)"
+    return f"expected {labels}, or a number 1–{len(var.svar)}"
+
+
+class _Val(_Column):
+    """enval / flerval: labels (normalised) or their 1-based numbers, `|`-separated."""
+
+    def __init__(self, var: Variabel, xlsx: bool):
+        self.var = var
+        self.flerval = var.typ == "flerval"
+        self.typecode = "I" if self.flerval else "B"
+        super().__init__(var.kolumn, xlsx)
+        self.labels = {normalize(label): k for k, label in enumerate(var.svar, start=1)}
+        self.exclusive = {var.nummer(label) for label in EXCLUSIVE.get(var.kolumn, ())}
+
+    def answer(self, part: str) -> int | _Issue:
+        k = self.labels.get(normalize(part))
+        if k is not None:
+            return k
+        if part.isascii() and part.isdigit():
+            k = int(part) if len(part) <= 6 else 0
+            if 1 <= k <= len(self.var.svar):
+                return k
+            return _err("unknown", f"no answer has number {shown(part, 12)}; {_expected(self.var)}",
+                        "unknown answer or number")
+        if normalize(part) == normalize(COMMENT_LABEL):
+            return _err("unknown", f"'{COMMENT_LABEL}' is Bilaga 2's comment field, never an answer; "
+                        f"{_expected(self.var)}", "unknown answer or number")
+        close = difflib.get_close_matches(normalize(part), list(self.labels), n=1, cutoff=0.8)
+        suggestion = f"; did you mean {self.var.svar[self.labels[close[0]] - 1]!r}?" if close else ""
+        return _err("unknown", f"unknown answer; {_expected(self.var)}{suggestion}", "unknown answer or number")
+
+    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
+        parts = [p.strip() for p in text.split("|")] if "|" in text else [text]
+        answers: list[int] = []
+        for part in parts:
+            if not part:
+                continue
+            got = self.answer(part)
+            if isinstance(got, _Issue):
+                if len(parts) > 1:
+                    got = _Issue(got.severity, got.kind, f"{shown(part)!r}: {got.message}", got.summary)
+                return self.bad, got
+            answers.append(got)
+        return self.combine(answers)
+
+    def combine(self, answers: list[int]) -> tuple[int, _Issue | None]:
+        if not answers:
+            return 0, None
+        distinct = sorted(set(answers))
+        if not self.flerval and len(distinct) > 1:
+            return self.bad, _err("several", f"several answers in an enval column ({len(distinct)} different); "
+                                  "give one answer")
+        both = self.exclusive.intersection(distinct)
+        if both and len(distinct) > 1:
+            label = self.var.svar[min(both) - 1]
+            return self.bad, _err("exclusive", f"{label!r} stands alone: it cannot be combined with other answers",
+                                  "an exclusive answer (Nej, Vet ej) combined with others")
+        code = 0
+        for k in distinct:
+            code |= 1 << (k - 1)
+        if not self.flerval:
+            code = distinct[0]
+        if len(distinct) < len(answers):
+            return code, _Issue(WARNING, "repeated", "an answer is given more than once in the cell; counted once",
+                                "an answer given more than once in the cell; counted once")
+        return code, None
+
+    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if float(value).is_integer() and 1 <= value <= len(self.var.svar):
+                return self.combine([int(value)])
+            return self.bad, _err("unknown", f"no answer has number {value}; {_expected(self.var)}",
+                                  "unknown answer or number")
+        return super().parse_cell(value)
+
+
+class _Datum(_Column):
+    typecode = "i"
+    blank = int(NO_DATE)
+    bad = _BAD_DATE
+
+    def __init__(self, name: str, xlsx: bool, required: bool = False):
+        self.blank_ok = not required
+        super().__init__(name, xlsx)
+
+    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
+        if not text:
+            if self.blank_ok:
+                return self.blank, None
+            return self.bad, _err("blank", f"{self.name} is blank: every ärende needs it")
+        if _ISO_DATE.match(text):
+            try:
+                return _dt.date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL, None
+            except ValueError:
+                pass
+        return self.bad, _err("date", "not a date: write a real date as ÅÅÅÅ-MM-DD (ISO), e.g. 2022-03-31",
+                              "not a date ÅÅÅÅ-MM-DD")
+
+    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
+        if isinstance(value, _dt.datetime):
+            day = value.date().toordinal() - _EPOCH_ORDINAL
+            if value.time() != _dt.time(0):
+                return day, _Issue(WARNING, "time", "a date cell with a time of day: the date is used, the time ignored",
+                                   "a date cell with a time of day: the date is used")
+            return day, None
+        if isinstance(value, _dt.date):
+            return value.toordinal() - _EPOCH_ORDINAL, None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return self.bad, _err("date", f"a number ({value}) where a date is expected: format the cell as a date, "
+                                  "or enter ÅÅÅÅ-MM-DD", "not a date ÅÅÅÅ-MM-DD")
+        return self.bad, _err("date", f"{_not_text(value)} where a date is expected", "not a date ÅÅÅÅ-MM-DD")
+
+
+class _Alder(_Column):
+    typecode = "h"
+
+    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
+        if not text:
+            return 0, None
+        if text.isascii() and text.isdigit() and len(text) <= 6:
+            return self.check(int(text))
+        return self.bad, self.problem()
+
+    def check(self, n: int) -> tuple[int, _Issue | None]:
+        return (n, None) if ALDER_MIN <= n <= ALDER_MAX else (self.bad, self.problem())
+
+    def problem(self) -> _Issue:
+        return _err("alder", f"alder must be a whole number {ALDER_MIN}–{ALDER_MAX} (years; the population is adults)")
+
+    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+            return self.check(int(value))
+        return self.bad, self.problem()
+
+
+class _Enhet(_Column):
+    """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly."""
+
+    typecode = "H"
+    blank_ok = False
+    bad = 0xFFFF  # no unit (names no enhetskod in messages)
+
+    def __init__(self, xlsx: bool, population: Population):
+        super().__init__(ENHETSKOD, xlsx)
+        self.valid = set(population.municipalities) | {u.kod for u in population.units if u.is_district}
+        self.codes: list[str] = []
+        self.position: dict[str, int] = {}
+
+    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
+        if not text:
+            return self.bad, _err("blank", "enhetskod is blank: every ärende needs its unit")
+        if text not in self.valid:
+            hint = ""
+            if text.isdigit() and len(text) < 4 and text.zfill(4) in self.valid:
+                hint = f"; did you mean {text.zfill(4)} (a kommunkod has 4 digits, leading zero included)?"
+            return self.bad, _err("unknown_unit", "unknown enhetskod: not a kommunkod of kommuner.csv nor a "
+                                  "district code of stadsdelar_2017.csv" + hint, "unknown enhetskod")
+        if text not in self.position:
+            self.position[text] = len(self.codes)
+            self.codes.append(text)
+        return self.position[text], None
+
+    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            code = f"{int(value):04d}" if float(value).is_integer() else str(value)
+            return self.bad, _err("not_text", f"enhetskod is a number ({value}), and a number loses the leading zero: "
+                                  f"format the column as Text and enter the code as text ({code!r})",
+                                  "enhetskod is a number, not text")
+        return super().parse_cell(value)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+class _Reader:
+    def __init__(self, plan: _Plan, kodbok: Kodbok, population: Population, probs: _Problems, xlsx: bool,
+                 delimiter: str | None):
+        self.plan = plan
+        self.kodbok = kodbok
+        self.probs = probs
+        self.xlsx = xlsx
+        self.delimiter = delimiter
+        idx = plan.index
+        self.id_at = idx.get(ARENDE_ID)
+        self.enhet = _Enhet(xlsx, population)
+        self.columns: list[tuple[int, _Column]] = []  # enhetskod first: its code names the row in messages
+        if ENHETSKOD in idx:
+            self.columns.append((idx[ENHETSKOD], self.enhet))
+        for var in kodbok.variabler:
+            col: _Column | None = None
+            if var.valbar:
+                col = _Val(var, xlsx)
+            elif var.typ == "datum":
+                col = _Datum(var.kolumn, xlsx, required=var.kolumn == DATUM_AKTUALISERING)
+            elif var.kolumn == ALDER:
+                col = _Alder(var.kolumn, xlsx)
+            if col is not None and var.kolumn in idx:
+                self.columns.append((idx[var.kolumn], col))
+        self.out: dict[str, array] = {c.name: array(c.typecode) for _, c in self.columns}
+        self.getters = [(itemgetter(at), c) for at, c in self.columns]
+        self.kinds = {c.name: c for _, c in self.columns}
+        self.rows = array("i")  # spreadsheet row number of every ärende
+        self.bad = bytearray()  # 1: the row has an invalid answer
+        self.ids: list[str | None] = []  # arende_id per ärende, for messages only (dropped when done)
+        self.first_row: dict[str, int] = {}
+        self.nameless_with_values: set[int] = set()
+
+    # row by row: width, blank rows, arende_id
+    def read(self, rows) -> None:
+        batch: list[list[object]] = []
+        width = self.plan.width
+        id_at = self.id_at
+        xlsx = self.xlsx
+        setdefault = self.first_row.setdefault
+        add_row, add_id, add_cells = self.rows.append, self.ids.append, batch.append
+        header_len = len(ARENDE_ID)
+        for n, cells in rows:
+            if len(cells) != width:
+                cells = self.fit(n, cells)
+                if cells is None:
+                    continue
+            if id_at is None:
+                if all(map(_is_blank, cells)):
+                    continue
+                aid = None
+            else:
+                raw = cells[id_at]
+                if (raw.__class__ is str and (aid := raw.strip()) and len(aid) <= MAX_ID_CHARS
+                        and not (len(aid) == header_len and aid.casefold() == ARENDE_ID)
+                        and not (xlsx and aid[0] == "=")):
+                    first = setdefault(aid, n)
+                    if first != n:
+                        self.duplicate(n, aid, first)
+                else:
+                    keep, aid = self.id_problem(n, cells, raw)
+                    if not keep:
+                        continue
+            add_cells(cells)
+            add_row(n)
+            add_id(aid)
+            if len(batch) >= BATCH_ROWS:
+                self.convert(batch)
+                batch.clear()
+        if batch:
+            self.convert(batch)
+
+    def duplicate(self, n: int, aid: str, first: int) -> None:
+        self.probs.add(ERROR, "duplicate_id", f"duplicate arende_id: already given in row {first}",
+                       summary="duplicate arende_id", row=n, arende_id=aid, column=ARENDE_ID, value=aid)
+
+    def id_problem(self, n: int, cells, raw: object) -> tuple[bool, str | None]:
+        """An arende_id off the fast path: (keep the row?, the id or None)."""
+        if isinstance(raw, str):
+            aid = raw.strip()
+        elif raw is None:
+            aid = ""
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+            aid = str(int(raw))  # an XLSX number cell: its digits
+        else:
+            self.probs.add(ERROR, "not_text", f"{_not_text(raw)} where an arende_id (text) is expected", row=n,
+                           column=ARENDE_ID, value=raw)
+            return True, None
+        if not aid:
+            if all(map(_is_blank, cells)):
+                return False, None
+            self.probs.add(ERROR, "blank_id", "arende_id is blank: every ärende needs one", row=n, column=ARENDE_ID)
+            return True, None
+        if len(aid) > MAX_ID_CHARS:
+            self.probs.add(ERROR, "long_id", f"arende_id longer than {MAX_ID_CHARS} characters: not a case identifier",
+                           row=n, column=ARENDE_ID, value=aid)
+            return True, None
+        if len(aid) == len(ARENDE_ID) and aid.casefold() == ARENDE_ID:
+            self.probs.add(ERROR, "header_again", "the header row appears again here: were two files joined? "
+                           "Remove this row", row=n, value=aid)
+            return False, None
+        if self.xlsx and aid.startswith("="):
+            self.probs.add(ERROR, "formula", "a formula where an arende_id is expected; enter the value itself",
+                           row=n, column=ARENDE_ID, value=aid)
+            return True, None
+        first = self.first_row.setdefault(aid, n)
+        if first != n:
+            self.duplicate(n, aid, first)
+        return True, aid
+
+    def fit(self, n: int, cells: list[object]) -> list[object] | None:
+        width = self.plan.width
+        if self.xlsx or len(cells) > width and all(map(_is_blank, cells[width:])):
+            for i in range(width, len(cells)):
+                if not _is_blank(cells[i]):
+                    self.nameless_value(i, n)
+            return list(cells[:width]) + [None] * (width - len(cells))
+        if all(map(_is_blank, cells)):
+            return None
+        from ..responses import _field_count_message
+
+        aid = cells[self.id_at] if self.id_at is not None and self.id_at < len(cells) else None
+        self.probs.add(ERROR, "fields", _field_count_message(cells, width, self.delimiter, False),
+                       summary="the row's field count differs from the header's", row=n,
+                       arende_id=aid.strip() if isinstance(aid, str) and aid.strip() else None)
+        return None
+
+    def nameless_value(self, i: int, n: int, value: object = None) -> None:
+        if i not in self.nameless_with_values:
+            self.nameless_with_values.add(i)
+            self.probs.add(WARNING, "nameless", f"the column has no name in row 1 but holds values (first in row {n}): "
+                           "ignored. A merged header cell, or a deleted column name?", row=1,
+                           column=_column_label(i), limit=None)  # the value may be free text: not kept
+
+    # column by column
+    def convert(self, batch: list[list[object]]) -> None:
+        start = len(self.bad)
+        self.bad.extend(bytes(len(batch)))
+        for i in self.plan.nameless:
+            if i not in self.nameless_with_values:
+                values = list(map(itemgetter(i), batch))
+                if any(values):  # quick: '' and None are falsy
+                    j = next((j for j, v in enumerate(values) if not _is_blank(v)), None)
+                    if j is not None:
+                        self.nameless_value(i, self.rows[start + j])
+        enhet_codes: list[int] | None = None
+        for get, col in self.getters:
+            try:
+                codes = list(map(col.cache.get, map(get, batch)))
+            except TypeError:  # an unhashable cell: every cell by the slow path
+                codes = [None] * len(batch)
+            if None in codes:
+                j = codes.index(None)
+                while True:
+                    raw = get(batch[j])
+                    code, issue = col.convert(raw)
+                    codes[j] = code
+                    if issue is not None:
+                        self.report(issue, start + j, col.name, raw, enhet_codes[j] if enhet_codes else None)
+                    try:
+                        j = codes.index(None, j + 1)
+                    except ValueError:
+                        break
+            self.out[col.name].extend(codes)
+            if col is self.enhet:
+                enhet_codes = codes
+
+    def report(self, issue: _Issue, k: int, column: str, value: object, enhet: int | None) -> None:
+        if issue.severity == ERROR:
+            self.bad[k] = 1
+        self.probs.add(issue.severity, issue.kind, issue.message, summary=issue.summary, row=self.rows[k],
+                       arende_id=self.ids[k], enhetskod=self.unit_name(enhet), column=column,
+                       value=None if value is None or value == "" else value)
+
+    def unit_name(self, enhet: int | None) -> str | None:
+        codes = self.enhet.codes
+        return codes[enhet] if enhet is not None and 0 <= enhet < len(codes) else None
+
+    # the arrays
+    def arrays(self) -> tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray], dict[str, np.ndarray], np.ndarray]:
+        n = len(self.rows)
+
+        def column(name: str, dtype, blank) -> np.ndarray:
+            if name in self.out:
+                a = np.frombuffer(self.out.pop(name), dtype=dtype).copy()
+                return a
+            return np.full(n, blank, dtype=dtype)
+
+        enhet = column(ENHETSKOD, np.uint16, 0).astype(np.int32)
+        enval, flerval, datum = {}, {}, {}
+        for var in self.kodbok.variabler:
+            if var.typ == "enval":
+                enval[var.kolumn] = column(var.kolumn, np.uint8, 0)
+            elif var.typ == "flerval":
+                flerval[var.kolumn] = column(var.kolumn, np.uint32, 0)
+            elif var.typ == "datum":
+                datum[var.kolumn] = column(var.kolumn, np.int32, NO_DATE)
+        alder = column(ALDER, np.int16, 0)
+        return enhet, enval, flerval, datum, alder
+
+
+def _consistency(r: _Reader, kodbok: Kodbok, enval, flerval, datum, enhet) -> None:
+    """CONTRACT §1's consistency rules on rows whose answers are all valid; clears ignored answers."""
+    ok = np.frombuffer(bytes(r.bad), dtype=np.uint8) == 0
+    rows = np.frombuffer(r.rows, dtype=np.int32)
+
+    def emit(severity, kind, message, summary, mask, column, values=None) -> None:
+        for k in np.flatnonzero(mask)[: DETAIL[severity] + SUMMARY_ROWS].tolist():
+            r.probs.add(severity, kind, message, summary=summary, row=int(rows[k]), arende_id=r.ids[k],
+                        enhetskod=r.unit_name(int(enhet[k])), column=column,
+                        value=None if values is None else values(k))
+        count = int(np.count_nonzero(mask)) - min(int(np.count_nonzero(mask)), DETAIL[severity] + SUMMARY_ROWS)
+        if count:  # counted, not listed: the summary line names only the first rows anyway
+            kind_ = r.probs.kinds[(severity, column, kind)]
+            kind_.count += count
+            if severity == ERROR:
+                r.probs.errors += count
+
+    def day(k: int, col: str) -> str:
+        return (EPOCH + _dt.timedelta(days=int(datum[col][k]))).isoformat()
+
+    dak = datum[DATUM_AKTUALISERING]
+    have = (dak != NO_DATE) & (dak != _BAD_DATE)
+    slut = datum[DATUM_AVSLUT]
+    given = (slut != NO_DATE) & (slut != _BAD_DATE)
+    emit(ERROR, "avslut_before", f"{DATUM_AVSLUT} is before {DATUM_AKTUALISERING}", None,
+         ok & have & given & (slut < dak), DATUM_AVSLUT,
+         lambda k: f"{day(k, DATUM_AVSLUT)} < {day(k, DATUM_AKTUALISERING)}")
+    insats = datum[DATUM_INSATS]
+    emit(WARNING, "insats_before", f"{DATUM_INSATS} is before {DATUM_AKTUALISERING}", None,
+         ok & have & (insats != NO_DATE) & (insats != _BAD_DATE) & (insats < dak), DATUM_INSATS,
+         lambda k: f"{day(k, DATUM_INSATS)} < {day(k, DATUM_AKTUALISERING)}")
+
+    avslutat = (slut != NO_DATE) | (enval[AVSLUTSORSAK] != 0)
+    ignored = [v for v in kodbok.variabler
+               if v.valbar and (v.fas == "brukarenkat" or (v.fas == "avslut" and v.kolumn != AVSLUTSORSAK))]
+    for var in ignored:
+        arr = enval.get(var.kolumn, flerval.get(var.kolumn))
+        mask = ~avslutat & (arr != 0)
+        what = "a brukarenkät answer" if var.fas == "brukarenkat" else "an avslut answer"
+        emit(WARNING, "not_avslutat", f"{what} on an ärende that is not avslutat (no {DATUM_AVSLUT} or "
+             f"{AVSLUTSORSAK}): ignored", None, ok & mask, var.kolumn,
+             (lambda k, v=var, a=arr: v.svar[int(a[k]) - 1]) if var.typ == "enval" else None)
+        arr[mask] = 0
+
+    fore = enval[SAMVERKAN_FOREKOMMIT]
+    parter = flerval[SAMVERKAN]
+    ja, nej = kodbok[SAMVERKAN_FOREKOMMIT].nummer("Ja"), kodbok[SAMVERKAN_FOREKOMMIT].nummer("Nej")
+    fore[(fore == 0) & (parter != 0)] = ja
+    mask = (fore == nej) & (parter != 0)
+    emit(WARNING, "samverkan_nej", f"partners given in {SAMVERKAN} but {SAMVERKAN_FOREKOMMIT} is Nej: the partners "
+         "are ignored", None, ok & mask, SAMVERKAN)
+    parter[mask] = 0
+
+
+def read_arenden(path, kodbok: Kodbok, population: Population,
+                 period: tuple[_dt.date | None, _dt.date | None] = (None, None)) -> Arenden:
+    """Read and validate an ärende file (CONTRACT isu §1); keep the ärenden in `period` (inclusive).
+
+    Raises InputError listing every problem; the result holds no identifier and no free text."""
+    path = Path(path)
+    report = Report(file=str(path))
+    probs = _Problems(str(path))
+
+    def fail() -> None:
+        report.problems.extend(probs.problems())
+        report.raise_if_errors()
+
+    plan = None
+    try:
+        with open_table(path, report, ISU_LIMITS) as table:
+            plan = _map_header(list(table.header), kodbok, probs)
+            if plan is not None:
+                reader = _Reader(plan, kodbok, population, probs, table.xlsx, table.delimiter)
+                reader.read(table.rows())
+    except InputError as exc:  # unreadable, or damaged further on: with what was found before
+        mine = probs.problems()
+        raise InputError(exc.problems + [p for p in mine if p.severity == ERROR],
+                         exc.warnings + [p for p in mine if p.severity == WARNING]) from None
+    if plan is None:
+        fail()
+
+    if not reader.rows and not probs.errors:
+        probs.add(ERROR, "empty", "no ärenden: the file has a header only")
+    enhet, enval, flerval, datum, alder = reader.arrays()
+    _consistency(reader, kodbok, enval, flerval, datum, enhet)
+    fail()
+
+    reader.ids.clear()
+    reader.first_row.clear()
+    n_read = int(enhet.shape[0])
+    dak = datum[DATUM_AKTUALISERING]
+    keep = np.ones(n_read, dtype=bool)
+    fran, till = period
+    if fran is not None:
+        keep &= dak >= fran.toordinal() - _EPOCH_ORDINAL
+    if till is not None:
+        keep &= dak <= till.toordinal() - _EPOCH_ORDINAL
+    utanfor = n_read - int(np.count_nonzero(keep))
+    if utanfor == n_read:
+        shown_period = f"{fran.isoformat() if fran else ''}:{till.isoformat() if till else ''}"
+        probs.add(ERROR, "empty", f"no ärende has {DATUM_AKTUALISERING} in the period {shown_period} "
+                  f"({n_read} ärenden read, all outside it); nothing to compile")
+        fail()
+    if utanfor:
+        enhet = enhet[keep]
+        enval = {k: v[keep] for k, v in enval.items()}
+        flerval = {k: v[keep] for k, v in flerval.items()}
+        datum = {k: v[keep] for k, v in datum.items()}
+        alder = alder[keep]
+
+    # the codes that occur, sorted; `enhet` indexes them
+    codes = reader.enhet.codes
+    order = sorted(range(len(codes)), key=codes.__getitem__)
+    rank = np.empty(len(codes), dtype=np.int32)
+    rank[order] = np.arange(len(codes), dtype=np.int32)
+    used, enhet = np.unique(rank[enhet], return_inverse=True)
+    enheter = tuple(codes[order[int(i)]] for i in used)
+
+    for k, v in datum.items():
+        v[v == _BAD_DATE] = NO_DATE  # none left after validation; kept for safety
+    report.problems.extend(probs.problems())
+    return Arenden(
+        kalla=path.name,
+        enheter=enheter,
+        enhet=enhet.astype(np.int32).reshape(-1),
+        enval=enval,
+        flerval=flerval,
+        datum=datum,
+        alder=alder,
+        warnings=report.warnings,
+        period=(fran, till),
+        utanfor_period=utanfor,
+    )
