@@ -712,8 +712,10 @@ def read_arenden(path, kodbok: Kodbok, population: Population,
     probs = _Problems(str(path))
 
     def fail() -> None:
-        report.problems.extend(probs.problems())
-        report.raise_if_errors()
+        found = report.problems + probs.problems()
+        errors = [p for p in found if p.severity == ERROR]
+        if errors:
+            raise InputError(errors, [p for p in found if p.severity == WARNING])
 
     plan = None
     try:
@@ -768,7 +770,7 @@ def read_arenden(path, kodbok: Kodbok, population: Population,
 
     for k, v in datum.items():
         v[v == _BAD_DATE] = NO_DATE  # none left after validation; kept for safety
-    report.problems.extend(probs.problems())
+    warnings = [p for p in report.problems + probs.problems() if p.severity == WARNING]
     return Arenden(
         kalla=path.name,
         enheter=enheter,
@@ -777,7 +779,7 @@ def read_arenden(path, kodbok: Kodbok, population: Population,
         flerval=flerval,
         datum=datum,
         alder=alder,
-        warnings=report.warnings,
+        warnings=warnings,
         period=(fran, till),
         utanfor_period=utanfor,
     )
