@@ -49,7 +49,8 @@ COMMENT_LABEL = "Kommentar (möjlighet till)"  # Bilaga 2's comment field: never
 MAX_ID_CHARS = 64
 
 BATCH_ROWS = 4096
-CACHE_MAX = 50_000  # distinct clean raw values remembered per column
+CACHE_MAX = 50_000  # distinct raw values remembered per column …
+CACHE_CHARS = 200  # … each at most this long (a hostile file cannot fill memory through the caches)
 DETAIL = {ERROR: 20, WARNING: 3}  # problems of one kind listed one by one; the rest are counted
 SUMMARY_ROWS = 5  # rows named in a summary line
 SHOWN_CHARS = 60  # a value in a message is cut to this
@@ -251,7 +252,9 @@ class _Column:
                     got = (self.bad, _err("formula", "a formula where a value is expected; enter the value itself"))
                 else:
                     got = self.parse_text(raw.strip())
-                if got[1] is None:
+                if len(raw) > CACHE_CHARS:
+                    pass
+                elif got[1] is None:
                     if len(self.cache) < CACHE_MAX:
                         self.cache[raw] = got[0]
                 elif len(self.memo) < CACHE_MAX:
