@@ -7,6 +7,7 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `kodbok` | the codebook (`variabler.csv`, Bilaga 2's variables) as data |
 | `modell` | the validated ärenden, column-wise (`Arenden`), and the compiled tables' interface |
 | `arenden` | reading and validating a record file (CSV/XLSX) into `Arenden` (§1) |
+| `celler` | one cell to its code, per value type (the reader's converters and caches) |
 | `tabeller` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
 | `maskning` | masking of small numbers (§2) |
 | `tidy` | the tidy export (§6) |

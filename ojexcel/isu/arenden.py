@@ -1,8 +1,9 @@
 """Read and validate an ISU record file (CSV or XLSX) into column-wise `Arenden` (CONTRACT isu §1).
 
 One row per ärende. The file is streamed (`tables.open_table`) and converted column by column in
-batches: each column has a cache from raw cell text to its code (answers repeat a great deal), the
-codes go into compact arrays, and no row is kept. `arende_id` is checked (blank, duplicate) and
+batches: each column has a cache from raw cell text to its code (answers repeat a great deal; a
+cell not in it goes through its converter in `celler`), the codes go into compact arrays, and no
+row is kept. The consistency rules then run vectorised on those arrays. `arende_id` is checked (blank, duplicate) and
 dropped; free text (`klient_id`, `handlaggare`, `bu_forbattringsforslag`) is never read into memory
 beyond the row being read. Every problem in the file is collected — each naming file, row (header =
 row 1), arende_id, enhetskod, column and value — and raised together as `InputError`. Many problems
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import re
 from array import array
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -33,47 +33,22 @@ from ..codebook import normalize
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
 from ..tables import ISU_LIMITS, open_table
-from .kodbok import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Kodbok, Variabel
+from .celler import ALDER, BAD_DATE, EXCLUSIVE, Alder, Cell, Datum, Enhet, Issue, Val, day_of, not_text, shown, shown_name
+from .kodbok import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Kodbok
 from .modell import EPOCH, NO_DATE, Arenden
 
-# Exclusive answers (decision, CONTRACT §1): they stand alone in their cell.
-EXCLUSIVE = {"funktionsnedsattning": ("Nej", "Vet ej")}
-ALDER = "alder"
-ALDER_MIN, ALDER_MAX = 18, 120
 DATUM_AVSLUT = "datum_avslut"
 AVSLUTSORSAK = "avslutsorsak"
 DATUM_INSATS = "datum_insats_paborjad"
 SAMVERKAN_FOREKOMMIT = "samverkan_forekommit"
 SAMVERKAN = "samverkan"
-COMMENT_LABEL = "Kommentar (möjlighet till)"  # Bilaga 2's comment field: never an answer
 MAX_ID_CHARS = 64
 
 BATCH_ROWS = 4096
-CACHE_MAX = 50_000  # distinct raw values remembered per column …
-CACHE_CHARS = 200  # … each at most this long (a hostile file cannot fill memory through the caches)
 DETAIL = {ERROR: 20, WARNING: 3}  # problems of one kind listed one by one; the rest are counted
 SUMMARY_ROWS = 5  # rows named in a summary line
-SHOWN_CHARS = 60  # a value in a message is cut to this
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_EPOCH_ORDINAL = EPOCH.toordinal()
-_BAD_DATE = int(NO_DATE) + 1  # an invalid date while reading; NO_DATE in the result
-
-
-def shown(value: object, limit: int = SHOWN_CHARS) -> object:
-    """A cell value fit for a message: text cut to `limit` characters (`Problem` prints values with
-    repr, which escapes control characters); dates as ISO text."""
-    if isinstance(value, str):
-        return value if len(value) <= limit else value[:limit] + "…"
-    if isinstance(value, (_dt.date, _dt.time)):
-        return value.isoformat()
-    return value
-
-
-def shown_name(text: str, limit: int = SHOWN_CHARS) -> str:
-    """A name from the file (a column name) fit to print bare: cut, and repr when not printable."""
-    cut = text if len(text) <= limit else text[:limit] + "…"
-    return cut if cut.isprintable() else repr(cut)
+__all__ = ["read_arenden", "EXCLUSIVE"]
 
 
 def _column_label(i: int) -> str:
@@ -201,253 +176,6 @@ def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan
     return _Plan(index, len(header), nameless)
 
 
-# -- cell conversion ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Issue:
-    """A problem with one cell: its kind, message and (for a summary line) a generic message."""
-
-    severity: str
-    kind: str
-    message: str
-    summary: str
-
-
-def _err(kind: str, message: str, summary: str | None = None) -> _Issue:
-    return _Issue(ERROR, kind, message, summary or message)
-
-
-def _not_text(value: object) -> str:
-    if isinstance(value, bool):
-        return "a TRUE/FALSE value"
-    if isinstance(value, (int, float)):
-        return f"a number ({value})"
-    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
-        return "a date or time"
-    return f"a {type(value).__name__} value"
-
-
-class _Column:
-    """One input column's conversion: raw cell -> (code, issue or None, cacheable)."""
-
-    blank = 0
-    blank_ok = True  # a blank cell is no answer (else: the slow path reports it)
-    typecode = "B"
-
-    def __init__(self, name: str, xlsx: bool):
-        self.name = name
-        self.xlsx = xlsx
-        self.cache: dict[object, int] = {None: self.blank} if self.blank_ok else {}
-        self.memo: dict[str, tuple[int, _Issue | None]] = {}
-
-    def convert(self, raw: object) -> tuple[int, _Issue | None]:
-        """Slow path for a cell not in the cache; caches clean text results."""
-        if isinstance(raw, str):
-            code = self.cache.get(raw)
-            if code is not None:  # cached by an earlier cell of the same batch
-                return code, None
-            got = self.memo.get(raw)
-            if got is None:
-                if raw.startswith("=") and self.xlsx:
-                    got = (self.bad, _err("formula", "a formula where a value is expected; enter the value itself"))
-                else:
-                    got = self.parse_text(raw.strip())
-                if len(raw) > CACHE_CHARS:
-                    pass
-                elif got[1] is None:
-                    if len(self.cache) < CACHE_MAX:
-                        self.cache[raw] = got[0]
-                elif len(self.memo) < CACHE_MAX:
-                    self.memo[raw] = got
-            return got
-        if raw is None:
-            return self.parse_text("")
-        return self.parse_cell(raw)
-
-    bad = 0
-
-    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
-        raise NotImplementedError
-
-    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
-        return self.bad, _err("not_text", f"{_not_text(value)} where text is expected")
-
-
-def _expected(var: Variabel) -> str:
-    labels = ", ".join(var.svar)
-    if len(labels) > 160:
-        labels = ", ".join(var.svar[:3]) + f", … ({len(var.svar)} labels, variabler.csv)"
-    return f"expected {labels}, or a number 1–{len(var.svar)}"
-
-
-class _Val(_Column):
-    """enval / flerval: labels (normalised) or their 1-based numbers, `|`-separated."""
-
-    def __init__(self, var: Variabel, xlsx: bool):
-        self.var = var
-        self.flerval = var.typ == "flerval"
-        self.typecode = "I" if self.flerval else "B"
-        super().__init__(var.kolumn, xlsx)
-        self.labels = {normalize(label): k for k, label in enumerate(var.svar, start=1)}
-        self.exclusive = {var.nummer(label) for label in EXCLUSIVE.get(var.kolumn, ())}
-
-    def answer(self, part: str) -> int | _Issue:
-        k = self.labels.get(normalize(part))
-        if k is not None:
-            return k
-        if part.isascii() and part.isdigit():
-            k = int(part) if len(part) <= 6 else 0
-            if 1 <= k <= len(self.var.svar):
-                return k
-            return _err("unknown", f"no answer has number {shown(part, 12)}; {_expected(self.var)}",
-                        "unknown answer or number")
-        if normalize(part) == normalize(COMMENT_LABEL):
-            return _err("unknown", f"'{COMMENT_LABEL}' is Bilaga 2's comment field, never an answer; "
-                        f"{_expected(self.var)}", "unknown answer or number")
-        close = difflib.get_close_matches(normalize(part), list(self.labels), n=1, cutoff=0.8)
-        suggestion = f"; did you mean {self.var.svar[self.labels[close[0]] - 1]!r}?" if close else ""
-        return _err("unknown", f"unknown answer; {_expected(self.var)}{suggestion}", "unknown answer or number")
-
-    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
-        parts = [p.strip() for p in text.split("|")] if "|" in text else [text]
-        answers: list[int] = []
-        for part in parts:
-            if not part:
-                continue
-            got = self.answer(part)
-            if isinstance(got, _Issue):
-                if len(parts) > 1:
-                    got = _Issue(got.severity, got.kind, f"{shown(part)!r}: {got.message}", got.summary)
-                return self.bad, got
-            answers.append(got)
-        return self.combine(answers)
-
-    def combine(self, answers: list[int]) -> tuple[int, _Issue | None]:
-        if not answers:
-            return 0, None
-        distinct = sorted(set(answers))
-        if not self.flerval and len(distinct) > 1:
-            return self.bad, _err("several", f"several answers in an enval column ({len(distinct)} different); "
-                                  "give one answer")
-        both = self.exclusive.intersection(distinct)
-        if both and len(distinct) > 1:
-            label = self.var.svar[min(both) - 1]
-            return self.bad, _err("exclusive", f"{label!r} stands alone: it cannot be combined with other answers",
-                                  "an exclusive answer (Nej, Vet ej) combined with others")
-        code = 0
-        for k in distinct:
-            code |= 1 << (k - 1)
-        if not self.flerval:
-            code = distinct[0]
-        if len(distinct) < len(answers):
-            return code, _Issue(WARNING, "repeated", "an answer is given more than once in the cell; counted once",
-                                "an answer given more than once in the cell; counted once")
-        return code, None
-
-    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            if float(value).is_integer() and 1 <= value <= len(self.var.svar):
-                return self.combine([int(value)])
-            return self.bad, _err("unknown", f"no answer has number {value}; {_expected(self.var)}",
-                                  "unknown answer or number")
-        return super().parse_cell(value)
-
-
-class _Datum(_Column):
-    typecode = "i"
-    blank = int(NO_DATE)
-    bad = _BAD_DATE
-
-    def __init__(self, name: str, xlsx: bool, required: bool = False):
-        self.blank_ok = not required
-        super().__init__(name, xlsx)
-
-    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
-        if not text:
-            if self.blank_ok:
-                return self.blank, None
-            return self.bad, _err("blank", f"{self.name} is blank: every ärende needs it")
-        if _ISO_DATE.match(text):
-            try:
-                return _dt.date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL, None
-            except ValueError:
-                pass
-        return self.bad, _err("date", "not a date: write a real date as ÅÅÅÅ-MM-DD (ISO), e.g. 2022-03-31",
-                              "not a date ÅÅÅÅ-MM-DD")
-
-    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
-        if isinstance(value, _dt.datetime):
-            day = value.date().toordinal() - _EPOCH_ORDINAL
-            if value.time() != _dt.time(0):
-                return day, _Issue(WARNING, "time", "a date cell with a time of day: the date is used, the time ignored",
-                                   "a date cell with a time of day: the date is used")
-            return day, None
-        if isinstance(value, _dt.date):
-            return value.toordinal() - _EPOCH_ORDINAL, None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return self.bad, _err("date", f"a number ({value}) where a date is expected: format the cell as a date, "
-                                  "or enter ÅÅÅÅ-MM-DD", "not a date ÅÅÅÅ-MM-DD")
-        return self.bad, _err("date", f"{_not_text(value)} where a date is expected", "not a date ÅÅÅÅ-MM-DD")
-
-
-class _Alder(_Column):
-    typecode = "h"
-
-    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
-        if not text:
-            return 0, None
-        if text.isascii() and text.isdigit() and len(text) <= 6:
-            return self.check(int(text))
-        return self.bad, self.problem()
-
-    def check(self, n: int) -> tuple[int, _Issue | None]:
-        return (n, None) if ALDER_MIN <= n <= ALDER_MAX else (self.bad, self.problem())
-
-    def problem(self) -> _Issue:
-        return _err("alder", f"alder must be a whole number {ALDER_MIN}–{ALDER_MAX} (years; the population is adults)")
-
-    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-            return self.check(int(value))
-        return self.bad, self.problem()
-
-
-class _Enhet(_Column):
-    """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly."""
-
-    typecode = "H"
-    blank_ok = False
-    bad = 0xFFFF  # no unit (names no enhetskod in messages)
-
-    def __init__(self, xlsx: bool, population: Population):
-        super().__init__(ENHETSKOD, xlsx)
-        self.valid = set(population.municipalities) | {u.kod for u in population.units if u.is_district}
-        self.codes: list[str] = []
-        self.position: dict[str, int] = {}
-
-    def parse_text(self, text: str) -> tuple[int, _Issue | None]:
-        if not text:
-            return self.bad, _err("blank", "enhetskod is blank: every ärende needs its unit")
-        if text not in self.valid:
-            hint = ""
-            if text.isdigit() and len(text) < 4 and text.zfill(4) in self.valid:
-                hint = f"; did you mean {text.zfill(4)} (a kommunkod has 4 digits, leading zero included)?"
-            return self.bad, _err("unknown_unit", "unknown enhetskod: not a kommunkod of kommuner.csv nor a "
-                                  "district code of stadsdelar_2017.csv" + hint, "unknown enhetskod")
-        if text not in self.position:
-            self.position[text] = len(self.codes)
-            self.codes.append(text)
-        return self.position[text], None
-
-    def parse_cell(self, value: object) -> tuple[int, _Issue | None]:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            code = f"{int(value):04d}" if float(value).is_integer() else str(value)
-            return self.bad, _err("not_text", f"enhetskod is a number ({value}), and a number loses the leading zero: "
-                                  f"format the column as Text and enter the code as text ({code!r})",
-                                  "enhetskod is a number, not text")
-        return super().parse_cell(value)
-
-
 # -- reading ------------------------------------------------------------------------------------
 
 class _Reader:
@@ -460,18 +188,18 @@ class _Reader:
         self.delimiter = delimiter
         idx = plan.index
         self.id_at = idx.get(ARENDE_ID)
-        self.enhet = _Enhet(xlsx, population)
-        self.columns: list[tuple[int, _Column]] = []  # enhetskod first: its code names the row in messages
+        self.enhet = Enhet(xlsx, population)
+        self.columns: list[tuple[int, Cell]] = []  # enhetskod first: its code names the row in messages
         if ENHETSKOD in idx:
             self.columns.append((idx[ENHETSKOD], self.enhet))
         for var in kodbok.variabler:
-            col: _Column | None = None
+            col: Cell | None = None
             if var.valbar:
-                col = _Val(var, xlsx)
+                col = Val(var, xlsx)
             elif var.typ == "datum":
-                col = _Datum(var.kolumn, xlsx, required=var.kolumn == DATUM_AKTUALISERING)
+                col = Datum(var.kolumn, xlsx, required=var.kolumn == DATUM_AKTUALISERING)
             elif var.kolumn == ALDER:
-                col = _Alder(var.kolumn, xlsx)
+                col = Alder(var.kolumn, xlsx)
             if col is not None and var.kolumn in idx:
                 self.columns.append((idx[var.kolumn], col))
         self.out: dict[str, array] = {c.name: array(c.typecode) for _, c in self.columns}
@@ -535,7 +263,7 @@ class _Reader:
         elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
             aid = str(int(raw))  # an XLSX number cell: its digits
         else:
-            self.probs.add(ERROR, "not_text", f"{_not_text(raw)} where an arende_id (text) is expected", row=n,
+            self.probs.add(ERROR, "not_text", f"{not_text(raw)} where an arende_id (text) is expected", row=n,
                            column=ARENDE_ID, value=raw)
             return True, None
         if not aid:
@@ -617,7 +345,7 @@ class _Reader:
             if col is self.enhet:
                 enhet_codes = codes
 
-    def report(self, issue: _Issue, k: int, column: str, value: object, enhet: int | None) -> None:
+    def report(self, issue: Issue, k: int, column: str, value: object, enhet: int | None) -> None:
         if issue.severity == ERROR:
             self.bad[k] = 1
         self.probs.add(issue.severity, issue.kind, issue.message, summary=issue.summary, row=self.rows[k],
@@ -672,15 +400,15 @@ def _consistency(r: _Reader, kodbok: Kodbok, enval, flerval, datum, enhet) -> No
         return (EPOCH + _dt.timedelta(days=int(datum[col][k]))).isoformat()
 
     dak = datum[DATUM_AKTUALISERING]
-    have = (dak != NO_DATE) & (dak != _BAD_DATE)
+    have = (dak != NO_DATE) & (dak != BAD_DATE)
     slut = datum[DATUM_AVSLUT]
-    given = (slut != NO_DATE) & (slut != _BAD_DATE)
+    given = (slut != NO_DATE) & (slut != BAD_DATE)
     emit(ERROR, "avslut_before", f"{DATUM_AVSLUT} is before {DATUM_AKTUALISERING}", None,
          ok & have & given & (slut < dak), DATUM_AVSLUT,
          lambda k: f"{day(k, DATUM_AVSLUT)} < {day(k, DATUM_AKTUALISERING)}")
     insats = datum[DATUM_INSATS]
     emit(WARNING, "insats_before", f"{DATUM_INSATS} is before {DATUM_AKTUALISERING}", None,
-         ok & have & (insats != NO_DATE) & (insats != _BAD_DATE) & (insats < dak), DATUM_INSATS,
+         ok & have & (insats != NO_DATE) & (insats != BAD_DATE) & (insats < dak), DATUM_INSATS,
          lambda k: f"{day(k, DATUM_INSATS)} < {day(k, DATUM_AKTUALISERING)}")
 
     avslutat = (slut != NO_DATE) | (enval[AVSLUTSORSAK] != 0)
@@ -747,9 +475,9 @@ def read_arenden(path, kodbok: Kodbok, population: Population,
     keep = np.ones(n_read, dtype=bool)
     fran, till = period
     if fran is not None:
-        keep &= dak >= fran.toordinal() - _EPOCH_ORDINAL
+        keep &= dak >= day_of(fran)
     if till is not None:
-        keep &= dak <= till.toordinal() - _EPOCH_ORDINAL
+        keep &= dak <= day_of(till)
     utanfor = n_read - int(np.count_nonzero(keep))
     if utanfor == n_read:
         shown_period = f"{fran.isoformat() if fran else ''}:{till.isoformat() if till else ''}"
@@ -772,7 +500,7 @@ def read_arenden(path, kodbok: Kodbok, population: Population,
     enheter = tuple(codes[order[int(i)]] for i in used)
 
     for k, v in datum.items():
-        v[v == _BAD_DATE] = NO_DATE  # none left after validation; kept for safety
+        v[v == BAD_DATE] = NO_DATE  # none left after validation; kept for safety
     warnings = [p for p in report.problems + probs.problems() if p.severity == WARNING]
     return Arenden(
         kalla=path.name,
