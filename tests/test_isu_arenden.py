@@ -484,3 +484,25 @@ def test_cli_invalid_file_exits_1_writes_nothing_lists_everything(tmp_path, comp
         assert needle in err, (needle, err)
     assert not out.exists() and not tidy.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["arenden.csv"]
+
+
+def test_nameless_column_with_values_warns_and_trailing_empty_fields_pass(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("arende_id,enhetskod,datum_aktualisering,,kon\nA1,0114,2022-01-01,,Man\n"
+                    "A2,0114,2022-01-01,hemlig anteckning,Kvinna,\n", encoding="utf-8")
+    a = read(path)
+    assert a.n == 2 and a.enval["kon"].tolist() == [2, 1]
+    w = one(a.warnings, "no name in row 1", "first in row 3")
+    assert w.column == "#4 (D)" and w.value is None  # the value may be free text: not kept
+    assert "hemlig" not in "".join(str(x) for x in a.warnings)
+
+
+def test_caches_stay_bounded_on_hostile_cells():
+    from ojexcel.isu.celler import CACHE_CHARS, Val
+
+    col = Val(KODBOK["kon"], xlsx=False)
+    for i in range(500):
+        code, issue = col.convert("Kvinna" + " " * (CACHE_CHARS + i))
+        assert code == 1 and issue is None
+        col.convert(f"okänt {i}" + "x" * CACHE_CHARS)
+    assert all(k is None or len(k) <= CACHE_CHARS for k in list(col.cache) + list(col.memo))
