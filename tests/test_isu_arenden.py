@@ -506,3 +506,9 @@ def test_caches_stay_bounded_on_hostile_cells():
         assert code == 1 and issue is None
         col.convert(f"okänt {i}" + "x" * CACHE_CHARS)
     assert all(k is None or len(k) <= CACHE_CHARS for k in list(col.cache) + list(col.memo))
+
+
+def test_a_repeated_unknown_column_is_an_error_too(tmp_path):
+    errors, warnings = problems(write_csv(tmp_path / "a.csv", [rec("A1")], columns=FULL + ["Kommentar", " kommentar"]))
+    one(errors, "column kommentar appears twice", "#32 (AF)", "#33 (AG)")
+    one(warnings, "unknown column, ignored", "column Kommentar")

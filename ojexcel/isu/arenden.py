@@ -136,6 +136,7 @@ def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan
     known = {normalize(c): c for c in kodbok.kolumner}
     index: dict[str, int] = {}
     unknown: list[str] = []
+    unknown_at: dict[str, int] = {}
     nameless: list[int] = []
     warnings: list[tuple[str, dict]] = []
     for i, raw in enumerate(header):
@@ -143,8 +144,15 @@ def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan
             nameless.append(i)
             continue
         text = raw if isinstance(raw, str) else str(raw)
-        name = known.get(normalize(text.replace("\ufeff", "")))
+        key = normalize(text.replace("\ufeff", ""))
+        name = known.get(key)
         if name is None:
+            if key in unknown_at:  # any repeated name is an error (§1), an unknown one too
+                probs.add(ERROR, "repeated_column", f"column {shown_name(text.strip())} appears twice (columns "
+                          f"{_column_label(unknown_at[key])} and {_column_label(i)})", row=1,
+                          column=shown_name(text.strip()), limit=None)
+                continue
+            unknown_at[key] = i
             unknown.append(text.strip())
             warnings.append(("unknown column, ignored", {"column": shown_name(text.strip())}))
         elif name in index:
