@@ -210,7 +210,8 @@ class _Reader:
                 col = Alder(var.kolumn, xlsx)
             if col is not None and var.kolumn in idx:
                 self.columns.append((idx[var.kolumn], col))
-        self.out: dict[str, array] = {c.name: array(c.typecode) for _, c in self.columns}
+        self.out: dict[str, array | bytearray] = {
+            c.name: bytearray() if c.typecode == "B" else array(c.typecode) for _, c in self.columns}
         self.getters = [(itemgetter(at), c) for at, c in self.columns]
         self.kinds = {c.name: c for _, c in self.columns}
         self.rows = array("i")  # spreadsheet row number of every ärende
@@ -333,7 +334,9 @@ class _Reader:
                         self.nameless_value(i, self.rows[start + j])
         enhet_codes: list[int] | None = None
         for get, col in self.getters:
-            try:
+            try:  # the fast path: every cell in the cache
+                codes = list(map(col.cache.__getitem__, map(get, batch)))
+            except KeyError:
                 codes = list(map(col.cache.get, map(get, batch)))
             except TypeError:  # an unhashable cell: every cell by the slow path
                 codes = [None] * len(batch)
@@ -349,7 +352,11 @@ class _Reader:
                         j = codes.index(None, j + 1)
                     except ValueError:
                         break
-            self.out[col.name].extend(codes)
+            out = self.out[col.name]
+            if out.__class__ is bytearray:
+                out += bytes(codes)
+            else:
+                out.extend(codes)
             if col is self.enhet:
                 enhet_codes = codes
 
