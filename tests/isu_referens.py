@@ -50,6 +50,7 @@ DERIVED = {
     "har_brukarenkat": (["Ja", "Nej"], "avslutade"),
     "toppgrupp": (["Ja", "Nej"], "avslutade"),
 }
+MEDEL = ["medel_antal_insatser", "medel_antal_samverkansparter", "medel_arendelangd"]
 FASER = ["aktualiserade", "minst_en_insats", "avslutade", "med_maluppfoljning", "med_brukarenkat"]
 
 # Combined categories (§4): table -> {category: parts}
@@ -222,7 +223,7 @@ def i_scope(r: dict, tabell: str) -> bool:
     if tabell in ("faser", "medel_antal_insatser", "medel_antal_samverkansparter"):
         return True
     if tabell == "medel_arendelangd":
-        return avslutat(r)
+        return avslutat(r)  # and, per ärende, both dates (medel_varde)
     fas = FAS[tabell]
     if fas == "avslut":
         return avslutat(r)
@@ -278,6 +279,8 @@ def labels(tabell: str) -> list[str]:
         return DERIVED[tabell][0]
     if tabell == "faser":
         return FASER
+    if tabell in MEDEL:
+        return []
     return SVAR[tabell]
 
 

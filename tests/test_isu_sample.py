@@ -153,3 +153,30 @@ def test_sample_is_consistent():
         assert not (r["samverkan"] and r["samverkan_forekommit"] != "Ja")
         fn = r["funktionsnedsattning"]
         assert not (fn & {"Nej", "Vet ej"} and len(fn) > 1)
+
+
+# -- the generator's tools ------------------------------------------------------------------------
+
+def test_deal_hands_out_exact_counts_and_follows_the_weights():
+    import random
+
+    from ojexcel.isu.syntetisk import deal
+
+    records = [{"heavy": i % 2 == 0} for i in range(1000)]
+    deal(random.Random(1), records, "v", {"a": 300, "b": 200, None: 500},
+         lambda r, v: 5.0 if (v == "a" and r["heavy"]) else 1.0)
+    values = [r["v"] for r in records]
+    assert (values.count("a"), values.count("b"), values.count(None)) == (300, 200, 500)
+    assert sum(1 for r in records if r["v"] == "a" and r["heavy"]) > 200
+    with pytest.raises(ValueError):
+        deal(random.Random(1), records, "v", {"a": 1})
+
+
+def test_apportion_keeps_the_total_and_the_caps():
+    from ojexcel.isu.syntetisk import apportion
+
+    assert apportion(10, [1, 1, 1], [10, 10, 10]) == [4, 3, 3]
+    assert apportion(10, [8, 1, 1], [2, 10, 10]) == [2, 4, 4]
+    assert apportion(0, [1, 2], [5, 5]) == [0, 0]
+    with pytest.raises(ValueError):
+        apportion(10, [1, 1], [3, 3])

@@ -193,6 +193,8 @@ MEAN_TARGETS = (  # (name, predicate, lowest, highest mean)
     ("valdets_grad=Mycket grovt", lambda r: r["valdets_grad"] == MYCKET_GROVT, Fraction("2.5"), Fraction("4.0")),
     ("funktionsnedsattning=Intellektuell", lambda r: INTELL in r["funktionsnedsattning"], Fraction("2.5"), Fraction("4.0")),
     ("hrv=Nej", lambda r: r["hedersrelaterat_vald"] == NEJ, Fraction("2.3"), Fraction("2.5")),
+    # not a published row: "[män] får i genomsnitt lika många insatser per ärende som kvinnor"
+    ("kon=Man", lambda r: r["kon"] == MAN, Fraction("2.3"), Fraction("2.5")),
 )
 # Labels with exact counts (D09 base 2 623): stödsamtal 1 652 (63 %; D23 HRV 145 of 279 = 52 %,
 # Ej HRV 1 445 of 2 190 = 66 %), rådgivning 1 364 (52 %), genomgång av säkerhet 735 (28 %),
@@ -233,6 +235,10 @@ INITIATIV_FIRST = {"Klienten själv": 1600, "SOC": 640, "Polis": 180, "Hälso- o
                    "Rättsväsende": 3, None: 120}
 INITIATIV_EXTRA = {"Klienten själv": 140, "SOC": 68, "Polis": 20, "Hälso- och sjukvård": 25, "Anhörig/vän": 30, "Annat": 10}
 SOC_WEIGHTS = (4.0, 2.0, 3.5, 1.0, 0.4)
+
+# Barnens behov uppmärksammade (no published figure): weights of the labels in codebook order —
+# information, skolgång, hälso- och sjukvård, stöd och behandling, tryggt boende, umgänge, annat.
+BARN_WEIGHTS = (1.0, 0.6, 0.7, 1.2, 1.6, 1.4, 0.5)
 
 # Samverkan (T-SAMV): a note for 2 371 ärenden, 1 561 with partners; D13: 1 partner 1 090 (46 %),
 # 2 partners 355 (15 %), none 810 (34 %); D12: 2 164 partners / 1 561 = 1.4.
@@ -596,9 +602,15 @@ def _insatser(rng: random.Random, records: list[Record]) -> None:
         given = [r for r in cell if not r["_noll"]]
         for r in cell:
             r["_k"] = 0
-        # a spread of counts with the cell's exact sum: draw around the mean, then step to the sum
-        mean = total / len(given)
-        ks = [max(1, min(MAX_INSATSER, 1 + int(rng.random() * 2 * (mean - 1) + 0.5))) for _ in given]
+        # a spread of counts with the cell's exact sum: one insats plus a geometric number more
+        # (one insats is the most common count), then single steps to the exact sum
+        more = 1 - len(given) / total  # P(another insats) for a geometric count with this mean
+        ks = []
+        for _ in given:
+            k = 1
+            while k < MAX_INSATSER and rng.random() < more:
+                k += 1
+            ks.append(k)
         while sum(ks) != total:
             i = rng.randrange(len(ks))
             if sum(ks) < total and ks[i] < MAX_INSATSER:
@@ -763,11 +775,16 @@ def _followup(rng: random.Random, records: list[Record], kodbok: Kodbok) -> None
                                   "Utan biståndsbeslut" if y < 0.93 else "Vet inte" if y < 0.95 else None)
         else:
             r["typ_av_insats"] = None
-        barn = kodbok["barn_behov_uppmarksammade"].svar
         r["barn_behov_uppmarksammade"] = set()
-        if rng.random() < 0.42 and r["_age"] not in ("65-74", "75+"):
+        if rng.random() < 0.42 and r["_age"] not in ("55-64", "65-74", "75+"):  # ärenden with children
+            labels = kodbok["barn_behov_uppmarksammade"].svar
             for _ in range(1 + int(rng.random() * 2.2)):
-                r["barn_behov_uppmarksammade"].add(barn[min(len(barn) - 1, int(rng.random() ** 1.0 * len(barn)))])
+                x = rng.random() * sum(BARN_WEIGHTS)
+                for label, w in zip(labels, BARN_WEIGHTS):
+                    x -= w
+                    if x < 0:
+                        break
+                r["barn_behov_uppmarksammade"].add(label)
 
 
 def _units(rng: random.Random, records: list[Record]) -> None:
