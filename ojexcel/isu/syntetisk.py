@@ -276,7 +276,7 @@ class Unit:
 
 
 M, U, B = "Myndighet", "Utförare", "Både myndighet och utförare"
-UNITS = (
+UNITS = (  # kod, namn, ärenden, avslutade, brukarenkät, hrv, utanför Europa, risk, samverkan noted, verksamhet, start
     Unit("0380", "Uppsala", 330, 0.78, 0.40, 1.4, 1.3, 1.0, 0.85, B, "2021-01-01"),
     Unit("0580", "Linköping", 281, 0.80, 0.30, 1.2, 1.2, 1.2, 0.80, M, "2021-01-01"),
     Unit("0126", "Huddinge", 240, 0.82, 0.75, 1.5, 1.6, 1.1, 0.85, B, "2021-01-01"),
@@ -523,6 +523,7 @@ def _avslut(rng: random.Random, records: list[Record]) -> None:
         AVSLUTSORSAKER[1]: {MAL[0]: 0.1, MAL[1]: 0.2, MAL[2]: 0.8, MAL[3]: 0.5, MAL[4]: 2.0, None: 4.0},
         AVSLUTSORSAKER[2]: {MAL[0]: 0.5, MAL[1]: 1.0, MAL[2]: 2.0, MAL[3]: 1.5, MAL[4]: 2.0, None: 1.0},
         AVSLUTSORSAKER[3]: {MAL[0]: 0.2, MAL[1]: 0.5, MAL[2]: 1.0, MAL[3]: 1.0, MAL[4]: 3.0, None: 2.0},
+        AVSLUTSORSAKER[5]: {MAL[0]: 0.01, MAL[1]: 0.01, MAL[2]: 0.1, MAL[3]: 0.1, MAL[4]: 2.0, None: 8.0},
     }
     deal(rng, avslutade, "maluppfoljning", MAL_COUNTS, lambda r, v: mal_weight.get(r["avslutsorsak"], {}).get(v, 1.0))
 
@@ -532,12 +533,12 @@ def _avslut(rng: random.Random, records: list[Record]) -> None:
         w *= 0.6 if r["hedersrelaterat_vald"] == JA else 1.0
         w *= 0.7 if r["valdets_grad"] == MYCKET_GROVT else 1.0
         w *= 0.15 if r["avslutsorsak"] == AVSLUTSORSAKER[3] else 1.0
-        w *= 0.3 if r["avslutsorsak"] == AVSLUTSORSAKER[5] else 1.0
+        w *= 0.0 if r["avslutsorsak"] == AVSLUTSORSAKER[5] else 1.0  # a client who has died
         return w
     helt = [r for r in avslutade if r["maluppfoljning"] == MAL[0]]
     other = [r for r in avslutade if r["maluppfoljning"] != MAL[0]]
     bu_helt = pick(rng, helt, BU_WITH_MAL_HELT, bu_weight)
-    bu_other = pick(rng, other, BU_WITHOUT_MAL_HELT, lambda r: bu_weight(r) if r["avslutsorsak"] != AVSLUTSORSAKER[5] else 0.0)
+    bu_other = pick(rng, other, BU_WITHOUT_MAL_HELT, bu_weight)
     for r in records:
         r["_bu"] = False
         r["_topp"] = False
