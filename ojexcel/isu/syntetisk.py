@@ -193,8 +193,10 @@ MEAN_TARGETS = (  # (name, predicate, lowest, highest mean)
     ("valdets_grad=Mycket grovt", lambda r: r["valdets_grad"] == MYCKET_GROVT, Fraction("2.5"), Fraction("4.0")),
     ("funktionsnedsattning=Intellektuell", lambda r: INTELL in r["funktionsnedsattning"], Fraction("2.5"), Fraction("4.0")),
     ("hrv=Nej", lambda r: r["hedersrelaterat_vald"] == NEJ, Fraction("2.3"), Fraction("2.5")),
-    # not a published row: "[män] får i genomsnitt lika många insatser per ärende som kvinnor"
+    # not published rows: "[män] får i genomsnitt lika många insatser per ärende som kvinnor";
+    # the toppgrupp "får över lag färre antal insatser än genomsnittet"
     ("kon=Man", lambda r: r["kon"] == MAN, Fraction("2.3"), Fraction("2.5")),
+    ("toppgrupp=Ja", lambda r: r["_topp"], Fraction("1.9"), Fraction("2.3")),
 )
 # Labels with exact counts (D09 base 2 623): stödsamtal 1 652 (63 %; D23 HRV 145 of 279 = 52 %,
 # Ej HRV 1 445 of 2 190 = 66 %), rådgivning 1 364 (52 %), genomgång av säkerhet 735 (28 %),
@@ -753,10 +755,10 @@ def _followup(rng: random.Random, records: list[Record], kodbok: Kodbok) -> None
                   AVSLUTSORSAKER[3]: (0.3, 1.0, 4.0, 1.0)}
 
     def genomforande_weight(r: Record, v) -> float:
+        if r["_k"] == 0:  # no insats: mostly blank, else "Annat" (the report: the client withdrew)
+            return {None: 30.0, GENOMFORANDE[3]: 5.0, GENOMFORANDE[2]: 1.0}.get(v, 0.0)
         if v is None:
-            return 30.0 if r["_k"] == 0 else 1.0
-        if r["_k"] == 0:
-            return 0.05
+            return 1.0
         return gen_weight.get(r["avslutsorsak"], (1.0, 1.0, 1.0, 1.0))[GENOMFORANDE.index(v)]
     counts = {None: GENOMFORANDE_COUNTS[None], **{k: v for k, v in GENOMFORANDE_COUNTS.items() if k is not None}}
     deal(rng, avslutade, "genomforande_insatser", counts, genomforande_weight)
