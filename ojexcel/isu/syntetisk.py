@@ -473,13 +473,17 @@ def _people(rng: random.Random) -> list[Record]:
 
 def _violence_and_background(rng: random.Random, records: list[Record]) -> None:
     """Våldets grad, ursprung, funktionsnedsättning, riskbedömning."""
-    for (g, young), counts in VALD_BY_CELL.items():
+    grad_order = (MYCKET_GROVT, GROVT, EJ_GROVT, None)  # the order values are dealt in
+    for (g, young), row in VALD_BY_CELL.items():
+        counts = dict(zip((EJ_GROVT, GROVT, MYCKET_GROVT, None), row))
         cell = [r for r in records if hrv_group(r) == g and (r["_age"] == "18-24") == young]
-        deal(rng, cell, "valdets_grad", dict(zip((MYCKET_GROVT, GROVT, EJ_GROVT, None), (counts[2], counts[1], counts[0], counts[3]))),
+        deal(rng, cell, "valdets_grad", {v: counts[v] for v in grad_order},
              lambda r, v: 0.6 if (v == MYCKET_GROVT and r["kon"] == MAN) else 1.0)
-    for g, counts in URSPRUNG_BY_HRV.items():
+    ursprung_order = (UTANFOR, S2, EUROPA, S1, "Vet inte", None)
+    for g, row in URSPRUNG_BY_HRV.items():
+        counts = dict(zip((S1, S2, EUROPA, UTANFOR, "Vet inte", None), row))
         cell = [r for r in records if hrv_group(r) == g]
-        deal(rng, cell, "ursprung", dict(zip((UTANFOR, S2, EUROPA, S1, "Vet inte", None), (counts[3], counts[1], counts[2], counts[0], counts[4], counts[5]))),
+        deal(rng, cell, "ursprung", {v: counts[v] for v in ursprung_order},
              lambda r, v: 1.6 if (v == UTANFOR and r["_age"] in ("18-24", "25-34")) else 1.0)
 
     def fn_weight(r: Record, v: tuple) -> float:
@@ -569,7 +573,8 @@ def _avslut(rng: random.Random, records: list[Record]) -> None:
         return 1.0
     deal(rng, bu, "bu_insatsernas_betydelse", BU_BETYDELSE, betydelse_weight)
     deal(rng, bu, "bu_delaktighet", BU_DELAKTIGHET,
-         lambda r, v: (2.0 if r["bu_forandring_valdsutsatthet"] in better else 0.7) if v in ("Stor möjlighet", "Mycket stor möjlighet") else 1.0)
+         lambda r, v: (2.0 if r["bu_forandring_valdsutsatthet"] in better else 0.7)
+         if v in ("Stor möjlighet", "Mycket stor möjlighet") else 1.0)
     deal(rng, bu, "bu_positiva_inslag", BU_POSITIVA,
          lambda r, v: (2.0 if r["bu_forandring_valdsutsatthet"] in better else 0.8) if v == "Ja" else 1.0)
 
