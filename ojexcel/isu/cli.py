@@ -95,3 +95,58 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
         left = f"; {data.utanfor_period} outside the period" if data.utanfor_period else ""
         click.echo(f"{out}: {data.n} ärenden in {len(data.enheter)} units{left}; masking below {minsta_antal}"
                    + (f"; tidy export {tidy}" if tidy else ""), err=True)
+
+
+@isu.command("kolada")
+@click.argument("arenden", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ar", "ar", required=True, type=click.IntRange(1900, 2999), metavar="ÅR",
+              help="The year counted (Kolada's period).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The Kolada CSV to write.")
+@click.option("--vuxna", "vuxna", type=click.Path(dir_okay=False, path_type=Path),
+              help="Inhabitants 18+ per unit and year (CSV/XLSX: enhetskod,ar,vuxna) for the rates per 10 000.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
+def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: bool) -> None:
+    """Kolada's three IFO key figures (U30750, U30751, U30752) for ÅR from ärende records (ARENDEN).
+
+    Writes kpi,enhetskod,period,antal,vuxna,varde: one row per KPI and per kommun and stadsdel
+    with ärenden, ordered by kpi then enhetskod. Without ARENDEN the embedded synthetic sample is used.
+    """
+    from ..cli import _echo_problems, reading, refuse_overwrite, writing
+    from ..output import atomic_outputs, check_writable
+    from ..population import load_population
+    from ..problems import InputError
+    from .arenden import read_arenden
+    from .kodbok import load_kodbok
+    from .kolada import kolada_rader, write_kolada_file
+    from .vuxna import read_vuxna
+
+    source = arenden if arenden is not None else sample_path()
+    refuse_overwrite((source, vuxna), (out,))
+    with reading(warnings=not quiet):
+        check_writable(out)
+        population = load_population()
+        errors: list = []
+        warnings: list = []
+        tabell = data = None
+        if vuxna is not None:  # both inputs are read, so one run lists the problems of both
+            try:
+                tabell = read_vuxna(vuxna, population)
+            except InputError as exc:
+                errors += exc.problems
+                warnings += exc.warnings
+        try:
+            data = read_arenden(source, load_kodbok(), population)
+        except InputError as exc:
+            errors += exc.problems
+            warnings += exc.warnings
+        if errors:
+            raise InputError(errors, warnings)
+        export = kolada_rader(data, load_kodbok(), population, ar, tabell)
+    if not quiet:
+        _echo_problems(data.warnings + export.warnings)
+    with writing(), atomic_outputs(out) as temps:
+        write_kolada_file(export.rader, temps[0])
+    if not quiet:
+        click.echo(f"{out}: {len(export.rader)} rows for {ar} ({data.n} ärenden in {len(data.enheter)} units)"
+                   + (f"; {export.utan_varde} without a varde (no population row)" if export.utan_varde else "")
+                   + ("" if vuxna is not None else "; no --vuxna: vuxna and varde are empty"), err=True)
