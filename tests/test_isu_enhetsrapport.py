@@ -396,3 +396,33 @@ def test_cli_usage_errors(tmp_path, fake_engine):
     assert run("--all", "--out", tmp_path / "a.html").exit_code == 2
     assert run("0114").exit_code == 2
     assert run("0114", "--out", tmp_path / "a.pdf").exit_code == 2
+
+
+def test_with_the_real_engine_on_the_sample(tmp_path):
+    """Once the reader and the compile engine are merged: every catalogued table exists, and a
+    kommun's, a district's and a city's report hold exactly their levels' rows."""
+    arenden = pytest.importorskip("ojexcel.isu.arenden")
+    tabeller = pytest.importorskip("ojexcel.isu.tabeller")
+    from ojexcel.isu.cli import sample_path
+
+    try:
+        source = sample_path()
+    except FileNotFoundError:
+        pytest.skip("the embedded ISU sample is not on this branch")
+    res = tabeller.sammanstall(arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
+    assert {v.tabell for v in tabellval()} <= set(res.tabellnamn())
+    assert {v.delgrupp for v in tabellval()} <= set(res.delgrupper())
+    kommuner, stadsdelar = res.enheter("kommun"), res.enheter("stadsdel")
+    units = [("kommun", kommuner[0])] + [("stadsdel", s) for s in stadsdelar[:1]]
+    units += [("kommun", s[:4]) for s in stadsdelar[:1]]
+    for niva, kod in units:
+        r = enhetsrapport(res, POP, niva, kod)
+        levels = {(n.niva, n.kod) for n in r.nivaer}
+        for t in r.tabeller:
+            for rad in t.rader:
+                for n, c in zip(r.nivaer, rad.celler):
+                    expected = [x for x in res.tabell(n.niva, n.kod, t.val.tabell, t.val.delgrupp) if x.kategori == rad.kategori]
+                    assert (c is None and not expected) or [c] == expected
+        assert len(levels) == len(r.nivaer)
+        write_enhetsrapport_html(r, tmp_path / f"{kod}.html")
+        write_enhetsrapport_xlsx(r, tmp_path / f"{kod}.xlsx")

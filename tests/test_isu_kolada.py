@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import re
 import sys
 import types
 from fractions import Fraction
@@ -485,6 +486,9 @@ def test_cli_writes_the_export(tmp_path, fake_reader):
         ("U30752", "0114"): "12.5", ("U30752", "0180"): "0.0", ("U30752", "0180-01"): "0.0",
     }  # 1/800 → 12.5; 1/1000 → 10.0; the city: the mean of its one district
     assert "9 rows for 2022" in r.output
+    # nothing but KPI ids, unit codes and numbers: no identifier or free text can be in the file
+    line = re.compile(r"U3075[012],\d{4}(-\d{2})?,2022,\d+,\d*,(\d+\.\d)?")
+    assert all(line.fullmatch(x) for x in data.decode("utf-8").splitlines()[1:])
     again = tmp_path / "k2.csv"
     assert run(arenden, "--ar", 2022, "--out", again, "--vuxna", vuxna).exit_code == 0
     assert again.read_bytes() == data  # byte-identical
@@ -536,3 +540,36 @@ def test_cli_end_to_end_with_the_real_reader_leaks_no_identifier(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert not any(i in text for i in ids)
     assert "U30752,0114,2022,1,," in text and "U30750,0180,2022,1,," in text
+
+
+def test_sample_against_a_plain_count_of_the_csv(tmp_path):
+    """Once the reader is merged: U30750 per kommun on the embedded sample equals a count of the
+    sample's rows by the csv module (an implementation that shares nothing with the module)."""
+    pytest.importorskip("ojexcel.isu.arenden")
+    from ojexcel.isu.cli import sample_path
+
+    try:
+        source = sample_path()
+    except FileNotFoundError:
+        pytest.skip("the embedded ISU sample is not on this branch")
+    with open(source, encoding="utf-8-sig", newline="") as fh:
+        text = fh.read()
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") > 0 else ","))
+    years = sorted({r["datum_aktualisering"].strip()[:4] for r in rows if r["datum_aktualisering"].strip()})
+    ar = int(years[len(years) // 2])
+    expected: dict[str, int] = {}
+    for r in rows:
+        kod = r["enhetskod"].strip()
+        expected.setdefault(kod[:4], 0)
+        if "-" in kod:
+            expected.setdefault(kod, 0)
+        if r["datum_aktualisering"].strip()[:4] == str(ar):
+            expected[kod[:4]] += 1
+            if "-" in kod:
+                expected[kod] += 1
+    out = tmp_path / "k.csv"
+    r = CliRunner().invoke(main, ["isu", "kolada", "--ar", str(ar), "--out", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    got = {x["enhetskod"]: int(x["antal"]) for x in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+           if x["kpi"] == "U30750"}
+    assert got == expected
