@@ -426,3 +426,55 @@ def test_with_the_real_engine_on_the_sample(tmp_path):
         assert len(levels) == len(r.nivaer)
         write_enhetsrapport_html(r, tmp_path / f"{kod}.html")
         write_enhetsrapport_xlsx(r, tmp_path / f"{kod}.xlsx")
+    _no_identifier_in(source, list(tmp_path.iterdir()))
+
+
+def _no_identifier_in(source: Path, outputs: list[Path]) -> None:
+    """No arende_id, klient_id, handlaggare or free text of the sample in any output (HTML, XLSX parts)."""
+    import csv as _csv
+    import io as _io
+    import zipfile
+
+    text = source.read_text(encoding="utf-8-sig")
+    delim = ";" if text.split("\n", 1)[0].count(";") else ","
+    secrets = set()
+    for row in _csv.DictReader(_io.StringIO(text), delimiter=delim):
+        for col in ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag"):
+            v = (row.get(col) or "").strip()
+            if len(v) >= 4:  # shorter values occur in any text by chance
+                secrets.add(v)
+    assert secrets
+    for out in outputs:
+        if out.suffix == ".xlsx":
+            with zipfile.ZipFile(out) as z:
+                blob = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        else:
+            blob = out.read_text(encoding="utf-8")
+        leaked = [s for s in secrets if s in blob]
+        assert not leaked, (out.name, leaked[:5])
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_contrast_at_least_4_5(res):
+    """Every text colour of the page (CSS `color:` and SVG text `fill`) against every background
+    it can stand on (white, the header grey) has a contrast of at least 4.5:1."""
+    html = render_enhetsrapport_html(enhetsrapport(res, POP, "kommun", "0114"))
+    assert set(re.findall(r"background: (#[0-9a-f]+)", html)) == {"#fff", "#f0f0f0"}
+    assert re.findall(r'<rect x="0" y="0" [^>]*fill="(#[0-9a-f]+)"', html) and set(
+        re.findall(r'<rect x="0" y="0" [^>]*fill="(#[0-9a-f]+)"', html)) == {"#ffffff"}  # chart backgrounds
+    colours = set(re.findall(r"[^-]color: (#[0-9a-f]{3,6})", html)) | set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', html))
+    assert {"#1a1a1a", "#333"} <= colours
+    for c in colours:
+        c = c if len(c) == 7 else "#" + "".join(ch * 2 for ch in c[1:])
+        for b in ("#ffffff", "#f0f0f0"):
+            assert contrast(c, b) >= 4.5, (c, b)
