@@ -11,14 +11,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..xlsx_writer import new_workbook, wrapped_lines, LINE_HEIGHT
+from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from .enhetsrapport import Enhetsrapport
 from .enhetsrapport_text import MASKERAD, SAKNAS, kategori_text, texter, varde_falt
 from .modell import Rad
 
 KATEGORI_BREDD = 52
-VARDE_BREDD = 12
+VARDE_BREDD = 13
 TEXT_BREDD = 110
+
+
+def _ordrader(text: str, bredd: int) -> int:
+    """Lines a header needs when wrapped at word boundaries in a column `bredd` characters wide."""
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need > bredd and used:
+            lines, used = lines + 1, len(word)
+        else:
+            used = need
+    return lines
 
 
 def _value(rad: Rad | None, falt: str):
@@ -43,8 +55,15 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
     num = wb.add_format({"num_format": "0", "align": "right"})
     dec = wb.add_format({"num_format": "0.0", "align": "right"})
     sym = wb.add_format({"align": "right"})
+    rubrikrad = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+
+    def utskrift(ws) -> None:  # printed: landscape, one page wide
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
 
     om = wb.add_worksheet("Om rapporten")
+    utskrift(om)
     om.set_column(0, 0, TEXT_BREDD // 2)
     om.set_column(1, len(rapport.nivaer), 18)
     row = 0
@@ -56,7 +75,7 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
         row += 2
     om.write_string(row, 0, str(t.nyckeltal_rubrik), h2)
     row += 1
-    om.write_string(row, 0, "Nyckeltal", bold)
+    om.write_string(row, 0, "Mått", bold)
     for i, n in enumerate(rapport.nivaer, start=1):
         om.write_string(row, i, n.namn, bold)
     row += 1
@@ -87,6 +106,7 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
     n_tabell = 0
     for kap in rapport.kapitel:
         ws = wb.add_worksheet(kap.namn[:31])
+        utskrift(ws)
         ws.set_column(0, 0, KATEGORI_BREDD)
         ws.set_column(1, 3 * len(rapport.nivaer), VARDE_BREDD)
         row = 0
@@ -97,10 +117,11 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
             rubrik = str(t.diagramrubrik(tab)) + (f" ({t.delgrupp(tab)})" if tab.val.delgrupp else "")
             ws.write_string(row, 0, rubrik, h2)
             row += 1
-            header = [{"header": str(t.kategori_rubrik)}]
+            header = [{"header": str(t.kategori_rubrik), "header_format": rubrikrad}]
             for n in rapport.nivaer:
-                header += [{"header": f"{n.namn}: antal"}, {"header": f"{n.namn}: bas"},
-                           {"header": f"{n.namn}: {str(t.vardekolumn(tab)).lower()}"}]
+                header += [{"header": f"{n.namn}: {f}", "header_format": rubrikrad}
+                           for f in ("antal", "bas", str(t.vardekolumn(tab)).lower())]
+            ws.set_row(row, LINE_HEIGHT * max(_ordrader(h["header"], VARDE_BREDD) for h in header))
             first = row
             last = row + len(tab.rader)
             ws.add_table(first, 0, last, len(header) - 1, {
