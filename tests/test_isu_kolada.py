@@ -107,6 +107,24 @@ def test_maluppfoljning_labels_are_the_codebooks_first_two():
     assert MAL[1].startswith("Positiv förändring men målet inte uppnått")
 
 
+def test_the_kpis_are_koladas_rates_per_10000_adults_with_a_district_mean():
+    """The three ids are Kolada's IFO key figures as its metadata (packaged) describes them."""
+    from ojexcel.isu.kolada import PER_INVANARE, kpier
+
+    meta_path = Path(__file__).resolve().parents[1] / "municipality_groups" / "kolada" / "kolada_kpi_meta_vinr.csv"
+    with open(meta_path, encoding="utf-8", newline="") as fh:
+        meta = {r["id"]: r for r in csv.DictReader(fh)}
+    ids = [k.kpi for k in kpier(load_kodbok())]
+    assert ids == ["U30750", "U30751", "U30752"]
+    for kpi in ids:
+        m = meta[kpi]
+        assert m["operating_area"] == "Individ- och familjeomsorg" and m["has_ou_data"] == "True"
+        assert m["title"].endswith("antal/10 000 vuxna invånare") and PER_INVANARE == 10_000
+        assert "Stockholms och Göteborgs kommunvärden baseras på ett snitt av deltagande stadsdelar" in m["description"]
+    assert "aktualiserats" in meta["U30750"]["title"] and "minst en insats" in meta["U30751"]["title"]
+    assert "målet med insatserna har nåtts helt eller delvis" in meta["U30752"]["title"]
+
+
 def test_u30752_independent_of_u30750():
     """Avslutat in the year, aktualiserad the year before: in U30752, not in U30750/U30751."""
     t = table([fullt()])

@@ -55,8 +55,9 @@ class Villkor:
 
 @dataclass(frozen=True)
 class KoladaKpi:
+    """A KPI (its title and definition: `municipality_groups/kolada/kolada_kpi_meta_vinr.csv`)."""
+
     kpi: str
-    titel: str
     datum: str  # the `datum` column that must lie in ÅR
     villkor: tuple[Villkor, ...] = ()
 
@@ -69,16 +70,13 @@ def kpier(kodbok: Kodbok) -> tuple[KoladaKpi, ...]:
     """The three KPIs of §7, in Kolada's id order."""
     minst_en_insats = Villkor("insatser")
     return (
-        KoladaKpi("U30750", "Vuxna som aktualiserats p.g.a. våld i nära relation, antal/10 000 vuxna invånare",
-                  "datum_aktualisering"),
-        KoladaKpi("U30751", "Vuxna som fått minst en insats p.g.a. våld i nära relation, antal/10 000 vuxna invånare",
-                  "datum_aktualisering", (minst_en_insats,)),
-        KoladaKpi("U30752", "Vuxna vars ärende avslutats med målet helt eller delvis nått, antal/10 000 vuxna invånare",
-                  "datum_avslut", (
-                      minst_en_insats,
-                      Villkor("forandringsmal_finns", ("Ja",)),
-                      Villkor("maluppfoljning", _forsta_tva(kodbok, "maluppfoljning")),  # mål helt eller delvis uppnått
-                  )),
+        KoladaKpi("U30750", "datum_aktualisering"),  # aktualiserade
+        KoladaKpi("U30751", "datum_aktualisering", (minst_en_insats,)),  # minst en insats
+        KoladaKpi("U30752", "datum_avslut", (  # avslutade, målet nått helt eller delvis
+            minst_en_insats,
+            Villkor("forandringsmal_finns", ("Ja",)),
+            Villkor("maluppfoljning", _forsta_tva(kodbok, "maluppfoljning")),
+        )),
     )
 
 
