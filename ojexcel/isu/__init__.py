@@ -13,5 +13,8 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `tidy` | the tidy export (§6) |
 | `arbetsbok` | the workbook (renders, never computes) |
 | `kolada` | Kolada's three IFO key figures (§7) |
+| `vuxna` | the user's population file (inhabitants 18+) for Kolada's rates |
+| `enhetsrapport` | a unit's own report, as data: its tables beside its län and samtliga |
+| `enhetsrapport_text`, `_html`, `_xlsx`, `_skrivare` | its texts and its two renderers |
 | `cli` | the `ojexcel isu` command group |
 """
