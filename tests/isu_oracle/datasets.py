@@ -112,10 +112,15 @@ class _Gen:
     def answer(self, kolumn: str, label: str) -> str:
         svar = VARS[kolumn].svar
         if self.rng.random() < self.prof.number_rate:
-            return str(svar.index(label) + 1)
+            num = str(svar.index(label) + 1)
+            return self.pad(num) if self.prof.messy_rate else num
         if self.rng.random() < self.prof.messy_rate:
             return self.messy(label)
         return label
+
+    def pad(self, text: str) -> str:
+        """READING R6 (cells trimmed before the exact checks): padding in the messy profile."""
+        return f" {text} " if self.rng.random() < 0.15 else text
 
     def blank(self) -> str:
         return " " * (1 + self.rng.randrange(3)) if self.rng.random() < self.prof.ws_blank_rate else ""
@@ -158,7 +163,9 @@ class _Gen:
         return sorted(out, key=svar.index) if self.rng.random() < 0.5 else out
 
     def date(self, d: dt.date | None) -> str:
-        return d.isoformat() if d is not None else self.blank()
+        if d is None:
+            return self.blank()
+        return self.pad(d.isoformat()) if self.prof.messy_rate else d.isoformat()
 
     # ---- one ärende -----------------------------------------------------------------------------
     def arende(self, enhet: str) -> dict[str, str]:
@@ -169,7 +176,7 @@ class _Gen:
             akt = r.choice(EDGE_DATES)
         else:
             akt = DAY0 + dt.timedelta(days=r.randrange((DAY_LAST - DAY0).days + 1))
-        row["datum_aktualisering"] = akt.isoformat()
+        row["datum_aktualisering"] = self.date(akt)
         row["verksamhet"] = self.enval("verksamhet", self.pick("verksamhet", [6, 2, 2, 1]))
         row["handlaggare"] = r.choice(_FRITEXT_SAMPLES) if r.random() < 0.7 else ""
         row["klient_id"] = f"{r.randrange(10**6):06d}" if r.random() < 0.8 else ""
@@ -178,7 +185,8 @@ class _Gen:
         if r.random() < 0.03 + p.blank_rate:
             row["alder"] = self.blank()
         else:
-            row["alder"] = str(r.choice(EDGE_AGES) if r.random() < 0.25 else min(120, 18 + int(r.expovariate(1 / 17))))
+            age = str(r.choice(EDGE_AGES) if r.random() < 0.25 else min(120, 18 + int(r.expovariate(1 / 17))))
+            row["alder"] = self.pad(age) if p.messy_rate else age
         u = r.random()
         if u < 0.35 + p.blank_rate:
             fn: list[str] = []
@@ -210,7 +218,7 @@ class _Gen:
             start = akt + dt.timedelta(days=r.randrange(60))
             if p.warnings and r.random() < 0.02:
                 start = akt - dt.timedelta(days=3)  # "before it is a warning"
-            row["datum_insats_paborjad"] = start.isoformat()
+            row["datum_insats_paborjad"] = self.date(start)
         else:
             row["datum_insats_paborjad"] = self.blank()
         row["typ_av_insats"] = self.enval("typ_av_insats", self.pick("typ_av_insats", [6, 3, 1], blank=0.2))
