@@ -16,6 +16,7 @@ import pytest
 
 from tests.isu_oracle import datasets, oracle
 from tests.isu_oracle.compare import describe_difference
+from tests.isu_oracle.published import PUBLISHED, check_published
 
 # --------------------------------------------------------------------------------------------------
 # helpers
@@ -531,3 +532,20 @@ def test_reader_agrees_with_oracle(tmp_path, profile, seed, period):
             if want != got:
                 problems.append(f"ärende {i} ({a.enhet}, {a.datum['datum_aktualisering']}): {v.kolumn}: oracle {want} production {got}")
     assert not problems, f"{len(problems)} differences, the first:\n" + "\n".join(problems[:15])
+
+
+# --------------------------------------------------------------------------------------------------
+# (d) the embedded sample (written on another branch) reproduces the report's figures under the
+# oracle's reading too — an independent check of the sample and of the oracle's definitions
+# --------------------------------------------------------------------------------------------------
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "isu_arenden.csv"
+
+
+@pytest.mark.skipif(not (SAMPLE.is_file() and PUBLISHED.is_file()),
+                    reason="samples/isu_arenden.csv is not on this branch yet: run after merging")
+def test_sample_reproduces_published_figures_under_the_oracle():
+    las = oracle.read_records(SAMPLE)
+    u = oracle.compile_unmasked(las, only={"samtliga": None, "kommun": ("toppgrupp",)})
+    failures = check_published(oracle.tidy_text(u, 1))
+    assert not failures, "\n".join(failures)

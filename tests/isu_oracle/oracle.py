@@ -629,18 +629,23 @@ class Unmasked:
     warnings: list[str]
 
 
-def compile_unmasked(las: Lasning) -> Unmasked:
+def compile_unmasked(las: Lasning, only: dict[str, tuple[str, ...] | None] | None = None) -> Unmasked:
+    """Every table; `only` (for quick partial checks) maps the levels to compute to the tables
+    wanted there (None: all)."""
     for a in las.arenden:
         derive(a)
     tables: list[tuple[str, str, Table]] = []
     for niva, kod, arenden in units(las.arenden):
+        if only is not None and niva not in only:
+            continue
+        wanted = TABLES if only is None or only[niva] is None else [t for t in TABLES if t in only[niva]]
         by_dg: dict[str, list[Arende]] = {dg: [] for dg in DELGRUPPER}
         by_dg[""] = arenden
         for a in arenden:
             for dg in a.delgrupper:
                 by_dg[dg].append(a)
         # "rows ordered by level ..., code, table ..., delgrupp (empty first, then §4's order)"
-        for tabell in TABLES:
+        for tabell in wanted:
             for dg in DELGRUPPER:
                 if excluded(tabell, dg):
                     continue
