@@ -387,12 +387,25 @@ def test_enval_blocks_partition_and_no_single_masked_label(tmp_path):
     p = datasets.write(tmp_path / "d.csv", 4, "sparse", n=300)
     u = oracle.compile_unmasked(oracle.read_records(p))
     for _, _, t in u.tables:
+        hidden = oracle.mask_table(t, 5)
         if t.typ == "enval":
             labels = [r for r in t.rows if r.kind == "label"]
             saknas = t.rows[-1]
             assert sum(r.antal for r in labels) == labels[0].bas == saknas.bas - saknas.antal
-            hidden = oracle.mask_table(t, 5)
             assert sum(1 for r, h in zip(t.rows, hidden) if r.kind == "label" and "antal" in h) != 1
+        if t.typ == "flerval":
+            minst, saknas = t.rows[0], t.rows[-1]
+            assert minst.antal + saknas.antal == minst.bas == saknas.bas
+            assert all(r.bas == minst.antal for r in t.rows[1:-1])
+            assert ("antal" in hidden[0]) <= ("antal" in hidden[-1])
+        for r, h in zip(t.rows, hidden):
+            if r.kind == "combined":  # shown only when every part is shown
+                assert ("antal" in h) == any("antal" in hidden[i] for i in r.parts)
+            if r.kind == "medel":
+                assert ("antal" in h) == ("bas" in h) == ("medel" in h)
+            elif "antal" not in h and r.kind != "saknas":
+                assert not 1 <= r.antal < 5
+            assert "bas" in h or not 1 <= r.bas < 5
 
 
 # --------------------------------------------------------------------------------------------------
@@ -449,6 +462,24 @@ else:
     ]
 
 
+def identifiers(records: Path) -> set[str]:
+    """The input's identifiers and free texts that cannot occur in an output by chance."""
+    text = records.read_text(encoding="utf-8-sig")
+    delim = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+    cols = [i for i, h in enumerate(rows[0]) if h.strip().lower() in
+            ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag")]
+    return {v for r in rows[1:] for i in cols if i < len(r) for v in [r[i].strip()]
+            if len(v) >= 5 and any(c.isalpha() for c in v) and v.replace(" ", "").replace("-", "").isalnum()}
+
+
+def xlsx_text(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
+
+
 @pytest.fixture(scope="module")
 def cross_cache(tmp_path_factory):
     """Data sets written once, and the oracle's unmasked tables computed once per (file, period)."""
@@ -480,6 +511,12 @@ def test_tidy_export_agrees_with_oracle(cross_cache, profile, seed, minsta, peri
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, f"ojexcel {' '.join(args)} exited {result.exit_code}:\n{result.output[-3000:]}"
     actual = tidy_csv.read_bytes().decode("utf-8")
+    # §2: "`arende_id`, `klient_id`, `handlaggare` and every free text never appear in any output
+    # file" — the distinctive ones (letters, no markup characters) searched in both outputs
+    secrets = identifiers(records)
+    xml = xlsx_text(out)
+    leaked = sorted(x for x in secrets if x in actual or x in xml)
+    assert not leaked, f"identifiers or free text in the outputs: {leaked[:10]}"
     report = describe_difference(expected, actual)
     assert report is None, (f"the tidy export of {profile} seed {seed} (--minsta-antal {minsta}"
                             f"{', --period ' + period if period else ''}) differs from the oracle's:\n{report}")
