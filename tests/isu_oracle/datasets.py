@@ -359,3 +359,46 @@ if __name__ == "__main__":
     ap.add_argument("--n", type=int, default=None)
     a = ap.parse_args()
     write(a.out, a.seed, a.profile, **({"n": a.n} if a.n else {}))
+
+
+def write_xlsx(path: Path | str, seed: int, profile: str | Profile = "plain", **overrides) -> Path:
+    """The same records as `write` (same seed and profile), as an XLSX workbook (§1: "XLSX (first
+    sheet, header in row 1)"): ISO dates as date cells, plain numbers (ages, answer numbers) as
+    numeric cells — some whole floats (`2.0`: "a numeric cell with that whole value") — and every
+    other cell as text. The oracle reads the CSV twin; production's tidy export of this file must
+    equal the oracle's of that."""
+    import re
+
+    from openpyxl import Workbook
+
+    prof = PROFILES[profile] if isinstance(profile, str) else profile
+    if overrides:
+        prof = replace(prof, **overrides)
+    rng = random.Random(seed * 31 + 7)
+    columns, rows = generate_rows(seed, prof)
+    dates = {v.kolumn for v in CODEBOOK if v.typ == "datum"}
+    numeric = {v.kolumn for v in CODEBOOK if v.typ in ("enval", "flerval", "heltal")}
+    wb = Workbook()
+    ws = wb.active
+    ws.append(columns)
+    for row in rows:
+        cells: list[object] = []
+        for c in columns:
+            s = row.get(c, "")
+            t = s.strip()
+            if c in dates and re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
+                cells.append(dt.date.fromisoformat(t))
+            elif c in numeric and re.fullmatch(r"\d+", t):
+                cells.append(float(t) if rng.random() < 0.2 else int(t))
+            elif s == "":
+                cells.append(None)
+            else:
+                cells.append(s)
+        ws.append(cells)
+    for col_cells in ws.iter_cols(min_row=2):
+        for cell in col_cells:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    path = Path(path)
+    wb.save(path)
+    return path
