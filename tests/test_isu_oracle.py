@@ -131,7 +131,8 @@ def test_avslutat_and_ignored_answers(tmp_path):
     assert m["Målet helt eller delvis uppnått"] == ("1", "2", "50", E)
     assert m["uppgift_saknas"] == ("0", "2", "0", E)
     assert table(t, "genomforande_insatser")["uppgift_saknas"] == ("2", "2", "100", E)
-    # brukarenkät scope: 1 ärende; the open ärende's bu_delaktighet is ignored, so no table at all…
+    # brukarenkät scope: the one avslutat ärende with a bu answer (the open ärende's bu_delaktighet
+    # is ignored), which has no bu_delaktighet
     assert table(t, "bu_delaktighet")["uppgift_saknas"] == ("1", "1", "100", E)
     # toppgrupp: avslutade; the first has label 1 and "Förbättrats mycket"
     assert table(t, "toppgrupp") == {"Ja": ("1", "2", "50", E), "Nej": ("1", "2", "50", E), "uppgift_saknas": ("0", "2", "0", E)}
