@@ -1,0 +1,232 @@
+"""`RadLista`: the compiled results (`IsuResultat`) held as a list of rows.
+
+Two uses: reading a tidy export (CONTRACT isu §6) back — to render it again, to compare runs, or in
+a notebook — and building results by hand in tests, independently of the compile engine.
+
+    resultat = RadLista.from_rows(rows, kalla="arenden.csv", minsta_antal=5, n=3070)
+    resultat = read_tidy("ISU.csv", kalla="arenden.csv", minsta_antal=5)
+
+`from_rows` keeps the rows' order (give them in the tidy export's order) and rejects a repeated
+key. `read_tidy` reads the tidy CSV strictly: exactly §6's header, UTF-8, every value checked, and
+every problem reported with file, row, column and value. The tidy export does not say *why* a
+value is empty, so `read_tidy` infers it from the contract (§2, §5):
+- on a `medel` row: `antal`, `bas` and `medel` are shown together or masked together (§2.6);
+  `andel` is always empty;
+- on other rows: an empty `antal` or `bas` is masked (both always exist); an empty `andel` is a
+  value that does not exist when `bas` is 0, else masked; `medel` is always empty.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..problems import Problem
+from .modell import NIVAER, SAMTLIGA, Rad
+
+TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")
+MEDEL = "medel"
+MAX_TIDY_BYTES = 4 * 1024**3  # a national export (1 000 000 ärenden) is far below this
+MAX_FIELD = 1000  # characters in one field
+MAX_ERRORS = 50  # reported in full; the rest counted
+
+_INT = re.compile(r"[0-9]{1,12}")
+_MEAN = re.compile(r"[0-9]{1,12}\.[0-9]")
+
+Key = tuple[str, str, str, str]  # (niva, kod, tabell, delgrupp)
+
+
+class RadListaError(ValueError):
+    """Rows that cannot be results: a repeated key, or a tidy file that does not follow §6."""
+
+
+@dataclass
+class RadLista:
+    """`IsuResultat` over a list of `Rad`, in the order given (the tidy export's order)."""
+
+    rows: list[Rad]
+    kalla: str = ""
+    period: tuple[_dt.date | None, _dt.date | None] = (None, None)
+    minsta_antal: int = 5
+    n: int = 0
+    utanfor_period: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._tables: dict[Key, list[Rad]] = {}
+        self._seen: set[tuple[str, str, str, str, str]] = set()
+        enheter: dict[str, dict[str, None]] = {niva: {} for niva in NIVAER}
+        tabeller: dict[str, None] = {}
+        delgrupper: dict[str, None] = {"": None}
+        for i, rad in enumerate(self.rows):
+            full = (rad.niva, rad.kod, rad.tabell, rad.delgrupp, rad.kategori)
+            if full in self._seen:
+                raise RadListaError(f"row {i + 1}: {'/'.join(full)} occurs twice")
+            if rad.niva not in enheter:
+                raise RadListaError(f"row {i + 1}: unknown niva {rad.niva!r}")
+            self._seen.add(full)
+            self._tables.setdefault(full[:4], []).append(rad)
+            enheter[rad.niva].setdefault(rad.kod, None)
+            tabeller.setdefault(rad.tabell, None)
+            delgrupper.setdefault(rad.delgrupp, None)
+        self._enheter = {niva: tuple(kods) for niva, kods in enheter.items()}
+        self._tabellnamn = tuple(tabeller)
+        self._delgrupper = tuple(delgrupper)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Rad], *, kalla: str = "", period=(None, None), minsta_antal: int = 5,
+                  n: int | None = None, utanfor_period: int = 0, warnings: list[Problem] | None = None) -> "RadLista":
+        """Results from rows in tidy order. `n` defaults to the samtliga `faser` table's
+        `aktualiserade` count (None when it is masked or missing: then pass it)."""
+        lista = cls(list(rows), kalla=kalla, period=period, minsta_antal=minsta_antal, n=0,
+                    utanfor_period=utanfor_period, warnings=list(warnings or []))
+        if n is None:
+            aktualiserade = [r.antal for r in lista.tabell(SAMTLIGA, "", "faser") if r.kategori == "aktualiserade"]
+            n = aktualiserade[0] if aktualiserade and aktualiserade[0] is not None else 0
+        lista.n = n
+        return lista
+
+    # -- IsuResultat -------------------------------------------------------------------------------
+
+    def enheter(self, niva: str) -> tuple[str, ...]:
+        return self._enheter.get(niva, ())
+
+    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Rad]:
+        return list(self._tables.get((niva, kod, tabell, delgrupp), ()))
+
+    def rader(self) -> Iterator[Rad]:
+        return iter(self.rows)
+
+    def tabellnamn(self) -> tuple[str, ...]:
+        return self._tabellnamn
+
+    def delgrupper(self) -> tuple[str, ...]:
+        return self._delgrupper
+
+
+# -- the tidy export -----------------------------------------------------------------------------
+
+def tidy_rad(values: dict[str, str]) -> tuple[Rad | None, list[tuple[str, str, str]]]:
+    """One tidy row (column -> text) as a `Rad`, or the problems (column, value, reason)."""
+    problems: list[tuple[str, str, str]] = []
+
+    def number(col: str, pattern: re.Pattern, convert):
+        text = values[col]
+        if text == "":
+            return None
+        if not pattern.fullmatch(text):
+            problems.append((col, text, "not a whole number" if convert is int else "not a mean with one decimal (2.4)"))
+            return None
+        return convert(text)
+
+    niva, kod, tabell, delgrupp, kategori = (values[c] for c in TIDY_HEADER[:5])
+    if niva not in NIVAER:
+        problems.append(("niva", niva, f"not one of {', '.join(NIVAER)}"))
+    elif (niva == SAMTLIGA) != (kod == ""):
+        problems.append(("kod", kod, "must be empty exactly on samtliga rows"))
+    if not tabell:
+        problems.append(("tabell", tabell, "is empty"))
+    if not kategori:
+        problems.append(("kategori", kategori, "is empty"))
+    if delgrupp and "=" not in delgrupp:
+        problems.append(("delgrupp", delgrupp, "not VARIABEL=värde"))
+    antal = number("antal", _INT, int)
+    bas = number("bas", _INT, int)
+    andel = number("andel", _INT, int)
+    medel = number("medel", _MEAN, str)
+    if problems:
+        return None, problems
+    maskerad: set[str] = set()
+    if kategori == MEDEL:
+        if values["andel"]:
+            problems.append(("andel", values["andel"], "must be empty on a medel row"))
+        shown = [v is not None for v in (antal, bas, medel)]
+        if any(shown) and not all(shown):
+            problems.append(("medel", values["medel"], "antal, bas and medel are shown or masked together"))
+        if not any(shown):
+            maskerad = {"antal", "bas", "medel"}
+    else:
+        if values["medel"]:
+            problems.append(("medel", values["medel"], "must be empty on a row that is not medel"))
+        if andel is not None and andel > 100:
+            problems.append(("andel", values["andel"], "a share above 100"))
+        if antal is None:
+            maskerad.add("antal")
+        if bas is None:
+            maskerad.add("bas")
+        if andel is None and bas != 0:
+            maskerad.add("andel")
+    if problems:
+        return None, problems
+    intern = sys.intern
+    return Rad(intern(niva), intern(kod), intern(tabell), intern(delgrupp), intern(kategori),
+               antal, bas, andel, medel, frozenset(maskerad)), []
+
+
+def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None), minsta_antal: int = 5,
+              n: int | None = None, utanfor_period: int = 0) -> RadLista:
+    """A tidy export (CONTRACT §6) as results. Raises `RadListaError` listing every problem (the
+    first MAX_ERRORS in full) with file, row (header = row 1), column and value."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > MAX_TIDY_BYTES:
+            raise RadListaError(f"{name}: {size} bytes, more than a tidy export can be ({MAX_TIDY_BYTES})")
+        raw = path.read_bytes()
+    except OSError as e:
+        raise RadListaError(f"{name}: cannot be read ({e.strerror or e})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise RadListaError(f"{name}: not UTF-8 (byte {e.start})") from None
+    del raw
+    if text.startswith("\ufeff"):
+        raise RadListaError(f"{name}: starts with a byte-order mark; the tidy export has none")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    errors: list[str] = []
+    more = 0
+
+    def report(row: int, col: str, value: str, reason: str) -> None:
+        nonlocal more
+        if len(errors) < MAX_ERRORS:
+            shown = value if len(value) <= 60 else value[:57] + "…"
+            errors.append(f"{name}, row {row}, column {col}: {shown!r} {reason}")
+        else:
+            more += 1
+
+    rows: list[Rad] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise RadListaError(f"{name}: the file is empty")
+        if tuple(header) != TIDY_HEADER:
+            raise RadListaError(f"{name}, row 1: the header must be exactly {','.join(TIDY_HEADER)}")
+        for line, fields in enumerate(reader, start=2):
+            if len(fields) != len(TIDY_HEADER):
+                report(line, "-", ",".join(fields)[:60], f"has {len(fields)} fields, not {len(TIDY_HEADER)}")
+                continue
+            long = [(c, v) for c, v in zip(TIDY_HEADER, fields) if len(v) > MAX_FIELD]
+            if long:
+                report(line, long[0][0], long[0][1], f"is longer than {MAX_FIELD} characters")
+                continue
+            rad, problems = tidy_rad(dict(zip(TIDY_HEADER, fields)))
+            for col, value, reason in problems:
+                report(line, col, value, reason)
+            if rad is not None:
+                rows.append(rad)
+    except csv.Error as e:
+        errors.append(f"{name}, row {reader.line_num}: not valid CSV ({e})")
+    if errors:
+        tail = [f"… and {more} more problems"] if more else []
+        raise RadListaError("\n".join(errors + tail))
+    try:
+        return RadLista.from_rows(rows, kalla=name if kalla is None else kalla, period=period,
+                                  minsta_antal=minsta_antal, n=n, utanfor_period=utanfor_period)
+    except RadListaError as e:
+        raise RadListaError(f"{name}: {e}") from None
