@@ -194,6 +194,7 @@ def _write_chapter(wb, ws, blad, resultat: IsuResultat, katalog: Katalog, kodbok
         r, ncols = _write_diagram(wb, ws, blad.namn, t, r, kodbok, noter, st)
         widest = max(widest, ncols)
     ws.set_h_pagebreaks(breaks)
+    ws.print_area(0, 0, r, widest + CHART_GAP_COLUMNS + ritning.BREDD // 64 + 1)
     ws.set_column(0, 0, LABEL_WIDTH)
     ws.set_column(1, widest, NUMBER_WIDTH)
     ws.freeze_panes(len(intro) + 1, 0)
@@ -296,6 +297,7 @@ def _write_per_kommun(ws, resultat: IsuResultat, katalog: Katalog, lines: list[s
     ws.set_row(header, LINE_HEIGHT * max(wrapped_lines(c, 12) for c in columns))
     ws.freeze_panes(header + 1, 3)
     ws.repeat_rows(header)
+    ws.print_area(0, 0, last, len(columns) - 1)
     _print_setup(ws)
 
 
