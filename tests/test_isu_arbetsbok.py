@@ -68,6 +68,19 @@ def table_cells(ws, name: str):
     return (c1, r1, c2, r2), rows
 
 
+def caption_row(ws, r1: int, c1: int) -> int:
+    """The caption above a table: the nearest row above its header that starts 'Diagram ' or 'Tabell '."""
+    r = r1 - 1
+    while not re.match(r"(Diagram|Tabell) \d+: ", str(ws.cell(r, c1).value or "")):
+        r -= 1
+        assert r1 - r < 8, "no caption within the rows above the table"
+    return r
+
+
+def caption_of(ws, r1: int, c1: int) -> str:
+    return ws.cell(caption_row(ws, r1, c1), c1).value
+
+
 # -- the catalogue -----------------------------------------------------------------------------------
 
 def test_catalogue_has_every_diagram_of_the_report_with_its_title():
@@ -167,7 +180,7 @@ def test_every_diagram_table_equals_the_results_cell_by_cell(book, resultat):
         ws = book[d.blad]
         t = bygg(resultat, d, katalog, kodbok, MASKERAD)
         (c1, r1, c2, r2), rows = table_cells(ws, d.excelnamn)
-        assert ws.cell(r1 - 2, c1).value == t.rubrik and t.rubrik.startswith(d.namn + ": " + d.rubrik)
+        assert caption_of(ws, r1, c1) == t.rubrik and t.rubrik.startswith(d.namn + ": " + d.rubrik)
         assert rows[0] == [t.radrubrik] + [k.rubrik for k in t.kolumner]
         assert len(rows) - 1 == len(t.rader)
         groups = katalog.expand(d.delgrupper, resultat.delgrupper())
@@ -187,6 +200,21 @@ def test_every_diagram_table_equals_the_results_cell_by_cell(book, resultat):
                 masked += value == MASKERAD
                 zeros += value == 0
     assert checked > 1500 and masked > 20 and zeros > 20  # the fixture exercises every kind of cell
+
+
+def test_notes_say_how_shares_are_based_and_which_arenden(book):
+    ws = book["Insatser"]
+    (c1, r1, c2, r2), _ = table_cells(ws, "Diagram_09")
+    notes = [ws.cell(r, 1).value for r in range(caption_row(ws, r1, c1) + 1, r1)]
+    assert notes[0].startswith("Flera alternativ kunde anges per ärende")
+    assert notes[-1] == "Ärenden: samtliga ärenden i gruppen."
+    ws = book["Brukarenkäten"]
+    (c1, r1, c2, r2), _ = table_cells(ws, "Diagram_18")
+    assert ws.cell(r1 - 1, 1).value == "Ärenden: avslutade ärenden med brukarenkät i gruppen."
+    ws = book["Målgruppen"]
+    (c1, r1, c2, r2), _ = table_cells(ws, "Diagram_01")
+    notes = [ws.cell(r, 1).value for r in range(caption_row(ws, r1, c1) + 1, r1)]
+    assert not any("Uppgift saknas" in n for n in notes)  # faser has no such row
 
 
 def test_diagram_n_is_the_reports_n(book, resultat):
@@ -322,7 +350,7 @@ def test_every_diagram_has_a_chart_reading_its_table(book_path, book, resultat):
         ws = book[d.blad]
         t = bygg(resultat, d, katalog, kodbok, MASKERAD)
         (c1, r1, c2, r2), rows = table_cells(ws, d.excelnamn)
-        caption = ws.cell(r1 - 2, c1).coordinate
+        caption = ws.cell(caption_row(ws, r1, c1), c1).coordinate
         xml = by_title[(d.blad, caption)]
         # Blanks as gaps: XlsxWriter leaves out the element for its default, gap; never zero.
         assert "dispBlanksAs" not in xml or '<c:dispBlanksAs val="gap"/>' in xml

@@ -18,6 +18,7 @@ and page numbers in the footer.
 """
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from ..templating import render
 from ..workbook import BORDER, HEADER_FILL, SECTION, Styles, _version, _write_information
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import arbetsbok_diagram as ritning
-from .diagramkatalog import Katalog, load_katalog, scope
+from .diagramkatalog import UPPGIFT_SAKNAS, Katalog, load_katalog, scope
 from .diagramtabell import ANDEL, ANTAL, BAS, DiagramTabell, bygg, tusental
 from .kodbok import Kodbok, load_kodbok
 from .modell import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResultat, Rad
@@ -202,17 +203,19 @@ def _write_chapter(wb, ws, blad, resultat: IsuResultat, katalog: Katalog, kodbok
     _print_setup(ws)
 
 
-def _table_note(t: DiagramTabell, kodbok: Kodbok, noter: dict[str, str]) -> str:
+def _table_notes(t: DiagramTabell, kodbok: Kodbok, noter: dict[str, str]) -> list[str]:
+    """The lines under a diagram's caption: the catalogue's note, how the shares are based, and
+    which ärenden the table counts — one sentence a line, so no line runs under the chart."""
     d = t.diagram
     parts = [d.not_] if d.not_ else []
     if d.ar_medel:
         parts.append(noter["medel"])
     elif d.tabell in kodbok and kodbok[d.tabell].typ == "flerval":
         parts.append(noter["flerval"])
-    else:
+    elif any(r.nyckel == UPPGIFT_SAKNAS for r in t.rader):
         parts.append(noter["enval"])
     parts.append(noter[scope(d.tabell, kodbok)])
-    return " ".join(parts)
+    return [s if s.endswith(".") else s + "." for p in parts for s in re.split(r"(?<=\.) (?=[A-ZÅÄÖ])", p)]
 
 
 def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, noter: dict[str, str],
@@ -221,10 +224,11 @@ def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, 
     Returns the next free row and the number of table columns."""
     caption_row = r
     ws.write_string(r, 0, t.rubrik, st.caption)
-    # The caption and the note run across the page above the table and its chart.
-    note = _table_note(t, kodbok, noter)
-    ws.write_string(r + 1, 0, note, st.table_note)
-    header = r + 2
+    # The caption and the notes run across the page above the table and its chart.
+    notes = _table_notes(t, kodbok, noter)
+    for i, line in enumerate(notes, start=1):
+        ws.write_string(r + i, 0, line, st.table_note)
+    header = r + 1 + len(notes)
     first = header + 1
     ncols = 1 + len(t.kolumner)
     last = first + max(1, len(t.rader)) - 1

@@ -69,7 +69,7 @@ def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, for
             "gap": 40 if d.diagram == "tratt" else 60,
             "data_labels": {
                 "value": True,
-                "num_format": "0.0" if d.matt == MEDEL else "0",
+                "num_format": "0.0" if d.matt == MEDEL else "#,##0",
                 "font": {"size": 8},
                 **({"custom": custom} if any(custom) else {}),
             },
@@ -83,7 +83,7 @@ def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, for
         "name_font": {"size": 9, "bold": False},
         "num_font": {"size": 8},
         "min": 0,
-        "num_format": "0.0" if d.matt == MEDEL else "0",
+        "num_format": "0.0" if d.matt == MEDEL else "#,##0",
         "major_gridlines": {"visible": True, "line": {"color": RUTNAT}},
         "line": {"none": True},
     }
