@@ -14,7 +14,7 @@ from .diagramtabell import ANDEL, ANTAL, DiagramTabell
 from .diagramkatalog import MEDEL
 
 # One hue (blue) from dark to light; a chart with k series takes k evenly spaced shades.
-NYANSER = ("#1F3864", "#2E75B6", "#5B9BD5", "#9DC3E6", "#DEEBF7")
+NYANSER = ("#1F3864", "#2E75B6", "#5B9BD5", "#9DC3E6", "#C9DDF2")
 KONTUR = "#1F3864"
 RUTNAT = "#D9D9D9"
 AXELTITEL = {ANDEL: "Andel av ärendena (%)", ANTAL: "Antal ärenden", MEDEL: "Medelvärde"}
