@@ -310,6 +310,16 @@ def test_a_file_name_starting_with_equals_stays_text(folder, resultat):
     assert ws.cell(values.index('=HYPERLINK("x.invalid";"klick")+cmd|calc!A0.csv') + 1, 2).data_type == "s"
 
 
+def test_without_masking_the_cover_says_so(folder, resultat):
+    path = folder / "alla.xlsx"
+    write_isu_workbook(RadLista.from_rows(resultat.rows, kalla="a.csv", minsta_antal=1), path)
+    ws = openpyxl.load_workbook(path)[INFORMATION]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+    assert cells["Maskering"].startswith("Ingen (minsta antal 1)")
+    texts = " ".join(str(ws.cell(r, 2).value) for r in range(1, ws.max_row + 1))
+    assert "till 0" not in texts and "inga tal maskerade" in texts
+
+
 def test_results_with_few_tables_still_render(folder):
     rows = [Rad(SAMTLIGA, "", "faser", "", k, a, b, None if b == 0 else a * 100 // b, None)
             for k, a, b in (("aktualiserade", 7, 7), ("minst_en_insats", 7, 7), ("avslutade", 0, 7),
