@@ -403,3 +403,46 @@ def test_chart_kinds_and_colours(book_path):
         assert len(set(fills)) == len(fills)  # every series its own shade
     grouped = [xml for xml in charts.values() if xml.count("<c:ser>") > 1]
     assert grouped and all("<c:legend>" in xml for xml in grouped)
+
+
+# -- the report's N ----------------------------------------------------------------------------------
+
+PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "spec" / "isu" / "published_isu.csv"
+
+
+def test_captions_give_the_reports_n_from_the_published_bases():
+    """Rows carrying the report's bases (published_isu.csv: `bas`, and `antal` of minst_ett_svar)
+    give captions with the report's own N, as the report's diagram titles write it."""
+    import csv
+
+    katalog, kodbok = load_katalog(), load_kodbok()
+    titles = {int(m.group(1)): m.group(0) for m in re.finditer(r"Diagram (\d+): .*(?:\n\(.*\))?", REPORT.read_text(encoding="utf-8"))}
+    rows: dict[tuple, Rad] = {}
+    with open(PUBLISHED, encoding="utf-8") as fh:
+        for p in csv.DictReader(fh):
+            if p["niva"] != SAMTLIGA or p["min"] != p["max"]:
+                continue
+            if p["matt"] == "bas":
+                rad = Rad(SAMTLIGA, "", p["tabell"], p["delgrupp"], p["kategori"], None, int(p["min"]), None, None)
+            elif p["matt"] == "antal" and p["kategori"] == "minst_ett_svar":
+                rad = Rad(SAMTLIGA, "", p["tabell"], p["delgrupp"], p["kategori"], int(p["min"]), None, None, None)
+            else:
+                continue
+            rows.setdefault((p["tabell"], p["delgrupp"], p["kategori"]), rad)
+    resultat = RadLista.from_rows(rows.values(), n=3070)
+    checked = 0
+    for d in katalog.diagram:
+        if d.nr is None or d.rader != "kategorier":
+            continue
+        groups = katalog.expand(d.delgrupper, resultat.delgrupper())
+        published = [r for (t, g, k), r in rows.items() if t == d.tabell and g in groups]
+        if len({r.delgrupp for r in published}) != len(groups):
+            continue
+        rubrik = bygg(resultat, d, katalog, kodbok, MASKERAD).rubrik
+        for r in published:
+            n = r.bas if r.bas is not None else r.antal
+            assert f"N={n:,}".replace(",", "\u00a0") in rubrik, (d.nr, rubrik)
+            if "N=" in titles[d.nr]:  # Diagram 19 gives its N under the chart ("Totalt: 818 st")
+                assert re.search(rf"N={n:,}".replace(",", "[ ]?"), titles[d.nr]), (d.nr, titles[d.nr])
+        checked += 1
+    assert checked >= 10
