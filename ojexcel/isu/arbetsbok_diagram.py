@@ -18,6 +18,8 @@ NYANSER = ("#1F3864", "#2E75B6", "#5B9BD5", "#9DC3E6", "#C9DDF2")
 KONTUR = "#1F3864"
 RUTNAT = "#D9D9D9"
 AXELTITEL = {ANDEL: "Andel av ärendena (%)", ANTAL: "Antal ärenden", MEDEL: "Medelvärde"}
+# Data labels as the report writes them: "63 %", "3 070", "2,4" (Excel shows the locale's separators).
+ETIKETTFORMAT = {ANDEL: '0" %"', ANTAL: "#,##0", MEDEL: "0.0"}
 BREDD = 620  # pixels
 RADHOJD = 20  # pixels of a default row
 
@@ -69,7 +71,7 @@ def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, for
             "gap": 40 if d.diagram == "tratt" else 60,
             "data_labels": {
                 "value": True,
-                "num_format": "0.0" if d.matt == MEDEL else "#,##0",
+                "num_format": ETIKETTFORMAT[d.matt],
                 "font": {"size": 8},
                 **({"custom": custom} if any(custom) else {}),
             },
