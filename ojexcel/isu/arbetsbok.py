@@ -85,7 +85,8 @@ def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]
     for rad in resultat.tabell(SAMTLIGA, "", "faser"):
         antal = _value_text(rad, ANTAL)
         andel = _value_text(rad, ANDEL)
-        faser.append((katalog.kategorinamn(rad.kategori), f"{antal} ärenden ({andel} procent)" if rad.kategori != "aktualiserade" else f"{antal} ärenden"))
+        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != "–" else ""
+        faser.append((katalog.kategorinamn(rad.kategori), f"{antal} ärenden{share}"))
     innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.pa_blad(b.namn))})") for b in katalog.blad]
     text = render(
         TEMPLATE,
