@@ -320,6 +320,16 @@ def test_without_masking_the_cover_says_so(folder, resultat):
     assert "till 0" not in texts and "inga tal maskerade" in texts
 
 
+def test_cover_counts_are_masked_like_any_count(folder):
+    rows = [Rad(SAMTLIGA, "", "faser", "", "aktualiserade", None, None, None, None, frozenset({"antal", "bas", "andel"}))]
+    path = folder / "few.xlsx"
+    write_isu_workbook(RadLista.from_rows(rows, kalla="x.csv", minsta_antal=5, n=3, utanfor_period=2), path)
+    ws = openpyxl.load_workbook(path)[INFORMATION]
+    cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+    assert cells["Ärenden"] == f"{MASKERAD} ärenden ingår; {MASKERAD} ärenden låg utanför perioden och ingår inte."
+    assert cells["Aktualiserade"] == f"{MASKERAD} ärenden"
+
+
 def test_results_with_few_tables_still_render(folder):
     rows = [Rad(SAMTLIGA, "", "faser", "", k, a, b, None if b == 0 else a * 100 // b, None)
             for k, a, b in (("aktualiserade", 7, 7), ("minst_en_insats", 7, 7), ("avslutade", 0, 7),

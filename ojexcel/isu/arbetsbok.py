@@ -69,6 +69,11 @@ def _value_text(rad: Rad | None, matt: str) -> str:
     return tusental(value) if isinstance(value, int) else str(value).replace(".", ",")
 
 
+def _count_text(n: int, minsta_antal: int) -> str:
+    """A count on the cover, masked like any count (CONTRACT §2 rule 1: the pooled total too)."""
+    return MASKERAD if 1 <= n < minsta_antal else tusental(n)
+
+
 def _numbers(diagram) -> str:
     """'diagram 1, 2 och 3; tabell 1'."""
     parts = []
@@ -93,8 +98,8 @@ def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]
         titel=TITEL,
         indatafil=Path(resultat.kalla).name,
         period=_period_text(resultat.period),
-        arenden=tusental(resultat.n),
-        utanfor=tusental(resultat.utanfor_period) if resultat.utanfor_period else "",
+        arenden=_count_text(resultat.n, resultat.minsta_antal),
+        utanfor=_count_text(resultat.utanfor_period, resultat.minsta_antal) if resultat.utanfor_period else "",
         kommuner=len(resultat.enheter(KOMMUN)),
         stadsdelar=len(resultat.enheter(STADSDEL)),
         lan=len(resultat.enheter(LAN)),
