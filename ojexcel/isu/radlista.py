@@ -58,22 +58,26 @@ class RadLista:
     warnings: list[Problem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._tables: dict[Key, list[Rad]] = {}
-        self._seen: set[tuple[str, str, str, str, str]] = set()
+        # One dict per table (kategori -> Rad): lookups and the repeated-row check in one place.
+        self._tables: dict[Key, dict[str, Rad]] = {}
         enheter: dict[str, dict[str, None]] = {niva: {} for niva in NIVAER}
         tabeller: dict[str, None] = {}
         delgrupper: dict[str, None] = {"": None}
+        last_key: Key | None = None
+        table: dict[str, Rad] = {}
         for i, rad in enumerate(self.rows):
-            full = (rad.niva, rad.kod, rad.tabell, rad.delgrupp, rad.kategori)
-            if full in self._seen:
-                raise RadListaError(f"row {i + 1}: {'/'.join(full)} occurs twice")
-            if rad.niva not in enheter:
-                raise RadListaError(f"row {i + 1}: unknown niva {rad.niva!r}")
-            self._seen.add(full)
-            self._tables.setdefault(full[:4], []).append(rad)
-            enheter[rad.niva].setdefault(rad.kod, None)
-            tabeller.setdefault(rad.tabell, None)
-            delgrupper.setdefault(rad.delgrupp, None)
+            key = (rad.niva, rad.kod, rad.tabell, rad.delgrupp)
+            if key != last_key:
+                if rad.niva not in enheter:
+                    raise RadListaError(f"row {i + 1}: unknown niva {rad.niva!r}")
+                table = self._tables.setdefault(key, {})
+                last_key = key
+                enheter[rad.niva].setdefault(rad.kod, None)
+                tabeller.setdefault(rad.tabell, None)
+                delgrupper.setdefault(rad.delgrupp, None)
+            if rad.kategori in table:
+                raise RadListaError(f"row {i + 1}: {'/'.join(key + (rad.kategori,))} occurs twice")
+            table[rad.kategori] = rad
         self._enheter = {niva: tuple(kods) for niva, kods in enheter.items()}
         self._tabellnamn = tuple(tabeller)
         self._delgrupper = tuple(delgrupper)
@@ -97,7 +101,7 @@ class RadLista:
         return self._enheter.get(niva, ())
 
     def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Rad]:
-        return list(self._tables.get((niva, kod, tabell, delgrupp), ()))
+        return list(self._tables.get((niva, kod, tabell, delgrupp), {}).values())
 
     def rader(self) -> Iterator[Rad]:
         return iter(self.rows)
@@ -168,6 +172,35 @@ def tidy_rad(values: dict[str, str]) -> tuple[Rad | None, list[tuple[str, str, s
                antal, bas, andel, medel, frozenset(maskerad)), []
 
 
+_NIVA_SET = frozenset(NIVAER)
+_MASK = {m: frozenset(m) for m in ((), ("antal", "andel"), ("andel",), ("antal", "bas", "andel"), ("bas", "andel"))}
+
+
+def _whole(text: str) -> int | None | bool:
+    """'' -> None; ASCII digits -> int; anything else -> False."""
+    if not text:
+        return None
+    if len(text) <= 12 and text.isdigit() and text.isascii():
+        return int(text)
+    return False
+
+
+def _fast_rad(fields: list[str], intern) -> Rad | None:
+    """The common row (not a mean, every value well formed) without building a dict; None sends
+    the row to `tidy_rad`, which names its problems."""
+    niva, kod, tabell, delgrupp, kategori, a, b, p, m = fields
+    if m or kategori == MEDEL or not tabell or not kategori or niva not in _NIVA_SET:
+        return None
+    if (niva == SAMTLIGA) != (kod == "") or (delgrupp and "=" not in delgrupp):
+        return None
+    antal, bas, andel = _whole(a), _whole(b), _whole(p)
+    if antal is False or bas is False or andel is False or (andel is not None and andel > 100):
+        return None
+    masked = ("antal",) * (antal is None) + ("bas",) * (bas is None) + ("andel",) * (andel is None and bas != 0)
+    return Rad(intern(niva, niva), intern(kod, kod), intern(tabell, tabell), intern(delgrupp, delgrupp),
+               intern(kategori, kategori), antal, bas, andel, None, _MASK.get(masked) or frozenset(masked))
+
+
 def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None), minsta_antal: int = 5,
               n: int | None = None, utanfor_period: int = 0) -> RadLista:
     """A tidy export (CONTRACT §6) as results. Raises `RadListaError` listing every problem (the
@@ -201,6 +234,7 @@ def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None)
             more += 1
 
     rows: list[Rad] = []
+    strings: dict[str, str] = {}  # one object per distinct text: keys repeat on every row
     try:
         header = next(reader, None)
         if header is None:
@@ -211,9 +245,13 @@ def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None)
             if len(fields) != len(TIDY_HEADER):
                 report(line, "-", ",".join(fields)[:60], f"has {len(fields)} fields, not {len(TIDY_HEADER)}")
                 continue
-            long = [(c, v) for c, v in zip(TIDY_HEADER, fields) if len(v) > MAX_FIELD]
-            if long:
-                report(line, long[0][0], long[0][1], f"is longer than {MAX_FIELD} characters")
+            if max(map(len, fields)) > MAX_FIELD:
+                col, value = next((c, v) for c, v in zip(TIDY_HEADER, fields) if len(v) > MAX_FIELD)
+                report(line, col, value, f"is longer than {MAX_FIELD} characters")
+                continue
+            rad = _fast_rad(fields, strings.setdefault)
+            if rad is not None:
+                rows.append(rad)
                 continue
             rad, problems = tidy_rad(dict(zip(TIDY_HEADER, fields)))
             for col, value, reason in problems:
