@@ -221,7 +221,7 @@ def _table_notes(t: DiagramTabell, kodbok: Kodbok, noter: dict[str, str]) -> lis
     elif any(r.nyckel == UPPGIFT_SAKNAS for r in t.rader):
         parts.append(noter["enval"])
     parts.append(noter[scope(d.tabell, kodbok)])
-    return [s if s.endswith(".") else s + "." for p in parts for s in re.split(r"(?<=\.) (?=[A-ZÅÄÖ])", p)]
+    return [s if s.endswith(".") else s + "." for p in parts for s in _sentences(p)]
 
 
 def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, noter: dict[str, str],
@@ -269,8 +269,12 @@ def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, 
 
 # -- Per kommun ------------------------------------------------------------------------------------
 
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=\.) (?=[A-ZÅÄÖ.])", text)
+
+
 def _write_per_kommun(ws, resultat: IsuResultat, katalog: Katalog, lines: list[str], st: IsuStyles) -> None:
-    lines = [line for line in lines if line.strip()]
+    lines = [part for line in lines if line.strip() for part in _sentences(line)]
     ws.write_string(0, 0, lines[0], st.title)
     for i, line in enumerate(lines[1:], start=1):
         ws.write_string(i, 0, line, st.note)

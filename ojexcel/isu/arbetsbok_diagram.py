@@ -39,7 +39,7 @@ def hojd(t: DiagramTabell) -> int:
     n = max(1, t.diagramrader)
     if t.diagram.diagram == "staende":
         return 320
-    per = max(24, 11 * k + 10)
+    per = max(26, 16 * k + 12)
     return min(1400, 110 + n * per + (24 if k > 1 else 0))
 
 
