@@ -86,3 +86,31 @@ def test_a_repeated_row_is_an_error():
         assert "occurs twice" in str(e)
     else:
         raise AssertionError("a repeated row was accepted")
+
+
+def test_hostile_tidy_files_fail_cleanly(tmp_path):
+    import pytest
+
+    header = ",".join(TIDY_HEADER) + "\n"
+    cases = {
+        "bom.csv": ("\ufeff" + header).encode("utf-8"),
+        "latin1.csv": (header + "samtliga,,kön,,Kvinna,1,2,50,\n").encode("latin-1"),
+        "long.csv": (header + "samtliga,,kon,,Kvinna," + "1" * 20000 + ",2,50,\n").encode(),
+        "nul.csv": (header + "samtliga,,kon,,Kvinna\x00,1,2,50,\n").encode(),
+        "quote.csv": (header + 'samtliga,,kon,,"Kvinna,1,2,50,\n').encode(),
+        "empty.csv": b"",
+    }
+    expected = {"bom.csv": "byte-order mark", "latin1.csv": "not UTF-8", "long.csv": "row 2: longer than",
+                "nul.csv": "column kategori: .* control character", "quote.csv": "not valid CSV|fields", "empty.csv": "empty"}
+    for name, data in cases.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        with pytest.raises(RadListaError, match=expected[name]):
+            read_tidy(p)
+
+
+def test_an_endless_file_is_bounded():
+    import pytest
+
+    with pytest.raises(RadListaError, match="longer than"):
+        read_tidy("/dev/zero")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
-import io
 import re
 import sys
 from dataclasses import dataclass, field
@@ -31,11 +30,14 @@ from .modell import NIVAER, SAMTLIGA, Rad
 
 TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")
 MEDEL = "medel"
-MAX_TIDY_BYTES = 4 * 1024**3  # a national export (1 000 000 ärenden) is far below this
+MAX_TIDY_BYTES = 2 * 1024**3  # a national export (about 2.6 million rows, 150 MB) is far below this
 MAX_FIELD = 1000  # characters in one field
+MAX_LINE = 10 * MAX_FIELD  # characters in one line
+MAX_ROWS = 20_000_000  # a national export has about 2.6 million
 MAX_ERRORS = 50  # reported in full; the rest counted
 
 _INT = re.compile(r"[0-9]{1,12}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never in a name: it would corrupt every output
 _MEAN = re.compile(r"[0-9]{1,12}\.[0-9]")
 
 Key = tuple[str, str, str, str]  # (niva, kod, tabell, delgrupp)
@@ -139,6 +141,9 @@ def tidy_rad(values: dict[str, str]) -> tuple[Rad | None, list[tuple[str, str, s
         problems.append(("kategori", kategori, "is empty"))
     if delgrupp and "=" not in delgrupp:
         problems.append(("delgrupp", delgrupp, "not VARIABEL=värde"))
+    for col, text in (("kod", kod), ("tabell", tabell), ("delgrupp", delgrupp), ("kategori", kategori)):
+        if _CONTROL.search(text):
+            problems.append((col, text, "contains a control character"))
     antal = number("antal", _INT, int)
     bas = number("bas", _INT, int)
     andel = number("andel", _INT, int)
@@ -191,6 +196,8 @@ def _fast_rad(fields: list[str], intern) -> Rad | None:
     niva, kod, tabell, delgrupp, kategori, a, b, p, m = fields
     if m or kategori == MEDEL or not tabell or not kategori or niva not in _NIVA_SET:
         return None
+    if _CONTROL.search(kod + tabell + delgrupp + kategori):
+        return None
     if (niva == SAMTLIGA) != (kod == "") or (delgrupp and "=" not in delgrupp):
         return None
     antal, bas, andel = _whole(a), _whole(b), _whole(p)
@@ -199,6 +206,22 @@ def _fast_rad(fields: list[str], intern) -> Rad | None:
     masked = ("antal",) * (antal is None) + ("bas",) * (bas is None) + ("andel",) * (andel is None and bas != 0)
     return Rad(intern(niva, niva), intern(kod, kod), intern(tabell, tabell), intern(delgrupp, delgrupp),
                intern(kategori, kategori), antal, bas, andel, None, _MASK.get(masked) or frozenset(masked))
+
+
+def _lines(fh, name: str):
+    """The file's lines, bounded: no byte-order mark (§6: UTF-8 without BOM), no line longer than
+    MAX_LINE characters, at most MAX_ROWS lines — whatever the file (a FIFO, /dev/zero) claims."""
+    for number in range(1, MAX_ROWS + 2):
+        line = fh.readline(MAX_LINE + 1)
+        if not line:
+            return
+        if number == 1 and line.startswith("\ufeff"):
+            raise RadListaError(f"{name}: starts with a byte-order mark; the tidy export has none")
+        if len(line) > MAX_LINE:
+            raise RadListaError(f"{name}, row {number}: longer than {MAX_LINE} characters")
+        if number > MAX_ROWS:
+            raise RadListaError(f"{name}: more than {MAX_ROWS} rows, more than a tidy export can be")
+        yield line
 
 
 def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None), minsta_antal: int = 5,
@@ -211,17 +234,17 @@ def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None)
         size = path.stat().st_size
         if size > MAX_TIDY_BYTES:
             raise RadListaError(f"{name}: {size} bytes, more than a tidy export can be ({MAX_TIDY_BYTES})")
-        raw = path.read_bytes()
+        fh = open(path, encoding="utf-8", newline="")
     except OSError as e:
         raise RadListaError(f"{name}: cannot be read ({e.strerror or e})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise RadListaError(f"{name}: not UTF-8 (byte {e.start})") from None
-    del raw
-    if text.startswith("\ufeff"):
-        raise RadListaError(f"{name}: starts with a byte-order mark; the tidy export has none")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    with fh:
+        return _read_tidy_stream(fh, name, kalla=name if kalla is None else kalla, period=period,
+                                 minsta_antal=minsta_antal, n=n, utanfor_period=utanfor_period)
+
+
+def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
+    """Streams the rows (memory: the rows kept, never the whole text)."""
+    reader = csv.reader(_lines(fh, name), strict=True)
     errors: list[str] = []
     more = 0
 
@@ -260,11 +283,12 @@ def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None)
                 rows.append(rad)
     except csv.Error as e:
         errors.append(f"{name}, row {reader.line_num}: not valid CSV ({e})")
+    except UnicodeDecodeError as e:
+        errors.append(f"{name}, row {reader.line_num + 1}: not UTF-8 ({e.reason})")
     if errors:
         tail = [f"… and {more} more problems"] if more else []
         raise RadListaError("\n".join(errors + tail))
     try:
-        return RadLista.from_rows(rows, kalla=name if kalla is None else kalla, period=period,
-                                  minsta_antal=minsta_antal, n=n, utanfor_period=utanfor_period)
+        return RadLista.from_rows(rows, **meta)
     except RadListaError as e:
         raise RadListaError(f"{name}: {e}") from None
