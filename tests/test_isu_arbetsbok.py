@@ -456,3 +456,13 @@ def test_captions_give_the_reports_n_from_the_published_bases():
                 assert re.search(rf"N={n:,}".replace(",", "[ ]?"), titles[d.nr]), (d.nr, titles[d.nr])
         checked += 1
     assert checked >= 10
+
+
+def test_every_chart_has_a_text_alternative(book_path):
+    with zipfile.ZipFile(book_path) as z:
+        drawings = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/drawings/drawing"))
+    descr = re.findall(r'<xdr:cNvPr id="\d+" name="[^"]*" descr="([^"]*)"', drawings)
+    assert len(descr) == sum(d.diagram != "ingen" for d in load_katalog().diagram)
+    assert all("finns i tabellen" in x for x in descr)
+    assert any(x.startswith("Diagram 9: Vilka är de vanligaste insatserna?") for x in descr)
+

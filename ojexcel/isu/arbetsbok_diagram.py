@@ -106,8 +106,23 @@ def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, for
     chart.set_chartarea({"border": {"color": "#BFBFBF"}})
     h = hojd(t)
     chart.set_size({"width": BREDD, "height": h})
-    ws.insert_chart(rad, kol, chart, {"x_offset": 4, "y_offset": 2, "object_position": 1})
+    ws.insert_chart(rad, kol, chart, {"x_offset": 4, "y_offset": 2, "object_position": 1,
+                                      "description": alt_text(t)})
     return -(-h // RADHOJD)
+
+
+SLAG = {"liggande": "Liggande stapeldiagram", "staende": "Stående stapeldiagram",
+        "tratt": "Liggande staplar i fasernas ordning"}
+
+
+def alt_text(t: DiagramTabell) -> str:
+    """The chart's text alternative: what it shows and where its numbers are."""
+    d = t.diagram
+    vad = {ANDEL: "andel ärenden i procent", ANTAL: "antal ärenden", MEDEL: "medelvärde"}[d.matt]
+    serier = ", ".join(s.namn for s in t.serier)
+    grupper = f" för {serier}" if len(t.serier) > 1 else ""
+    return (f"{t.rubrik}. {SLAG[d.diagram]}: {vad}{grupper}. "
+            f"Varje tal finns i tabellen {d.excelnamn} till vänster om diagrammet.")
 
 
 def _col(c: int) -> str:
