@@ -20,6 +20,7 @@ from ojexcel.isu.diagramtabell import bygg
 from ojexcel.isu.kodbok import load_kodbok
 from ojexcel.isu.modell import SAMTLIGA, Rad
 from ojexcel.isu.radlista import RadLista, read_tidy
+from ojexcel.problems import InputError
 from ojexcel.styles import MASKERAD
 
 from .isu_tidy_fixture import write_tidy
@@ -150,24 +151,24 @@ def test_read_tidy_infers_what_an_empty_value_means(tmp_path):
 
 
 @pytest.mark.parametrize("body, message", [
-    ("samtliga,,kon,,Kvinna,x,40,,\n", r"t\.csv, row 2, column antal: 'x' not a whole number"),
-    ("riket,,kon,,Kvinna,1,40,3,\n", r"row 2, column niva: 'riket'"),
+    ("samtliga,,kon,,Kvinna,x,40,,\n", r"t\.csv, row 2, column antal, value 'x': not a whole number"),
+    ("riket,,kon,,Kvinna,1,40,3,\n", r"row 2, column niva, value 'riket'"),
     ("samtliga,,kon,,Kvinna,1,40,3,2.5\n", r"row 2, column medel"),
     ("samtliga,,medel_antal_insatser,,medel,7,,,2.3\n", r"shown or masked together"),
     ("samtliga,,kon,,Kvinna,1,40,3\n", r"row 2.*8 fields"),
-    ("samtliga,,kon,,Kvinna,1,40,3,\nsamtliga,,kon,,Kvinna,1,40,3,\n", r"occurs twice"),
+    ("samtliga,,kon,,Kvinna,1,40,3,\nsamtliga,,kon,,Kvinna,1,40,3,\n", r"t\.csv, row 3, value 'samtliga//kon//Kvinna': occurs twice"),
 ])
 def test_read_tidy_reports_file_row_column_value(tmp_path, body, message):
     p = tmp_path / "t.csv"
     p.write_text("niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n" + body, encoding="utf-8")
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InputError, match=message):
         read_tidy(p)
 
 
 def test_read_tidy_rejects_another_header(tmp_path):
     p = tmp_path / "t.csv"
     p.write_text("niva,kod,tabell\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="row 1: the header must be exactly"):
+    with pytest.raises(InputError, match="row 1: the header must be exactly"):
         read_tidy(p)
 
 

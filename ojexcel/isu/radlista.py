@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..problems import Problem
+from ..problems import InputError, Problem
 from .modell import NIVAER, SAMTLIGA, Rad
 
 TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")
@@ -43,8 +43,15 @@ _MEAN = re.compile(r"[0-9]{1,12}\.[0-9]")
 Key = tuple[str, str, str, str]  # (niva, kod, tabell, delgrupp)
 
 
-class RadListaError(ValueError):
-    """Rows that cannot be results: a repeated key, or a tidy file that does not follow §6."""
+class RadListaError(InputError):
+    """Rows that cannot be results: a repeated key, or a tidy file that does not follow §6. An
+    `InputError` (every problem naming file, row, column and value), so commands report it as
+    they report any bad input."""
+
+    def __init__(self, problems: list[Problem] | str, *, file: str | None = None, row: int | None = None) -> None:
+        if isinstance(problems, str):
+            problems = [Problem(problems, file=file, row=row)]
+        super().__init__(problems)
 
 
 @dataclass
@@ -71,14 +78,14 @@ class RadLista:
             key = (rad.niva, rad.kod, rad.tabell, rad.delgrupp)
             if key != last_key:
                 if rad.niva not in enheter:
-                    raise RadListaError(f"row {i + 1}: unknown niva {rad.niva!r}")
+                    raise RadListaError([Problem("unknown niva", row=i + 1, column="niva", value=rad.niva)])
                 table = self._tables.setdefault(key, {})
                 last_key = key
                 enheter[rad.niva].setdefault(rad.kod, None)
                 tabeller.setdefault(rad.tabell, None)
                 delgrupper.setdefault(rad.delgrupp, None)
             if rad.kategori in table:
-                raise RadListaError(f"row {i + 1}: {'/'.join(key + (rad.kategori,))} occurs twice")
+                raise RadListaError([Problem("occurs twice", row=i + 1, value="/".join(key + (rad.kategori,)))])
             table[rad.kategori] = rad
         self._enheter = {niva: tuple(kods) for niva, kods in enheter.items()}
         self._tabellnamn = tuple(tabeller)
@@ -216,11 +223,11 @@ def _lines(fh, name: str):
         if not line:
             return
         if number == 1 and line.startswith("\ufeff"):
-            raise RadListaError(f"{name}: starts with a byte-order mark; the tidy export has none")
+            raise RadListaError("starts with a byte-order mark; the tidy export has none", file=name, row=1)
         if len(line) > MAX_LINE:
-            raise RadListaError(f"{name}, row {number}: longer than {MAX_LINE} characters")
+            raise RadListaError(f"the line is longer than {MAX_LINE} characters", file=name, row=number)
         if number > MAX_ROWS:
-            raise RadListaError(f"{name}: more than {MAX_ROWS} rows, more than a tidy export can be")
+            raise RadListaError(f"more than {MAX_ROWS} rows, more than a tidy export can be", file=name)
         yield line
 
 
@@ -233,10 +240,10 @@ def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None)
     try:
         size = path.stat().st_size
         if size > MAX_TIDY_BYTES:
-            raise RadListaError(f"{name}: {size} bytes, more than a tidy export can be ({MAX_TIDY_BYTES})")
+            raise RadListaError(f"{size} bytes, more than a tidy export can be ({MAX_TIDY_BYTES})", file=name)
         fh = open(path, encoding="utf-8", newline="")
     except OSError as e:
-        raise RadListaError(f"{name}: cannot be read ({e.strerror or e})") from None
+        raise RadListaError(f"cannot be read ({e.strerror or e})", file=name) from None
     with fh:
         return _read_tidy_stream(fh, name, kalla=name if kalla is None else kalla, period=period,
                                  minsta_antal=minsta_antal, n=n, utanfor_period=utanfor_period)
@@ -245,14 +252,14 @@ def read_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None)
 def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
     """Streams the rows (memory: the rows kept, never the whole text)."""
     reader = csv.reader(_lines(fh, name), strict=True)
-    errors: list[str] = []
+    errors: list[Problem] = []
     more = 0
 
-    def report(row: int, col: str, value: str, reason: str) -> None:
+    def report(row: int, col: str | None, value: str, reason: str) -> None:
         nonlocal more
         if len(errors) < MAX_ERRORS:
             shown = value if len(value) <= 60 else value[:57] + "…"
-            errors.append(f"{name}, row {row}, column {col}: {shown!r} {reason}")
+            errors.append(Problem(reason, file=name, row=row, column=col, value=shown))
         else:
             more += 1
 
@@ -261,12 +268,12 @@ def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
     try:
         header = next(reader, None)
         if header is None:
-            raise RadListaError(f"{name}: the file is empty")
+            raise RadListaError("the file is empty", file=name)
         if tuple(header) != TIDY_HEADER:
-            raise RadListaError(f"{name}, row 1: the header must be exactly {','.join(TIDY_HEADER)}")
+            raise RadListaError(f"the header must be exactly {','.join(TIDY_HEADER)}", file=name, row=1)
         for line, fields in enumerate(reader, start=2):
             if len(fields) != len(TIDY_HEADER):
-                report(line, "-", ",".join(fields)[:60], f"has {len(fields)} fields, not {len(TIDY_HEADER)}")
+                report(line, None, ",".join(fields), f"has {len(fields)} fields, not {len(TIDY_HEADER)}")
                 continue
             if max(map(len, fields)) > MAX_FIELD:
                 col, value = next((c, v) for c, v in zip(TIDY_HEADER, fields) if len(v) > MAX_FIELD)
@@ -282,13 +289,14 @@ def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
             if rad is not None:
                 rows.append(rad)
     except csv.Error as e:
-        errors.append(f"{name}, row {reader.line_num}: not valid CSV ({e})")
+        errors.append(Problem(f"not valid CSV ({e})", file=name, row=reader.line_num))
     except UnicodeDecodeError as e:
-        errors.append(f"{name}, row {reader.line_num + 1}: not UTF-8 ({e.reason})")
+        errors.append(Problem(f"not UTF-8 ({e.reason})", file=name, row=reader.line_num + 1))
     if errors:
-        tail = [f"… and {more} more problems"] if more else []
-        raise RadListaError("\n".join(errors + tail))
+        tail = [Problem(f"{more} more problems not shown", file=name)] if more else []
+        raise RadListaError(errors + tail)
     try:
         return RadLista.from_rows(rows, **meta)
     except RadListaError as e:
-        raise RadListaError(f"{name}: {e}") from None
+        raise RadListaError([Problem(p.message, file=name, row=p.row and p.row + 1, column=p.column, value=p.value)
+                             for p in e.problems]) from None
