@@ -20,6 +20,7 @@ class Problem:
     column: str | None = None
     value: object = None
     severity: str = ERROR
+    arende_id: str | None = None  # ISU: the ärende (terminal messages only, never an output file)
 
     def where(self) -> str:
         parts = []
@@ -27,6 +28,8 @@ class Problem:
             parts.append(str(self.file))
         if self.row is not None:
             parts.append(f"row {self.row}")
+        if self.arende_id is not None:
+            parts.append(f"arende_id {self.arende_id!r}")
         if self.enhetskod:
             parts.append(f"enhetskod {self.enhetskod}")
         if self.column is not None:

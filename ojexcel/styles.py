@@ -68,3 +68,8 @@ COMPARABILITY_MARKS = {
 }
 SAKNAS = "–"
 SAKNAS_MEANING = "Uppgift saknas: indikatorn eller enheten finns inte i det årets underlag."
+
+# ISU (case-level follow-up): a value hidden by the masking of small numbers (CONTRACT isu §2).
+# Never a zero; a value that does not exist is a blank cell. Explained on every cover sheet.
+MASKERAD = ".."
+MASKERAD_MEANING = "Visas inte: talet bygger på för få ärenden, eller skulle avslöja ett sådant tal."

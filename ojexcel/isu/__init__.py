@@ -7,10 +7,14 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `kodbok` | the codebook (`variabler.csv`, Bilaga 2's variables) as data |
 | `modell` | the validated ärenden, column-wise (`Arenden`), and the compiled tables' interface |
 | `arenden` | reading and validating a record file (CSV/XLSX) into `Arenden` (§1) |
+| `celler` | one cell to its code, per value type (the reader's converters and caches) |
 | `tabeller` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
 | `maskning` | masking of small numbers (§2) |
 | `tidy` | the tidy export (§6) |
 | `arbetsbok` | the workbook (renders, never computes) |
 | `kolada` | Kolada's three IFO key figures (§7) |
+| `vuxna` | the user's population file (inhabitants 18+) for Kolada's rates |
+| `enhetsrapport` | a unit's own report, as data: its tables beside its län and samtliga |
+| `enhetsrapport_text`, `_html`, `_xlsx`, `_skrivare` | its texts and its two renderers |
 | `cli` | the `ojexcel isu` command group |
 """

@@ -95,3 +95,161 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
         left = f"; {data.utanfor_period} outside the period" if data.utanfor_period else ""
         click.echo(f"{out}: {data.n} ärenden in {len(data.enheter)} units{left}; masking below {minsta_antal}"
                    + (f"; tidy export {tidy}" if tidy else ""), err=True)
+
+
+@isu.command("kolada")
+@click.argument("arenden", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--ar", "ar", required=True, type=click.IntRange(1900, 2999), metavar="ÅR",
+              help="The year counted (Kolada's period).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The Kolada CSV to write.")
+@click.option("--vuxna", "vuxna", type=click.Path(dir_okay=False, path_type=Path),
+              help="Inhabitants 18+ per unit and year (CSV/XLSX: enhetskod,ar,vuxna) for the rates per 10 000.")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
+def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: bool) -> None:
+    """Kolada's three IFO key figures (U30750, U30751, U30752) for ÅR from ärende records (ARENDEN).
+
+    Writes kpi,enhetskod,period,antal,vuxna,varde: one row per KPI and per kommun and stadsdel
+    with ärenden, ordered by kpi then enhetskod. Without ARENDEN the embedded synthetic sample is used.
+    """
+    from ..cli import _echo_problems, reading, refuse_overwrite, writing
+    from ..output import atomic_outputs, check_writable
+    from ..population import load_population
+    from ..problems import InputError
+    from .arenden import read_arenden
+    from .kodbok import load_kodbok
+    from .kolada import kolada_rader, write_kolada_file
+    from .vuxna import read_vuxna
+
+    with reading(warnings=not quiet):
+        source = arenden if arenden is not None else sample_path()
+        refuse_overwrite((source, vuxna), (out,))
+        check_writable(out)
+        population = load_population()
+        errors: list = []
+        warnings: list = []
+        tabell = data = None
+        if vuxna is not None:  # both inputs are read, so one run lists the problems of both
+            try:
+                tabell = read_vuxna(vuxna, population)
+            except InputError as exc:
+                errors += exc.problems
+                warnings += exc.warnings
+        try:
+            data = read_arenden(source, load_kodbok(), population)
+        except InputError as exc:
+            errors += exc.problems
+            warnings += exc.warnings
+        if errors:
+            raise InputError(errors, warnings)
+        export = kolada_rader(data, load_kodbok(), population, ar, tabell)
+    if not quiet:
+        _echo_problems(data.warnings + export.warnings)
+    with writing(), atomic_outputs(out) as temps:
+        write_kolada_file(export.rader, temps[0])
+    if not quiet:
+        click.echo(f"{out}: {len(export.rader)} rows for {ar} ({data.n} ärenden in {len(data.enheter)} units)"
+                   + (f"; {export.utan_varde} without a varde (no population row)" if export.utan_varde else "")
+                   + ("" if vuxna is not None else "; no --vuxna: vuxna and varde are empty"), err=True)
+
+
+@isu.command("kommun")
+@click.argument("args", nargs=-1, metavar="[KOD] [ARENDEN]")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="The report to write (.xlsx or .html).")
+@click.option("--all", "all_units", is_flag=True, help="Write one report per kommun and stadsdel with ärenden into --out-dir.")
+@click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
+              help="xlsx or html (one self-contained page). Without it, --out's suffix decides; --all: xlsx.")
+@click.option("--period", "period", metavar="FRÅN:TILL", help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
+@click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Counts and bases below this are masked (1 shows everything).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
+def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Path | None, fmt: str | None,
+           period: str | None, minsta_antal: int, quiet: bool) -> None:
+    """A kommun's or stadsdel's own report: its tables beside its län and samtliga.
+
+    KOD is a kommunkod (0114), a district code (0180-01), a city (0180) or a name, as for
+    `ojexcel kommun`. With --all, every kommun and stadsdel with ärenden is written to --out-dir
+    (named by code) and KOD is left out. Without ARENDEN the embedded synthetic sample is used.
+    """
+    import sys
+
+    from ..cli import _echo_problems, fail, reading, refuse_overwrite, writing
+    from ..kommun import EnhetLookupError, find_enhet
+    from ..output import atomic_outputs, check_writable
+    from ..population import load_population
+    from .arenden import read_arenden
+    from .enhetsrapport import EnhetUtanArenden, enhetsrapport
+    from .enhetsrapport_skrivare import skrivare
+    from .kodbok import load_kodbok
+    from .modell import KOMMUN, STADSDEL
+    from .tabeller import sammanstall
+
+    fran_till = parse_period(period)
+    if all_units:
+        if out is not None:
+            raise click.UsageError("--all writes into --out-dir; leave out --out")
+        if out_dir is None:
+            raise click.UsageError("--all needs --out-dir")
+        if len(args) > 1:
+            raise click.UsageError("with --all give at most ARENDEN (no KOD)")
+        kod, arenden = None, (Path(args[0]) if args else None)
+        fmt = fmt or "xlsx"
+    else:
+        if out_dir is not None:
+            raise click.UsageError("--out-dir goes with --all; for one unit give --out")
+        if out is None:
+            raise click.UsageError("give --out FILE (or --all --out-dir DIR)")
+        if not args or len(args) > 2:
+            raise click.UsageError("give KOD and optionally ARENDEN")
+        kod, arenden = args[0], (Path(args[1]) if len(args) > 1 else None)
+        if fmt is None:
+            suffix = out.suffix.lower()
+            if suffix in (".html", ".htm"):
+                fmt = "html"
+            elif suffix == ".xlsx":
+                fmt = "xlsx"
+            else:
+                raise click.UsageError(f"{out}: give a .xlsx or .html file, or --format")
+    population = load_population()
+    with reading(EnhetLookupError, EnhetUtanArenden, warnings=not quiet):
+        enhet = None if kod is None else find_enhet(population, kod)
+        source = arenden if arenden is not None else sample_path()
+        if out is not None:
+            refuse_overwrite((source,), (out,))
+            check_writable(out)
+        elif out_dir.exists() and not out_dir.is_dir():
+            fail(f"{out_dir}: is not a folder")
+        data = read_arenden(source, load_kodbok(), population, period=fran_till)
+        resultat = sammanstall(data, minsta_antal=minsta_antal)
+        if enhet is not None:
+            niva = STADSDEL if enhet.is_district else KOMMUN
+            rapport = enhetsrapport(resultat, population, niva, enhet.kod)
+    if not quiet:
+        _echo_problems(data.warnings)
+    write = skrivare(fmt)
+    with writing():
+        if enhet is not None:
+            with atomic_outputs(out) as (tmp,):
+                write(rapport, tmp)
+            if not quiet:
+                click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(rapport.tabeller)} tables; masking below {minsta_antal}",
+                           err=True)
+            return
+        units = [(KOMMUN, k) for k in resultat.enheter(KOMMUN)] + [(STADSDEL, k) for k in resultat.enheter(STADSDEL)]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        paths = [out_dir / f"{k}.{fmt}" for _, k in units]
+
+        def write_all(progress=None) -> None:
+            with atomic_outputs(*paths) as temps:
+                for (niva, k), tmp in zip(units, temps):
+                    write(enhetsrapport(resultat, population, niva, k), tmp)
+                    if progress:
+                        progress(1)
+
+        if not quiet and sys.stderr.isatty():
+            with click.progressbar(length=len(units), label=f"Writing {len(units)} files", file=sys.stderr) as bar:
+                write_all(bar.update)
+        else:
+            write_all()
+    if not quiet:
+        click.echo(f"{out_dir}: {len(paths)} {fmt} reports (kommuner and stadsdelar with ärenden)", err=True)

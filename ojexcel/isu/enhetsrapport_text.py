@@ -1,0 +1,79 @@
+"""The texts and cell texts of a unit's ISU report, shared by its HTML and XLSX renderers.
+
+Words live in the template `templates/isu_enhet_texter.j2` (title, headings, the summary naming
+the largest differences, the legend); here only how a value is shown:
+
+- a masked value (CONTRACT isu §2) shows `MASKERAD` — the count is never shown, nor anything
+  computed from it;
+- a value that does not exist (a share on a base of 0, a level without the table) shows `SAKNAS`;
+- counts with a space between thousands (3 070), shares as whole percent, means with a decimal
+  comma (2,4), as in the report.
+"""
+from __future__ import annotations
+
+from .enhetsrapport import MEDEL, UPPGIFT_SAKNAS, Enhetsrapport
+from .modell import Rad
+
+MASKERAD = "x"
+MASKERAD_BETYDELSE = ("Redovisas inte: färre ärenden än gränsen för röjandeskydd, eller ett värde som "
+                      "annars skulle gå att räkna fram.")
+SAKNAS = "–"
+SAKNAS_BETYDELSE = "Finns inte: inga ärenden i underlaget för raden (basen är 0) eller för nivån."
+
+TEXTER = "isu_enhet_texter.j2"
+HTML_PAGE = "isu_enhet.html.j2"
+
+# Categories that are keys, not labels, shown in words (the labels of `svar` show as they are).
+KATEGORI_TEXT = {
+    UPPGIFT_SAKNAS: "Uppgift saknas",
+    "minst_ett_svar": "Minst ett svar",
+    MEDEL: "Medelvärde",
+    "aktualiserade": "Aktualiserade",
+    "minst_en_insats": "Minst en insats",
+    "avslutade": "Avslutade",
+    "med_maluppfoljning": "Med måluppföljning",
+    "med_brukarenkat": "Med brukarenkät",
+}
+
+
+def kategori_text(kategori: str) -> str:
+    return KATEGORI_TEXT.get(kategori, kategori.replace("-", "–") if kategori[:1].isdigit() else kategori)
+
+
+def tal(n: int) -> str:
+    """3070 → '3 070' (a no-break space between thousands)."""
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def medel_text(medel: str) -> str:
+    """'2.4' → '2,4'."""
+    return medel.replace(".", ",")
+
+
+def cell(rad: Rad | None, falt: str) -> str:
+    """The text of one value of a row: antal, bas, andel or medel."""
+    if rad is None:
+        return SAKNAS
+    if falt in rad.maskerad:
+        return MASKERAD
+    value = getattr(rad, falt)
+    if value is None:
+        return SAKNAS
+    if falt == "medel":
+        return medel_text(value)
+    return tal(value) if falt in ("antal", "bas") else str(value)
+
+
+def varde_falt(kategori: str) -> str:
+    """The third value of a row: `medel` on medel rows, else `andel`."""
+    return "medel" if kategori == MEDEL else "andel"
+
+
+def texter(rapport: Enhetsrapport):
+    """The report's texts as a template module: `t.titel`, `t.sammanfattning`, …"""
+    from ..templating import environment
+
+    ctx = {"r": rapport, "kategori_text": kategori_text, "tal": tal, "cell": cell,
+           "MASKERAD": MASKERAD, "MASKERAD_BETYDELSE": MASKERAD_BETYDELSE,
+           "SAKNAS": SAKNAS, "SAKNAS_BETYDELSE": SAKNAS_BETYDELSE}
+    return environment(False).get_template(TEXTER).make_module(ctx)

@@ -1,0 +1,480 @@
+"""`ojexcel isu kommun`: a unit's own ISU report beside its län and samtliga (issue 11, part 2)."""
+from __future__ import annotations
+
+import random
+import re
+import sys
+import types
+import importlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from ojexcel.cli import main
+from ojexcel.isu.enhetsrapport import (
+    MIN_BAS_AVVIKELSE,
+    EnhetUtanArenden,
+    enhetsrapport,
+    tabellval,
+)
+from ojexcel.isu.enhetsrapport_html import render_enhetsrapport_html, write_enhetsrapport_html
+from ojexcel.isu.enhetsrapport_text import MASKERAD, SAKNAS, cell, kategori_text
+from ojexcel.isu.enhetsrapport_xlsx import write_enhetsrapport_xlsx
+from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.population import load_population
+
+from .isu_radlista import RadLista, _rad, enval_rader, medel_rad
+
+POP = load_population()
+KODBOK = load_kodbok()
+AGE = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
+
+# Registration units and their size (ärenden). 0115 is small: its counts are masked.
+REG = {"0114": 60, "0115": 6, "0180": 10, "0180-01": 30, "1281": 50}
+LAN = {"0114": "01", "0115": "01", "0180": "01", "0180-01": "01", "1281": "12"}
+
+
+def _counts(kod: str) -> dict:
+    rnd = random.Random(kod)
+    n = REG[kod]
+    kon_man = max(0, n // 10 + rnd.randint(-1, 1))
+    ages = [0] * len(AGE)
+    for _ in range(n - 2):
+        ages[min(6, int(rnd.random() * 5))] += 1
+    ins_labels = KODBOK["insatser"].svar[:4]
+    med_insats = n - n // 6
+    ins = {lab: rnd.randint(0, med_insats) for lab in ins_labels}
+    avsl = n // 2
+    topp = rnd.randint(0, avsl)
+    hrv = [0] * len(AGE)
+    for _ in range(n // 5):
+        hrv[rnd.randint(0, 2)] += 1
+    return {"kon": {"Kvinna": n - kon_man - 1, "Man": kon_man}, "kon_s": 1,
+            "alder": dict(zip(AGE, ages)), "alder_s": 2,
+            "ins": ins, "ins_bas": med_insats, "ins_s": n - med_insats,
+            "avsl": avsl, "topp": topp, "n": n, "summa": sum(ins.values()), "hrv": dict(zip(AGE, hrv))}
+
+
+def _sum(kods) -> dict:
+    parts = [_counts(k) for k in kods]
+
+    def add(key):
+        if isinstance(parts[0][key], dict):
+            return {lab: sum(p[key][lab] for p in parts) for lab in parts[0][key]}
+        return sum(p[key] for p in parts)
+
+    return {key: add(key) for key in parts[0]}
+
+
+def _tables(niva: str, kod: str, c: dict) -> list:
+    out = []
+    n, avsl = c["n"], c["avsl"]
+    for kat, antal_, bas in (("aktualiserade", n, n), ("minst_en_insats", c["ins_bas"], n), ("avslutade", avsl, n)):
+        out.append(_rad(niva, kod, "faser", "", kat, antal_, bas, 0 < antal_ < 5, 0 < bas < 5))
+    out += enval_rader(niva, kod, "kon", c["kon"], c["kon_s"])
+    out += enval_rader(niva, kod, "insatser", c["ins"], c["ins_s"], flerval_bas=c["ins_bas"])
+    out += enval_rader(niva, kod, "aldersgrupp", c["alder"], c["alder_s"])
+    out += enval_rader(niva, kod, "toppgrupp", {"Ja": c["topp"], "Nej": avsl - c["topp"]})
+    out.append(medel_rad(niva, kod, "medel_antal_insatser", c["summa"], n))
+    out += enval_rader(niva, kod, "aldersgrupp", c["hrv"], 0, delgrupp="hrv=Ja")
+    return out
+
+
+def resultat() -> RadLista:
+    levels = [("samtliga", "", list(REG))]
+    levels += [("lan", lan, [k for k in REG if LAN[k] == lan]) for lan in ("01", "12")]
+    levels += [("kommun", k, [r for r in REG if r[:4] == k]) for k in ("0114", "0115", "0180", "1281")]
+    levels += [("stadsdel", "0180-01", ["0180-01"])]
+    rows = []
+    for niva, kod, regs in levels:
+        rows += _tables(niva, kod, _sum(regs))
+    return RadLista(rows, n=sum(REG.values()))
+
+
+@pytest.fixture(scope="module")
+def res():
+    return resultat()
+
+
+# --- content: the tidy rows of the unit, its län and samtliga --------------------------------
+
+@pytest.mark.parametrize("niva,kod,levels", [
+    ("kommun", "0114", [("kommun", "0114"), ("lan", "01"), ("samtliga", "")]),
+    ("kommun", "0180", [("kommun", "0180"), ("lan", "01"), ("samtliga", "")]),
+    ("stadsdel", "0180-01", [("stadsdel", "0180-01"), ("kommun", "0180"), ("lan", "01"), ("samtliga", "")]),
+    ("kommun", "1281", [("kommun", "1281"), ("lan", "12"), ("samtliga", "")]),
+])
+def test_report_holds_exactly_the_tidy_rows_of_its_levels(res, niva, kod, levels):
+    r = enhetsrapport(res, POP, niva, kod)
+    assert [(n.niva, n.kod) for n in r.nivaer] == levels
+    shown = set()
+    for t in r.tabeller:
+        for rad in t.rader:
+            for n, c in zip(r.nivaer, rad.celler):
+                expected = [x for x in res.tabell(n.niva, n.kod, t.val.tabell, t.val.delgrupp) if x.kategori == rad.kategori]
+                assert (c is None and not expected) or [c] == expected
+                if c is not None:
+                    shown.add(c)
+    wanted = {x for x in res.lista if (x.niva, x.kod) in levels}
+    assert shown == wanted  # every row of the unit, its län and samtliga, and nothing else
+
+
+def test_names_and_order(res):
+    r = enhetsrapport(res, POP, "stadsdel", "0180-01")
+    assert [n.namn for n in r.nivaer] == ["Bromma", "Stockholm", "Stockholms län", "Samtliga"]
+    assert r.stad_namn == "Stockholm"
+    assert [k.namn for k in r.kapitel] == ["Målgruppen", "Insatser", "Toppgruppen", "Hedersrelaterat våld"]
+    cats = [x.kategori for x in r.kapitel[0].tabeller[1].rader]
+    assert cats == ["Kvinna", "Man", "uppgift_saknas"]
+
+
+def test_small_kommun_sees_symbols_not_counts(res):
+    r = enhetsrapport(res, POP, "kommun", "0115")
+    egna = [x.celler[0] for t in r.tabeller for x in t.rader]
+    masked = [c for c in egna if c is not None and c.maskerad]
+    assert len(masked) > 10
+    for c in masked:
+        assert c.antal is None and cell(c, "antal") == MASKERAD and cell(c, "andel") == MASKERAD
+    html = render_enhetsrapport_html(r)
+    assert html.count(f"<td>{MASKERAD}</td>") > 10
+
+
+def test_unit_without_arenden_is_refused(res):
+    with pytest.raises(EnhetUtanArenden):
+        enhetsrapport(res, POP, "kommun", "2584")
+    with pytest.raises(EnhetUtanArenden):
+        enhetsrapport(res, POP, "stadsdel", "0180-02")
+
+
+def test_every_table_of_the_catalogue_is_a_table_of_the_contract():
+    tabeller = {v.kolumn for v in KODBOK.av_typ("enval", "flerval")}
+    tabeller |= {"faser", "aldersgrupp", "antal_insatser", "riskbedomning_gjord", "antal_samverkansparter",
+                 "arendelangd", "har_brukarenkat", "toppgrupp", "medel_antal_insatser",
+                 "medel_antal_samverkansparter", "medel_arendelangd"}
+    chosen = {v.tabell for v in tabellval()}
+    assert chosen == tabeller  # every table, and none the contract lacks
+    assert len({(v.tabell, v.delgrupp) for v in tabellval()}) == len(tabellval())
+
+
+# --- the differences named in the text --------------------------------------------------------
+
+def test_differences_never_use_masked_cells_and_respect_the_base(res):
+    for niva, kod in (("kommun", "0114"), ("kommun", "0115"), ("stadsdel", "0180-01"), ("kommun", "1281")):
+        r = enhetsrapport(res, POP, niva, kod)
+        for a in r.avvikelser:
+            rad = next(x for x in a.tabell.rader if x.kategori == a.kategori)
+            egen, alla = rad.celler[0], rad.celler[-1]
+            assert not egen.maskerad and not alla.maskerad
+            assert egen.bas >= MIN_BAS_AVVIKELSE and a.enhet == egen.andel and a.samtliga == alla.andel
+            assert abs(a.skillnad) >= 5 and a.kategori != "uppgift_saknas" and not a.tabell.val.delgrupp
+        diffs = [abs(a.skillnad) for a in r.avvikelser]
+        assert diffs == sorted(diffs, reverse=True)
+        assert len({a.tabell.nyckel for a in r.avvikelser}) == len(r.avvikelser)  # one per table
+    assert enhetsrapport(res, POP, "kommun", "0115").avvikelser == ()  # 6 ärenden: nothing to name
+
+
+def test_difference_text_is_in_the_page(res):
+    r = enhetsrapport(res, POP, "kommun", "1281")
+    assert r.avvikelser, "the fixture should give Lund a difference"
+    html = render_enhetsrapport_html(r)
+    a = r.avvikelser[0]
+    assert f"{a.enhet} procent i Lund mot {a.samtliga} procent i samtliga" in html
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        self.text.append(data)
+
+
+def parse(html: str) -> _Page:
+    p = _Page()
+    p.feed(html)
+    return p
+
+
+def test_html_is_self_contained_and_accessible(res):
+    r = enhetsrapport(res, POP, "stadsdel", "0180-01")
+    html = render_enhetsrapport_html(r)
+    page = parse(html)
+    tags = [t for t, _ in page.tags]
+    assert html.startswith("<!DOCTYPE html>\n<html lang=\"sv\">")
+    assert "script" not in tags and "link" not in tags and "img" not in tags and "iframe" not in tags
+    assert not re.search(r"(src|href)=", html) and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "url(" not in html and "@import" not in html
+    assert all(a.get("scope") in ("col", "colgroup", "row") for t, a in page.tags if t == "th")
+    svgs = [a for t, a in page.tags if t == "svg"]
+    assert len(svgs) == sum(1 for t in r.tabeller if not t.medel)
+    for a in svgs:
+        assert a["role"] == "img"
+        title_id, desc_id = a["aria-labelledby"].split()
+        assert f'<title id="{title_id}">' in html and f'<desc id="{desc_id}">' in html
+    ids = [a["id"] for _, a in page.tags if "id" in a]
+    assert len(ids) == len(set(ids))
+
+
+def test_html_holds_every_table_with_the_rows_values(res):
+    r = enhetsrapport(res, POP, "kommun", "0114")
+    page = parse(render_enhetsrapport_html(r))
+    data_tables = page.tables[1:]  # the first is the key figures
+    assert len(data_tables) == len(r.tabeller)
+    for tab, html_table in zip(r.tabeller, data_tables):
+        body = html_table[2:]
+        assert [row[0] for row in body] == [kategori_text(x.kategori) for x in tab.rader]
+        for rad, row in zip(tab.rader, body):
+            vf = "medel" if rad.kategori == "medel" else "andel"
+            expected = [cell(c, f) for c in rad.celler for f in ("antal", "bas", vf)]
+            assert row[1:] == [e.replace("\u00a0", "\xa0") for e in expected]
+
+
+def test_key_figures_and_toppgrupp(res):
+    r = enhetsrapport(res, POP, "kommun", "0114")
+    assert r.toppgrupp is not None and r.toppgrupp.kategori == "Ja"
+    page = parse(render_enhetsrapport_html(r))
+    key = page.tables[0]
+    assert key[0][1:] == ["Upplands Väsby", "Stockholms län", "Samtliga"]
+    assert key[1][1:] == [cell(c, "antal") for c in r.arenden.celler]
+    assert key[3][1:] == [cell(c, "andel") for c in r.toppgrupp.celler]
+
+
+def test_html_escapes_what_comes_from_the_input(res):
+    res2 = RadLista(res.lista, kalla='<script>alert("x")</script>.csv')
+    html = render_enhetsrapport_html(enhetsrapport(res2, POP, "kommun", "0114"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_masked_bars_are_not_drawn(res):
+    r = enhetsrapport(res, POP, "kommun", "0115")
+    html = render_enhetsrapport_html(r)
+    svg = html[html.index("<svg"): html.index("</svg>")]
+    # 0115's first bar block: the masked cells get a symbol, not a rect
+    assert f">{MASKERAD}</text>" in html
+    assert 'width="0"' not in svg
+
+
+def test_byte_identical_rebuilds(res, tmp_path):
+    r = enhetsrapport(res, POP, "stadsdel", "0180-01")
+    write_enhetsrapport_html(r, tmp_path / "a.html")
+    write_enhetsrapport_html(enhetsrapport(resultat(), POP, "stadsdel", "0180-01"), tmp_path / "b.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+    write_enhetsrapport_xlsx(r, tmp_path / "a.xlsx")
+    write_enhetsrapport_xlsx(enhetsrapport(resultat(), POP, "stadsdel", "0180-01"), tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+def test_xlsx_holds_every_table_read_back(res, tmp_path):
+    r = enhetsrapport(res, POP, "kommun", "0115")
+    path = tmp_path / "r.xlsx"
+    write_enhetsrapport_xlsx(r, path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Om rapporten"] + [k.namn for k in r.kapitel]
+    n_tables = 0
+    for kap in r.kapitel:
+        ws = wb[kap.namn]
+        tables = sorted(ws.tables.values(), key=lambda t: int(t.name[6:]))
+        assert len(tables) == len(kap.tabeller)
+        for tab, xt in zip(kap.tabeller, tables):
+            n_tables += 1
+            cells = [[c.value for c in row] for row in ws[xt.ref]]
+            assert cells[0][1] == "Vallentuna: antal"
+            for rad, row in zip(tab.rader, cells[1:]):
+                assert row[0] == kategori_text(rad.kategori)
+                vf = "medel" if rad.kategori == "medel" else "andel"
+                for i, c in enumerate(rad.celler):
+                    for j, f in enumerate(("antal", "bas", vf)):
+                        got = row[1 + 3 * i + j]
+                        if c is None or getattr(c, f) is None:
+                            assert got == (MASKERAD if c is not None and f in c.maskerad else SAKNAS)
+                        else:
+                            assert got == (float(c.medel) if f == "medel" else getattr(c, f))
+    assert n_tables == len(r.tabeller)
+    om = [c.value for row in wb["Om rapporten"].iter_rows() for c in row if c.value is not None]
+    assert any(isinstance(v, str) and "Röjandeskydd" in v for v in om)
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def fake_engine(monkeypatch):
+    """`read_arenden` and `sammanstall` replaced (they are the other helpers' work, tested there)."""
+    seen = {}
+
+    def read_arenden(path, kodbok, population, period=(None, None)):
+        from .isu_bygg import bygg_arenden
+
+        seen["period"] = period
+        return bygg_arenden([{"enhetskod": "0114", "datum_aktualisering": "2022-01-01"}], kalla=Path(path).name)
+
+    def sammanstall(data, minsta_antal=5):
+        seen["minsta_antal"] = minsta_antal
+        return resultat()
+
+    for name, attr, fn in (("ojexcel.isu.arenden", "read_arenden", read_arenden),
+                           ("ojexcel.isu.tabeller", "sammanstall", sammanstall)):
+        try:
+            mod = importlib.import_module(name)
+            monkeypatch.setattr(mod, attr, fn)
+        except ImportError:
+            mod = types.ModuleType(name)
+            setattr(mod, attr, fn)
+            monkeypatch.setitem(sys.modules, name, mod)
+    return seen
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["isu", "kommun", *[str(a) for a in args]])
+
+
+def test_cli_one_unit_by_name_or_code(tmp_path, fake_engine):
+    src = tmp_path / "arenden.csv"
+    src.write_text("x\n", encoding="utf-8")
+    out = tmp_path / "bromma.html"
+    r = run("Bromma", src, "--out", out, "--minsta-antal", 3, "--period", "2022-01-01:2022-12-31")
+    assert r.exit_code == 0, r.output
+    assert fake_engine["minsta_antal"] == 3 and str(fake_engine["period"][0]) == "2022-01-01"
+    assert "<h1>Stöd till våldsutsatta vuxna: Bromma, Stockholm (0180-01)</h1>" in out.read_text(encoding="utf-8")
+    out2 = tmp_path / "sthlm.xlsx"
+    assert run("0180", src, "--out", out2).exit_code == 0
+    assert openpyxl.load_workbook(out2).sheetnames[0] == "Om rapporten"
+
+
+def test_cli_unit_without_arenden_or_unknown(tmp_path, fake_engine):
+    src = tmp_path / "arenden.csv"
+    src.write_text("x\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    r = run("Kiruna", src, "--out", out)
+    assert r.exit_code == 1 and "no ärenden" in r.output and not out.exists()
+    r = run("Ingenstans", src, "--out", out)
+    assert r.exit_code == 1 and "Ingenstans" in r.output and not out.exists()
+    assert run(src, "--out", out).exit_code in (1, 2)  # KOD missing: the file name is no unit
+
+
+def test_cli_all_writes_one_file_per_unit_with_arenden(tmp_path, fake_engine):
+    src = tmp_path / "arenden.csv"
+    src.write_text("x\n", encoding="utf-8")
+    out_dir = tmp_path / "ut"
+    r = run("--all", src, "--out-dir", out_dir, "--format", "html")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "0114.html", "0115.html", "0180-01.html", "0180.html", "1281.html"]
+    r = run("--all", src, "--out-dir", tmp_path / "x")
+    assert r.exit_code == 0 and sorted(p.suffix for p in (tmp_path / "x").iterdir()) == [".xlsx"] * 5
+
+
+def test_cli_usage_errors(tmp_path, fake_engine):
+    assert run("0114", "--out", tmp_path / "a.html", "--out-dir", tmp_path).exit_code == 2
+    assert run("--all", "--out", tmp_path / "a.html").exit_code == 2
+    assert run("0114").exit_code == 2
+    assert run("0114", "--out", tmp_path / "a.pdf").exit_code == 2
+
+
+def test_with_the_real_engine_on_the_sample(tmp_path):
+    """Once the reader and the compile engine are merged: every catalogued table exists, and a
+    kommun's, a district's and a city's report hold exactly their levels' rows."""
+    arenden = pytest.importorskip("ojexcel.isu.arenden")
+    tabeller = pytest.importorskip("ojexcel.isu.tabeller")
+    from ojexcel.isu.cli import sample_path
+
+    try:
+        source = sample_path()
+    except FileNotFoundError:
+        pytest.skip("the embedded ISU sample is not on this branch")
+    res = tabeller.sammanstall(arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
+    assert {v.tabell for v in tabellval()} <= set(res.tabellnamn())
+    assert {v.delgrupp for v in tabellval()} <= set(res.delgrupper())
+    kommuner, stadsdelar = res.enheter("kommun"), res.enheter("stadsdel")
+    units = [("kommun", kommuner[0])] + [("stadsdel", s) for s in stadsdelar[:1]]
+    units += [("kommun", s[:4]) for s in stadsdelar[:1]]
+    for niva, kod in units:
+        r = enhetsrapport(res, POP, niva, kod)
+        levels = {(n.niva, n.kod) for n in r.nivaer}
+        for t in r.tabeller:
+            for rad in t.rader:
+                for n, c in zip(r.nivaer, rad.celler):
+                    expected = [x for x in res.tabell(n.niva, n.kod, t.val.tabell, t.val.delgrupp) if x.kategori == rad.kategori]
+                    assert (c is None and not expected) or [c] == expected
+        assert len(levels) == len(r.nivaer)
+        write_enhetsrapport_html(r, tmp_path / f"{kod}.html")
+        write_enhetsrapport_xlsx(r, tmp_path / f"{kod}.xlsx")
+    _no_identifier_in(source, list(tmp_path.iterdir()))
+
+
+def _no_identifier_in(source: Path, outputs: list[Path]) -> None:
+    """No arende_id, klient_id, handlaggare or free text of the sample in any output (HTML, XLSX parts)."""
+    import csv as _csv
+    import io as _io
+    import zipfile
+
+    text = source.read_text(encoding="utf-8-sig")
+    delim = ";" if text.split("\n", 1)[0].count(";") else ","
+    secrets = set()
+    for row in _csv.DictReader(_io.StringIO(text), delimiter=delim):
+        for col in ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag"):
+            v = (row.get(col) or "").strip()
+            if len(v) >= 4:  # shorter values occur in any text by chance
+                secrets.add(v)
+    assert secrets
+    for out in outputs:
+        if out.suffix == ".xlsx":
+            with zipfile.ZipFile(out) as z:
+                blob = "".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
+        else:
+            blob = out.read_text(encoding="utf-8")
+        leaked = [s for s in secrets if s in blob]
+        assert not leaked, (out.name, leaked[:5])
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def test_text_contrast_at_least_4_5(res):
+    """Every text colour of the page (CSS `color:` and SVG text `fill`) against every background
+    it can stand on (white, the header grey) has a contrast of at least 4.5:1."""
+    html = render_enhetsrapport_html(enhetsrapport(res, POP, "kommun", "0114"))
+    assert set(re.findall(r"background: (#[0-9a-f]+)", html)) == {"#fff", "#f0f0f0"}
+    assert re.findall(r'<rect x="0" y="0" [^>]*fill="(#[0-9a-f]+)"', html) and set(
+        re.findall(r'<rect x="0" y="0" [^>]*fill="(#[0-9a-f]+)"', html)) == {"#ffffff"}  # chart backgrounds
+    colours = set(re.findall(r"[^-]color: (#[0-9a-f]{3,6})", html)) | set(re.findall(r'<text[^>]* fill="(#[0-9a-f]{6})"', html))
+    assert {"#1a1a1a", "#333"} <= colours
+    for c in colours:
+        c = c if len(c) == 7 else "#" + "".join(ch * 2 for ch in c[1:])
+        for b in ("#ffffff", "#f0f0f0"):
+            assert contrast(c, b) >= 4.5, (c, b)
