@@ -206,7 +206,9 @@ def _fit_row_height(ws, r: int, line: str) -> None:
         ws.set_row(r, LINE_HEIGHT * lines)
 
 
-def _write_information(ws, st: Styles, lines: list[str], title: str) -> None:
+def _write_information(ws, st: Styles, lines: list[str], title: str | None = None) -> None:
+    """The cover sheet. `title` (the survey workbook's) goes into the printed footer; without it
+    (the ISU workbook, which sets its own footer) the page is only set up: A4, one page wide."""
     ws.hide_gridlines(2)
     ws.set_column(0, 0, INFO_LABEL_WIDTH)
     ws.set_column(1, 1, INFO_TEXT_WIDTH)
@@ -238,7 +240,11 @@ def _write_information(ws, st: Styles, lines: list[str], title: str) -> None:
             ws.write_string(r, 1, text, st.paragraph)
         else:
             ws.write_string(r, 1, line, st.paragraph)
-    print_setup(ws, title=title, width=INFO_LABEL_WIDTH + INFO_TEXT_WIDTH)
+    if title is None:
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+    else:
+        print_setup(ws, title=title, width=INFO_LABEL_WIDTH + INFO_TEXT_WIDTH)
     ws.activate()
 
 
