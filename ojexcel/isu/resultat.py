@@ -84,12 +84,11 @@ class IsuTabeller:
         block = self.plan.block(t, d)
         if block is None or self.bas[u, block.start] < 0:
             return []
-        return [self._rad(u, s) for s in range(block.start, block.stop)]
+        return list(self._rader(u, np.arange(block.start, block.stop)))
 
     def rader(self) -> Iterator[Rad]:
         for u in range(len(self.enhetslista)):
-            for s in np.flatnonzero(self.bas[u] >= 0).tolist():
-                yield self._rad(u, s)
+            yield from self._rader(u, np.flatnonzero(self.bas[u] >= 0))
 
     # -- conveniences for renderers -------------------------------------------------------------
 
@@ -105,20 +104,26 @@ class IsuTabeller:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _rad(self, u: int, s: int) -> Rad:
+    def _rader(self, u: int, slots: np.ndarray) -> Iterator[Rad]:
+        """The rows of unit u at these slots (column-wise reads, then one Rad per row)."""
         plan = self.plan
         niva, kod = self.enhetslista[u]
-        t = int(plan.slot_tabell[s])
-        namn = plan.tabeller[t].namn
-        delgrupp = plan.delgrupper[int(plan.slot_delgrupp[s])]
-        kategori = self._kategorier[t][int(plan.slot_rad[s])]
-        a, b = int(self.antal[u, s]), int(self.bas[u, s])
-        if plan.slot_typ[s] == MEDELRAD:
-            if self.mask_bas[u, s]:
-                return Rad(niva, kod, namn, delgrupp, kategori, None, None, None, None, MASK_MEDEL)
-            return Rad(niva, kod, namn, delgrupp, kategori, a, b, None, medel_text(a, b) if b > 0 else None)
-        if self.mask_bas[u, s]:
-            return Rad(niva, kod, namn, delgrupp, kategori, None, None, None, None, MASK_RAD)
-        if self.mask_antal[u, s]:
-            return Rad(niva, kod, namn, delgrupp, kategori, None, b, None, None, MASK_ANTAL)
-        return Rad(niva, kod, namn, delgrupp, kategori, a, b, andel_halvt_upp(a, b) if b > 0 else None, None)
+        namn = [t.namn for t in plan.tabeller]
+        dg = plan.delgrupper
+        kolumner = zip(plan.slot_tabell[slots].tolist(), plan.slot_delgrupp[slots].tolist(),
+                       plan.slot_rad[slots].tolist(), (plan.slot_typ[slots] == MEDELRAD).tolist(),
+                       self.antal[u, slots].tolist(), self.bas[u, slots].tolist(),
+                       self.mask_bas[u, slots].tolist(), self.mask_antal[u, slots].tolist())
+        for t, d, r, medel, a, b, mb, mc in kolumner:
+            kategori = self._kategorier[t][r]
+            if medel:
+                if mb:
+                    yield Rad(niva, kod, namn[t], dg[d], kategori, None, None, None, None, MASK_MEDEL)
+                else:
+                    yield Rad(niva, kod, namn[t], dg[d], kategori, a, b, None, medel_text(a, b) if b > 0 else None)
+            elif mb:
+                yield Rad(niva, kod, namn[t], dg[d], kategori, None, None, None, None, MASK_RAD)
+            elif mc:
+                yield Rad(niva, kod, namn[t], dg[d], kategori, None, b, None, None, MASK_ANTAL)
+            else:
+                yield Rad(niva, kod, namn[t], dg[d], kategori, a, b, andel_halvt_upp(a, b) if b > 0 else None, None)
