@@ -135,6 +135,7 @@ class _Raknare:
         self.enh = enh
         self.D = len(plan.delgrupper)
         self.grupper: list[tuple] = []
+        self._buf: np.ndarray | None = None
         for nb, kod in zip(plan.nedbrytningar, nedbrytningskoder):
             v = len(nb.svar)
             if nb.flera:  # kod: bits; one membership list per value
@@ -144,28 +145,42 @@ class _Raknare:
             else:
                 self.grupper.append(("en", v, enh * (v + 1) + kod.astype(np.intp)))
 
+    def _buffer(self, n: int) -> np.ndarray:
+        """A reused work array (fresh large arrays cost page faults on every call)."""
+        if self._buf is None or self._buf.size < n:
+            self._buf = np.empty(n, dtype=np.intp)
+        return self._buf[:n]
+
     def kategorier(self, c: np.ndarray, C: int, vikter: np.ndarray | None = None) -> np.ndarray:
         """[E, D, C]: ärenden (or the sum of `vikter`) per category; c = C drops an ärende."""
         E, D = self.E, self.D
         out = np.empty((E, D, C), dtype=np.int64)
         c = c.astype(np.intp, copy=False)
+        key = self._buffer(c.size)
 
-        def count(key: np.ndarray, bins: int, w: np.ndarray | None) -> np.ndarray:
-            r = np.bincount(key, weights=w, minlength=bins)
+        def count(bins: int, k: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+            r = np.bincount(k, weights=w, minlength=bins)
             return r if w is None else np.rint(r).astype(np.int64)
 
-        out[:, 0, :] = count(self.enh * (C + 1) + c, E * (C + 1), vikter).reshape(E, C + 1)[:, :C]
+        np.multiply(self.enh, C + 1, out=key)
+        key += c
+        out[:, 0, :] = count(E * (C + 1), key, vikter).reshape(E, C + 1)[:, :C]
         d = 1
         for g in self.grupper:
             v = g[1]
             if g[0] == "en":
-                r = count(g[2] * (C + 1) + c, E * (v + 1) * (C + 1), vikter).reshape(E, v + 1, C + 1)
+                np.multiply(g[2], C + 1, out=key)
+                key += c
+                r = count(E * (v + 1) * (C + 1), key, vikter).reshape(E, v + 1, C + 1)
                 out[:, d:d + v, :] = r[:, 1:, :C]
             else:
                 for k in range(v):
                     i = g[3][k]
                     w = None if vikter is None else vikter[i]
-                    out[:, d + k, :] = count(g[4][k] * (C + 1) + c[i], E * (C + 1), w).reshape(E, C + 1)[:, :C]
+                    kk = key[:i.size]
+                    np.multiply(g[4][k], C + 1, out=kk)
+                    kk += c[i]
+                    out[:, d + k, :] = count(E * (C + 1), kk, w).reshape(E, C + 1)[:, :C]
             d += v
         return out
 
@@ -175,12 +190,18 @@ class _Raknare:
         out = np.empty((E, D, P), dtype=np.int64)
         pk = pk.astype(np.intp, copy=False)
         enh_p = self.enh[pi]
-        out[:, 0, :] = np.bincount(enh_p * P + pk, minlength=E * P).reshape(E, P)
+        key = self._buffer(pi.size)
+        np.multiply(enh_p, P, out=key)
+        key += pk
+        out[:, 0, :] = np.bincount(key, minlength=E * P).reshape(E, P)
         d = 1
         for g in self.grupper:
             v = g[1]
             if g[0] == "en":
-                r = np.bincount(g[2][pi] * P + pk, minlength=E * (v + 1) * P).reshape(E, v + 1, P)
+                np.take(g[2], pi, out=key)
+                key *= P
+                key += pk
+                r = np.bincount(key, minlength=E * (v + 1) * P).reshape(E, v + 1, P)
                 out[:, d:d + v, :] = r[:, 1:, :]
             else:
                 for k in range(v):

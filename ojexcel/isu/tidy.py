@@ -144,7 +144,7 @@ def _tidy_bytes(res: IsuTabeller) -> Iterator[bytes]:
             delar.append(enhet + out[: out.size - len(enhet)].tobytes())
         # The means are the last tables of every unit: their few rows are formatted one by one.
         for s in np.flatnonzero((b_all >= 0) & medelrad).tolist():
-            delar.append(_medel_rad(res, u, s).encode("utf-8"))
+            delar.append(enhet + pool[pre_start[s]:pre_start[s + 1]].tobytes() + _medel_tal(res, u, s))
         yield b"".join(delar)
 
 
@@ -155,16 +155,12 @@ def _utvalda(pool: np.ndarray, start: np.ndarray, skriv: np.ndarray) -> np.ndarr
     return np.concatenate([pool[start[a]:start[b]] for a, b in zip(kant[0::2].tolist(), kant[1::2].tolist())])
 
 
-def _medel_rad(res: IsuTabeller, u: int, s: int) -> str:
-    plan = res.plan
-    niva, kod = res.enhetslista[u]
-    t = plan.tabeller[int(plan.slot_tabell[s])]
-    d = plan.delgrupper[int(plan.slot_delgrupp[s])]
-    head = f"{niva},{kod},{falt(t.namn)},{falt(d)},{MEDEL_KATEGORI},"
+def _medel_tal(res: IsuTabeller, u: int, s: int) -> bytes:
+    """`antal,bas,,medel\n` of a medel row (all empty when masked)."""
     if res.mask_bas[u, s]:
-        return head + ",,,\n"
+        return b",,,\n"
     a, b = int(res.antal[u, s]), int(res.bas[u, s])
-    return head + f"{a},{b},,{medel_text(a, b)}\n"
+    return f"{a},{b},,{medel_text(a, b)}\n".encode("ascii")
 
 
 # ---------------------------------------------------------------------------------------------
