@@ -20,6 +20,7 @@ from .resultat import IsuTabeller
 from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, MEDEL, Plan, Tabell, load_plan
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
+GRANS = 256  # joint codes of several tables counted in one pass: at most this many combinations
 
 
 def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTabeller:
@@ -184,6 +185,37 @@ class _Raknare:
             d += v
         return out
 
+    def kategorier_samlat(self, jobb: list[tuple[np.ndarray, int]], grans: int = GRANS) -> list[np.ndarray]:
+        """`kategorier` for many (c, C) at once: jobs are packed into joint codes of at most
+        `grans` combinations, so one bincount pass serves several tables; each table's counts
+        are then the joint counts summed over the other tables' codes."""
+        ut: list[np.ndarray] = [np.empty(0)] * len(jobb)
+        ordning = sorted(range(len(jobb)), key=lambda i: jobb[i][1])
+        grupper: list[list[int]] = []
+        prod = grans + 1
+        for i in ordning:
+            storlek = jobb[i][1] + 1
+            if prod * storlek > grans:
+                grupper.append([])
+                prod = 1
+            grupper[-1].append(i)
+            prod *= storlek
+        for grupp in grupper:
+            if len(grupp) == 1:
+                ut[grupp[0]] = self.kategorier(*jobb[grupp[0]])
+                continue
+            storlekar = [jobb[i][1] + 1 for i in grupp]
+            gemensam = np.zeros(self.enh.size, dtype=np.intp)
+            for i, st in zip(grupp, storlekar):
+                gemensam *= st
+                gemensam += jobb[i][0]
+            J = int(np.prod(storlekar))
+            raw = self.kategorier(gemensam, J).reshape((self.E, self.D, *storlekar))
+            for axel, (i, st) in enumerate(zip(grupp, storlekar)):
+                andra = tuple(2 + x for x in range(len(grupp)) if x != axel)
+                ut[i] = raw.sum(axis=andra)[:, :, :st - 1]
+        return ut
+
     def par(self, pi: np.ndarray, pk: np.ndarray, P: int) -> np.ndarray:
         """[E, D, P]: ärenden per pair category from (ärende, category) pairs."""
         E, D = self.E, self.D
@@ -257,30 +289,44 @@ def rakna(a: Arenden, plan: Plan, karta: np.ndarray) -> tuple[np.ndarray, np.nda
         out = karta @ raw.reshape(E, D * C).astype(np.float64)
         return np.rint(out).astype(np.int64).reshape(U, D, C)
 
-    for ti, t in enumerate(plan.tabeller):
+    # Pass 1: every table's category code per ärende (C = outside the table's scope), counted
+    # together; flerval labels from pairs; the means' sums weighted.
+    jobb: list[tuple[np.ndarray, int]] = []
+    for t in plan.tabeller:
         scope = omfang[t.omfang]
         if t.typ == ENVAL:
             varden = harledda[t.namn] if t.harledd else a.enval[t.namn]
             K = len(t.svar)
-            c = varden if scope is None else np.where(scope, varden, K + 1)
-            raw = till_enheter(raknare.kategorier(c, K + 1))
-            rader_a, rader_b, omf = _enval_rader(t, raw)
+            jobb.append((varden if scope is None else np.where(scope, varden, K + 1), K + 1))
         elif t.typ == FLERVAL:
-            bits = a.flerval[t.namn] if scope is None else np.where(scope, a.flerval[t.namn], 0)
-            c = (bits != 0).astype(np.uint8) if scope is None else np.where(scope, bits != 0, 2).astype(np.uint8)
-            pi, pk = _par(bits, t)
-            raw = np.concatenate([raknare.kategorier(c, 2), raknare.par(pi, pk, len(t.svar) + len(t.kombinerade))], axis=2)
-            rader_a, rader_b, omf = _flerval_rader(t, till_enheter(raw))
+            bits = a.flerval[t.namn]
+            jobb.append(((bits != 0).astype(np.uint8) if scope is None else np.where(scope, bits != 0, 2), 2))
         elif t.typ == FASER:
             kod = ((insatser != 0).astype(np.uint8) + 2 * avsl + 4 * (avsl & (a.enval["maluppfoljning"] != 0))
-                   + 8 * med_bu).astype(np.uint8)
-            rader_a, rader_b, omf = _faser_rader(till_enheter(raknare.kategorier(kod, 16)))
+                   + 8 * med_bu)
+            jobb.append((kod, 16))
+        else:
+            inom, _ = _medel(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
+            jobb.append((np.where(inom, 0, 1), 1))
+    raknat = raknare.kategorier_samlat(jobb)
+
+    for ti, t in enumerate(plan.tabeller):
+        scope = omfang[t.omfang]
+        if t.typ == ENVAL:
+            rader_a, rader_b, omf = _enval_rader(t, till_enheter(raknat[ti]))
+        elif t.typ == FLERVAL:
+            bits = a.flerval[t.namn] if scope is None else np.where(scope, a.flerval[t.namn], 0)
+            pi, pk = _par(bits, t)
+            raw = np.concatenate([raknat[ti], raknare.par(pi, pk, len(t.svar) + len(t.kombinerade))], axis=2)
+            rader_a, rader_b, omf = _flerval_rader(t, till_enheter(raw))
+        elif t.typ == FASER:
+            rader_a, rader_b, omf = _faser_rader(till_enheter(raknat[ti]))
         else:  # MEDEL
             inom, varde = _medel(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
             if inom.any() and float(varde[inom].sum()) >= _EXACT:
                 raise ValueError(f"{t.namn}: sums beyond exact arithmetic")
             c = np.where(inom, 0, 1).astype(np.uint8)
-            raw = np.concatenate([raknare.kategorier(c, 1, vikter=varde.astype(np.float64)), raknare.kategorier(c, 1)], axis=2)
+            raw = np.concatenate([raknare.kategorier(c, 1, vikter=varde.astype(np.float64)), raknat[ti]], axis=2)
             raw = till_enheter(raw)
             rader_a, rader_b, omf = raw[:, :, 0:1], raw[:, :, 1:2], raw[:, :, 1]
         ds = list(plan.tillatna[ti])
