@@ -340,3 +340,17 @@ def test_invariant_violations_are_programming_errors():
         sammanstall(arenden)
     with pytest.raises(ValueError):
         sammanstall(bygg([a("0180-99")]))
+
+
+def test_codes_without_arenden_are_not_units():
+    """A registration code left without ärenden (e.g. by --period) does not appear (§3)."""
+    arenden = bygg([a("0114", kon="Kvinna"), a("0180-01", kon="Man")])
+    keep = arenden.enhet == 0  # only 0114
+    arenden.enhet = arenden.enhet[keep]
+    for d in (arenden.enval, arenden.flerval, arenden.datum):
+        for k in d:
+            d[k] = d[k][keep]
+    arenden.alder = arenden.alder[keep]
+    res = sammanstall(arenden, minsta_antal=1)
+    assert res.enheter("kommun") == ("0114",) and res.enheter("stadsdel") == () and res.enheter("lan") == ("01",)
+    assert res.tabell("kommun", "0180", "faser") == []

@@ -34,7 +34,8 @@ def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> Isu
         population = load_population()
     plan = load_plan()
     _kontrollera(arenden, plan)
-    enheter, karta = enhetskarta(arenden.enheter, population)
+    finns = np.bincount(arenden.enhet.astype(np.intp), minlength=len(arenden.enheter)) > 0
+    enheter, karta = enhetskarta(arenden.enheter, population, finns)
     antal, bas = rakna(arenden, plan, karta)
     mask_bas, mask_antal = maskera(plan, antal, bas, minsta_antal)
     return IsuTabeller(
@@ -57,9 +58,10 @@ def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> Isu
 # Levels
 
 
-def enhetskarta(koder: tuple[str, ...], population) -> tuple[list[tuple[str, str]], np.ndarray]:
+def enhetskarta(koder: tuple[str, ...], population, finns: np.ndarray | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
     """The output units in tidy order — (niva, kod) — and the [unit × registration code] 0/1
-    matrix saying which registration codes' ärenden each output unit counts."""
+    matrix saying which registration codes' ärenden each output unit counts. `finns`: which codes
+    have at least one ärende (only units with ärenden appear, §3; default: all)."""
     lan_av_stad: dict[str, str] = {}
     for u in population.units:
         if u.stad:
@@ -73,13 +75,18 @@ def enhetskarta(koder: tuple[str, ...], population) -> tuple[list[tuple[str, str
             med.append((lan_av_stad[kod], kod, None))
         else:
             raise ValueError(f"enhetskod {kod!r} is not a kommun or district of the reference data")
+    if finns is None:
+        finns = np.ones(len(koder), dtype=bool)
+    med_arenden = [m for m, f in zip(med, finns.tolist()) if f]
     enheter: list[tuple[str, str]] = [(SAMTLIGA, "")]
-    enheter += [(LAN, k) for k in sorted({m[0] for m in med})]
-    enheter += [(KOMMUN, k) for k in sorted({m[1] for m in med})]
-    enheter += [(STADSDEL, k) for k in sorted({m[2] for m in med if m[2]})]
+    enheter += [(LAN, k) for k in sorted({m[0] for m in med_arenden})]
+    enheter += [(KOMMUN, k) for k in sorted({m[1] for m in med_arenden})]
+    enheter += [(STADSDEL, k) for k in sorted({m[2] for m in med_arenden if m[2]})]
     index = {e: i for i, e in enumerate(enheter)}
     karta = np.zeros((len(enheter), len(koder)), dtype=np.float64)
     for e, (lan, kommun, stadsdel) in enumerate(med):
+        if not finns[e]:
+            continue
         karta[0, e] = 1
         karta[index[(LAN, lan)], e] = 1
         karta[index[(KOMMUN, kommun)], e] = 1
