@@ -77,28 +77,30 @@ def _prefix(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
 _FYRA = np.frombuffer("".join(f"{i:04d}" for i in range(10_000)).encode("ascii"), dtype=np.uint8).reshape(10_000, 4)
 
 
-def _siffror(v: np.ndarray, tom: np.ndarray, sep: int) -> tuple[np.ndarray, np.ndarray]:
-    """Whole numbers v ≥ 0 as ASCII digits followed by `sep`, in a [rows × width] byte matrix
-    (right-aligned, zero-padded, four digits per table look-up), with the mask of the bytes that
-    belong to the text: the leading zeros and an empty field's digits are left out."""
-    v = np.where(tom, 0, v)
+def _grupper(v: np.ndarray) -> int:
+    """Four-digit groups needed for the largest of v (≥ 1)."""
     storst = int(v.max()) if v.size else 0
-    grupper = max(1, -(-len(str(storst)) // 4))
+    return max(1, -(-len(str(storst)) // 4))
+
+
+def _skriv_tal(mat: np.ndarray, giltig: np.ndarray, off: int, grupper: int, v: np.ndarray,
+               tom: np.ndarray) -> np.ndarray:
+    """Whole numbers v ≥ 0 as ASCII digits, right-aligned and zero-padded in columns
+    off … off + 4·grupper of `mat` (four digits per table look-up); `giltig` marks the digits
+    that belong to the text (no leading zeros; none for an empty field). Returns the digit counts."""
     bredd = 4 * grupper
-    delar = []
-    rest = v
-    for _ in range(grupper):
-        delar.append(_FYRA[rest % 10_000])
-        rest = rest // 10_000
-    mat = np.concatenate(delar[::-1] + [np.full((v.size, 1), sep, dtype=np.uint8)], axis=1)
+    rest = np.where(tom, 0, v)
+    for g in range(grupper - 1, -1, -1):
+        mat[:, off + 4 * g: off + 4 * g + 4] = _FYRA[rest % 10_000]
+        if g:
+            rest = rest // 10_000
+    v0 = np.where(tom, 0, v)
     nd = np.ones(v.shape, dtype=np.int64)
-    for p in range(1, len(str(storst))):
-        nd += v >= 10**p
+    for p in range(1, bredd):
+        nd += v0 >= 10**p
     nd[tom] = 0
-    giltig = np.empty(mat.shape, dtype=bool)
-    giltig[:, :bredd] = np.arange(bredd)[None, :] >= (bredd - nd)[:, None]
-    giltig[:, bredd] = True
-    return mat, giltig
+    giltig[:, off:off + bredd] = np.arange(bredd)[None, :] >= (bredd - nd)[:, None]
+    return nd
 
 
 def _tidy_bytes(res: IsuTabeller) -> Iterator[bytes]:
@@ -124,17 +126,23 @@ def _tidy_bytes(res: IsuTabeller) -> Iterator[bytes]:
             dolj_a = mb | mc
             r = idx.size
             bas_bytes = _utvalda(pool, pre_start, skriv)
-            block, giltig = [], []
-            for v, tom in ((a, dolj_a), (b, mb), (andel, dolj_a | (andel < 0))):
-                m, g = _siffror(v, tom, komma)
-                block.append(m)
-                giltig.append(g)
             slut = np.frombuffer(b"\n" + enhet, dtype=np.uint8)
-            block.append(np.broadcast_to(slut, (r, slut.size)))
-            giltig.append(np.ones((r, slut.size), dtype=bool))
-            g = np.concatenate(giltig, axis=1)
-            ins = np.concatenate(block, axis=1)[g]
-            n_ins = g.sum(axis=1)
+            ga, gb = _grupper(np.where(dolj_a, 0, a)), _grupper(np.where(mb, 0, b))
+            # antal digits , bas digits , andel digits (≤ 100: one group) , \n niva,kod,
+            bredd = 4 * ga + 1 + 4 * gb + 1 + 4 + 1 + slut.size
+            mat = np.empty((r, bredd), dtype=np.uint8)
+            giltig = np.empty((r, bredd), dtype=bool)
+            n_ins = 3 + slut.size
+            off = 0
+            for v, tom, g in ((a, dolj_a, ga), (b, mb, gb), (andel, dolj_a | (andel < 0), 1)):
+                n_ins = n_ins + _skriv_tal(mat, giltig, off, g, v, tom)
+                off += 4 * g
+                mat[:, off] = komma
+                giltig[:, off] = True
+                off += 1
+            mat[:, off:] = slut
+            giltig[:, off:] = True
+            ins = mat[giltig]
             dest = np.repeat(np.cumsum(pre_len[idx]), n_ins) + np.arange(ins.size)
             out = np.empty(bas_bytes.size + ins.size, dtype=np.uint8)
             ovrigt = np.ones(out.size, dtype=bool)
