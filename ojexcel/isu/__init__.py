@@ -10,6 +10,10 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `tabeller` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
 | `maskning` | masking of small numbers (§2) |
 | `tidy` | the tidy export (§6) |
+| `tabellplan` | the tables, rows, delgrupper and their slot layout, from the codebook (§4, §6) |
+| `harledda` | the derived variables per ärende (§4) |
+| `resultat` | the compiled tables, column-wise (`IsuTabeller`, the `IsuResultat`) |
+| `slump` | random valid `Arenden` for benchmarks and tests |
 | `arbetsbok` | the workbook (renders, never computes) |
 | `kolada` | Kolada's three IFO key figures (§7) |
 | `cli` | the `ojexcel isu` command group |
