@@ -1,12 +1,11 @@
 """The ISU tidy export (CONTRACT isu §6): header, order, format, masked values, and the reader."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 
 from ojexcel.isu.modell import Rad
-from ojexcel.isu.slump import alla_enheter, slumpa_arenden
+from ojexcel.isu.slump import slumpa_arenden
 from ojexcel.isu.tabeller import sammanstall
 from ojexcel.isu.tidy import IsuTidy, read_isu_tidy, tidy_falt, write_isu_tidy
 from ojexcel.population import load_population

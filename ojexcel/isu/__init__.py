@@ -9,6 +9,7 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `arenden` | reading and validating a record file (CSV/XLSX) into `Arenden` (§1) |
 | `tabeller` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
 | `maskning` | masking of small numbers (§2) |
+| `raknare` | the vectorised counting behind `tabeller` |
 | `tidy` | the tidy export (§6) |
 | `tabellplan` | the tables, rows, delgrupper and their slot layout, from the codebook (§4, §6) |
 | `harledda` | the derived variables per ärende (§4) |

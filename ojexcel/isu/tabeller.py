@@ -1,7 +1,8 @@
 """The compilation (CONTRACT isu §3–§5): ärenden → every table, for every level, unit and delgrupp.
 
-Counting is vectorised: for each table a per-ärende category code is counted with one
-`np.bincount` per breakdown over (registration unit × breakdown value × category), every
+Counting is vectorised (`raknare`): each table has a per-ärende category code (its scope one more
+code, dropped); the codes of several tables are packed into joint codes and counted with one
+`np.bincount` per breakdown over (registration unit × breakdown value × joint code), every
 delgrupp of a breakdown at once; `flerval` labels are counted from (ärende, label) pairs. The
 counts per registration unit (`Arenden.enheter`) are then summed into the output units — samtliga,
 län, kommun (a district's ärenden count in its kommun too) and stadsdel — by one small matrix
@@ -16,11 +17,11 @@ import numpy as np
 from . import harledda as H
 from .maskning import maskera
 from .modell import KOMMUN, LAN, NO_DATE, SAMTLIGA, STADSDEL, Arenden
+from .raknare import Raknare
 from .resultat import IsuTabeller
 from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, MEDEL, Plan, Tabell, load_plan
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
-GRANS = 256  # joint codes of several tables counted in one pass: at most this many combinations
 
 
 def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTabeller:
@@ -135,121 +136,6 @@ def _kontrollera(a: Arenden, plan: Plan) -> None:
 # Counting
 
 
-class _Raknare:
-    """Counts per (registration unit, delgrupp, category) for every delgrupp at once."""
-
-    def __init__(self, enh: np.ndarray, antal_enheter: int, plan: Plan, nedbrytningskoder: list[np.ndarray]):
-        self.E = antal_enheter
-        self.enh = enh
-        self.D = len(plan.delgrupper)
-        self.grupper: list[tuple] = []
-        self._buf: np.ndarray | None = None
-        for nb, kod in zip(plan.nedbrytningar, nedbrytningskoder):
-            v = len(nb.svar)
-            if nb.flera:  # kod: bits; one membership list per value
-                masker = [(kod >> k) & 1 != 0 for k in range(v)]
-                idx = [np.flatnonzero(m) for m in masker]
-                self.grupper.append(("flera", v, masker, idx, [enh[i] for i in idx]))
-            else:
-                self.grupper.append(("en", v, enh * (v + 1) + kod.astype(np.intp)))
-
-    def _buffer(self, n: int) -> np.ndarray:
-        """A reused work array (fresh large arrays cost page faults on every call)."""
-        if self._buf is None or self._buf.size < n:
-            self._buf = np.empty(n, dtype=np.intp)
-        return self._buf[:n]
-
-    def kategorier(self, c: np.ndarray, C: int, vikter: np.ndarray | None = None) -> np.ndarray:
-        """[E, D, C]: ärenden (or the sum of `vikter`) per category; c = C drops an ärende."""
-        E, D = self.E, self.D
-        out = np.empty((E, D, C), dtype=np.int64)
-        c = c.astype(np.intp, copy=False)
-        key = self._buffer(c.size)
-
-        def count(bins: int, k: np.ndarray, w: np.ndarray | None) -> np.ndarray:
-            r = np.bincount(k, weights=w, minlength=bins)
-            return r if w is None else np.rint(r).astype(np.int64)
-
-        np.multiply(self.enh, C + 1, out=key)
-        key += c
-        out[:, 0, :] = count(E * (C + 1), key, vikter).reshape(E, C + 1)[:, :C]
-        d = 1
-        for g in self.grupper:
-            v = g[1]
-            if g[0] == "en":
-                np.multiply(g[2], C + 1, out=key)
-                key += c
-                r = count(E * (v + 1) * (C + 1), key, vikter).reshape(E, v + 1, C + 1)
-                out[:, d:d + v, :] = r[:, 1:, :C]
-            else:
-                for k in range(v):
-                    i = g[3][k]
-                    w = None if vikter is None else vikter[i]
-                    kk = key[:i.size]
-                    np.multiply(g[4][k], C + 1, out=kk)
-                    kk += c[i]
-                    out[:, d + k, :] = count(E * (C + 1), kk, w).reshape(E, C + 1)[:, :C]
-            d += v
-        return out
-
-    def kategorier_samlat(self, jobb: list[tuple[np.ndarray, int]], grans: int = GRANS) -> list[np.ndarray]:
-        """`kategorier` for many (c, C) at once: jobs are packed into joint codes of at most
-        `grans` combinations, so one bincount pass serves several tables; each table's counts
-        are then the joint counts summed over the other tables' codes."""
-        ut: list[np.ndarray] = [np.empty(0)] * len(jobb)
-        ordning = sorted(range(len(jobb)), key=lambda i: jobb[i][1])
-        grupper: list[list[int]] = []
-        prod = grans + 1
-        for i in ordning:
-            storlek = jobb[i][1] + 1
-            if prod * storlek > grans:
-                grupper.append([])
-                prod = 1
-            grupper[-1].append(i)
-            prod *= storlek
-        for grupp in grupper:
-            if len(grupp) == 1:
-                ut[grupp[0]] = self.kategorier(*jobb[grupp[0]])
-                continue
-            storlekar = [jobb[i][1] + 1 for i in grupp]
-            gemensam = np.zeros(self.enh.size, dtype=np.intp)
-            for i, st in zip(grupp, storlekar):
-                gemensam *= st
-                gemensam += jobb[i][0]
-            J = int(np.prod(storlekar))
-            raw = self.kategorier(gemensam, J).reshape((self.E, self.D, *storlekar))
-            for axel, (i, st) in enumerate(zip(grupp, storlekar)):
-                andra = tuple(2 + x for x in range(len(grupp)) if x != axel)
-                ut[i] = raw.sum(axis=andra)[:, :, :st - 1]
-        return ut
-
-    def par(self, pi: np.ndarray, pk: np.ndarray, P: int) -> np.ndarray:
-        """[E, D, P]: ärenden per pair category from (ärende, category) pairs."""
-        E, D = self.E, self.D
-        out = np.empty((E, D, P), dtype=np.int64)
-        pk = pk.astype(np.intp, copy=False)
-        enh_p = self.enh[pi]
-        key = self._buffer(pi.size)
-        np.multiply(enh_p, P, out=key)
-        key += pk
-        out[:, 0, :] = np.bincount(key, minlength=E * P).reshape(E, P)
-        d = 1
-        for g in self.grupper:
-            v = g[1]
-            if g[0] == "en":
-                np.take(g[2], pi, out=key)
-                key *= P
-                key += pk
-                r = np.bincount(key, minlength=E * (v + 1) * P).reshape(E, v + 1, P)
-                out[:, d:d + v, :] = r[:, 1:, :]
-            else:
-                for k in range(v):
-                    sel = g[2][k][pi]
-                    out[:, d + k, :] = np.bincount(enh_p[sel] * P + pk[sel], minlength=E * P).reshape(E, P)
-            d += v
-        return out
-
-
 def _nedbrytningskoder(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) -> list[np.ndarray]:
     out = []
     for nb in plan.nedbrytningar:
@@ -283,7 +169,7 @@ def rakna(a: Arenden, plan: Plan, karta: np.ndarray) -> tuple[np.ndarray, np.nda
         "har_brukarenkat": H.ja_nej(med_bu, inom=avsl),
         "toppgrupp": H.ja_nej((a.enval["maluppfoljning"] == 1) & (a.enval["bu_forandring_valdsutsatthet"] == 1), inom=avsl),
     }
-    raknare = _Raknare(a.enhet.astype(np.intp), len(a.enheter), plan, _nedbrytningskoder(a, plan, harledda))
+    raknare = Raknare(a.enhet.astype(np.intp), len(a.enheter), plan, _nedbrytningskoder(a, plan, harledda))
     U = karta.shape[0]
     antal = np.zeros((U, plan.slots), dtype=np.int64)
     bas = np.zeros((U, plan.slots), dtype=np.int64)
