@@ -19,7 +19,7 @@ from .maskning import maskera
 from .modell import KOMMUN, LAN, NO_DATE, SAMTLIGA, STADSDEL, Arenden
 from .raknare import Raknare
 from .resultat import IsuTabeller
-from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, MEDEL, Plan, Tabell, load_plan
+from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, Plan, Tabell, load_plan
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
 
