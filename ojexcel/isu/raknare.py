@@ -98,10 +98,17 @@ class Raknare:
                 gemensam *= st
                 gemensam += jobb[i][0]
             J = int(np.prod(storlekar))
-            raw = self.kategorier(gemensam, J).reshape((self.E, self.D, *storlekar))
-            for axel, (i, st) in enumerate(zip(grupp, storlekar)):
-                andra = tuple(2 + x for x in range(len(grupp)) if x != axel)
-                ut[i] = raw.sum(axis=andra)[:, :, :st - 1]
+            raw = self.kategorier(gemensam, J).reshape(self.E * self.D, J)
+            # Each table's counts: the joint counts summed over the other tables' codes, as one
+            # product with a 0/1 projection (float64 is exact for counts below 2**53).
+            projektion = np.concatenate([np.kron(np.kron(np.ones((int(np.prod(storlekar[:x])), 1)), np.eye(st)),
+                                                 np.ones((int(np.prod(storlekar[x + 1:])), 1)))
+                                         for x, st in enumerate(storlekar)], axis=1)
+            marginaler = np.rint(raw.astype(np.float64) @ projektion).astype(np.int64)
+            start = 0
+            for i, st in zip(grupp, storlekar):
+                ut[i] = marginaler[:, start:start + st - 1].reshape(self.E, self.D, st - 1)
+                start += st
         return ut
 
     def par(self, pi: np.ndarray, pk: np.ndarray, P: int) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import harledda as H
 from .maskning import maskera
-from .modell import KOMMUN, LAN, NO_DATE, SAMTLIGA, STADSDEL, Arenden
+from .modell import KOMMUN, LAN, NIVAER, NO_DATE, SAMTLIGA, STADSDEL, Arenden
 from .raknare import Raknare
 from .resultat import IsuTabeller
 from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, Plan, Tabell, load_plan
@@ -37,7 +37,7 @@ def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> Isu
     _kontrollera(arenden, plan)
     finns = np.bincount(arenden.enhet.astype(np.intp), minlength=len(arenden.enheter)) > 0
     enheter, karta = enhetskarta(arenden.enheter, population, finns)
-    antal, bas = rakna(arenden, plan, karta)
+    antal, bas = rakna(arenden, plan, enheter, karta)
     mask_bas, mask_antal = maskera(plan, antal, bas, minsta_antal)
     return IsuTabeller(
         plan=plan,
@@ -61,7 +61,7 @@ def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> Isu
 
 def enhetskarta(koder: tuple[str, ...], population, finns: np.ndarray | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
     """The output units in tidy order — (niva, kod) — and the [unit × registration code] 0/1
-    matrix saying which registration codes' ärenden each output unit counts. `finns`: which codes
+    matrix saying which registration codes' ärenden each output unit counts (one unit per level). `finns`: which codes
     have at least one ärende (only units with ärenden appear, §3; default: all)."""
     lan_av_stad: dict[str, str] = {}
     for u in population.units:
@@ -84,7 +84,7 @@ def enhetskarta(koder: tuple[str, ...], population, finns: np.ndarray | None = N
     enheter += [(KOMMUN, k) for k in sorted({m[1] for m in med_arenden})]
     enheter += [(STADSDEL, k) for k in sorted({m[2] for m in med_arenden if m[2]})]
     index = {e: i for i, e in enumerate(enheter)}
-    karta = np.zeros((len(enheter), len(koder)), dtype=np.float64)
+    karta = np.zeros((len(enheter), len(koder)), dtype=np.int8)
     for e, (lan, kommun, stadsdel) in enumerate(med):
         if not finns[e]:
             continue
@@ -136,6 +136,23 @@ def _kontrollera(a: Arenden, plan: Plan) -> None:
 # Counting
 
 
+def _summering(enheter: list[tuple[str, str]], karta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per level: (its output units, the registration codes ordered by unit, where each unit's
+    codes start). On one level a code belongs to at most one unit."""
+    out = []
+    for niva in NIVAER:
+        us = [u for u, (nv, _) in enumerate(enheter) if nv == niva]
+        koder = [np.flatnonzero(karta[u]) for u in us]
+        langd = np.array([k.size for k in koder], dtype=np.intp)
+        keep = langd > 0  # (a unit always has a code with ärenden; guarded: reduceat needs it)
+        if not keep.any():
+            continue
+        ordning = np.concatenate([k for k in koder if k.size])
+        starter = np.concatenate([[0], np.cumsum(langd[keep])[:-1]]).astype(np.intp)
+        out.append((np.array(us, dtype=np.intp)[keep], ordning, starter))
+    return out
+
+
 def _nedbrytningskoder(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) -> list[np.ndarray]:
     out = []
     for nb in plan.nedbrytningar:
@@ -151,7 +168,7 @@ def _nedbrytningskoder(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) 
     return out
 
 
-def rakna(a: Arenden, plan: Plan, karta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def rakna(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`antal` and `bas` for every (output unit, slot): int64 arrays [units × plan.slots]."""
     avsl = a.avslutat
     med_bu = avsl & H.har_brukarenkat(a)
@@ -174,13 +191,17 @@ def rakna(a: Arenden, plan: Plan, karta: np.ndarray) -> tuple[np.ndarray, np.nda
     antal = np.zeros((U, plan.slots), dtype=np.int64)
     bas = np.zeros((U, plan.slots), dtype=np.int64)
 
+    summering = _summering(enheter, karta)
+
     def till_enheter(raw: np.ndarray) -> np.ndarray:
-        """[E, D, C] per registration code → [U, D, C] per output unit (exact: sums < 2**53)."""
+        """[E, D, C] per registration code → [U, D, C] per output unit: per level, the codes
+        sorted by their unit and summed group by group (`np.add.reduceat`), exactly."""
         E, D, C = raw.shape
-        if E == 0:
-            return np.zeros((U, D, C), dtype=np.int64)
-        out = karta @ raw.reshape(E, D * C).astype(np.float64)
-        return np.rint(out).astype(np.int64).reshape(U, D, C)
+        flat = raw.reshape(E, D * C)
+        out = np.zeros((U, D * C), dtype=np.int64)
+        for enheter_, ordning, starter in summering:
+            out[enheter_] = np.add.reduceat(flat[ordning], starter, axis=0)
+        return out.reshape(U, D, C)
 
     # Pass 1: every table's category code per ärende (C = outside the table's scope), counted
     # together; flerval labels from pairs; the means' sums weighted.
