@@ -77,6 +77,10 @@ def _prefix(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
 _FYRA = np.frombuffer("".join(f"{i:04d}" for i in range(10_000)).encode("ascii"), dtype=np.uint8).reshape(10_000, 4)
 
 
+_TIOPOTENSER = 10 ** np.arange(1, 19, dtype=np.int64)
+_KOLUMN = np.arange(64)
+
+
 def _grupper(v: np.ndarray) -> int:
     """Four-digit groups needed for the largest of v (≥ 1)."""
     storst = int(v.max()) if v.size else 0
@@ -89,17 +93,15 @@ def _skriv_tal(mat: np.ndarray, giltig: np.ndarray, off: int, grupper: int, v: n
     off … off + 4·grupper of `mat` (four digits per table look-up); `giltig` marks the digits
     that belong to the text (no leading zeros; none for an empty field). Returns the digit counts."""
     bredd = 4 * grupper
-    rest = np.where(tom, 0, v)
+    v0 = np.where(tom, 0, v)
+    rest = v0
     for g in range(grupper - 1, -1, -1):
-        mat[:, off + 4 * g: off + 4 * g + 4] = _FYRA[rest % 10_000]
+        mat[:, off + 4 * g: off + 4 * g + 4] = _FYRA[rest % 10_000 if g else rest]
         if g:
             rest = rest // 10_000
-    v0 = np.where(tom, 0, v)
-    nd = np.ones(v.shape, dtype=np.int64)
-    for p in range(1, bredd):
-        nd += v0 >= 10**p
+    nd = np.searchsorted(_TIOPOTENSER[:bredd - 1], v0, side="right") + 1
     nd[tom] = 0
-    giltig[:, off:off + bredd] = np.arange(bredd)[None, :] >= (bredd - nd)[:, None]
+    giltig[:, off:off + bredd] = _KOLUMN[:bredd][None, :] >= (bredd - nd)[:, None]
     return nd
 
 
