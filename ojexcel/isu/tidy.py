@@ -105,7 +105,7 @@ def _skriv_tal(mat: np.ndarray, giltig: np.ndarray, off: int, grupper: int, v: n
     return nd
 
 
-def _tidy_bytes(res: IsuTabeller) -> Iterator[bytes]:
+def _tidy_bytes(res: IsuTabeller) -> Iterator:
     """One unit's rows at a time. A row is `niva,kod,` + the slot's prefix + `antal,bas,andel,` +
     `\n` (medel is empty on these rows). The written slots' prefixes are cut from the concatenated
     prefixes with one mask; after each, its numbers, the line end and the next row's `niva,kod,`
@@ -119,7 +119,7 @@ def _tidy_bytes(res: IsuTabeller) -> Iterator[bytes]:
         b_all = res.bas[u]
         skriv = (b_all >= 0) & ~medelrad
         idx = np.flatnonzero(skriv)
-        delar: list[bytes] = []
+        delar: list = []  # bytes-like pieces, written in order
         enhet = f"{niva},{kod},".encode("utf-8")
         if idx.size:
             a, b = res.antal[u, idx], b_all[idx]
@@ -145,17 +145,20 @@ def _tidy_bytes(res: IsuTabeller) -> Iterator[bytes]:
             mat[:, off:] = slut
             giltig[:, off:] = True
             ins = mat[giltig]
-            dest = np.repeat(np.cumsum(pre_len[idx]), n_ins) + np.arange(ins.size)
-            out = np.empty(bas_bytes.size + ins.size, dtype=np.uint8)
+            lu = len(enhet)
+            dest = np.repeat(np.cumsum(pre_len[idx]) + lu, n_ins) + np.arange(ins.size)
+            out = np.empty(lu + bas_bytes.size + ins.size, dtype=np.uint8)
+            out[:lu] = np.frombuffer(enhet, dtype=np.uint8)
             ovrigt = np.ones(out.size, dtype=bool)
+            ovrigt[:lu] = False
             ovrigt[dest] = False
             out[dest] = ins
             out[ovrigt] = bas_bytes
-            delar.append(enhet + out[: out.size - len(enhet)].tobytes())
+            delar.append(out[: out.size - lu])  # the last row's trailing `niva,kod,` cut off
         # The means are the last tables of every unit: their few rows are formatted one by one.
         for s in np.flatnonzero((b_all >= 0) & medelrad).tolist():
             delar.append(enhet + pool[pre_start[s]:pre_start[s + 1]].tobytes() + _medel_tal(res, u, s))
-        yield b"".join(delar)
+        yield from delar
 
 
 def _utvalda(pool: np.ndarray, start: np.ndarray, skriv: np.ndarray) -> np.ndarray:
