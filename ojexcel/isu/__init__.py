@@ -10,7 +10,12 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `celler` | one cell to its code, per value type (the reader's converters and caches) |
 | `tabeller` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
 | `maskning` | masking of small numbers (§2) |
+| `raknare` | the vectorised counting behind `tabeller` |
 | `tidy` | the tidy export (§6) |
+| `tabellplan` | the tables, rows, delgrupper and their slot layout, from the codebook (§4, §6) |
+| `harledda` | the derived variables per ärende (§4) |
+| `resultat` | the compiled tables, column-wise (`IsuTabeller`, the `IsuResultat`) |
+| `slump` | random valid `Arenden` for benchmarks and tests |
 | `arbetsbok` | the workbook (renders, never computes) |
 | `kolada` | Kolada's three IFO key figures (§7) |
 | `vuxna` | the user's population file (inhabitants 18+) for Kolada's rates |

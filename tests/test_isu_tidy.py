@@ -1,0 +1,163 @@
+"""The ISU tidy export (CONTRACT isu §6): header, order, format, masked values, and the reader."""
+from __future__ import annotations
+
+
+import pytest
+
+from ojexcel.isu.modell import Rad
+from ojexcel.isu.slump import slumpa_arenden
+from ojexcel.isu.tabeller import sammanstall
+from ojexcel.isu.tidy import IsuTidy, read_isu_tidy, tidy_falt, write_isu_tidy
+from ojexcel.population import load_population
+from ojexcel.problems import InputError
+from tests.isu_hjalp import bygg
+
+HEADER = b"niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n"
+
+
+def a(enhet="0114", **kw):
+    return {"enhetskod": enhet, **kw}
+
+
+@pytest.fixture(scope="module")
+def slump():
+    pop = load_population()
+    codes = ("0114", "0180", "0180-01", "0180-05", "1480-02", "2580", "0115")
+    return sammanstall(slumpa_arenden(3000, codes, seed=7), minsta_antal=5, population=pop)
+
+
+def lines(res, tmp_path) -> list[str]:
+    write_isu_tidy(res, tmp_path / "t.csv")
+    data = (tmp_path / "t.csv").read_bytes()
+    assert data.startswith(HEADER)
+    assert b"\r" not in data and data.endswith(b"\n")
+    return data.decode("utf-8").splitlines()
+
+
+def test_header_and_encoding(tmp_path):
+    res = sammanstall(bygg([a(kon="Kvinna", ursprung="Född i Sverige, med minst en förälder född i Sverige")] * 6),
+                      minsta_antal=1)
+    text = lines(res, tmp_path)
+    assert text[0] == HEADER.decode().strip()
+    assert 'samtliga,,ursprung,,"Född i Sverige, med minst en förälder född i Sverige",6,6,100,' in text
+    assert 'samtliga,,kon,"ursprung=Född i Sverige, med minst en förälder född i Sverige",Kvinna,6,6,100,' in text
+    assert "samtliga,,medel_antal_insatser,,medel,0,6,,0.0" in text
+    assert "samtliga,,kon,,uppgift_saknas,0,6,0," in text
+
+
+def test_masked_values_are_empty(tmp_path):
+    rows = [a(kon="Man")] * 2 + [a(kon="Kvinna")] * 20 + [a("2580", kon="Kvinna")] * 3
+    text = lines(sammanstall(bygg(rows), minsta_antal=5), tmp_path)
+    assert "kommun,0114,kon,,Man,,22,," in text  # rule 1 (and Kvinna by rule 3)
+    assert "kommun,0114,kon,,Kvinna,,22,," in text
+    assert "kommun,2580,kon,,Kvinna,,,," in text  # rule 2
+    assert "kommun,2580,medel_antal_insatser,,medel,,,," in text
+
+
+def test_order_levels_codes_tables_delgrupper_categories(slump, tmp_path):
+    text = lines(slump, tmp_path)[1:]
+    niva_ordning = {"samtliga": 0, "lan": 1, "kommun": 2, "stadsdel": 3}
+    plan = slump.plan
+    tabell_ordning = {t.namn: i for i, t in enumerate(plan.tabeller)}
+    dg_ordning = {d: i for i, d in enumerate(plan.delgrupper)}
+    import csv
+    rows = list(csv.reader(text))
+    keys = [(niva_ordning[r[0]], r[1], tabell_ordning[r[2]], dg_ordning[r[3]]) for r in rows]
+    assert keys == sorted(keys)
+    # categories within a table: §4's order
+    first = [r[4] for r in rows if r[:4] == ["samtliga", "", "insatser", ""]]
+    assert first[0] == "minst_ett_svar" and first[-2:] == ["Insatser som rör boende", "uppgift_saknas"]
+    assert [r[1] for r in rows if r[2] == "faser" and r[3] == "" and r[4] == "aktualiserade"] == \
+        ["", "01", "14", "25", "0114", "0115", "0180", "1480", "2580", "0180-01", "0180-05", "1480-02"]
+
+
+def test_fast_writer_equals_row_by_row_writer(slump, tmp_path):
+    """The numpy writer against csv.writer over `rader()` (the generic path)."""
+    import csv
+    import io
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(HEADER.decode().strip().split(","))
+    w.writerows(tidy_falt(r) for r in slump.rader())
+    write_isu_tidy(slump, tmp_path / "fast.csv")
+    assert (tmp_path / "fast.csv").read_text(encoding="utf-8") == buf.getvalue()
+
+
+def test_generic_writer_for_other_results(slump, tmp_path):
+    write_isu_tidy(slump, tmp_path / "a.csv")
+    back = read_isu_tidy(tmp_path / "a.csv")
+    assert isinstance(back, IsuTidy)
+    write_isu_tidy(back, tmp_path / "b.csv")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_reader_round_trip(slump, tmp_path):
+    write_isu_tidy(slump, tmp_path / "a.csv")
+    back = read_isu_tidy(tmp_path / "a.csv")
+    assert list(back.rader()) == list(slump.rader())
+    assert back.enheter("kommun") == slump.enheter("kommun")
+    assert back.enheter("samtliga") == ("",)
+    assert back.tabell("kommun", "0180", "kon", "hrv=Ja") == slump.tabell("kommun", "0180", "kon", "hrv=Ja")
+    assert back.tabellnamn() == slump.tabellnamn()
+    assert back.delgrupper() == slump.delgrupper()
+    assert back.n == 3000
+    masked = [r for r in back.rader() if r.maskerad]
+    assert masked and all(r.maskerad in ({"antal", "andel"}, {"antal", "bas", "andel"}, {"antal", "bas", "medel"})
+                          for r in masked)
+
+
+def test_big_numbers_and_digits(tmp_path):
+    """Digits through several four-digit groups (the writer looks them up four at a time)."""
+    res = sammanstall(bygg([a(kon="Kvinna")] * 10_007 + [a(kon="Man")] * 3), minsta_antal=1)
+    text = lines(res, tmp_path)
+    assert "samtliga,,kon,,Kvinna,10007,10010,100," in text
+    assert "samtliga,,kon,,Man,3,10010,0," in text
+    assert "samtliga,,faser,,aktualiserade,10010,10010,100," in text
+
+
+@pytest.mark.parametrize("content,fragment", [
+    (b"", "header"),
+    (b"niva,kod\n", "header"),
+    (HEADER + b"riket,,kon,,Man,1,2,50,\n", "niva"),
+    (HEADER + b"samtliga,,kon,,Man,x,2,50,\n", "whole number"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50\n", "fields"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50,\nsamtliga,,kon,,Man,1,2,50,\n", "duplicate"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50,2.0\n", "medel"),
+    (HEADER + b"samtliga,,kon,,Man,\xff,2,50,\n", "UTF-8"),
+])
+def test_reader_rejects_bad_files(tmp_path, content, fragment):
+    p = tmp_path / "bad.csv"
+    p.write_bytes(content)
+    with pytest.raises(InputError) as exc:
+        read_isu_tidy(p)
+    assert fragment in str(exc.value)
+    assert str(p) in str(exc.value)
+
+
+def test_reader_missing_file(tmp_path):
+    with pytest.raises(InputError, match="unreadable"):
+        read_isu_tidy(tmp_path / "nope.csv")
+
+
+def test_rad_interface_fields(slump):
+    r = slump.tabell("samtliga", "", "medel_arendelangd")[0]
+    assert isinstance(r, Rad) and r.kategori == "medel" and r.andel is None and "." in r.medel
+    k = slump.tabell("samtliga", "", "kon")[0]
+    assert k.medel is None and isinstance(k.andel, int)
+    assert slump.rad("samtliga", "", "kon", "", "Man").kategori == "Man"
+    assert slump.rad("samtliga", "", "kon", "", "Nope") is None
+    assert slump.period == (None, None) and slump.kalla == "slump" and slump.minsta_antal == 5
+
+
+def test_only_codebook_texts_and_unit_codes_are_written(slump):
+    """Arenden carries no identifier or free text; every text of every row is a level, a unit
+    code, or a name from the plan (codebook, contract) — nothing else can reach an output."""
+    plan = slump.plan
+    kategorier = {k for t in plan.tabeller for k in t.kategorier}
+    koder = {""} | set(slump_koder := ("01", "14", "25", "0114", "0180", "0180-01", "0180-05", "1480", "1480-02",
+                                       "2580", "0115"))
+    assert slump_koder
+    for r in slump.rader():
+        assert r.niva in ("samtliga", "lan", "kommun", "stadsdel")
+        assert r.kod in koder
+        assert r.tabell in slump.tabellnamn() and r.delgrupp in plan.delgrupper and r.kategori in kategorier
