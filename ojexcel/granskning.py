@@ -27,13 +27,13 @@ from pathlib import Path
 from .codebook import PART_VINR, Codebook, normalize
 from .population import Population
 from .problems import Problem, Report
+from .tables import SURVEY_LIMITS, open_table
 from .responses import (
     BESVARAT_VINR,
     YES_NO,
     ResponseRow,
     Responses,
     cell_text,
-    read_table_checked,
     suggest_label,
     unit_code_problem,
 )
@@ -64,11 +64,9 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
     file order, the responses with them applied, warnings). Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
-    table = read_table_checked(path, report)
-    xlsx = table.xlsx
-    if not table:
-        report.error("the file is empty: no header row")
-        report.raise_if_errors()
+    with open_table(path, report, SURVEY_LIMITS) as opened:
+        xlsx = opened.xlsx
+        table = [(1, opened.header), *opened.rows()]
     index = _map_header(table[0][1], report)
     if index is None:
         report.raise_if_errors()
