@@ -12,20 +12,21 @@ from pathlib import Path
 
 import click
 
-from .problems import InputError, Problem
+from .problems import InputError, Problem, format_problems, printable
 
 EXIT_INPUT = 1
 
 
-def _echo_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
-    for p in problems:
-        click.echo(str(p), err=True)
+def _echo_problems(problems: list[Problem] | tuple[Problem, ...], omitted: int = 0) -> None:
+    """Every problem, many alike summarised with a count, at most problems.MAX_SHOWN lines."""
+    for line in format_problems(problems, omitted):
+        click.echo(line, err=True)
 
 
-def fail(message: str, problems: list[Problem] | None = None) -> None:
+def fail(message: str, problems: list[Problem] | None = None, omitted: int = 0) -> None:
     if problems:
-        _echo_problems(problems)
-    click.echo(f"ojexcel: {message}", err=True)
+        _echo_problems(problems, omitted)
+    click.echo(f"ojexcel: {printable(message)}", err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -42,8 +43,8 @@ def reading(*more_errors: type[Exception], warnings: bool = False):
     try:
         yield
     except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written",
-             (exc.warnings if warnings else []) + exc.problems)
+        fail(f"{exc.count} problem(s) in the input; nothing was written",
+             (exc.warnings if warnings else []) + exc.problems, exc.omitted)
     except (CatalogueError, OutputError, FileNotFoundError, *more_errors) as exc:
         fail(str(exc))
 

@@ -65,17 +65,29 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
     path = Path(path)
     report = Report(file=str(path))
     with open_table(path, report, SURVEY_LIMITS) as opened:
-        xlsx = opened.xlsx
-        table = [(1, opened.header), *opened.rows()]
-    index = _map_header(table[0][1], report)
-    if index is None:
-        report.raise_if_errors()
+        xlsx, header = opened.xlsx, opened.header
+        index = _map_header(header, report)
+        if index is None:
+            report.raise_if_errors()
+        out, seen = _read_rows(opened.rows(), header, index, xlsx, responses, codebook, population, report, str(path))
+    if not seen:
+        report.warn("the file has a header only: no overrides")
 
+    report.raise_if_errors()
+    reviewed = apply_granskning(responses, out)
+    _warn_not_asked(out, reviewed, codebook, report)
+    return tuple(out), reviewed, report.warnings
+
+
+def _read_rows(rows, header, index, xlsx, responses, codebook, population, report, path) -> tuple[list[Granskning], int]:
+    """The valid overrides of the streamed rows (problems on `report`), and how many rows there were."""
+    count = 0
     columns = {normalize(c): c for c in (BESVARAT_VINR, *(q.column for q in codebook.questions))}
     seen: dict[tuple[str, str], int] = {}
     out: list[Granskning] = []
-    for n, cells in table[1:]:
-        cells = list(cells) + [None] * (len(table[0][1]) - len(cells))
+    for n, cells in rows:
+        count += 1
+        cells = list(cells) + [None] * (len(header) - len(cells))
 
         def cell(col: str, kod: str | None = None, column: str | None = None) -> str | None:
             return cell_text(cells[index[col]], report, xlsx=xlsx, row=n, enhetskod=kod, column=column or col)
@@ -126,13 +138,8 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
         if gammalt == nytt:
             report.warn("the new value equals the response file's value: the override changes nothing",
                         row=n, enhetskod=kod, column=kolumn, value=raw_value)
-        out.append(Granskning(kod, kolumn, gammalt, nytt, motivering, n, str(path)))
-    if len(table) == 1:
-        report.warn("the file has a header only: no overrides")
-    report.raise_if_errors()
-    reviewed = apply_granskning(responses, out)
-    _warn_not_asked(out, reviewed, codebook, report)
-    return tuple(out), reviewed, report.warnings
+        out.append(Granskning(kod, kolumn, gammalt, nytt, motivering, n, path))
+    return out, count
 
 
 def _map_header(header: list[object], report: Report) -> dict[str, int] | None:

@@ -7,13 +7,14 @@ together, each naming file, row (header = row 1), enhetskod, column and value.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import Codebook, normalize
 from .population import CITIES, Population
-from .problems import Problem, Report
+from .problems import InputError, Problem, Report
 from .tables import SURVEY_LIMITS, open_table
 
 ENHETSKOD = "enhetskod"
@@ -173,21 +174,35 @@ def _not_a_header(table, codebook: Codebook, sheet_note: str, report: Report) ->
     return True
 
 
-def _check_nameless_columns(header: list[object], data, report: Report, beyond_header: bool) -> None:
+class _NamelessColumns:
     """A column without a name in row 1 that holds values (a merged header cell, a name deleted)
-    would silently be ignored: an error naming the column and its first value. `beyond_header`:
-    also columns right of the header's last name (XLSX; in a CSV the field count catches those)."""
-    width = max((len(cells) for _, cells in data), default=0) if beyond_header else len(header)
-    for i in range(width):
-        if i < len(header) and not _is_blank(header[i]):
-            continue
-        first = next(((n, cells[i]) for n, cells in data if i < len(cells) and not _is_blank(cells[i])), None)
-        if first is not None:
+    would silently be ignored: an error naming the column and its first value, found as the rows
+    stream by. `beyond_header`: also columns right of the header's last name (XLSX; in a CSV the
+    field count catches those)."""
+
+    def __init__(self, header: list[object], beyond_header: bool) -> None:
+        self.width, self.beyond = len(header), beyond_header
+        self.nameless = [i for i in range(len(header)) if _is_blank(header[i])]
+        self.first: dict[int, tuple[int, object]] = {}
+
+    def see(self, n: int, cells: list[object]) -> None:
+        for i in self.nameless:
+            if i < len(cells) and i not in self.first and not _is_blank(cells[i]):
+                self.first[i] = (n, cells[i])
+        if self.beyond and len(cells) > self.width:
+            for i in range(self.width, len(cells)):
+                if i not in self.first and not _is_blank(cells[i]):
+                    self.first[i] = (n, cells[i])
+
+    def report(self, report: Report) -> None:
+        for i in sorted(self.first):
+            n, value = self.first[i]
             report.error(
-                f"the column has no name in row 1 but holds values (first in row {first[0]}): a merged "
+                f"the column has no name in row 1 but holds values (first in row {n}): a merged "
                 "header cell, or a deleted column name? Every column needs its own name",
-                row=1, column=_column_label(i), value=first[1],
+                row=1, column=_column_label(i), value=value,
             )
+        self.first.clear()
 
 
 def suggest_label(raw: str, q) -> str:
@@ -246,31 +261,61 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
     path = Path(path)
     report = Report(file=str(path))
     with open_table(path, report, SURVEY_LIMITS) as opened:
-        is_xlsx, delimiter, header = opened.xlsx, opened.delimiter, opened.header
-        table = [(1, header), *opened.rows()]
+        rows = _read_rows(opened, codebook, population, report)
+    return Responses(source=str(path), year=codebook.year, rows=rows, warnings=report.warnings)
+
+
+def _unless_damaged(stream, report: Report) -> None:
+    """Before refusing a file for its first rows, read the rest: a damaged or cut-short file is
+    refused for that alone (its first rows may be all that was left of it)."""
+    try:
+        for _ in stream:
+            pass
+    except InputError as exc:
+        unreadable = [p for p in exc.problems if p.message.startswith("unreadable")]
+        raise InputError(unreadable or exc.problems, exc.warnings) from None
+
+
+def _with_last(items):
+    """(item, is it the last?) for every item of a stream."""
+    previous = next(items, None)
+    for item in items:
+        yield previous, False
+        previous = item
+    if previous is not None:
+        yield previous, True
+
+
+def _read_rows(opened, codebook: Codebook, population: Population, report: Report) -> dict[str, ResponseRow]:
+    """The response rows of an opened table, streamed: only valid units are kept in memory."""
+    is_xlsx, delimiter, header = opened.xlsx, opened.delimiter, opened.header
+    stream = opened.rows()
+    first = list(itertools.islice(stream, 19))
     sheet_note = ""
     if is_xlsx and any("only the first sheet" in p.message for p in report.warnings):
         sheet_note = " (only the workbook's first sheet is read)"
-    if _not_a_header(table, codebook, sheet_note, report):
+    if _not_a_header([(1, header), *first], codebook, sheet_note, report):
+        _unless_damaged(stream, report)
         report.raise_if_errors()
     index = _map_header(header, codebook, report)
-    _check_nameless_columns(header, table[1:], report, beyond_header=is_xlsx)
+    nameless = _NamelessColumns(header, beyond_header=is_xlsx)
+    data = itertools.chain(first, stream)
     if index is None:
-        report.raise_if_errors()
-    if len(table) == 1:
-        report.error("no response rows: the file has a header only")
+        for n, cells in data:
+            nameless.see(n, cells)
+        nameless.report(report)
         report.raise_if_errors()
 
     width = len(header)
-    last_row = table[-1][0]
     rows: dict[str, ResponseRow] = {}
     first_seen: dict[str, int] = {}
-    for n, cells in table[1:]:
+    for (n, cells), last in _with_last(data):
+        nameless.see(n, cells)
         if not is_xlsx and len(cells) != width:
             kod_at = index[ENHETSKOD]
             kod = cells[kod_at].strip() if kod_at < len(cells) and isinstance(cells[kod_at], str) else None
             report.error(
-                _field_count_message(cells, width, delimiter, n == last_row),
+                _field_count_message(cells, width, delimiter, last),
                 row=n, enhetskod=kod if kod in population.by_kod else None,
             )
             continue
@@ -332,9 +377,11 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
                 answers[q.column] = label
         _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod)
         rows[kod] = ResponseRow(row=n, enhetskod=kod, besvarat_vinr=besvarat_vinr, answers=answers)
-
+    nameless.report(report)
+    if not first:
+        report.error("no response rows: the file has a header only")
     report.raise_if_errors()
-    return Responses(source=str(path), year=codebook.year, rows=rows, warnings=report.warnings)
+    return rows
 
 
 def _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod) -> None:
