@@ -41,7 +41,7 @@ from .limits import ISU_LIMITS, SURVEY_LIMITS, Limits
 from .problems import Report
 from .tables_csv import CsvTable, Unreadable, detect_encoding
 
-__all__ = ["Limits", "SURVEY_LIMITS", "ISU_LIMITS", "Table", "open_table"]
+__all__ = ["Limits", "SURVEY_LIMITS", "ISU_LIMITS", "Table", "open_table", "regular_file"]
 
 _MAGIC_ZIP = b"PK\x03\x04"
 _MAGIC_OLE = b"\xd0\xcf\x11\xe0"
@@ -112,6 +112,19 @@ def open_table(path: Path, report: Report, limits: Limits = SURVEY_LIMITS) -> It
     finally:
         if source is not None:
             source.close()
+        if spool is not None:
+            shutil.rmtree(spool, ignore_errors=True)
+
+
+@contextmanager
+def regular_file(path: Path, limits: Limits) -> Iterator[Path]:
+    """`path` itself when it is a regular file within the size limit; a pipe or process
+    substitution copied once into a private temporary folder (removed on exit). Raises
+    `Unreadable` (over the limit, binary data from a device) or OSError."""
+    real, spool = _regular_file(Path(path), limits)
+    try:
+        yield real
+    finally:
         if spool is not None:
             shutil.rmtree(spool, ignore_errors=True)
 

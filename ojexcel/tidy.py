@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from .population import ALL_LEVELS, NIVA_ENHET
+from .limits import TIDY_LIMITS
 from .problems import Report
+from .tables import open_table
 from .results import TIDY_HEADER, Results, tidy_rows
 
 COUNT_COLUMNS = ("ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
@@ -51,24 +53,23 @@ def read_tidy(path: str | Path) -> list[TidyRow]:
     """Read a tidy export, checking its header and every row. Raises InputError."""
     path = Path(path)
     report = Report(file=str(path))
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        report.error("no such file")
-        report.raise_if_errors()
-    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
-        report.error(f"unreadable: {exc.__class__.__name__}")
-        report.raise_if_errors()
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    if header is None or tuple(h.strip() for h in header) != TIDY_HEADER:
-        report.error(f"not a tidy export: the header must be {','.join(TIDY_HEADER)}", row=1, value=",".join(header or []))
-        report.raise_if_errors()
+    with open_table(path, report, TIDY_LIMITS) as table:
+        if table.xlsx:
+            report.error("an XLSX workbook, not a tidy export: give the CSV written by ojexcel build --tidy")
+            report.raise_if_errors()
+        header = [str(h) for h in table.header]
+        if tuple(h.strip() for h in header) != TIDY_HEADER:
+            report.error(f"not a tidy export: the header must be {','.join(TIDY_HEADER)}", row=1, value=",".join(header))
+            report.raise_if_errors()
+        return _read_rows(table.rows(), report)
+
+
+def _read_rows(reader, report: Report) -> list[TidyRow]:
     rows: list[TidyRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     width = len(TIDY_HEADER)
     levels = frozenset(ALL_LEVELS)
-    for n, cells in enumerate(reader, start=2):
+    for n, cells in reader:
         if len(cells) != width:
             if any(c.strip() for c in cells):
                 report.error(f"{len(cells)} fields, expected {width}", row=n)
