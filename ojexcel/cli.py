@@ -23,6 +23,11 @@ def _echo_problems(problems: list[Problem] | tuple[Problem, ...], omitted: int =
         click.echo(line, err=True)
 
 
+def say(text: str) -> None:
+    """A line for the user on stderr, control characters (from file names) escaped."""
+    click.echo(printable(text), err=True)
+
+
 def fail(message: str, problems: list[Problem] | None = None, omitted: int = 0) -> None:
     if problems:
         _echo_problems(problems, omitted)
@@ -63,10 +68,63 @@ def writing():
 
 
 def refuse_overwrite(inputs, outputs) -> None:
-    """Stop before any work when an output would replace an input."""
-    for given in inputs:
-        if given is not None and any(given.resolve() == o.resolve() for o in outputs):
-            fail(f"{given}: the input would be overwritten by an output")
+    """Stop before any work when an output would replace an input (the same file, also through
+    another spelling or a hard link) or two outputs are one file."""
+    from .output import OutputError, refuse_inputs
+
+    try:
+        refuse_inputs(list(outputs), list(inputs))
+    except OutputError as exc:
+        fail(str(exc))
+
+
+def embedded_sample(responses: Path | None, year: int) -> Path | None:
+    """The file a run reads its responses from: RESPONSES, or the embedded sample of YEAR."""
+    if responses is not None:
+        return responses
+    from .pipeline import sample_path
+
+    try:
+        return sample_path(year)
+    except (FileNotFoundError, ValueError, KeyError):
+        return None
+
+
+class _Folder(click.Path):
+    """A folder option: an empty value is refused (it would silently mean the working folder)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty folder name; give a folder (use . for the working folder)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: the command stops and cleans up as for Ctrl-C (outputs untouched)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _install_signal_handlers() -> None:
+    import signal
+
+    main_pid = os.getpid()
+
+    def stop(signum, frame):
+        if os.getpid() != main_pid:  # a forked worker: die as the signal says
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                signal.signal(getattr(signal, name), stop)
+            except ValueError:  # not the main thread (an embedding program): leave them
+                pass
 
 
 EXIT_INTERNAL = 3
@@ -79,16 +137,22 @@ class _Main(click.Group):
     """
 
     def invoke(self, ctx):
+        _install_signal_handlers()
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except Terminated as exc:
+            import signal
+
+            click.echo(f"ojexcel: stopped by {signal.Signals(exc.signum).name}; nothing was written", err=True)
+            sys.exit(128 + exc.signum)
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("OJEXCEL_DEBUG"):
                 raise
             click.echo(
-                f"ojexcel: internal error ({exc.__class__.__name__}: {exc}); nothing was written. "
-                "Please report it with the command you ran (OJEXCEL_DEBUG=1 shows the traceback).",
+                printable(f"ojexcel: internal error ({exc.__class__.__name__}: {str(exc)[:300]}); nothing was written. ")
+                + "Please report it with the command you ran (OJEXCEL_DEBUG=1 shows the traceback).",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
@@ -123,7 +187,8 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     outputs = [out] + ([tidy] if tidy else [])
     if tidy is not None and tidy.resolve() == out.resolve():
         fail("--out and --tidy name the same file")
-    refuse_overwrite((responses, granskning), outputs)
+    inputs = (embedded_sample(responses, year), granskning)
+    refuse_overwrite(inputs, outputs)
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
@@ -131,17 +196,16 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
 
     if not quiet:
         _echo_problems(results.warnings)
-    with writing(), atomic_outputs(*outputs) as temps:
+    with writing(), atomic_outputs(*outputs, inputs=inputs) as temps:
         write_workbook(results, temps[0])
         if tidy:
             write_tidy_file(results, temps[1])
     if not quiet:
-        click.echo(
+        say(
             f"{out}: {len(results.population.units)} units, {results.answered_survey} answered the survey, "
             f"{results.answered_vinr} the VINR part; {len(results.catalogue)} indicators"
             + (f"; {len(results.granskning)} review override(s) applied" if results.granskning else "")
             + (f"; tidy export {tidy}" if tidy else ""),
-            err=True,
         )
 
 
@@ -150,7 +214,7 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
 @click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write (one unit).")
 @click.option("--all", "all_units", is_flag=True, help="Write one file per unit and per big city into --out-dir.")
-@click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
+@click.option("--out-dir", "out_dir", type=_Folder(file_okay=False, path_type=Path), help="Folder for --all.")
 @click.option(
     "--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
     help="xlsx (default) or html: one self-contained page. Without it, --out's suffix decides.",
@@ -203,11 +267,18 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
 
     with reading(EnhetLookupError):
         enhet = None if kod is None else find_enhet(load_population(year), kod)
+        inputs = (embedded_sample(responses, year), *(given for _, given in history_files))
         if out is not None:
-            refuse_overwrite((responses, *(given for _, given in history_files)), (out,))
+            refuse_overwrite(inputs, (out,))
             check_writable(out)
-        elif out_dir.exists() and not out_dir.is_dir():
-            fail(f"{out_dir}: is not a folder")
+        else:
+            if out_dir.exists() and not out_dir.is_dir():
+                fail(f"{out_dir}: is not a folder")
+            from .kommun import all_enheter
+            from .kommun_alla import file_name
+
+            # every file --all would write: none may be an input
+            refuse_overwrite(inputs, [out_dir / file_name(e, fmt) for e in all_enheter(load_population(year))])
         results = build_results(responses, year)
         historik = None
         if history_files:
@@ -228,7 +299,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         if enhet is not None:
             write_one(results, enhet, fmt, out, historik)
             if not quiet:
-                click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators", err=True)
+                say(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators")
             return
         out_dir.mkdir(parents=True, exist_ok=True)
         n = len(results.population.units) + 3
@@ -238,7 +309,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         else:
             paths = write_all(results, out_dir, fmt, jobs, historik=historik)
     if not quiet:
-        click.echo(f"{out_dir}: {len(paths)} {fmt} files (units and cities)", err=True)
+        say(f"{out_dir}: {len(paths)} {fmt} files (units and cities)")
 
 
 @main.command()
@@ -263,7 +334,7 @@ def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> N
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(rows, temps[0])
     if not quiet:
-        click.echo(f"{out}: {len(rows)} Kolada values for {year}", err=True)
+        say(f"{out}: {len(rows)} Kolada values for {year}")
 
 
 @main.command()
@@ -291,10 +362,9 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
     with writing(), atomic_outputs(out) as temps:
         write_trend_workbook(model, temps[0])
     if not quiet:
-        click.echo(
+        say(
             f"{out}: {len(model.years)} years ({', '.join(map(str, model.years))}), {len(model.indicators)} indicators, "
-            f"{len(model.breaks)} comparability break(s) marked",
-            err=True,
+            f"{len(model.breaks)} comparability break(s) marked"
         )
 
 EXIT_DIFF_TROUBLE = 2
@@ -306,7 +376,7 @@ def diff_trouble(command: str, error: type[Exception]):
     try:
         yield
     except error as exc:
-        click.echo(f"ojexcel {command}: {exc}", err=True)
+        click.echo(printable(f"ojexcel {command}: {exc}"), err=True)
         sys.exit(EXIT_DIFF_TROUBLE)
 
 
