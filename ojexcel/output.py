@@ -23,7 +23,8 @@
    set, never a mix. Staging folders of runs killed before step 4 are simply removed.
 
 `OJEXCEL_TEST_FAULT` (tests only): `fail-rename:K` makes the K-th rename (1-based) fail with an
-OSError, `kill-rename:K` kills the process with SIGKILL just before it.
+OSError, `kill-rename:K` kills the process with SIGKILL just before it, `kill-committed:1` just
+after the commit point.
 """
 from __future__ import annotations
 
@@ -170,7 +171,7 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator
 def _fault(kind: str, k: int) -> None:
     fault = os.environ.get("OJEXCEL_TEST_FAULT")
     if fault and fault == f"{kind}:{k}":
-        if kind == "kill-rename":
+        if kind.startswith("kill-"):
             os.kill(os.getpid(), signal.SIGKILL)
         raise OSError(errno.EIO, f"injected fault before rename {k}")
 
@@ -215,6 +216,7 @@ def _commit(paths: tuple[Path, ...], temps: list[Path], staging: dict[str, Path]
                 os.rename(e["final"], e["backup"])
             os.replace(e["new"], e["final"])
         os.unlink(main)  # the commit point
+        _fault("kill-committed", 1)
     except BaseException:
         _roll_back(entries)
         try:
