@@ -24,7 +24,7 @@
 
 `OJEXCEL_TEST_FAULT` (tests only): `fail-rename:K` makes the K-th rename (1-based) fail with an
 OSError, `kill-rename:K` kills the process with SIGKILL just before it, `kill-committed:1` just
-after the commit point.
+after the commit point, `pause-rename:K` sleeps a minute before it (to send a signal then).
 """
 from __future__ import annotations
 
@@ -171,6 +171,9 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator
 def _fault(kind: str, k: int) -> None:
     fault = os.environ.get("OJEXCEL_TEST_FAULT")
     if fault and fault == f"{kind}:{k}":
+        if kind == "pause-rename":
+            time.sleep(60)
+            return
         if kind.startswith("kill-"):
             os.kill(os.getpid(), signal.SIGKILL)
         raise OSError(errno.EIO, f"injected fault before rename {k}")
@@ -211,6 +214,7 @@ def _commit(paths: tuple[Path, ...], temps: list[Path], staging: dict[str, Path]
                     e["renamed"] = True  # no hard links here: the old file moves aside at its rename
         for k, e in enumerate(entries, start=1):
             _fault("kill-rename", k)
+            _fault("pause-rename", k)
             _fault("fail-rename", k)
             if e.get("renamed"):
                 os.rename(e["final"], e["backup"])

@@ -185,19 +185,21 @@ def _cli(*args, env=None, preexec=None, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
-def test_sigterm_cleans_up_like_ctrl_c(tmp_path):
-    out = tmp_path / "alla"
-    out.mkdir()
-    proc = _cli("kommun", "--all", "--year", 2017, "--out-dir", out, "-j", 1, "-q")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_between_renames_restores_the_old_set(tmp_path, signum):
+    (tmp_path / "bok.xlsx").write_bytes(b"the old workbook")
+    proc = _cli("build", "--year", 2017, "--out", tmp_path / "bok.xlsx", "--tidy", tmp_path / "tidy.csv",
+                env=dict(os.environ, OJEXCEL_TEST_FAULT="pause-rename:2"))
     deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".ojexcel-") for p in out.iterdir()):  # writing has begun
+    while not (tmp_path / "bok.xlsx").read_bytes().startswith(b"PK"):  # the first file is in place
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.02)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 128 + signal.SIGTERM, err
-    assert "stopped by SIGTERM; nothing was written" in err
-    assert list(out.iterdir()) == []
+    assert proc.returncode == 128 + signum, err
+    assert f"stopped by {signal.Signals(signum).name}; nothing was written" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bok.xlsx"]
+    assert (tmp_path / "bok.xlsx").read_bytes() == b"the old workbook"
 
 
 def test_a_file_size_limit_fails_cleanly_and_leaves_no_temporary_files(tmp_path):
