@@ -51,6 +51,7 @@ class Problem:
     column: str | None = None
     value: object = None
     severity: str = ERROR
+    fatal: bool = False  # the reading stopped here: kept beyond the cap, shown first
 
     def where(self) -> str:
         parts = []
@@ -82,34 +83,35 @@ def format_problems(problems, omitted: int = 0, limit: int = MAX_SHOWN) -> list[
         group = alike.setdefault((p.severity, p.message, p.column), [])
         positions[id(p)] = len(group)
         group.append(p)
-    lines: list[str] = []
-    hidden = omitted
+    lines: list[tuple[str, str]] = []  # (severity, line)
     summarised: set[tuple] = set()
-    for p in problems:
+    for p in sorted(problems, key=lambda p: not p.fatal):  # stable: file order otherwise
         key = (p.severity, p.message, p.column)
         group = alike[key]
         position = positions[id(p)]
         if position < SHOWN_ALIKE or len(group) <= SHOWN_ALIKE + 1:
-            line = str(p)
+            lines.append((p.severity, str(p)))
         elif key not in summarised:
             summarised.add(key)
             rest = group[SHOWN_ALIKE:]
             rows = [str(q.row) for q in rest[:10] if q.row is not None]
             more = ", …" if len(rest) > 10 else ""
-            line = printable(
+            lines.append((p.severity, printable(
                 f"{p.severity}: … and {len(rest):,} more with the same problem"
                 + (f" (rows {', '.join(rows)}{more})" if rows else "")
                 + (f", column {p.column}" if p.column else "") + f": {p.message}"
-            )
-        else:
-            continue
-        if len(lines) < limit:
-            lines.append(line)
-        else:
-            hidden += 1
+            )))
+    hidden = omitted
+    if len(lines) > limit:  # errors before warnings, each in file order
+        errors = [i for i, (severity, _) in enumerate(lines) if severity == ERROR][:limit]
+        warnings = [i for i, (severity, _) in enumerate(lines) if severity != ERROR][: limit - len(errors)]
+        kept = sorted(errors + warnings)
+        hidden += len(lines) - len(kept)
+        lines = [lines[i] for i in kept]
+    out = [line for _, line in lines]
     if hidden:
-        lines.append(f"… and {hidden:,} more problem(s) not shown")
-    return lines
+        out.append(f"… and {hidden:,} more problem(s) not shown")
+    return out
 
 
 class InputError(Exception):
@@ -142,7 +144,7 @@ class Report:
     kept: dict[str, int] = field(default_factory=lambda: {ERROR: 0, WARNING: 0})
 
     def _add(self, message: str, severity: str, where: dict) -> None:
-        if self.kept[severity] >= MAX_KEPT:
+        if self.kept[severity] >= MAX_KEPT and not where.get("fatal"):
             self.omitted[severity] += 1
             return
         self.kept[severity] += 1

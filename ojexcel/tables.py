@@ -72,10 +72,10 @@ class Table:
                     raise Unreadable(f"over {limit:,} data rows, the limit for this input", row=n)
                 yield n, cells
         except Unreadable as exc:
-            report.error(f"unreadable: {exc}", row=exc.row)
+            report.error(f"unreadable: {exc}", row=exc.row, fatal=True)
             report.raise_if_errors()
         except OSError as exc:
-            report.error(f"unreadable: {_os_reason(exc)}")
+            report.error(f"unreadable: {_os_reason(exc)}", fatal=True)
             report.raise_if_errors()
 
 

@@ -109,7 +109,7 @@ class XlsxTable:
 
 
 def _reason(reason: str) -> str:
-    if reason.startswith("not an XLSX workbook (BadZipFile") or "cut short" in reason:
+    if reason.startswith("not an XLSX workbook (BadZipFile") or reason.startswith("the file is damaged or cut short"):
         return f"the XLSX file is damaged or cut short (truncated): not a complete zip archive ({reason})"
     if reason.startswith("not an XLSX workbook"):
         return "not a readable XLSX workbook" + reason[len("not an XLSX workbook"):]
