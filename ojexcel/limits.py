@@ -50,6 +50,6 @@ WORKBOOK_LIMITS = Limits(
     max_xlsx_part_bytes=64 * MiB, max_xlsx_total_bytes=256 * MiB, max_row_chars=4 * MiB,
 )
 TIDY_LIMITS = Limits(
-    max_file_bytes=100 * MiB, max_rows=500_000, max_columns=64, max_cell_chars=EXCEL_MAX_CELL_CHARS,
+    max_file_bytes=100 * MiB, max_rows=250_000, max_columns=64, max_cell_chars=EXCEL_MAX_CELL_CHARS,
     max_xlsx_part_bytes=16 * MiB, max_xlsx_total_bytes=32 * MiB, max_row_chars=1 * MiB,
 )

@@ -111,6 +111,8 @@ class XlsxTable:
 def _reason(reason: str) -> str:
     if reason.startswith("not an XLSX workbook (BadZipFile") or reason.startswith("the file is damaged or cut short"):
         return f"the XLSX file is damaged or cut short (truncated): not a complete zip archive ({reason})"
+    if reason.startswith("not an XLSX workbook (malformed XML in "):
+        return "the XLSX file is damaged: " + reason[len("not an XLSX workbook ("):-1]
     if reason.startswith("not an XLSX workbook"):
         return "not a readable XLSX workbook" + reason[len("not an XLSX workbook"):]
     return reason

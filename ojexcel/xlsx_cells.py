@@ -421,14 +421,15 @@ def _patterns(p: str):
     token = re.compile(
         # 1-2: a row's start tag: "row" and its attributes
         rf"<{p}(row)\b([^<>]*?)/?>"
-        # 3-7: a cell in the common layout: column letters, style, type, value or inline text
-        rf'|<{p}c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
+        # 3-8: a cell in the common layout: "c", column letters (or none: the next column), style,
+        # type, value or inline text
+        rf'|<{p}(c)(?: r="([A-Z]+)\d+")?(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
         rf'|><{p}is><{p}t(?: xml:space="preserve")?>([^<]+)</{p}t></{p}is></{p}c>)'
-        # 8-10: any other cell: "c", attributes, contents
+        # 9-11: any other cell: "c", attributes, contents
         rf"|<{p}(c)\b([^<>]*?)(?:/>|>(.*?)</{p}c\s*>)"
         # a row's end tag, a comment: nothing to read
         rf"|</{p}row\s*>|<!--.*?-->"
-        # 11: anything else but white space: not well-formed sheetData
+        # 12: anything else but white space: not well-formed sheetData
         r"|(\S[^<]{0,40})",
         re.S,
     )
@@ -635,10 +636,11 @@ class _RowState:
         except RecursionError:  # pragma: no cover - the regex engine is not recursive
             fail("unreadable sheet XML")
         # findall gives "" for a group that did not take part; "" and a missing value mean the same.
-        for is_row, row_attrs, letters, s, t, raw, inline, is_cell, attrs, body, junk in tokens:
+        unusual: list[str] = []  # cells in another layout: checked by one expat pass per piece
+        for is_row, row_attrs, fast, letters, s, t, raw, inline, is_cell, attrs, body, junk in tokens:
             try:
-                if letters:  # a cell in the common layout
-                    col = columns.get(letters) or _column(letters)
+                if fast:  # a cell in the common layout
+                    col = (columns.get(letters) or _column(letters)) if letters else col + 1
                     if inline:
                         v = _unescape(inline) if t == "inlineStr" else None
                         if "&" in inline and _BAD_AMP.search(inline):
@@ -670,7 +672,7 @@ class _RowState:
                     self.number = number
                     continue
                 elif is_cell:  # any other cell
-                    _check_xml(f"<c{attrs}>{body}</c>", fail)
+                    unusual.append(f"<c{attrs}>{body}</c>")
                     a = _attrs(attrs)
                     ref = a.get("r")
                     ref_m = _REF.fullmatch(ref) if ref else None
@@ -690,6 +692,13 @@ class _RowState:
             if col > EXCEL_MAX_COLUMNS:
                 fail(f"a cell in column {_letters(col)}, beyond Excel's last column XFD ({EXCEL_MAX_COLUMNS:,})")
             add((col, v, s))
+        if unusual:
+            try:
+                expat.ParserCreate().Parse("<cells>" + "".join(unusual) + "</cells>", True)
+            except expat.ExpatError:
+                for fragment in unusual:  # the failure path: name the cell
+                    _check_xml(fragment, fail)
+                fail("malformed cells")
 
 
 def _letters(n: int) -> str:

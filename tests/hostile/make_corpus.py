@@ -233,7 +233,7 @@ def make_all(folder: Path) -> list[str]:
     put("first_line_over_field_limit.csv", '"' + "enhetskod" * 30_000 + '"\n0114\n')
     many = "".join(f"{9000 + (i % 999)},x,Ja\n" for i in range(150_000))
     put("many_rows.csv", ",".join(header) + "\n" + many)
-    errors = "".join(f"9{i % 1000:03d}" + ",x" * (len(header) - 1) + "\n" for i in range(50_000))
+    errors = "".join(f"9{i % 1000:03d}" + ",x" * (len(header) - 1) + "\n" for i in range(20_000))
     put("many_errors.csv", ",".join(header) + "\n" + errors)
     put("nul_later.csv", _csv(header, rows[:5]).encode() + b"0114,\x00\n")
     put("utf16_without_bom.csv", _csv(header, rows[:3]).encode("utf-16-le"))
@@ -245,11 +245,11 @@ def make_all(folder: Path) -> list[str]:
     put("huge_value_in_message.csv", _csv(header, [["0114", "x", "Ja"] + ["Ja" + "y" * 30_000] + rows[0][4:]]))
 
     # -- overrides ----------------------------------------------------------------------------------
-    put("overrides_wide_line.csv", "enhetskod,kolumn,nytt_varde,motivering\n" + ";" * (20 * MiB) + "\n")
+    put("overrides_long_cell.csv", "enhetskod,kolumn,nytt_varde,motivering\n0114,V1,Ja,\"" + "x" * 40_000 + "\"\n")
     put("overrides_control.csv", "enhetskod,kolumn,nytt_varde,motivering\n" f"0114,{terminal},Ja,x\n")
 
     # -- tidy exports (diff, trend, kolada) --------------------------------------------------------
-    put("tidy_many_rows.csv", TIDY_HEADER + "".join(f"enhet,{i},x,Ja,,,,,,\n" for i in range(600_000)))
+    put("tidy_many_rows.csv", TIDY_HEADER + "".join(f"enhet,{i},x,Ja,,,,,,\n" for i in range(260_000)))
     put("tidy_wide_line.csv", TIDY_HEADER + "," * (4 * MiB))
     put("tidy_control.csv", TIDY_HEADER + f"enhet,{terminal}<script>alert(1)</script>,**x**,Ja,,,,,,\n")
     put("tidy_nul.csv", TIDY_HEADER.encode() + b"enhet,0114,x\x00,Ja,,,,,,\n")
