@@ -19,7 +19,6 @@ reported with file, row, enhetskod, column and value; a (enhetskod, kolumn) may 
 """
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +33,7 @@ from .responses import (
     ResponseRow,
     Responses,
     cell_text,
+    close_match,
     suggest_label,
     unit_code_problem,
 )
@@ -103,8 +103,8 @@ def _read_rows(rows, header, index, xlsx, responses, codebook, population, repor
             continue
         kolumn = columns.get(normalize(raw_kolumn)) if raw_kolumn else None
         if kolumn is None:
-            close = difflib.get_close_matches(raw_kolumn, list(columns.values()), n=1, cutoff=0.8)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = close_match(raw_kolumn, tuple(columns.values()), 0.8)
+            hint = f"; did you mean {close!r}?" if close else ""
             report.error(
                 ("kolumn is blank" if not raw_kolumn else "unknown kolumn: not a codebook column or besvarat_vinr")
                 + hint,

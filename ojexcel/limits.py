@@ -46,7 +46,7 @@ ISU_LIMITS = Limits(
 # A workbook ojexcel wrote, read back by `diff` and `dump` (its biggest sheet is ~2 MB of XML),
 # and a tidy export (~20 000 rows).
 WORKBOOK_LIMITS = Limits(
-    max_file_bytes=100 * MiB, max_rows=200_000, max_columns=2_000, max_cell_chars=EXCEL_MAX_CELL_CHARS,
+    max_file_bytes=100 * MiB, max_rows=20_000, max_columns=2_000, max_cell_chars=EXCEL_MAX_CELL_CHARS,
     max_xlsx_part_bytes=64 * MiB, max_xlsx_total_bytes=256 * MiB, max_row_chars=4 * MiB,
 )
 TIDY_LIMITS = Limits(

@@ -7,6 +7,7 @@ together, each naming file, row (header = row 1), enhetskod, column and value.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import os
 from dataclasses import dataclass, field
@@ -209,8 +210,16 @@ def suggest_label(raw: str, q) -> str:
     """'; did you mean …?' for a near miss of one of the question's labels or full texts."""
     candidates = {normalize(label): label for label in q.answers}
     candidates.update((normalize(text), text) for text, _ in q.aliases)
-    close = difflib.get_close_matches(normalize(raw), list(candidates), n=1, cutoff=0.85)
-    return f"; did you mean {candidates[close[0]]!r}?" if close else ""
+    close = close_match(normalize(raw), tuple(candidates), 0.85)
+    return f"; did you mean {candidates[close]!r}?" if close else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def close_match(word: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
+    """difflib's closest candidate (or None), remembered: a hostile file repeats the same miss in
+    every row, and difflib costs milliseconds."""
+    close = difflib.get_close_matches(word[:200], candidates, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def _suggest_district(kod: str, population: Population) -> str:

@@ -337,7 +337,11 @@ class Workbook:
     def sheet(self, name: str) -> Sheet:
         """The whole sheet (`values`, `styles`), within the limits; see `_collect_rows`."""
         rows = self.rows(name)
-        values, styles = _collect_rows(rows, self.limits, lambda why: self._bad(self._parts[name], why))
+
+        def over(why: str):
+            raise XlsxError(self.path, f"sheet {name!r}: {why}")
+
+        values, styles = _collect_rows(rows, self.limits, over)
         return Sheet(name, values, styles, self._style_fills())
 
     def rows(self, name: str, formulas: bool = False) -> SheetRows:
