@@ -64,6 +64,7 @@ CASES = [
     ("tidy_wide_line.csv", DIFF, 2, "over 1,048,576 characters long"),
     ("tidy_nul.csv", DIFF, 2, "a NUL byte"),
     ("tidy_control.csv", DIFF, 1, "\\x1b]0;pwned\\x07&lt;script&gt;"),  # a valid tidy file: differences, escaped
+    ("tidy_control.csv", DIFF + ["--format", "json"], 1, '"kod": "\\u001b]0;pwned\\u0007'),
     ("tidy_control.csv", DUMP, 0, "\\x9b31m\\u2028<script>alert(1)</script> **x** Ja"),
     ("tidy_wide_line.csv", TREND, 1, "over 1,048,576 characters long"),
     ("tidy_nul.csv", KOLADA, 1, "a NUL byte"),

@@ -219,3 +219,30 @@ def test_a_file_size_limit_fails_cleanly_and_leaves_no_temporary_files(tmp_path)
     assert "could not write the output" in err and "Traceback" not in err
     assert (tmp_path / "bok.xlsx").read_bytes() == b"the old workbook"
     assert list(tmpdir.iterdir()) == [] and leftovers([tmp_path / "bok.xlsx"]) == []
+
+
+# -- names the system or the terminal cannot take as they are ---------------------------------------
+
+def test_a_file_name_that_is_not_utf8(tmp_path):
+    folder = os.fsencode(tmp_path)
+    bad = os.path.join(folder, b"svar\xff\x1b[31m.csv")
+    shutil.copy(SAMPLE, bad)
+    out = os.path.join(folder, b"bok\xfe.xlsx")
+    proc = subprocess.run([sys.executable, "-c", "from ojexcel.cli import main; main()", "build", bad, "--year", "2017",
+                           "--out", out], capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert os.path.isfile(out) and b"\x1b" not in proc.stderr and b"bok\\xfe.xlsx" in proc.stderr
+    broken = os.path.join(folder, b"tr\xe4sig\nfil.csv")
+    with open(broken, "wb") as fh:
+        fh.write(b"enhetskod\n9999\n")
+    proc = subprocess.run([sys.executable, "-c", "from ojexcel.cli import main; main()", "build", broken, "--year", "2017",
+                           "--out", out], capture_output=True)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    assert b"tr\\xe4sig\\nfil.csv" in proc.stderr  # one line, the undecodable byte shown as \xe4
+
+
+def test_an_input_path_longer_than_the_system_allows(tmp_path):
+    result = run("build", "/" + "x" * 300 + ".csv", "--year", 2017, "--out", tmp_path / "bok.xlsx")
+    assert result.exit_code == 1 and "the file name or path is too long for the system" in result.output
+    result = run("diff", "/" + "x" * 300 + ".csv", SAMPLE)
+    assert result.exit_code == 2 and "too long" in result.output
