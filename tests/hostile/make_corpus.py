@@ -252,6 +252,7 @@ def make_all(folder: Path) -> list[str]:
     put("tidy_many_rows.csv", TIDY_HEADER + "".join(f"enhet,{i},x,Ja,,,,,,\n" for i in range(260_000)))
     put("tidy_wide_line.csv", TIDY_HEADER + "," * (4 * MiB))
     put("tidy_control.csv", TIDY_HEADER + f"enhet,{terminal}<script>alert(1)</script>,**x**,Ja,,,,,,\n")
+    put("tidy_control_b.csv", TIDY_HEADER + f"enhet,{terminal}<script>alert(1)</script>,**x**,Nej,,,,,,\n")
     put("tidy_nul.csv", TIDY_HEADER.encode() + b"enhet,0114,x\x00,Ja,,,,,,\n")
 
     # -- workbooks for diff and dump: the three result sheets, all one hostile part -------------------
