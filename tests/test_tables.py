@@ -118,3 +118,23 @@ def test_first_line_over_the_csv_field_limit(tmp_path):
     with pytest.raises(InputError) as info:
         read(path)
     assert "characters (Excel's cell limit)" in str(info.value)
+
+
+def test_diff_reads_a_process_substitution_once(tmp_path):
+    """`ojexcel diff <(git show HEAD~1:t.csv) t.csv`: the pipe is read once (no sniff-and-reopen)."""
+    from click.testing import CliRunner
+
+    from ojexcel.cli import main
+    from ojexcel.pipeline import build_results
+    from ojexcel.tidy import write_tidy_file
+
+    tidy = tmp_path / "t.csv"
+    write_tidy_file(build_results(None, 2017), tidy)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen([sys.executable, "-c", f"open({str(fifo)!r}, 'wb').write(open({str(tidy)!r}, 'rb').read())"])
+    try:
+        result = CliRunner().invoke(main, ["diff", str(fifo), str(tidy)])
+    finally:
+        writer.wait(10)
+    assert result.exit_code == 0 and "No differences" in result.output, result.output
