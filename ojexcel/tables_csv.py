@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import re
 from pathlib import Path
 from typing import Iterator
@@ -225,8 +224,6 @@ class CsvTable:
             first = first.lstrip("\ufeff")
             self.delimiter = detect_delimiter(first.splitlines()[0] if first.strip() else first)
             self._fh.seek(0)
-            if encoding == "utf-16":
-                self._fh.read(0)
             # detect_encoding has checked every line's length: the file object is iterated directly
             self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=True)
             self._iter = self._records()

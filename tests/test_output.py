@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.output import OutputError, atomic_outputs, folder_lock, recover
+from ojexcel.output import atomic_outputs, folder_lock, recover
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "svar_2017.csv"
