@@ -185,16 +185,42 @@ def isu_csv(path: Path, rows: int) -> None:
             fh.write("".join(lines))
 
 
+def isu_xlsx(path: Path, rows: int) -> None:
+    """The same kind of records as an XLSX written by XlsxWriter (inline strings, date cells)."""
+    import datetime
+
+    import xlsxwriter
+
+    rng = random.Random(3)
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws, date = wb.add_worksheet(), wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_row(0, 0, [f"kol{i}" for i in range(30)])
+    start = datetime.datetime(2023, 1, 1)
+    for r in range(1, rows + 1):
+        for c in range(30):
+            k = c % 5
+            if k == 1:
+                ws.write_datetime(r, c, start + datetime.timedelta(days=rng.randrange(400)), date)
+            elif k == 3:
+                ws.write_number(r, c, rng.randrange(100))
+            else:
+                ws.write_string(r, c, rng.choice(["Kvinna", "Man", "Ja", "Nej", "Psykiskt våld"]))
+    wb.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", help="run the cases whose name contains this")
     ap.add_argument("--isu-rows", type=int, default=1_000_000)
+    ap.add_argument("--isu-xlsx-rows", type=int, default=200_000)
     ap.add_argument("--make", nargs=2, metavar=("NAME", "PATH"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.make:
         name, path = args.make
         if name == "isu":
             return isu_csv(Path(path), args.isu_rows)
+        if name == "isu-xlsx":
+            return isu_xlsx(Path(path), args.isu_xlsx_rows)
         return next(make for n, make, _ in cases(Path(path).parent) if n == name)(Path(path))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -224,6 +250,16 @@ def main() -> None:
             seconds, rss = float(seconds), int(rss)
             print(f"isu  {int(n):,} ärenden × 30 columns, {size / MiB:.0f} MB: {seconds:.1f} s "
                   f"({seconds / (size / MiB) * 100:.1f} s per 100 MB), peak {rss / MiB:.0f} MB")
+            path.unlink()
+            path = folder / "arenden.xlsx"
+            subprocess.run([sys.executable, __file__, "--make", "isu-xlsx", str(path), "--isu-xlsx-rows",
+                            str(args.isu_xlsx_rows)], check=True)
+            size = path.stat().st_size
+            out = subprocess.run([sys.executable, "-c", ISU_READ, str(path)], capture_output=True, text=True, check=True)
+            n, seconds, rss = out.stdout.split()
+            seconds, rss = float(seconds), int(rss)
+            print(f"isu  {int(n):,} ärenden × 30 columns, XLSX, {size / MiB:.0f} MB: {seconds:.1f} s "
+                  f"({seconds / int(n) * 1e6:.0f} µs per row), peak {rss / MiB:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -54,17 +54,9 @@ class XlsxTable:
         self._book.close()
 
     def _cells(self, number: int, cells: list[tuple], header_width: int) -> list[object]:
-        width = cells[-1][0] if cells[-1][0] == max(c for c, _, _ in cells) else max(c for c, _, _ in cells)
-        if width > self.limits.max_columns:
-            raise Unreadable(
-                f"a cell in column {_letters(width)} (#{width:,}), beyond the {self.limits.max_columns:,} columns "
-                "this input may have", row=number,
-            )
-        if width - len(cells) > 2 * max(header_width, 64):
-            raise Unreadable(
-                f"a cell in column {_letters(width)} (#{width:,}) lies far beyond the row's other cells and the "
-                f"header's {header_width} columns", row=number,
-            )
+        width = cells[-1][0]  # cells come in column order (else the row grows below)
+        if width > self.limits.max_columns or width - len(cells) > 2 * max(header_width, 64):
+            self._too_wide(number, max(c for c, _, _ in cells), len(cells), header_width)
         out: list[object] = [None] * width
         dates, limit = self._dates, self.limits.max_cell_chars
         for c, v, s in cells:
@@ -75,10 +67,35 @@ class XlsxTable:
                         column=_letters(c), value=v,
                     )
                     v = None
-            elif s in dates and v.__class__ in (int, float):
-                v = _date(v, self._epoch)
+            elif s in dates and (v.__class__ is int or v.__class__ is float):
+                v = self._date(v)
+            if c > width:
+                self._too_wide(number, c, len(cells), header_width)
+                out.extend([None] * (c - width))
+                width = c
             out[c - 1] = v
         return out
+
+    def _too_wide(self, number: int, width: int, cells: int, header_width: int) -> None:
+        if width > self.limits.max_columns:
+            raise Unreadable(
+                f"a cell in column {_letters(width)} (#{width:,}), beyond the {self.limits.max_columns:,} columns "
+                "this input may have", row=number,
+            )
+        if width - cells > 2 * max(header_width, 64):
+            raise Unreadable(
+                f"a cell in column {_letters(width)} (#{width:,}) lies far beyond the row's other cells and the "
+                f"header's {header_width} columns", row=number,
+            )
+
+    def _date(self, value: int | float) -> object:
+        """openpyxl's `from_excel`, with a fast path for whole days after 1900-03-01."""
+        if self._epoch is None and value >= 61 and (value.__class__ is int or value.is_integer()):
+            try:
+                return _EPOCH_1900 + datetime.timedelta(days=int(value))
+            except OverflowError:
+                return value
+        return _date(value, self._epoch)
 
     def records(self) -> Iterator[tuple[int, list[object]]]:
         from .xlsx_cells import XlsxError
@@ -118,13 +135,14 @@ def _reason(reason: str) -> str:
     return reason
 
 
+_EPOCH_1900 = datetime.datetime(1899, 12, 30)
+
+
 def _date(value: int | float, epoch: datetime.datetime | None) -> object:
-    from openpyxl.utils.datetime import from_excel
+    from openpyxl.utils.datetime import MAC_EPOCH, from_excel
 
     try:
-        if epoch is not None:
-            return epoch + datetime.timedelta(days=value)
-        return from_excel(value)
+        return from_excel(value, MAC_EPOCH) if epoch is not None else from_excel(value)
     except (ValueError, OverflowError, TypeError):
         return value
 

@@ -646,9 +646,11 @@ class _RowState:
                 if fast:  # a cell in the common layout
                     col = (columns.get(letters) or _column(letters)) if letters else col + 1
                     if inline:
-                        v = _unescape(inline) if t == "inlineStr" else None
-                        if "&" in inline and _BAD_AMP.search(inline):
-                            fail(f"a stray '&' in {inline[:80]!r}")
+                        if "&" in inline or "\r" in inline:
+                            if _BAD_AMP.search(inline):
+                                fail(f"a stray '&' in {inline[:80]!r}")
+                            inline = _unescape(inline)
+                        v = inline if t == "inlineStr" else None
                     elif not t:
                         v = (int(raw) if raw.isdigit() else _number(raw.strip(), fail)) if raw else None
                     elif t == "s":
