@@ -31,8 +31,14 @@ structure: every non-blank stretch of ``<sheetData>`` must be a row tag, a cell 
 values must hold no stray ``&``, and the part must end with ``</worksheet>`` (truncation); a
 cell in an unusual layout (formula, rich inline text, attributes in another order) is parsed
 with expat first. A full expat pass over each sheet would cost a sixth of the reading time; XML
-outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, shared
-strings, styles) are parsed by ElementTree.
+outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, styles)
+are parsed by ElementTree, shared strings incrementally.
+
+Bounded (issue 12): every part is read within `limits.Limits` (uncompressed size per part and
+in total, checked against the zip's declaration and counted while reading), a DOCTYPE is refused,
+sheets are decompressed and tokenized piece by piece (`Workbook.rows` streams a sheet's rows;
+`Workbook.sheet` collects them, refusing rows and columns beyond Excel's maximum and sheets that
+would be mostly empty space), and a character reference that is not an XML character fails.
 """
 from __future__ import annotations
 
