@@ -107,10 +107,12 @@ class Terminated(BaseException):
         self.signum = signum
 
 
-def _install_signal_handlers() -> None:
+def _install_signal_handlers() -> dict:
+    """SIGTERM and SIGHUP raise Terminated in this process; returns the handlers they replace."""
     import signal
 
     main_pid = os.getpid()
+    previous: dict = {}
 
     def stop(signum, frame):
         if os.getpid() != main_pid:  # a forked worker: die as the signal says
@@ -122,9 +124,17 @@ def _install_signal_handlers() -> None:
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             try:
-                signal.signal(getattr(signal, name), stop)
+                previous[getattr(signal, name)] = signal.signal(getattr(signal, name), stop)
             except ValueError:  # not the main thread (an embedding program): leave them
                 pass
+    return previous
+
+
+def _restore_signal_handlers(previous: dict) -> None:
+    import signal
+
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 EXIT_INTERNAL = 3
@@ -137,7 +147,7 @@ class _Main(click.Group):
     """
 
     def invoke(self, ctx):
-        _install_signal_handlers()
+        previous = _install_signal_handlers()
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
@@ -156,6 +166,8 @@ class _Main(click.Group):
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
+        finally:
+            _restore_signal_handlers(previous)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
