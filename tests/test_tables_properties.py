@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from ojexcel.problems import Problem, Report, format_problems, printable
 from ojexcel.tables import SURVEY_LIMITS, open_table
 
-cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff"), max_size=12)
+# NUL and BOM are refused, 'Ã' + a Latin-1 continuation is refused as double-encoded text (tested
+# in the bad-input corpus): left out here.
+cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeffÃ"), max_size=12)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
