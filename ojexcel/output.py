@@ -117,8 +117,11 @@ def _lock_wait() -> float:
 @contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """An exclusive lock on the folder (flock on the folder itself), waiting up to OJEXCEL_LOCK_WAIT s."""
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not a POSIX system: no lock
+        yield
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + _lock_wait()

@@ -246,3 +246,26 @@ def test_an_input_path_longer_than_the_system_allows(tmp_path):
     assert result.exit_code == 1 and "the file name or path is too long for the system" in result.output
     result = run("diff", "/" + "x" * 300 + ".csv", SAMPLE)
     assert result.exit_code == 2 and "too long" in result.output
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_without_hard_links_old_files_move_aside_and_come_back(tmp_path, monkeypatch, k):
+    """A file system without hard links (FAT, some network shares): each old file is renamed aside
+    just before its replacement, and put back when a later rename fails."""
+    paths = make_set(tmp_path)
+
+    def no_links(*args, **kwargs):
+        raise OSError("hard links not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setenv("OJEXCEL_TEST_FAULT", f"fail-rename:{k}")
+    with pytest.raises(OSError, match="injected fault"):
+        with atomic_outputs(*paths) as temps:
+            for t, p in zip(temps, paths):
+                t.write_text("new " + p.name)
+    assert state(paths) == OLD and leftovers(paths) == []
+    monkeypatch.setenv("OJEXCEL_TEST_FAULT", "")
+    with atomic_outputs(*paths) as temps:
+        for t, p in zip(temps, paths):
+            t.write_text("new " + p.name)
+    assert state(paths) == NEW and leftovers(paths) == []
