@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .problems import InputError, Problem, format_problems, printable
+from .problems import InputError, Problem, format_problems, printable, short_line
 
 EXIT_INPUT = 1
 
@@ -25,13 +25,13 @@ def _echo_problems(problems: list[Problem] | tuple[Problem, ...], omitted: int =
 
 def say(text: str) -> None:
     """A line for the user on stderr, control characters (from file names) escaped."""
-    click.echo(printable(text), err=True)
+    click.echo(short_line(text), err=True)
 
 
 def fail(message: str, problems: list[Problem] | None = None, omitted: int = 0) -> None:
     if problems:
         _echo_problems(problems, omitted)
-    click.echo(f"ojexcel: {printable(message)}", err=True)
+    click.echo(f"ojexcel: {short_line(message)}", err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -388,7 +388,7 @@ def diff_trouble(command: str, error: type[Exception]):
     try:
         yield
     except error as exc:
-        click.echo(printable(f"ojexcel {command}: {exc}"), err=True)
+        click.echo(short_line(f"ojexcel {command}: {exc}"), err=True)
         sys.exit(EXIT_DIFF_TROUBLE)
 
 

@@ -34,6 +34,15 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+LINE_CHARS = 2000  # a printed line is cut here, whatever put a long text into it
+
+
+def short_line(text: str, limit: int = LINE_CHARS) -> str:
+    """`printable(text)`, cut to `limit` characters with a note of the full length."""
+    text = printable(text)
+    return text if len(text) <= limit else text[:limit] + f"… (cut; {len(text):,} characters)"
+
+
 def shown_value(value: object, limit: int = VALUE_CHARS) -> str:
     """repr() of a value for a message, cut to a readable length ('…' and its full length)."""
     if isinstance(value, str) and len(value) > limit:
@@ -70,7 +79,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.where()
         label = "error" if self.severity == ERROR else "warning"
-        return printable(f"{label}: {where}: {self.message}" if where else f"{label}: {self.message}")
+        return short_line(f"{label}: {where}: {self.message}" if where else f"{label}: {self.message}")
 
 
 def format_problems(problems, omitted: int = 0, limit: int = MAX_SHOWN) -> list[str]:

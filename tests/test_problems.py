@@ -40,3 +40,11 @@ def test_values_are_cut_and_control_characters_escaped():
     assert "a\\nb\\x1b]0;pwned\\x07.csv" in text
     assert printable("fil\udcff.csv") == "fil\\xff.csv"  # an undecodable file name byte
     assert printable("rad\u2028två") == "rad\\u2028två"
+
+
+def test_a_long_message_is_cut():
+    from ojexcel.problems import short_line
+
+    p = Problem("indicator x: unexpected unit value " + repr("y" * 50_000))
+    assert len(str(p)) < 2100 and str(p).endswith("characters)")
+    assert short_line("kort") == "kort"
