@@ -269,3 +269,29 @@ def test_without_hard_links_old_files_move_aside_and_come_back(tmp_path, monkeyp
         for t, p in zip(temps, paths):
             t.write_text("new " + p.name)
     assert state(paths) == NEW and leftovers(paths) == []
+
+
+def test_kommun_all_killed_at_a_rename_keeps_the_old_319_files(tmp_path):
+    """The whole command, forked workers and all: killed at the 100th of 319 renames, the folder
+    holds the old set once the next run has repaired it; that run then writes the new set."""
+    from ojexcel.kommun import all_enheter
+    from ojexcel.kommun_alla import file_name
+    from ojexcel.population import load_population
+
+    names = [file_name(e, "xlsx") for e in all_enheter(load_population(2017))]
+    for name in names:
+        (tmp_path / name).write_text(f"old {name}")
+    (tmp_path / "mine.txt").write_text("not ojexcel's")
+    proc = _cli("kommun", "--all", "--year", 2017, "--out-dir", tmp_path, "-q",
+                env=dict(os.environ, OJEXCEL_TEST_FAULT="kill-rename:100"))
+    proc.communicate(timeout=300)
+    assert proc.returncode == -signal.SIGKILL
+    assert sum((tmp_path / n).read_bytes().startswith(b"PK") for n in names) == 99  # a mix, until …
+    with folder_lock(tmp_path):
+        recover(tmp_path)  # … what the next run does first
+    assert all((tmp_path / n).read_text() == f"old {n}" for n in names)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names + ["mine.txt"])
+    result = run("kommun", "--all", "--year", 2017, "--out-dir", tmp_path, "-q")
+    assert result.exit_code == 0, result.output
+    assert all((tmp_path / n).read_bytes().startswith(b"PK") for n in names)
+    assert (tmp_path / "mine.txt").read_text() == "not ojexcel's"
