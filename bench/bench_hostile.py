@@ -48,7 +48,6 @@ def dense_xlsx(path: Path, size: int, raw_limit: int = 2**62) -> None:
     rng = random.Random(1)
     header = sample_header()
     pool = [random_text(rng, 12) for _ in range(50_000)]
-    rows_per_mib = 1
 
     def pieces():
         yield C.SHEET_HEAD + C._row_xml(1, header)
@@ -75,48 +74,16 @@ def dense_xlsx(path: Path, size: int, raw_limit: int = 2**62) -> None:
     crc = zlib.crc32(tail, crc)
     chunks.append(c.compress(tail) + c.flush())
     raw += len(tail)
-    del rows_per_mib
     _write_precompressed(path, b"".join(chunks), raw, crc)
 
 
 def _write_precompressed(path: Path, data: bytes, size: int, crc: int) -> None:
-    import struct
-
-    members = {
+    """An XLSX whose sheet is the raw deflate `data` (`size` bytes uncompressed, `crc`)."""
+    C.write_zip(path, {
         "[Content_Types].xml": C.CONTENT_TYPES, "_rels/.rels": C.ROOT_RELS,
         "xl/workbook.xml": C._workbook(["Blad1"]), "xl/_rels/workbook.xml.rels": C._rels(["worksheets/sheet1.xml"]),
-    }
-    small = tempfile.NamedTemporaryFile(suffix=".zip", delete=False)
-    small.close()
-    C.write_zip(Path(small.name), members)
-    head = Path(small.name).read_bytes()
-    os.unlink(small.name)
-    # reuse write_zip for the small members, then append the sheet and a new central directory
-    import zipfile
-
-    with zipfile.ZipFile(path, "w") as z:
-        with zipfile.ZipFile(__import__("io").BytesIO(head)) as src:
-            for info in src.infolist():
-                z.writestr(info.filename, src.read(info))
-    with open(path, "r+b") as fh:
-        body = fh.read()
-        end = body.rfind(b"PK\x05\x06")
-        cd_size, cd_offset = struct.unpack_from("<LL", body, end + 12)
-        central = body[cd_offset:cd_offset + cd_size]
-        n = struct.unpack_from("<H", body, end + 10)[0]
-        fh.seek(cd_offset)
-        fh.truncate()
-        name = b"xl/worksheets/sheet1.xml"
-        extra = struct.pack("<HHQQ", 1, 16, size, len(data))
-        local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(name), len(extra))
-        offset = fh.tell()
-        fh.write(local + name + extra + data)
-        cextra = struct.pack("<HHQQQ", 1, 24, size, len(data), offset)
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
-                               len(name), len(cextra), 0, 0, 0, 0, 0xFFFFFFFF) + name + cextra
-        start = fh.tell()
-        fh.write(central)
-        fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n + 1, n + 1, len(central), start, 0))
+        "xl/worksheets/sheet1.xml": C.Deflated(data, size, crc),
+    })
 
 
 def cases(folder: Path):

@@ -96,8 +96,17 @@ class Repeat:
         self.count = total_bytes // len(self.block) + 1
 
 
+class Deflated:
+    """A member already compressed (raw deflate), with its uncompressed size and CRC."""
+
+    def __init__(self, data: bytes, size: int, crc: int) -> None:
+        self.data, self.size, self.crc = data, size, crc
+
+
 def _deflate(pieces) -> tuple[bytes, int, int]:
-    """(raw deflate data, uncompressed size, crc32) of a member's pieces (str, bytes or Repeat)."""
+    """(raw deflate data, uncompressed size, crc32) of a member's pieces (str, bytes, Repeat)."""
+    if len(pieces) == 1 and isinstance(pieces[0], Deflated):
+        return pieces[0].data, pieces[0].size, pieces[0].crc
     c = zlib.compressobj(6, zlib.DEFLATED, -15)
     out, size, crc, exact = [], 0, 0, True
     for piece in pieces:
@@ -122,7 +131,7 @@ def write_zip(path: Path, members: dict, declared: dict | None = None) -> None:
     entries, offset = [], 0
     with open(path, "wb") as fh:
         for name, pieces in members.items():
-            pieces = [pieces] if isinstance(pieces, (str, bytes, Repeat)) else pieces
+            pieces = [pieces] if isinstance(pieces, (str, bytes, Repeat, Deflated)) else pieces
             data, size, crc = _deflate(pieces)
             raw_name = name.encode()
             local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
