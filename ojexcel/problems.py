@@ -38,9 +38,13 @@ LINE_CHARS = 2000  # a printed line is cut here, whatever put a long text into i
 
 
 def short_line(text: str, limit: int = LINE_CHARS) -> str:
-    """`printable(text)`, cut to `limit` characters with a note of the full length."""
+    """`printable(text)` within about `limit` characters: its start and its end (where a message's
+    cause usually is) are kept, the middle is cut with a note of how much."""
     text = printable(text)
-    return text if len(text) <= limit else text[:limit] + f"… (cut; {len(text):,} characters)"
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 3
+    return f"{text[:head]} … ({len(text) - head - tail:,} characters cut) … {text[-tail:]}"
 
 
 def shown_value(value: object, limit: int = VALUE_CHARS) -> str:
