@@ -12,20 +12,26 @@ from pathlib import Path
 
 import click
 
-from .problems import InputError, Problem
+from .problems import InputError, Problem, format_problems, printable, short_line
 
 EXIT_INPUT = 1
 
 
-def _echo_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
-    for p in problems:
-        click.echo(str(p), err=True)
+def _echo_problems(problems: list[Problem] | tuple[Problem, ...], omitted: int = 0) -> None:
+    """Every problem, many alike summarised with a count, at most problems.MAX_SHOWN lines."""
+    for line in format_problems(problems, omitted):
+        click.echo(line, err=True)
 
 
-def fail(message: str, problems: list[Problem] | None = None) -> None:
+def say(text: str) -> None:
+    """A line for the user on stderr, control characters (from file names) escaped."""
+    click.echo(short_line(text), err=True)
+
+
+def fail(message: str, problems: list[Problem] | None = None, omitted: int = 0) -> None:
     if problems:
-        _echo_problems(problems)
-    click.echo(f"ojexcel: {message}", err=True)
+        _echo_problems(problems, omitted)
+    click.echo(f"ojexcel: {short_line(message)}", err=True)
     sys.exit(EXIT_INPUT)
 
 
@@ -42,8 +48,8 @@ def reading(*more_errors: type[Exception], warnings: bool = False):
     try:
         yield
     except InputError as exc:
-        fail(f"{len(exc.problems)} problem(s) in the input; nothing was written",
-             (exc.warnings if warnings else []) + exc.problems)
+        fail(f"{exc.count} problem(s) in the input; nothing was written",
+             (exc.warnings if warnings else []) + exc.problems, exc.omitted)
     except (CatalogueError, OutputError, FileNotFoundError, *more_errors) as exc:
         fail(str(exc))
 
@@ -62,10 +68,73 @@ def writing():
 
 
 def refuse_overwrite(inputs, outputs) -> None:
-    """Stop before any work when an output would replace an input."""
-    for given in inputs:
-        if given is not None and any(given.resolve() == o.resolve() for o in outputs):
-            fail(f"{given}: the input would be overwritten by an output")
+    """Stop before any work when an output would replace an input (the same file, also through
+    another spelling or a hard link) or two outputs are one file."""
+    from .output import OutputError, refuse_inputs
+
+    try:
+        refuse_inputs(list(outputs), list(inputs))
+    except OutputError as exc:
+        fail(str(exc))
+
+
+def embedded_sample(responses: Path | None, year: int) -> Path | None:
+    """The file a run reads its responses from: RESPONSES, or the embedded sample of YEAR."""
+    if responses is not None:
+        return responses
+    from .pipeline import sample_path
+
+    try:
+        return sample_path(year)
+    except (FileNotFoundError, ValueError, KeyError):
+        return None
+
+
+class _Folder(click.Path):
+    """A folder option: an empty value is refused (it would silently mean the working folder)."""
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty folder name; give a folder (use . for the working folder)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: the command stops and cleans up as for Ctrl-C (outputs untouched)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _install_signal_handlers() -> dict:
+    """SIGTERM and SIGHUP raise Terminated in this process; returns the handlers they replace."""
+    import signal
+
+    main_pid = os.getpid()
+    previous: dict = {}
+
+    def stop(signum, frame):
+        if os.getpid() != main_pid:  # a forked worker: die as the signal says
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            try:
+                previous[getattr(signal, name)] = signal.signal(getattr(signal, name), stop)
+            except ValueError:  # not the main thread (an embedding program): leave them
+                pass
+    return previous
+
+
+def _restore_signal_handlers(previous: dict) -> None:
+    import signal
+
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
 
 
 def check_suffix(option: str, path: Path | None, allowed: tuple[str, ...], what: str, hint: str = "") -> None:
@@ -86,19 +155,27 @@ class _Main(click.Group):
     """
 
     def invoke(self, ctx):
+        previous = _install_signal_handlers()
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except Terminated as exc:
+            import signal
+
+            click.echo(f"ojexcel: stopped by {signal.Signals(exc.signum).name}; nothing was written", err=True)
+            sys.exit(128 + exc.signum)
         except Exception as exc:  # noqa: BLE001
             if os.environ.get("OJEXCEL_DEBUG"):
                 raise
             click.echo(
-                f"ojexcel: internal error ({exc.__class__.__name__}: {exc}); nothing was written. "
-                "Please report it with the command you ran (OJEXCEL_DEBUG=1 shows the traceback).",
+                printable(f"ojexcel: internal error ({exc.__class__.__name__}: {str(exc)[:300]}); nothing was written. ")
+                + "Please report it with the command you ran (OJEXCEL_DEBUG=1 shows the traceback).",
                 err=True,
             )
             sys.exit(EXIT_INTERNAL)
+        finally:
+            _restore_signal_handlers(previous)
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,7 +207,8 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     outputs = [out] + ([tidy] if tidy else [])
     if tidy is not None and tidy.resolve() == out.resolve():
         fail("--out and --tidy name the same file")
-    refuse_overwrite((responses, granskning), outputs)
+    inputs = (embedded_sample(responses, year), granskning)
+    refuse_overwrite(inputs, outputs)
     swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
     hint = " (are --out and --tidy swapped?)" if swapped else ""
     check_suffix("--out", out, (".xlsx",), "the workbook", hint)
@@ -142,17 +220,16 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
 
     if not quiet:
         _echo_problems(results.warnings)
-    with writing(), atomic_outputs(*outputs) as temps:
+    with writing(), atomic_outputs(*outputs, inputs=inputs) as temps:
         write_workbook(results, temps[0])
         if tidy:
             write_tidy_file(results, temps[1])
     if not quiet:
-        click.echo(
+        say(
             f"{out}: {len(results.population.units)} units, {results.answered_survey} answered the survey, "
             f"{results.answered_vinr} the VINR part; {len(results.catalogue)} indicators"
             + (f"; {len(results.granskning)} review override(s) applied" if results.granskning else "")
             + (f"; tidy export {tidy}" if tidy else ""),
-            err=True,
         )
 
 
@@ -196,7 +273,7 @@ def _check_out_dir(out_dir: Path) -> None:
 @click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write (one unit).")
 @click.option("--all", "all_units", is_flag=True, help="Write one file per unit and per big city into --out-dir.")
-@click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
+@click.option("--out-dir", "out_dir", type=_Folder(file_okay=False, path_type=Path), help="Folder for --all.")
 @click.option(
     "--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
     help="xlsx (default) or html: one self-contained page. Without it, --out's suffix decides.",
@@ -252,11 +329,17 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
 
     with reading(EnhetLookupError):
         enhet = None if kod is None else find_enhet(load_population(year), kod)
+        inputs = (embedded_sample(responses, year), *(given for _, given in history_files))
         if out is not None:
-            refuse_overwrite((responses, *(given for _, given in history_files)), (out,))
+            refuse_overwrite(inputs, (out,))
             check_writable(out)
         else:
             _check_out_dir(out_dir)
+            from .kommun import all_enheter
+            from .kommun_alla import file_name
+
+            # every file --all would write: none may be an input
+            refuse_overwrite(inputs, [out_dir / file_name(e, fmt) for e in all_enheter(load_population(year))])
         results = build_results(responses, year)
         historik = None
         if history_files:
@@ -277,7 +360,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         if enhet is not None:
             write_one(results, enhet, fmt, out, historik)
             if not quiet:
-                click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators", err=True)
+                say(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators")
             return
         out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
         n = len(results.population.units) + 3
@@ -287,7 +370,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         else:
             paths = write_all(results, out_dir, fmt, jobs, historik=historik)
     if not quiet:
-        click.echo(f"{out_dir}: {len(paths)} {fmt} files (units and cities)", err=True)
+        say(f"{out_dir}: {len(paths)} {fmt} files (units and cities)")
 
 
 @main.command()
@@ -313,7 +396,7 @@ def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> N
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(rows, temps[0])
     if not quiet:
-        click.echo(f"{out}: {len(rows)} Kolada values for {year}", err=True)
+        say(f"{out}: {len(rows)} Kolada values for {year}")
 
 
 @main.command()
@@ -342,11 +425,10 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
     with writing(), atomic_outputs(out) as temps:
         write_trend_workbook(model, temps[0])
     if not quiet:
-        click.echo(
+        say(
             f"{out}: {_count(len(model.years), 'year')} ({', '.join(map(str, model.years))}), "
             f"{_count(len(model.indicators), 'indicator')}, "
-            f"{len(model.breaks)} comparability break(s) marked",
-            err=True,
+            f"{len(model.breaks)} comparability break(s) marked"
         )
 
 EXIT_DIFF_TROUBLE = 2
@@ -363,7 +445,7 @@ def diff_trouble(command: str, error: type[Exception]):
     try:
         yield
     except error as exc:
-        click.echo(f"ojexcel {command}: {exc}", err=True)
+        click.echo(short_line(f"ojexcel {command}: {exc}"), err=True)
         sys.exit(EXIT_DIFF_TROUBLE)
 
 

@@ -200,44 +200,62 @@ def _catalogue_order() -> dict[str, int]:
 
 def load_side(path: str | Path) -> Side:
     """Read a workbook (.xlsx) or a tidy export (CSV) into a Side. Raises DiffInputError."""
+    from .limits import WORKBOOK_LIMITS
+    from .problems import printable
+    from .tables import regular_file
+    from .tables_csv import Unreadable
+
     path = Path(path)
-    if not path.exists():
-        raise DiffInputError(f"{path}: no such file")
-    if path.is_dir():
-        raise DiffInputError(f"{path}: is a directory")
+    shown = printable(str(path))
     try:
-        with open(path, "rb") as fh:
-            magic = fh.read(4)
+        # a pipe or process substitution (diff <(git show HEAD~1:t.csv) t.csv) is read once
+        with regular_file(path, WORKBOOK_LIMITS) as real:
+            with open(real, "rb") as fh:
+                magic = fh.read(4)
+            if magic.startswith(b"PK"):
+                return _load_workbook(real, path)
+            return _load_tidy(real, path)
+    except FileNotFoundError:
+        raise DiffInputError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise DiffInputError(f"{shown}: is a directory") from None
+    except Unreadable as exc:
+        raise DiffInputError(f"{shown}: {exc}") from None
     except OSError as exc:
-        raise DiffInputError(f"{path}: cannot be read ({exc.strerror})") from None
-    if magic.startswith(b"PK"):
-        return _load_workbook(path)
-    return _load_tidy(path)
+        from .tables import _os_reason
+
+        raise DiffInputError(f"{shown}: {_os_reason(exc)}") from None
 
 
-def _load_tidy(path: Path) -> Side:
-    from .problems import InputError
+def _load_tidy(path: Path, named: Path) -> Side:
+    from .problems import InputError, printable
     from .tidy import read_tidy
 
     try:
         rows = read_tidy(path)
     except InputError as exc:
         first = exc.problems[0]
-        more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
-        raise DiffInputError(f"{path}: not a readable ojexcel workbook or tidy export: {first.message}{more}") from None
+        more = f" (and {exc.count - 1} more problems)" if exc.count > 1 else ""
+        where = first.where().partition(", ")[2] if first.row is not None else ""
+        raise DiffInputError(
+            f"{printable(str(named))}: not a readable ojexcel workbook or tidy export: "
+            + printable((f"{where}: " if where else "") + first.message) + more
+        ) from None
     cells = {r.key: Cell(r.varde, None, r.counts) for r in rows}
-    return Side(str(path), "tidy", cells, names=_reference_names())
+    return Side(str(named), "tidy", cells, names=_reference_names())
 
 
-def _load_workbook(path: Path) -> Side:
+def _load_workbook(path: Path, named: Path) -> Side:
+    from .problems import printable
     from .workbook_read import NotAWorkbook, read_workbook
 
     try:
         data = read_workbook(path, details=False)
     except NotAWorkbook as exc:
-        raise DiffInputError(str(exc)) from None
+        shown = str(exc).replace(str(path), str(named), 1)
+        raise DiffInputError(printable(shown)) from None
     # The reader's cells carry value, fill and counts (and where they were): used as they are.
-    return Side(str(path), "workbook", data.cells, tuple(data.sheets), names=_reference_names())
+    return Side(str(named), "workbook", data.cells, tuple(data.sheets), names=_reference_names())
 
 
 @cache

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .diff import COUNT_NAMES, KIND_COUNTS, KIND_FILL, KIND_VALUE, Change, DiffReport
 from .population import NIVA_ENHET
+from .problems import printable
 from .styles import BAD, GOOD, NEUTRAL, share_text, unit_text
 
 FILL_NAMES = {c.fill: c.name for c in (GOOD, NEUTRAL, BAD)}
@@ -84,28 +86,62 @@ def _entries(entries) -> list[dict]:
     return out
 
 
-def _context(report: DiffReport) -> dict:
-    return {
-        "old": report.old,
-        "new": report.new,
-        "sections": _sections(report),
+def _context(report: DiffReport, escape, code=None) -> dict:
+    """The template's values, every text from the files passed through `escape` (paths and
+    indicator ids through `code` where the template shows them as code): codes, ids, names and
+    sheet names are data, never terminal control sequences or markup."""
+    context = _escaped({
+        "old": {"path": report.old.path, "kind": report.old.kind},
+        "new": {"path": report.new.path, "kind": report.new.kind},
+        "sections": [s | {"row": None} for s in _sections(report)],
         "added": _entries(report.added),
         "removed": _entries(report.removed),
         "summary": report.summary(),
         "fills_compared": report.fills_compared,
-    }
+    }, escape)
+    if code is not None:
+        context["old"]["path"], context["new"]["path"] = code(report.old.path), code(report.new.path)
+        for section, raw in zip(context["sections"], _sections(report)):
+            for change, raw_change in zip(section["changes"], raw["changes"]):
+                change["indikator"] = code(raw_change["indikator"])
+    return context
+
+
+def _escaped(value, escape):
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v, escape) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v, escape) for v in value]
+    return value
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def markdown_text(text: str) -> str:
+    """Text shown literally in markdown (and the HTML it becomes): control characters escaped,
+    HTML's &, < and > as entities, markdown's punctuation backslash-escaped."""
+    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def markdown_code(text: str) -> str:
+    """Text for a markdown code span (`…`): no backtick can close it, no | end a table cell."""
+    return printable(text).replace("`", "'").replace("|", "\\|")
 
 
 def render_text(report: DiffReport) -> str:
     from .templating import render
 
-    return render("diff.txt.j2", **_context(report))
+    return render("diff.txt.j2", **_context(report, printable))
 
 
 def render_markdown(report: DiffReport) -> str:
     from .templating import render
 
-    return render("diff.md.j2", **_context(report))
+    return render("diff.md.j2", **_context(report, markdown_text, markdown_code))
 
 
 def _json_value(value: str | None, niva: str):
@@ -137,7 +173,15 @@ def render_json(report: DiffReport) -> str:
         "removed": entries(report.removed),
         "summary": report.summary(),
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return _json_printable(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
+
+
+def _json_printable(text: str) -> str:
+    """JSON with every non-printable character (C1 controls, U+2028 …) as a \\u escape: valid
+    JSON, safe on a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json}
@@ -156,6 +200,6 @@ def render_dump(side) -> str:
             parts.append(f"fill={cell.fill}")
         if cell.counts is not None:
             parts.append(" ".join(f"{n}={v}" for n, v in zip(COUNT_NAMES, cell.counts)))
-        lines.append(" ".join(parts))
-    sheets = [f"# sheet {s}" for s in side.sheets]
+        lines.append(printable(" ".join(parts)))
+    sheets = [printable(f"# sheet {s}") for s in side.sheets]
     return "\n".join(sheets + lines) + "\n"

@@ -19,7 +19,6 @@ reported with file, row, enhetskod, column and value; a (enhetskod, kolumn) may 
 """
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,13 +26,14 @@ from pathlib import Path
 from .codebook import PART_VINR, Codebook, normalize
 from .population import Population
 from .problems import Problem, Report
+from .tables import SURVEY_LIMITS, open_table
 from .responses import (
     BESVARAT_VINR,
     YES_NO,
     ResponseRow,
     Responses,
     cell_text,
-    read_table_checked,
+    close_match,
     suggest_label,
     unit_code_problem,
 )
@@ -64,20 +64,30 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
     file order, the responses with them applied, warnings). Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
-    table = read_table_checked(path, report)
-    xlsx = table.xlsx
-    if not table:
-        report.error("the file is empty: no header row")
-        report.raise_if_errors()
-    index = _map_header(table[0][1], report)
-    if index is None:
-        report.raise_if_errors()
+    with open_table(path, report, SURVEY_LIMITS) as opened:
+        xlsx, header = opened.xlsx, opened.header
+        index = _map_header(header, report)
+        if index is None:
+            report.raise_if_errors()
+        out, seen = _read_rows(opened.rows(), header, index, xlsx, responses, codebook, population, report, str(path))
+    if not seen:
+        report.warn("the file has a header only: no overrides")
 
+    report.raise_if_errors()
+    reviewed = apply_granskning(responses, out)
+    _warn_not_asked(out, reviewed, codebook, report)
+    return tuple(out), reviewed, report.warnings
+
+
+def _read_rows(rows, header, index, xlsx, responses, codebook, population, report, path) -> tuple[list[Granskning], int]:
+    """The valid overrides of the streamed rows (problems on `report`), and how many rows there were."""
+    count = 0
     columns = {normalize(c): c for c in (BESVARAT_VINR, *(q.column for q in codebook.questions))}
     seen: dict[tuple[str, str], int] = {}
     out: list[Granskning] = []
-    for n, cells in table[1:]:
-        cells = list(cells) + [None] * (len(table[0][1]) - len(cells))
+    for n, cells in rows:
+        count += 1
+        cells = list(cells) + [None] * (len(header) - len(cells))
 
         def cell(col: str, kod: str | None = None, column: str | None = None) -> str | None:
             return cell_text(cells[index[col]], report, xlsx=xlsx, row=n, enhetskod=kod, column=column or col)
@@ -93,8 +103,8 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
             continue
         kolumn = columns.get(normalize(raw_kolumn)) if raw_kolumn else None
         if kolumn is None:
-            close = difflib.get_close_matches(raw_kolumn, list(columns.values()), n=1, cutoff=0.8)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            close = close_match(raw_kolumn, tuple(columns.values()), 0.8)
+            hint = f"; did you mean {close!r}?" if close else ""
             report.error(
                 ("kolumn is blank" if not raw_kolumn else "unknown kolumn: not a codebook column or besvarat_vinr")
                 + hint,
@@ -128,13 +138,8 @@ def read_granskning(path: str | os.PathLike, responses: Responses, codebook: Cod
         if gammalt == nytt:
             report.warn("the new value equals the response file's value: the override changes nothing",
                         row=n, enhetskod=kod, column=kolumn, value=raw_value)
-        out.append(Granskning(kod, kolumn, gammalt, nytt, motivering, n, str(path)))
-    if len(table) == 1:
-        report.warn("the file has a header only: no overrides")
-    report.raise_if_errors()
-    reviewed = apply_granskning(responses, out)
-    _warn_not_asked(out, reviewed, codebook, report)
-    return tuple(out), reviewed, report.warnings
+        out.append(Granskning(kod, kolumn, gammalt, nytt, motivering, n, path))
+    return out, count
 
 
 def _map_header(header: list[object], report: Report) -> dict[str, int] | None:

@@ -94,7 +94,7 @@ def write_all(
         _WORK = (results, jamforelser, enheter, write, historik)
         try:
             if jobs > 1 and fork and len(chunks) > 1:
-                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks))) as pool:
+                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), _worker_signals) as pool:
                     for done in pool.imap_unordered(_render, chunks):
                         if progress:
                             progress(done)
@@ -106,6 +106,15 @@ def write_all(
         finally:
             _WORK = None
     return paths
+
+
+def _worker_signals() -> None:
+    """A worker dies at SIGTERM/SIGHUP (the pool stops it so); the parent cleans up."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _warm_up(

@@ -9,6 +9,50 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# A hostile file can hold millions of problems: a report keeps the first MAX_KEPT of each
+# severity in full and only counts the rest; printing shows SHOWN_ALIKE of each message and
+# at most MAX_SHOWN lines.
+MAX_KEPT = 1000
+MAX_SHOWN = 100
+SHOWN_ALIKE = 3
+VALUE_CHARS = 80  # a value is cut to this length in a message
+
+
+def printable(text: str) -> str:
+    """The text with every control or invisible character escaped (\\n, \\x1b, \\u2028 …), and a
+    file name's undecodable bytes (surrogate escapes) shown as \\xNN: safe on a terminal."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch.isprintable():
+            out.append(ch)
+        elif "\udc80" <= ch <= "\udcff":  # os.fsdecode's escape of an undecodable byte
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+LINE_CHARS = 2000  # a printed line is cut here, whatever put a long text into it
+
+
+def short_line(text: str, limit: int = LINE_CHARS) -> str:
+    """`printable(text)` within about `limit` characters: its start and its end (where a message's
+    cause usually is) are kept, the middle is cut with a note of how much."""
+    text = printable(text)
+    if len(text) <= limit:
+        return text
+    head, tail = limit * 2 // 3, limit // 3
+    return f"{text[:head]} … ({len(text) - head - tail:,} characters cut) … {text[-tail:]}"
+
+
+def shown_value(value: object, limit: int = VALUE_CHARS) -> str:
+    """repr() of a value for a message, cut to a readable length ('…' and its full length)."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"… ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit + 2 else text[: limit + 2] + "…"
 
 
 @dataclass(frozen=True)
@@ -21,6 +65,7 @@ class Problem:
     value: object = None
     severity: str = ERROR
     arende_id: str | None = None  # ISU: the ärende (terminal messages only, never an output file)
+    fatal: bool = False  # the reading stopped here: kept beyond the cap, shown first
 
     def where(self) -> str:
         parts = []
@@ -29,29 +74,76 @@ class Problem:
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.arende_id is not None:
-            parts.append(f"arende_id {self.arende_id!r}")
+            parts.append(f"arende_id {shown_value(self.arende_id)}")
         if self.enhetskod:
             parts.append(f"enhetskod {self.enhetskod}")
         if self.column is not None:
             parts.append(f"column {self.column}")
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
+            parts.append(f"value {shown_value(self.value)}")
         return ", ".join(parts)
 
     def __str__(self) -> str:
         where = self.where()
         label = "error" if self.severity == ERROR else "warning"
-        return f"{label}: {where}: {self.message}" if where else f"{label}: {self.message}"
+        return short_line(f"{label}: {where}: {self.message}" if where else f"{label}: {self.message}")
+
+
+def format_problems(problems, omitted: int = 0, limit: int = MAX_SHOWN) -> list[str]:
+    """The lines to print for `problems`: a message that recurs (the same text in many rows) is
+    shown SHOWN_ALIKE times, then once as a count with the rows; at most `limit` lines, then a
+    count of the rest. `omitted`: problems a report counted without keeping."""
+    alike: dict[tuple[str, str, str | None], list[Problem]] = {}
+    positions: dict[int, int] = {}
+    for p in problems:
+        group = alike.setdefault((p.severity, p.message, p.column), [])
+        positions[id(p)] = len(group)
+        group.append(p)
+    lines: list[tuple[str, str]] = []  # (severity, line)
+    summarised: set[tuple] = set()
+    for p in sorted(problems, key=lambda p: not p.fatal):  # stable: file order otherwise
+        key = (p.severity, p.message, p.column)
+        group = alike[key]
+        position = positions[id(p)]
+        if position < SHOWN_ALIKE or len(group) <= SHOWN_ALIKE + 1:
+            lines.append((p.severity, str(p)))
+        elif key not in summarised:
+            summarised.add(key)
+            rest = group[SHOWN_ALIKE:]
+            rows = [str(q.row) for q in rest[:10] if q.row is not None]
+            more = ", …" if len(rest) > 10 else ""
+            lines.append((p.severity, printable(
+                f"{p.severity}: … and {len(rest):,} more with the same problem"
+                + (f" (rows {', '.join(rows)}{more})" if rows else "")
+                + (f", column {p.column}" if p.column else "") + f": {p.message}"
+            )))
+    hidden = omitted
+    if len(lines) > limit:  # errors before warnings, each in file order
+        errors = [i for i, (severity, _) in enumerate(lines) if severity == ERROR][:limit]
+        warnings = [i for i, (severity, _) in enumerate(lines) if severity != ERROR][: limit - len(errors)]
+        kept = sorted(errors + warnings)
+        hidden += len(lines) - len(kept)
+        lines = [lines[i] for i in kept]
+    out = [line for _, line in lines]
+    if hidden:
+        out.append(f"… and {hidden:,} more problem(s) not shown")
+    return out
 
 
 class InputError(Exception):
     """Invalid input: one or more problems, all reported together. `warnings`: the warnings found
     on the way (shown beside the errors: a misspelt column is a warning *and* a missing column)."""
 
-    def __init__(self, problems: list[Problem], warnings: list[Problem] | tuple[Problem, ...] = ()):
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | tuple[Problem, ...] = (),
+                 omitted: int = 0):
         self.problems = list(problems)
         self.warnings = list(warnings)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.omitted = omitted  # errors counted but not kept (Report's cap)
+        super().__init__("\n".join(format_problems(self.problems, omitted)))
+
+    @property
+    def count(self) -> int:
+        return len(self.problems) + self.omitted
 
 
 class ReferenceDataError(Exception):
@@ -64,14 +156,21 @@ class Report:
 
     file: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    omitted: dict[str, int] = field(default_factory=lambda: {ERROR: 0, WARNING: 0})
+    kept: dict[str, int] = field(default_factory=lambda: {ERROR: 0, WARNING: 0})
+
+    def _add(self, message: str, severity: str, where: dict) -> None:
+        if self.kept[severity] >= MAX_KEPT and not where.get("fatal"):
+            self.omitted[severity] += 1
+            return
+        self.kept[severity] += 1
+        self.problems.append(Problem(message, file=where.pop("file", self.file), severity=severity, **where))
 
     def error(self, message: str, **where) -> None:
-        self.problems.append(Problem(message, file=where.pop("file", self.file), **where))
+        self._add(message, ERROR, where)
 
     def warn(self, message: str, **where) -> None:
-        self.problems.append(
-            Problem(message, file=where.pop("file", self.file), severity=WARNING, **where)
-        )
+        self._add(message, WARNING, where)
 
     @property
     def errors(self) -> list[Problem]:
@@ -83,4 +182,4 @@ class Report:
 
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise InputError(self.errors, self.warnings)
+            raise InputError(self.errors, self.warnings, self.omitted[ERROR])

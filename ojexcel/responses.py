@@ -6,17 +6,17 @@ together, each naming file, row (header = row 1), enhetskod, column and value.
 """
 from __future__ import annotations
 
-import csv
 import difflib
-import io
+import functools
+import itertools
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codebook import Codebook, normalize
 from .population import CITIES, Population
-from .problems import Problem, Report
+from .problems import InputError, Problem, Report
+from .tables import SURVEY_LIMITS, open_table
 
 ENHETSKOD = "enhetskod"
 ENHET = "enhet"
@@ -48,182 +48,6 @@ class Responses:
     @property
     def answered_vinr(self) -> int:
         return sum(r.besvarat_vinr for r in self.rows.values())
-
-
-# -- reading tables -----------------------------------------------------------------------------
-
-class _Unreadable(Exception):
-    def __init__(self, message: str, row: int | None = None):
-        super().__init__(message)
-        self.row = row
-
-
-# A UTF-8 encoded non-ASCII character (2-4 bytes). In Windows-1252 text such pairs are practically
-# never meant (they read as 'Ã¥', 'Ã¤', 'Ã¶' …), so finding one in a file that is not all UTF-8
-# means the file mixes encodings.
-_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-# UTF-8 read as Windows-1252 and saved again ('Ã¥' for 'å'): text converted twice.
-_MOJIBAKE = re.compile("Ã[" + re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")) + "]")
-
-
-def _line_of(data: bytes | str, offset: int) -> int:
-    return data.count(b"\n" if isinstance(data, bytes) else "\n", 0, offset) + 1
-
-
-def _decode(data: bytes, report: Report) -> str:
-    """The file's text: UTF-8 (with or without BOM), UTF-16 with BOM, or — with a warning —
-    Windows-1252. A file mixing encodings, or holding text converted twice, is refused: either
-    would put mojibake into the workbook."""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise _Unreadable(f"UTF-16 text cut short or damaged (byte {exc.start}); save the file as UTF-8") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = _line_of(data, exc.start)
-        utf8 = _UTF8_CHAR.search(data)
-        if utf8 is not None:
-            raise _Unreadable(
-                f"the file mixes encodings: line {_line_of(data, utf8.start())} is UTF-8 but line {line} "
-                f"is not (byte 0x{data[exc.start]:02X}, Windows-1252/Latin-1?); save the whole file as UTF-8"
-            ) from None
-    else:
-        bad = _MOJIBAKE.search(text)
-        if bad is not None:
-            meant = bad.group().encode("cp1252").decode("utf-8", errors="replace")
-            raise _Unreadable(
-                f"the text on line {_line_of(text, bad.start())} looks converted twice ({bad.group()!r} where "
-                f"{meant!r} was meant: UTF-8 read as Latin-1 and saved again); export the file anew as UTF-8"
-            )
-        return text
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise _Unreadable("not UTF-8 text (and not Windows-1252 either)") from None
-    report.warn(
-        f"the file is not UTF-8 (first non-UTF-8 byte on line {line}); it was read as Windows-1252 "
-        "(Latin-1), so å, ä and ö are read correctly. Save it as UTF-8 to silence this warning"
-    )
-    return text
-
-
-def _detect_delimiter(first_line: str) -> str:
-    """`,` or `;`: the one that splits the header into more fields (the header holds no quotes)."""
-    counts = {d: len(next(csv.reader([first_line], delimiter=d))) for d in (",", ";")}
-    return ";" if counts[";"] > counts[","] else ","
-
-
-class _Rows(list):
-    """(row number, cells) of a table; `delimiter` is the CSV delimiter (None for XLSX)."""
-
-    delimiter: str | None = None
-
-    @property
-    def xlsx(self) -> bool:
-        return self.delimiter is None
-
-
-def _read_csv(path: Path, report: Report) -> list[tuple[int, list[object]]]:
-    data = path.read_bytes()
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise _Unreadable("binary data, not a CSV text file")
-    text = _decode(data, report)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if not text.strip():
-        raise _Unreadable("the file is empty")
-    first_line = text.splitlines()[0]
-    delimiter = _detect_delimiter(first_line)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = _Rows()
-    rows.delimiter = delimiter
-    lines_read = 0
-    try:
-        for n, row in enumerate(reader, start=1):
-            rows.append((n, row))
-            lines_read = reader.line_num
-    except csv.Error as exc:
-        n, line = len(rows) + 1, lines_read + 1
-        if "unexpected end of data" in str(exc):
-            raise _Unreadable(
-                f"the file ends inside a quoted field that starts on line {line}: a quote (\") is not "
-                "closed, or the file is cut short (truncated)",
-                row=n,
-            ) from None
-        raise _Unreadable(f"malformed CSV in the record starting on line {line}: {exc}", row=n) from None
-    return rows
-
-
-def _read_xlsx(path: Path, report: Report) -> list[tuple[int, list[object]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except zipfile.BadZipFile as exc:
-        raise _Unreadable(f"the XLSX file is damaged or cut short (truncated): not a complete zip archive ({exc})") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not XLSX
-        raise _Unreadable(f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})") from None
-    try:
-        return _xlsx_rows(wb, report)
-    except _Unreadable:
-        raise
-    except Exception as exc:  # noqa: BLE001 - damaged sheet XML, bad compressed data, bad cell values
-        raise _Unreadable(f"the XLSX file is damaged: its first sheet cannot be read ({exc.__class__.__name__}: {exc})") from None
-    finally:
-        wb.close()
-
-
-def _xlsx_rows(wb, report: Report) -> list[tuple[int, list[object]]]:
-    """The first sheet's rows; merged ranges are reported as errors."""
-    sheets = wb.sheetnames
-    if not sheets:
-        raise _Unreadable("the workbook has no sheets")
-    if len(sheets) > 1:
-        report.warn(f"only the first sheet {sheets[0]!r} is read; ignored: {', '.join(map(repr, sheets[1:]))}")
-    ws = wb[sheets[0]]
-    ws.reset_dimensions()  # a stale <dimension> written by some tools would cut the sheet short
-    rows = _Rows()
-    for n, values in enumerate(ws.iter_rows(values_only=True), start=1):
-        rows.append((n, list(values)))
-    for ref in _merged_ranges(ws):
-        first = re.match(r"[A-Z]+(\d+)", ref)
-        report.error(
-            "merged cells: only the first cell of a merged range holds a value, the others read as "
-            "blank; unmerge them and give every cell its own value",
-            row=int(first.group(1)) if first else None, column=ref,
-        )
-    return rows
-
-
-def _merged_ranges(ws) -> list[str]:
-    """The merged ranges ('D1:E1') of a read-only sheet: its XML's <mergeCell ref=…> elements.
-
-    openpyxl's read-only mode (fast, used for every input) does not report them, so the sheet's
-    XML is scanned; they come after the cell data."""
-    try:
-        with ws._get_source() as src:
-            xml = src.read()
-    except Exception:  # noqa: BLE001 - a private API; without it merged cells go unreported
-        return []
-    return [m.decode("ascii") for m in re.findall(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"", xml)]
-
-
-def read_table(path: Path, report: Report) -> list[tuple[int, list[object]]]:
-    """(row number, cells) for every row of a CSV or XLSX file."""
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    suffix = path.suffix.lower()
-    if magic.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        if not magic.startswith(b"PK"):
-            raise _Unreadable("has an .xlsx name but is not an XLSX (zip) file")
-        return _read_xlsx(path, report)
-    if suffix in (".xls",) or magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _Unreadable("old binary Excel (.xls) is not supported; save as .xlsx or UTF-8 CSV")
-    return _read_csv(path, report)
 
 
 # -- validating ---------------------------------------------------------------------------------
@@ -355,29 +179,51 @@ def _not_a_header(table, codebook: Codebook, sheet_note: str, report: Report) ->
     return True
 
 
-def _check_nameless_columns(header: list[object], data, report: Report, beyond_header: bool) -> None:
+class _NamelessColumns:
     """A column without a name in row 1 that holds values (a merged header cell, a name deleted)
-    would silently be ignored: an error naming the column and its first value. `beyond_header`:
-    also columns right of the header's last name (XLSX; in a CSV the field count catches those)."""
-    width = max((len(cells) for _, cells in data), default=0) if beyond_header else len(header)
-    for i in range(width):
-        if i < len(header) and not _is_blank(header[i]):
-            continue
-        first = next(((n, cells[i]) for n, cells in data if i < len(cells) and not _is_blank(cells[i])), None)
-        if first is not None:
+    would silently be ignored: an error naming the column and its first value, found as the rows
+    stream by. `beyond_header`: also columns right of the header's last name (XLSX; in a CSV the
+    field count catches those)."""
+
+    def __init__(self, header: list[object], beyond_header: bool) -> None:
+        self.width, self.beyond = len(header), beyond_header
+        self.nameless = [i for i in range(len(header)) if _is_blank(header[i])]
+        self.first: dict[int, tuple[int, object]] = {}
+
+    def see(self, n: int, cells: list[object]) -> None:
+        for i in self.nameless:
+            if i < len(cells) and i not in self.first and not _is_blank(cells[i]):
+                self.first[i] = (n, cells[i])
+        if self.beyond and len(cells) > self.width:
+            for i in range(self.width, len(cells)):
+                if i not in self.first and not _is_blank(cells[i]):
+                    self.first[i] = (n, cells[i])
+
+    def report(self, report: Report) -> None:
+        for i in sorted(self.first):
+            n, value = self.first[i]
             report.error(
-                f"the column has no name in row 1 but holds values (first in row {first[0]}): a merged "
+                f"the column has no name in row 1 but holds values (first in row {n}): a merged "
                 "header cell, or a deleted column name? Every column needs its own name",
-                row=1, column=_column_label(i), value=first[1],
+                row=1, column=_column_label(i), value=value,
             )
+        self.first.clear()
 
 
 def suggest_label(raw: str, q) -> str:
     """'; did you mean …?' for a near miss of one of the question's labels or full texts."""
     candidates = {normalize(label): label for label in q.answers}
     candidates.update((normalize(text), text) for text, _ in q.aliases)
-    close = difflib.get_close_matches(normalize(raw), list(candidates), n=1, cutoff=0.85)
-    return f"; did you mean {candidates[close[0]]!r}?" if close else ""
+    close = close_match(normalize(raw), tuple(candidates), 0.85)
+    return f"; did you mean {candidates[close]!r}?" if close else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def close_match(word: str, candidates: tuple[str, ...], cutoff: float) -> str | None:
+    """difflib's closest candidate (or None), remembered: a hostile file repeats the same miss in
+    every row, and difflib costs milliseconds."""
+    close = difflib.get_close_matches(word[:200], candidates, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 def _suggest_district(kod: str, population: Population) -> str:
@@ -418,27 +264,6 @@ def _suggest_code(kod: str, population: Population) -> str:
     return ""
 
 
-def read_table_checked(path: Path, report: Report) -> _Rows:
-    """`read_table` without its blank rows (common at the end of spreadsheets), with every way a
-    file can be unreadable reported (raises InputError). `.xlsx` and `.delimiter` say what was
-    read. Used for every tabular input: responses and review overrides alike."""
-    try:
-        table = read_table(path, report)
-        kept = _Rows((n, cells) for n, cells in table if any(c is not None and str(c).strip() for c in cells))
-        kept.delimiter = table.delimiter
-        return kept
-    except FileNotFoundError:
-        report.error("no such file")
-    except IsADirectoryError:
-        report.error("is a directory, not a CSV or XLSX file")
-    except PermissionError:
-        report.error("permission denied")
-    except _Unreadable as exc:
-        report.error(f"unreadable: {exc}", row=exc.row)
-    report.raise_if_errors()
-    raise AssertionError("unreachable")
-
-
 def cell_text(value: object, report: Report, *, xlsx: bool, **where) -> str | None:
     """A cell as text (None when blank); a formula, a non-text value or a stray BOM is an error."""
     return _cell_text(value, report, xlsx=xlsx, **where)
@@ -448,40 +273,63 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
     """Read and validate a response file. Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
-    table = read_table_checked(path, report)
+    with open_table(path, report, SURVEY_LIMITS) as opened:
+        rows = _read_rows(opened, codebook, population, report)
+    return Responses(source=str(path), year=codebook.year, rows=rows, warnings=report.warnings)
 
-    is_xlsx, delimiter = table.xlsx, table.delimiter
-    if not table:
-        report.error("the file is empty: no header row")
-        report.raise_if_errors()
-    header_row, header = table[0]
-    if header_row != 1:
-        report.error("the header must be in row 1 (row 1 is blank)", row=1)
-        report.raise_if_errors()
+
+def _unless_damaged(stream, report: Report) -> None:
+    """Before refusing a file for its first rows, read the rest: a damaged or cut-short file is
+    refused for that alone (its first rows may be all that was left of it)."""
+    try:
+        for _ in stream:
+            pass
+    except InputError as exc:
+        unreadable = [p for p in exc.problems if p.message.startswith("unreadable")]
+        raise InputError(unreadable or exc.problems, exc.warnings) from None
+
+
+def _with_last(items):
+    """(item, is it the last?) for every item of a stream."""
+    previous = next(items, None)
+    for item in items:
+        yield previous, False
+        previous = item
+    if previous is not None:
+        yield previous, True
+
+
+def _read_rows(opened, codebook: Codebook, population: Population, report: Report) -> dict[str, ResponseRow]:
+    """The response rows of an opened table, streamed: only valid units are kept in memory."""
+    is_xlsx, delimiter, header = opened.xlsx, opened.delimiter, opened.header
+    stream = opened.rows()
+    first = list(itertools.islice(stream, 19))
     sheet_note = ""
     if is_xlsx and any("only the first sheet" in p.message for p in report.warnings):
         sheet_note = " (only the workbook's first sheet is read)"
-    if _not_a_header(table, codebook, sheet_note, report):
+    if _not_a_header([(1, header), *first], codebook, sheet_note, report):
+        _unless_damaged(stream, report)
         report.raise_if_errors()
     index = _map_header(header, codebook, report)
-    _check_nameless_columns(header, table[1:], report, beyond_header=is_xlsx)
+    nameless = _NamelessColumns(header, beyond_header=is_xlsx)
+    data = itertools.chain(first, stream)
     if index is None:
-        report.raise_if_errors()
-    if len(table) == 1:
-        report.error("no response rows: the file has a header only")
+        for n, cells in data:
+            nameless.see(n, cells)
+        nameless.report(report)
         report.raise_if_errors()
 
     width = len(header)
-    last_row = table[-1][0]
     rows: dict[str, ResponseRow] = {}
     first_seen: dict[str, int] = {}
     numeric_rows: list[int] = []  # XLSX rows whose enhetskod was a number (a re-saved file)
-    for n, cells in table[1:]:
+    for (n, cells), last in _with_last(data):
+        nameless.see(n, cells)
         if not is_xlsx and len(cells) != width:
             kod_at = index[ENHETSKOD]
             kod = cells[kod_at].strip() if kod_at < len(cells) and isinstance(cells[kod_at], str) else None
             report.error(
-                _field_count_message(cells, width, delimiter, n == last_row),
+                _field_count_message(cells, width, delimiter, last),
                 row=n, enhetskod=kod if kod in population.by_kod else None,
             )
             continue
@@ -555,8 +403,11 @@ def read_responses(path: str | os.PathLike, codebook: Codebook, population: Popu
             "(114 → 0114); format the column as Text to keep the codes as typed",
             column=ENHETSKOD,
         )
+    nameless.report(report)
+    if not first:
+        report.error("no response rows: the file has a header only")
     report.raise_if_errors()
-    return Responses(source=str(path), year=codebook.year, rows=rows, warnings=report.warnings)
+    return rows
 
 
 def numeric_kod(value: object, population: Population) -> str | None:

@@ -6,6 +6,17 @@ from functools import cache
 from .resources import TEMPLATES, resource
 
 
+def one_line(value):
+    """Every value a text template prints stays on its line: the text templates are parsed line by
+    line (`# heading`, `label | text`, `> link`), so a line break or other control character in a
+    value (a file name with a newline or U+2028) is escaped, never read as markup. Values are data."""
+    if isinstance(value, str) and not value.isprintable():
+        from .problems import printable
+
+        return printable(value)
+    return value
+
+
 @cache
 def environment(autoescape: bool = False):
     """One jinja2 Environment per escaping mode; templates are compiled once and cached."""
@@ -20,6 +31,7 @@ def environment(autoescape: bool = False):
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
         autoescape=autoescape,
+        finalize=None if autoescape else one_line,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,

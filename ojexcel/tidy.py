@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import NamedTuple, TextIO
 
 from .population import ALL_LEVELS, NIVA_ENHET
+from .limits import TIDY_LIMITS
 from .problems import Report
+from .tables import open_table
 from .results import TIDY_HEADER, Results, tidy_rows
 
 COUNT_COLUMNS = ("ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
@@ -80,32 +82,27 @@ def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool 
     path = Path(path)
     report = Report(file=str(path))
     _not_csv(path, report)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        report.error("no such file")
-        report.raise_if_errors()
-    except UnicodeDecodeError:
-        report.error("not UTF-8 text, so not a tidy export (a CSV written by `ojexcel build --tidy`)")
-        report.raise_if_errors()
-    except (IsADirectoryError, PermissionError) as exc:
-        report.error(f"unreadable: {exc.__class__.__name__}")
-        report.raise_if_errors()
-    reader = csv.reader(text.splitlines())
-    header = next(reader, None)
-    found = tuple(h.strip() for h in header or ())
-    if found not in (TIDY_HEADER, OLD_HEADER):
-        report.error(f"not a tidy export: the header must be {','.join(TIDY_HEADER)}", row=1, value=",".join(header or []))
-        report.raise_if_errors()
-    with_ar = found == TIDY_HEADER
+    with open_table(path, report, TIDY_LIMITS) as table:
+        if table.xlsx:
+            report.error("an XLSX workbook, not a tidy export: give the CSV written by ojexcel build --tidy")
+            report.raise_if_errors()
+        header = [str(h) for h in table.header]
+        found = tuple(h.strip() for h in header)
+        if found not in (TIDY_HEADER, OLD_HEADER):
+            report.error(f"not a tidy export: the header must be {','.join(TIDY_HEADER)}", row=1, value=",".join(header))
+            report.raise_if_errors()
+        return _read_rows(table.rows(), report, found == TIDY_HEADER, year, several_years)
+
+
+def _read_rows(reader, report: Report, with_ar: bool, year: int | None, several_years: bool) -> list[TidyRow]:
     rows: list[TidyRow] = []
     seen: dict[tuple, int] = {}
-    width = len(found)
+    width = len(TIDY_HEADER) if with_ar else len(OLD_HEADER)
     levels = frozenset(ALL_LEVELS)
     years: dict[int, int] = {}  # year -> first row
     ar_cache: dict[str, int] = {}
     ar = None
-    for n, cells in enumerate(reader, start=2):
+    for n, cells in reader:
         if len(cells) != width:
             if any(c.strip() for c in cells):
                 report.error(f"{len(cells)} fields, expected {width}", row=n)

@@ -31,20 +31,31 @@ structure: every non-blank stretch of ``<sheetData>`` must be a row tag, a cell 
 values must hold no stray ``&``, and the part must end with ``</worksheet>`` (truncation); a
 cell in an unusual layout (formula, rich inline text, attributes in another order) is parsed
 with expat first. A full expat pass over each sheet would cost a sixth of the reading time; XML
-outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, shared
-strings, styles) are parsed by ElementTree.
+outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, styles)
+are parsed by ElementTree, shared strings incrementally.
+
+Bounded (issue 12): every part is read within `limits.Limits` (uncompressed size per part and
+in total, checked against the zip's declaration and counted while reading), a DOCTYPE is refused,
+sheets are decompressed and tokenized piece by piece (`Workbook.rows` streams a sheet's rows;
+`Workbook.sheet` collects them, refusing rows and columns beyond Excel's maximum and sheets that
+would be mostly empty space), and a character reference that is not an XML character fails.
 """
 from __future__ import annotations
 
+import codecs
 import functools
 import posixpath
 import re
 import zipfile
+from zlib import error as zlib_error
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
+from .limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, WORKBOOK_LIMITS, Limits
+
+SMALL_PART = 16 * 2**20  # workbook, relationships, styles: a few KB in any real file
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
@@ -92,19 +103,32 @@ def _style_fill(style_fills: dict[str, str | None], s: str | None) -> str | None
 
 
 class Workbook:
-    """An opened XLSX file: sheet names and, on demand, each sheet's cells."""
+    """An opened XLSX file: sheet names and, on demand, each sheet's cells.
 
-    def __init__(self, path: str | Path) -> None:
+    Every part is read within `limits` (uncompressed size per part and in total), streamed where
+    it can be big (sheets, shared strings); a DOCTYPE (entity declarations) is refused."""
+
+    def __init__(self, path: str | Path, limits: Limits = WORKBOOK_LIMITS) -> None:
         self.path = Path(path)
+        self.limits = limits
+        self._total = 0  # uncompressed bytes read so far
+        try:
+            size = self.path.stat().st_size
+        except (OSError, ValueError) as exc:
+            raise XlsxError(path, f"cannot be read ({exc.__class__.__name__}: {exc})") from None
+        if size > limits.max_file_bytes:
+            raise XlsxError(path, f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} for this input")
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise XlsxError(path, f"not an XLSX workbook ({exc.__class__.__name__}: {exc})") from None
         try:
+            self._members = {info.filename: info for info in self._zip.infolist()}
             self._parts = self._sheet_parts()
             self.sheetnames: tuple[str, ...] = tuple(self._parts)
             self._strings: list[str] | None = None
             self._fills: dict[str, str | None] | None = None
+            self._dates: frozenset[str] | None = None
         except BaseException:
             self._zip.close()
             raise
@@ -120,15 +144,68 @@ class Workbook:
 
     # -- parts ---------------------------------------------------------------------------------
 
-    def _read(self, name: str, required: bool = True) -> bytes | None:
-        try:
-            return self._zip.read(name)
-        except KeyError:
+    def _chunks(self, name: str, required: bool = True, size: int = 1 << 20):
+        """The part's uncompressed bytes in pieces, within the part and total limits (XlsxError)."""
+        info = self._members.get(name)
+        if info is None:
             if not required:
-                return None
-            raise XlsxError(self.path, f"not an XLSX workbook (missing part {name})") from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
-            raise XlsxError(self.path, f"not an XLSX workbook (part {name}: {exc.__class__.__name__}: {exc})") from None
+                return
+            raise XlsxError(self.path, f"not an XLSX workbook (missing part {name})")
+        limit = self.limits.max_xlsx_part_bytes
+        if info.file_size > limit:
+            raise XlsxError(self.path, f"part {name} inflates to {info.file_size:,} bytes, over the limit of {limit:,}")
+        read = 0
+        try:
+            with self._zip.open(info) as fh:
+                while True:
+                    piece = fh.read(size)
+                    if not piece:
+                        return
+                    read += len(piece)
+                    self._total += len(piece)
+                    if read > limit:
+                        raise XlsxError(self.path, f"part {name} inflates to over {limit:,} bytes, the limit")
+                    if self._total > self.limits.max_xlsx_total_bytes:
+                        raise XlsxError(
+                            self.path, f"the parts read inflate to over {self.limits.max_xlsx_total_bytes:,} bytes, the limit"
+                        )
+                    yield piece
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib_error) as exc:
+            raise XlsxError(
+                self.path, f"the file is damaged or cut short (part {name}: {exc.__class__.__name__}: {exc})"
+            ) from None
+
+    def _text(self, name: str, required: bool = True):
+        """The part as text pieces (UTF-8, a BOM dropped); a DOCTYPE is refused."""
+        decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        first = True
+        try:
+            for piece in self._chunks(name, required):
+                text = decoder.decode(piece)
+                if first and text:
+                    head = text[:4096]
+                    if "<!DOCTYPE" in head or "<!ENTITY" in head:
+                        raise XlsxError(self.path, f"part {name} declares a DOCTYPE or entities, which XLSX never does")
+                    first = False
+                yield text
+            yield decoder.decode(b"", True)
+        except UnicodeDecodeError as exc:
+            raise XlsxError(self.path, f"not an XLSX workbook ({name} is not UTF-8 text: {exc.reason})") from None
+
+    def _read(self, name: str, required: bool = True) -> bytes | None:
+        """A small part (workbook, relationships, styles) whole: at most SMALL_PART bytes."""
+        if name not in self._members and not required:
+            return None
+        info = self._members.get(name)
+        if info is not None and info.file_size > SMALL_PART:
+            raise XlsxError(self.path, f"part {name} inflates to {info.file_size:,} bytes, over the limit of {SMALL_PART:,}")
+        text, size = [], 0
+        for piece in self._text(name, required):
+            size += len(piece)
+            if size > SMALL_PART:
+                raise XlsxError(self.path, f"part {name} inflates to over {SMALL_PART:,} bytes, the limit")
+            text.append(piece)
+        return "".join(text).encode("utf-8")
 
     def _xml(self, name: str, required: bool = True) -> ET.Element | None:
         data = self._read(name, required)
@@ -148,7 +225,7 @@ class Workbook:
         return "xl/workbook.xml"
 
     def _sheet_parts(self) -> dict[str, str]:
-        part = self._workbook_part()
+        part = self._workbook = self._workbook_part()
         folder = posixpath.dirname(part)
         root = self._xml(part)
         rels = self._xml(posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels"))
@@ -172,15 +249,72 @@ class Workbook:
                 rid = sheet.get(f"{{{NS_REL}}}id") or sheet.get(f"{{{NS_REL_STRICT}}}id")
                 if name is None or rid not in targets:
                     raise XlsxError(self.path, f"not an XLSX workbook (sheet {name!r} has no part in {part})")
+                if targets[rid] not in self._members:
+                    outside = targets[rid].startswith("../") or targets[rid] == ".."
+                    raise XlsxError(
+                        self.path,
+                        f"not an XLSX workbook (missing part {targets[rid]}: the sheet {name!r} links to it"
+                        + (", outside the package" if outside else "") + ")",
+                    )
                 parts[name] = targets[rid]
         return parts
 
     def _shared_strings(self) -> list[str]:
         if self._strings is None:
-            root = self._xml(self._strings_part, required=False)
-            # openpyxl's partial unescaping of "_x005F_" (an escaped "_"), kept so both agree.
-            self._strings = [] if root is None else [_text_of(si).replace("x005F_", "") for si in root]
+            strings: list[str] = []
+            parser = ET.XMLPullParser(events=("start", "end"))
+            root = None
+            try:
+                if self._strings_part in self._members:
+                    for piece in self._text(self._strings_part):
+                        parser.feed(piece)
+                        for event, el in parser.read_events():
+                            if root is None:
+                                root = el
+                            elif event == "end" and _local(el.tag) == "si":
+                                # openpyxl's partial unescaping of "_x005F_" (an escaped "_"), kept so both agree.
+                                strings.append(_text_of(el).replace("x005F_", ""))
+                        if root is not None:
+                            root.clear()  # the strings read are kept as text only
+                    parser.close()
+            except ET.ParseError as exc:
+                raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {self._strings_part}: {exc})") from None
+            self._strings = strings
         return self._strings
+
+    def date_styles(self) -> frozenset[str]:
+        """The style indexes (as written in a cell's s attribute) whose number format is a date."""
+        if self._dates is None:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+            root = self._xml(self._styles_part, required=False)
+            formats = dict(BUILTIN_FORMATS)
+            xfs: list[ET.Element] = []
+            for child in () if root is None else root:
+                tag = _local(child.tag)
+                if tag == "numFmts":
+                    for fmt in child:
+                        fid = fmt.get("numFmtId", "")
+                        if fid.isdigit():
+                            formats[int(fid)] = fmt.get("formatCode", "")
+                elif tag == "cellXfs":
+                    xfs = list(child)
+            dates = set()
+            for i, xf in enumerate(xfs):
+                fid = xf.get("numFmtId", "0")
+                if fid.isdigit() and is_date_format(formats.get(int(fid), "")):
+                    dates.add(str(i))
+            if "0" in dates:
+                dates.add("")
+            self._dates = frozenset(dates)
+        return self._dates
+
+    def date1904(self) -> bool:
+        root = self._xml(self._workbook)
+        for child in root:
+            if _local(child.tag) == "workbookPr":
+                return child.get("date1904", "").lower() in ("1", "true")
+        return False
 
     def _style_fills(self) -> dict[str, str | None]:
         """Style index (cellXfs) -> fill, as described in the module docstring."""
@@ -207,24 +341,33 @@ class Workbook:
     # -- sheets --------------------------------------------------------------------------------
 
     def sheet(self, name: str) -> Sheet:
+        """The whole sheet (`values`, `styles`), within the limits; see `_collect_rows`."""
+        rows = self.rows(name)
+
+        def over(why: str):
+            raise XlsxError(self.path, f"sheet {name!r}: {why}")
+
+        values, styles = _collect_rows(rows, self.limits, over)
+        return Sheet(name, values, styles, self._style_fills())
+
+    def rows(self, name: str, formulas: bool = False) -> SheetRows:
+        """The sheet's rows streamed: (row number, [(column, value, style index), …]) in file order,
+        only the cells the file holds. `formulas`: a formula cell gives '=' + its formula (as
+        openpyxl with data_only=False) instead of its cached value. The merged ranges are in
+        `.merged` once the rows are read."""
         if name not in self._parts:
             raise KeyError(name)
         part = self._parts[name]
-        data = self._read(part)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise XlsxError(self.path, f"not an XLSX workbook ({part}: {exc})") from None
-        values, styles = _parse_sheet(text, self._shared_strings(), lambda why: self._bad(part, why))
-        return Sheet(name, values, styles, self._style_fills())
+        return SheetRows(self._text(part), lambda: self._shared_strings(), lambda why: self._bad(part, why),
+                         self.limits, formulas)
 
     def _bad(self, part: str, why: str):
         raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {why})")
 
 
-def read_cells(path: str | Path) -> Workbook:
+def read_cells(path: str | Path, limits: Limits = WORKBOOK_LIMITS) -> Workbook:
     """Open an XLSX file; read its sheets with `.sheet(name)`. Use as a context manager or close()."""
-    return Workbook(path)
+    return Workbook(path, limits)
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -288,14 +431,15 @@ def _patterns(p: str):
     token = re.compile(
         # 1-2: a row's start tag: "row" and its attributes
         rf"<{p}(row)\b([^<>]*?)/?>"
-        # 3-7: a cell in the common layout: column letters, style, type, value or inline text
-        rf'|<{p}c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
+        # 3-8: a cell in the common layout: "c", column letters (or none: the next column), style,
+        # type, value or inline text
+        rf'|<{p}(c)(?: r="([A-Z]+)\d+")?(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
         rf'|><{p}is><{p}t(?: xml:space="preserve")?>([^<]+)</{p}t></{p}is></{p}c>)'
-        # 8-10: any other cell: "c", attributes, contents
+        # 9-11: any other cell: "c", attributes, contents
         rf"|<{p}(c)\b([^<>]*?)(?:/>|>(.*?)</{p}c\s*>)"
         # a row's end tag, a comment: nothing to read
         rf"|</{p}row\s*>|<!--.*?-->"
-        # 11: anything else but white space: not well-formed sheetData
+        # 12: anything else but white space: not well-formed sheetData
         r"|(\S[^<]{0,40})",
         re.S,
     )
@@ -314,10 +458,17 @@ _ENTITY = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 
 
+class _BadReference(ValueError):
+    pass
+
+
 def _entity(m: re.Match) -> str:
     name = m.group(1)
     if name[0] == "#":
-        return chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+        code = int(name[2:], 16) if name[1] in "xX" else int(name[1:])
+        if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF):
+            raise _BadReference(f"the character reference &{name[:20]}; is not an XML character")
+        return chr(code)
     return _ENTITIES[name]
 
 
@@ -395,95 +546,217 @@ def _typed(t: str | None, raw: str | None, strings: list[str], fail):
     return _unescape(raw)  # str, e, d
 
 
-def _parse_sheet(text: str, strings: list[str], fail) -> tuple[list[tuple], list[tuple]]:
-    """Every row of a sheet's XML: (values, style indexes), row i + 1 at index i."""
+class SheetRows:
+    """A sheet's rows, streamed from its XML pieces: iterate for (row number, cells), where cells
+    is [(column, value, style index), …], only the cells the file holds (a row without cells is
+    not given). Row numbers come from the r attributes, or by counting when a writer omits them;
+    a row or column beyond Excel's maximum (1 048 576 × 16 384) and a row's XML over
+    `limits.max_row_chars` fail. After the iteration `merged` holds the merged ranges ("D1:E1")."""
+
+    def __init__(self, pieces, strings, fail, limits: Limits, formulas: bool = False) -> None:
+        self._pieces, self._strings, self._fail = iter(pieces), strings, fail
+        self._limits, self._formulas = limits, formulas
+        self.merged: list[str] = []
+
+    def _more(self) -> str | None:
+        return next(self._pieces, None)
+
+    def __iter__(self):
+        fail, limits = self._fail, self._limits
+        buf = ""
+        while True:  # up to <sheetData>
+            m = _SHEET_DATA.search(buf)
+            if m is not None:
+                break
+            piece = self._more()
+            if piece is None:
+                fail("no <sheetData>")
+            buf = buf[-64:] + piece if len(buf) > limits.max_row_chars else buf + piece
+        prefix = m.group(1) or ""
+        buf = buf[m.end():]
+        if not m.group(2):
+            strings = self._strings()
+            end_marker, row_start = f"</{prefix}sheetData", f"<{prefix}row"
+            state = _RowState(prefix, strings, fail, self._formulas)
+            while True:
+                e = buf.find(end_marker)
+                if e >= 0:
+                    yield from state.feed(buf[:e])
+                    buf = buf[e:]
+                    break
+                cut = buf.rfind(row_start)
+                if cut > 0:
+                    yield from state.feed(buf[:cut])
+                    buf = buf[cut:]
+                piece = self._more()
+                if piece is None:
+                    fail("<sheetData> is not closed (the sheet is cut short)")
+                if len(buf) > limits.max_row_chars:
+                    fail(f"a row of over {limits.max_row_chars:,} characters of XML, the limit")
+                buf += piece
+            yield from state.finish()
+        self._tail(buf, prefix)
+
+    def _tail(self, buf: str, prefix: str) -> None:
+        """The XML after the cells: merged ranges, and the end tag (a truncated part fails)."""
+        limit = max(self._limits.max_row_chars, 1 << 20)
+        last = ""  # the end of the text up to its last '>'
+        while True:
+            cut = buf.rfind(">") + 1
+            if cut:
+                self.merged += _MERGED.findall(buf, 0, cut)
+                last = buf[max(0, cut - 256):cut]
+            buf = buf[cut:]
+            piece = self._more()
+            if piece is None:
+                break
+            if len(buf) > limit:
+                self._fail(f"an XML tag of over {limit:,} characters after the cells")
+            buf += piece
+        if _patterns(prefix)[5].search(last + buf) is None:
+            self._fail(f"the file does not end with </{prefix}worksheet> (truncated?)")
+
+
+_MERGED = re.compile(r"<(?:[\w.-]+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
+
+
+class _RowState:
+    """The tokenizer's state across pieces of <sheetData>: the current row and its cells."""
+
+    def __init__(self, prefix: str, strings: list[str], fail, formulas: bool) -> None:
+        self.prefix, self.strings, self.fail, self.formulas = prefix, strings, fail, formulas
+        self.token = _patterns(prefix)[0]
+        self.number = 0  # the current row's number (0: before the first row)
+        self.cells: list[tuple] = []
+        self.f = re.compile(rf"<{re.escape(prefix)}f\b[^>]*?(?:/>|>([^<]*)</{re.escape(prefix)}f\s*>)")
+
+    def finish(self):
+        if self.cells and self.number >= 1:
+            yield self.number, self.cells
+        self.cells = []
+
+    def feed(self, text: str):
+        """Tokenize a stretch of complete rows; yields every row finished in it."""
+        strings, fail, columns = self.strings, self.fail, _COLUMNS
+        col = self.cells[-1][0] if self.cells else 0
+        add = self.cells.append
+        row_number = _ROW_NUMBER.match
+        try:
+            tokens = self.token.findall(text)
+        except RecursionError:  # pragma: no cover - the regex engine is not recursive
+            fail("unreadable sheet XML")
+        # findall gives "" for a group that did not take part; "" and a missing value mean the same.
+        unusual: list[str] = []  # cells in another layout: checked by one expat pass per piece
+        for is_row, row_attrs, fast, letters, s, t, raw, inline, is_cell, attrs, body, junk in tokens:
+            try:
+                if fast:  # a cell in the common layout
+                    col = (columns.get(letters) or _column(letters)) if letters else col + 1
+                    if inline:
+                        if "&" in inline or "\r" in inline:
+                            if _BAD_AMP.search(inline):
+                                fail(f"a stray '&' in {inline[:80]!r}")
+                            inline = _unescape(inline)
+                        v = inline if t == "inlineStr" else None
+                    elif not t:
+                        v = (int(raw) if raw.isdigit() else _number(raw.strip(), fail)) if raw else None
+                    elif t == "s":
+                        try:
+                            v = strings[int(raw)]
+                        except (ValueError, IndexError):
+                            v = _typed(t, raw, strings, fail)
+                    else:
+                        v = _typed(t, raw, strings, fail)
+                elif is_row:
+                    yield from self.finish()
+                    add = self.cells.append
+                    col = 0
+                    rm = row_number(row_attrs)
+                    r = rm.group(1) if rm is not None else _attrs(row_attrs).get("r")
+                    if r is not None:
+                        try:
+                            number = int(r) if r.isdigit() else int(float(r))
+                        except (ValueError, OverflowError):
+                            fail(f"row number {r[:40]!r}")
+                    else:
+                        number = self.number + 1
+                    if not 1 <= number <= EXCEL_MAX_ROWS:
+                        fail(f"row number {number:,} is outside Excel's rows 1 … {EXCEL_MAX_ROWS:,}")
+                    self.number = number
+                    continue
+                elif is_cell:  # any other cell
+                    unusual.append(f"<c{attrs}>{body}</c>")
+                    a = _attrs(attrs)
+                    ref = a.get("r")
+                    ref_m = _REF.fullmatch(ref) if ref else None
+                    col = _column(ref_m.group(1)) if ref_m is not None else col + 1
+                    s, t = a.get("s", ""), a.get("t")
+                    f = self.f.search(body) if self.formulas and body else None
+                    if f is not None:
+                        v = "=" + _unescape(f.group(1) or "")
+                    else:
+                        v = _value(t, body, strings, self.prefix, fail)
+                elif junk:
+                    fail(f"unexpected {junk!r}")
+                else:  # a row's end tag, a comment
+                    continue
+            except _BadReference as exc:
+                fail(str(exc))
+            if col > EXCEL_MAX_COLUMNS:
+                fail(f"a cell in column {_letters(col)}, beyond Excel's last column XFD ({EXCEL_MAX_COLUMNS:,})")
+            add((col, v, s))
+        if unusual:
+            try:
+                expat.ParserCreate().Parse("<cells>" + "".join(unusual) + "</cells>", True)
+            except expat.ExpatError:
+                for fragment in unusual:  # the failure path: name the cell
+                    _check_xml(fragment, fail)
+                fail("malformed cells")
+
+
+def _letters(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _collect_rows(rows: SheetRows, limits: Limits, fail) -> tuple[list[tuple], list[tuple]]:
+    """Every row of a sheet: (values, style indexes), row i + 1 at index i (see the module
+    docstring). Memory follows the cells the file holds: the empty slots a sparse sheet needs
+    (row gaps, cells far apart) may not exceed the cells themselves by much, else it fails."""
     values: list[tuple] = []
     styles: list[tuple] = []
-    m = _SHEET_DATA.search(text)
-    if m is None:
-        fail("no <sheetData>")
-    prefix = m.group(1) or ""
-    if m.group(2):
-        return values, styles
-    start = m.end()
-    end = text.find(f"</{prefix}sheetData", start)
-    if end < 0:
-        fail("<sheetData> is not closed")
-    token, end_tag = _patterns(prefix)[0], _patterns(prefix)[5]
-    if end_tag.search(text, end) is None:
-        fail(f"the file does not end with </{prefix}worksheet> (truncated?)")
-    row_counter = 0
-    row: list[tuple] = []  # (column, value, style) of the cells of the current row
-
-    def finish_row() -> None:
-        if not row or row_counter < 1:
-            return
-        while len(values) < row_counter:
-            values.append(())
-            styles.append(())
-        if values[row_counter - 1]:  # a second row with the same number: openpyxl keeps the first
-            return
+    cells = padding = 0
+    for number, row in rows:
+        if number > len(values):
+            padding += number - 1 - len(values)
+            values.extend(() for _ in range(number - 1 - len(values)))
+            styles.extend(() for _ in range(number - 1 - len(styles)))
+        elif values[number - 1]:  # a second row with the same number: openpyxl keeps the first
+            continue
         cols, vals, sts = zip(*row)
         width = max(cols)
+        cells += len(row)
+        if len(values) > limits.max_rows:
+            fail(f"over {limits.max_rows:,} rows, the limit for this file")
         if len(cols) == width and cols[-1] == width:  # every cell present, in order
-            values[row_counter - 1], styles[row_counter - 1] = vals, sts
-            return
-        lv: list = [None] * width
-        ls: list = [None] * width
-        for c, v, s in row:
-            if c >= 1:
-                lv[c - 1], ls[c - 1] = v, s
-        values[row_counter - 1], styles[row_counter - 1] = tuple(lv), tuple(ls)
-
-    col = 0
-    columns = _COLUMNS
-    add = row.append
-    row_number = _ROW_NUMBER.match
-    # findall gives "" for a group that did not take part; "" and a missing value mean the same here.
-    for is_row, row_attrs, letters, s, t, raw, inline, is_cell, attrs, body, junk in token.findall(text, start, end):
-        if letters:  # a cell in the common layout
-            col = columns.get(letters) or _column(letters)
-            if inline:
-                v = _unescape(inline) if t == "inlineStr" else None
-                if "&" in inline and _BAD_AMP.search(inline):
-                    fail(f"a stray '&' in {inline!r}")
-            elif not t:
-                v = (int(raw) if raw.isdigit() else _number(raw.strip(), fail)) if raw else None
-            elif t == "s":
-                try:
-                    v = strings[int(raw)]
-                except (ValueError, IndexError):
-                    v = _typed(t, raw, strings, fail)
-            else:
-                v = _typed(t, raw, strings, fail)
-        elif is_row:
-            finish_row()
-            row.clear()
-            col = 0
-            rm = row_number(row_attrs)
-            r = rm.group(1) if rm is not None else _attrs(row_attrs).get("r")
-            if r is not None:
-                try:
-                    row_counter = int(r) if r.isdigit() else int(float(r))
-                except ValueError:
-                    fail(f"row number {r!r}")
-            else:
-                row_counter += 1
-            continue
-        elif is_cell:  # any other cell
-            _check_xml(f"<c{attrs}>{body}</c>", fail)
-            a = _attrs(attrs)
-            ref = a.get("r")
-            ref_m = _REF.fullmatch(ref) if ref else None
-            col = _column(ref_m.group(1)) if ref_m is not None else col + 1
-            s, t = a.get("s", ""), a.get("t")
-            v = _value(t, body, strings, prefix, fail)
-        elif junk:
-            fail(f"unexpected {junk!r}")
-        else:  # a row's end tag, a comment
-            continue
-        add((col, v, s))
-    finish_row()
+            value_row, style_row = vals, sts
+        else:
+            padding += width - len(row)
+            if padding > 4 * cells + 1_000_000:
+                fail(f"cells far apart (row {number:,}, column {_letters(width)}): the sheet would be mostly empty space")
+            lv: list = [None] * width
+            ls: list = [None] * width
+            for c, v, s in row:
+                if c >= 1:
+                    lv[c - 1], ls[c - 1] = v, s
+            value_row, style_row = tuple(lv), tuple(ls)
+        if number > len(values):
+            values.append(value_row)
+            styles.append(style_row)
+        else:
+            values[number - 1], styles[number - 1] = value_row, style_row
     return values, styles
 
 

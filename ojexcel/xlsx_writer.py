@@ -21,7 +21,34 @@ def new_workbook(target, properties: dict, **options):
 
     wb = xlsxwriter.Workbook(target if not hasattr(target, "__fspath__") else str(target), SAFE_OPTIONS | options)
     wb.set_properties(properties | {"created": FIXED_CREATED})
+    _private_temp_files(wb)
     return wb
+
+
+def _private_temp_files(wb) -> None:
+    """XlsxWriter writes each part to a temporary file while it closes the workbook; on a failure
+    (disk full, a file-size limit) those would pile up in $TMPDIR. They go into a private folder,
+    removed when close() ends however it ends. XlsxWriter's FileCreateError (the output cannot be
+    created or written) becomes an OSError, reported like any other write failure."""
+    import shutil
+    import tempfile
+
+    from xlsxwriter.exceptions import FileCreateError
+
+    close = wb.close
+
+    def close_cleanly():
+        folder = tempfile.mkdtemp(prefix="ojexcel-xlsx-")
+        wb.tmpdir = folder
+        try:
+            return close()
+        except FileCreateError as exc:
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise OSError(getattr(cause, "errno", None), str(cause or exc)) from None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    wb.close = close_cleanly
 
 
 LINE_HEIGHT = 15  # points: one line of the default 11 pt font

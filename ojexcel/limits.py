@@ -1,0 +1,55 @@
+"""Bounds on what a reader takes from one input file (issue 12: every file may be hostile).
+
+Each limit is sized to the largest legitimate input of its reader, so memory and time follow the
+legitimate content of a file, never a number the file declares or a size it inflates to.
+`tables.Limits` is this class; `tables.SURVEY_LIMITS` / `ISU_LIMITS` and `WORKBOOK_LIMITS` (the
+workbooks `diff` and `dump` read) are its instances.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Excel's own maximum sheet size: a row or column number beyond it is not a spreadsheet's.
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+# Excel's cell limit: a text over it cannot be shown in a cell.
+EXCEL_MAX_CELL_CHARS = 32_767
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on one input file, sized to the largest legitimate input of its reader."""
+
+    max_file_bytes: int
+    max_rows: int
+    max_columns: int
+    max_cell_chars: int
+    max_xlsx_part_bytes: int  # uncompressed size of one zip member
+    max_xlsx_total_bytes: int  # uncompressed size of all members read
+    # characters of one physical CSV line, or of one XLSX row's XML (a row of a million empty
+    # fields would otherwise be a list of a million strings)
+    max_row_chars: int = 16 * 2**20
+
+
+MiB = 2**20
+
+# A survey response or override file: a few hundred rows.
+SURVEY_LIMITS = Limits(
+    max_file_bytes=100 * MiB, max_rows=100_000, max_columns=2_000, max_cell_chars=EXCEL_MAX_CELL_CHARS,
+    max_xlsx_part_bytes=256 * MiB, max_xlsx_total_bytes=512 * MiB,
+)
+# An ISU record file: up to a few million ärenden (hundreds of MB).
+ISU_LIMITS = Limits(
+    max_file_bytes=4 * 2**30, max_rows=5_000_000, max_columns=500, max_cell_chars=EXCEL_MAX_CELL_CHARS,
+    max_xlsx_part_bytes=4 * 2**30, max_xlsx_total_bytes=6 * 2**30,
+)
+# A workbook ojexcel wrote, read back by `diff` and `dump` (its biggest sheet is ~2 MB of XML),
+# and a tidy export (~20 000 rows).
+WORKBOOK_LIMITS = Limits(
+    max_file_bytes=100 * MiB, max_rows=20_000, max_columns=2_000, max_cell_chars=EXCEL_MAX_CELL_CHARS,
+    max_xlsx_part_bytes=64 * MiB, max_xlsx_total_bytes=256 * MiB, max_row_chars=4 * MiB,
+)
+TIDY_LIMITS = Limits(
+    max_file_bytes=100 * MiB, max_rows=250_000, max_columns=64, max_cell_chars=EXCEL_MAX_CELL_CHARS,
+    max_xlsx_part_bytes=16 * MiB, max_xlsx_total_bytes=32 * MiB, max_row_chars=1 * MiB,
+)

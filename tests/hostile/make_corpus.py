@@ -1,0 +1,282 @@
+"""The hostile corpus (issue 12): small files that declare or inflate to huge sizes, break the
+XML or the text in the ways attackers and unlucky tools do. Generated at test time into a folder
+(no big binaries in the repository):
+
+    python tests/hostile/make_corpus.py DIR      # writes the files, prints their names
+
+`CASES` lists, per file, the command that reads it, the exit status it must end with and a
+fragment its message must contain. `tests/test_hostile.py` runs them all in one child process
+under a memory limit.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "samples" / "svar_2017.csv"
+MiB = 2**20
+
+
+def _sample() -> tuple[list[str], list[list[str]]]:
+    with open(SAMPLE, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[0], rows[1:]
+
+
+def _col(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _row_xml(r: int, cells: list[str]) -> str:
+    inner = "".join(
+        f'<c r="{_col(i + 1)}{r}" t="inlineStr"><is><t>{_esc(v)}</t></is></c>' for i, v in enumerate(cells) if v != ""
+    )
+    return f'<row r="{r}">{inner}</row>'
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/></Relationships>'
+)
+
+
+def _workbook(sheets: list[str]) -> str:
+    items = "".join(
+        f'<sheet name="{_esc(s)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, s in enumerate(sheets)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{items}</sheets></workbook>'
+    )
+
+
+def _rels(targets: list[str]) -> str:
+    items = "".join(
+        f'<Relationship Id="rId{i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        f'Target="{t}"/>'
+        for i, t in enumerate(targets)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{items}</Relationships>"
+    )
+
+
+SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+SHEET_TAIL = "</sheetData></worksheet>"
+
+
+class Repeat:
+    """`count` copies of `block` in a zip member, compressed once: after a full flush a deflate
+    stream forgets its history, so every copy compresses to the same bytes (a 1.5 GiB part takes
+    milliseconds to make). The CRC is not computed (0): a reader must refuse such a part for its
+    size before it could find the CRC wrong; the tests assert the message that says so."""
+
+    def __init__(self, block: str, total_bytes: int) -> None:
+        self.block = (block * max(1, MiB // len(block))).encode()
+        self.count = total_bytes // len(self.block) + 1
+
+
+class Deflated:
+    """A member already compressed (raw deflate), with its uncompressed size and CRC."""
+
+    def __init__(self, data: bytes, size: int, crc: int) -> None:
+        self.data, self.size, self.crc = data, size, crc
+
+
+def _deflate(pieces) -> tuple[bytes, int, int]:
+    """(raw deflate data, uncompressed size, crc32) of a member's pieces (str, bytes, Repeat)."""
+    if len(pieces) == 1 and isinstance(pieces[0], Deflated):
+        return pieces[0].data, pieces[0].size, pieces[0].crc
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    out, size, crc, exact = [], 0, 0, True
+    for piece in pieces:
+        if isinstance(piece, Repeat):
+            out.append(c.flush(zlib.Z_FULL_FLUSH))
+            one = c.compress(piece.block) + c.flush(zlib.Z_FULL_FLUSH)
+            out.append(one * piece.count)
+            size += len(piece.block) * piece.count
+            exact = False
+        else:
+            data = piece.encode("utf-8") if isinstance(piece, str) else piece
+            out.append(c.compress(data))
+            size += len(data)
+            crc = zlib.crc32(data, crc)
+    out.append(c.flush())
+    return b"".join(out), size, crc if exact else 0
+
+
+def write_zip(path: Path, members: dict, declared: dict | None = None) -> None:
+    """A zip file written by hand (zip64 sizes where needed); `declared` overrides a member's
+    uncompressed size in the central directory (a lying header)."""
+    entries, offset = [], 0
+    with open(path, "wb") as fh:
+        for name, pieces in members.items():
+            pieces = [pieces] if isinstance(pieces, (str, bytes, Repeat, Deflated)) else pieces
+            data, size, crc = _deflate(pieces)
+            raw_name = name.encode()
+            local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                                len(raw_name), 20)
+            extra = struct.pack("<HHQQ", 1, 16, size, len(data))
+            fh.write(local + raw_name + extra + data)
+            entries.append((raw_name, crc, len(data), (declared or {}).get(name, size), offset))
+            offset += len(local) + len(raw_name) + len(extra) + len(data)
+        central = b""
+        for raw_name, crc, csize, size, off in entries:
+            extra = struct.pack("<HHQQQ", 1, 24, size, csize, off)
+            central += struct.pack(
+                "<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+                len(raw_name), len(extra), 0, 0, 0, 0, 0xFFFFFFFF,
+            ) + raw_name + extra
+        fh.write(central)
+        fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), offset, 0))
+
+
+def write_xlsx(path: Path, sheet_pieces, *, targets=("worksheets/sheet1.xml",), extra: dict | None = None,
+               declared: dict | None = None, names: list[str] | None = None) -> None:
+    """A minimal XLSX whose first sheet's XML is `sheet_pieces` (str, bytes or Repeat)."""
+    members = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": _workbook(names or [f"Blad{i + 1}" for i in range(len(targets))]),
+        "xl/_rels/workbook.xml.rels": _rels(list(targets)),
+        "xl/worksheets/sheet1.xml": list(sheet_pieces),
+    }
+    write_zip(path, members | (extra or {}), declared)
+
+
+def _responses_sheet(rows_after: str = "", first_rows: int = 3) -> list[str]:
+    header, rows = _sample()
+    return [SHEET_HEAD, _row_xml(1, header), *(_row_xml(i + 2, r) for i, r in enumerate(rows[:first_rows])),
+            rows_after, SHEET_TAIL]
+
+
+def _csv(header, rows, delimiter=",") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+TIDY_HEADER = "niva,kod,indikator,varde,ja,delvis,nej,ej_aktuellt,bortfall,enheter\n"
+
+
+def make_all(folder: Path) -> list[str]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    header, rows = _sample()
+    made: list[str] = []
+
+    def put(name: str, data: bytes | str) -> None:
+        (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        made.append(name)
+
+    def xlsx(name: str, pieces, **kw) -> None:
+        write_xlsx(folder / name, pieces, **kw)
+        made.append(name)
+
+    # -- XLSX: declared numbers, inflation, XML tricks -------------------------------------------
+    xlsx("row_99999999.xlsx", _responses_sheet('<row r="99999999"><c r="A99999999" t="inlineStr"><is><t>x</t></is></c></row>'))
+    xlsx("row_1048576.xlsx", _responses_sheet('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>0114</t></is></c></row>'))
+    xlsx("column_zzzzzz.xlsx", _responses_sheet('<row r="9"><c r="ZZZZZZ9" t="inlineStr"><is><t>x</t></is></c></row>'))
+    sparse = "".join(f'<row r="{r}"><c r="BXN{r}"><v>1</v></c></row>' for r in range(10, 20_000))  # column 1990
+    xlsx("sparse_xfd.xlsx", _responses_sheet(sparse))
+    big_row = '<row r="10">' + "".join(f'<c r="{_col(i)}10"><v>1</v></c>' for i in range(1, 16_000)) + "</row>"
+    xlsx("wide_row.xlsx", _responses_sheet(big_row))
+    # a 1.6 MB sheet inflating to 1.5 GiB, with its size declared …
+    xlsx("inflating_sheet.xlsx", [SHEET_HEAD, _row_xml(1, header), Repeat("<row/>", 1536 * MiB), SHEET_TAIL])
+    # … and the same claiming 1 KB in the central directory (zipfile stops at the claim: CRC error)
+    xlsx("inflating_sheet_lying.xlsx", [SHEET_HEAD, _row_xml(1, header), Repeat("<row/>", 1536 * MiB), SHEET_TAIL],
+         declared={"xl/worksheets/sheet1.xml": 1024})
+    # rows of real cells, 300 MB of XML, every one valid: the row limit ends it
+    xlsx("inflating_cells.xlsx", [SHEET_HEAD, _row_xml(1, header),
+                                  Repeat('<row><c t="inlineStr"><is><t>0114</t></is></c><c><v>1</v></c></row>', 300 * MiB),
+                                  SHEET_TAIL], declared={"xl/worksheets/sheet1.xml": 60 * MiB})
+    xlsx("inflating_strings.xlsx", _responses_sheet(), extra={
+        "xl/sharedStrings.xml": ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+                                 Repeat("<si><t>Ja</t></si>", 600 * MiB), "</sst>"],
+    })
+    whitespace = [SHEET_HEAD, _row_xml(1, header), Repeat(" ", 200 * MiB), SHEET_TAIL]
+    xlsx("whitespace_row.xlsx", whitespace)
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>'
+    )
+    xlsx("entity_expansion.xlsx", _responses_sheet(), extra={"xl/sharedStrings.xml": laughs})
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'
+    )
+    xlsx("external_entity.xlsx", _responses_sheet(), extra={"xl/sharedStrings.xml": xxe})
+    xlsx("sheet_outside_package.xlsx", _responses_sheet(), targets=("../../../etc/passwd",))
+    xlsx("bad_character_reference.xlsx", _responses_sheet('<row r="9"><c r="A9" t="inlineStr"><is><t>&#xFFFFFFFF;</t></is></c></row>'))
+    xlsx("nul_character_reference.xlsx", _responses_sheet('<row r="9"><c r="A9" t="inlineStr"><is><t>a&#0;b</t></is></c></row>'))
+    xlsx("text_over_cell_limit.xlsx", _responses_sheet(f'<row r="9"><c r="D9" t="inlineStr"><is><t>{"x" * 40_000}</t></is></c></row>'))
+    xlsx("truncated_sheet.xlsx", _responses_sheet()[:-1])
+    xlsx("rows_out_of_order.xlsx", _responses_sheet('<row r="3"><c r="A3"><v>1</v></c></row>'))
+
+    # -- CSV: size, lines, fields, encodings -------------------------------------------------------
+    put("wide_line.csv", ",".join(header) + "\n" + "," * (20 * MiB) + "\n")
+    put("unclosed_quote.csv", _csv(header, rows[:2]) + '"' + "x" * (5 * MiB))
+    put("first_line_over_field_limit.csv", '"' + "enhetskod" * 30_000 + '"\n0114\n')
+    many = "".join(f"{9000 + (i % 999)},x,Ja\n" for i in range(150_000))
+    put("many_rows.csv", ",".join(header) + "\n" + many)
+    errors = "".join(f"9{i % 1000:03d}" + ",x" * (len(header) - 1) + "\n" for i in range(20_000))
+    put("many_errors.csv", ",".join(header) + "\n" + errors)
+    put("nul_later.csv", _csv(header, rows[:5]).encode() + b"0114,\x00\n")
+    put("utf16_without_bom.csv", _csv(header, rows[:3]).encode("utf-16-le"))
+    put("utf32.csv", b"\xff\xfe\x00\x00" + _csv(header, rows[:3]).encode("utf-32-le"))
+    put("cr_only_mixed_encodings.csv", _csv(header, rows[:3]).replace("\n", "\r").encode("utf-8")
+        + "0115,Vallentuna,Ö\r".encode("cp1252"))
+    terminal = "\x1b]0;pwned\x07\x1b]52;c;ZWNobyBwd25lZA==\x07\x9b31m\u2028"
+    put("control_characters.csv", _csv(header, [[terminal + "0114"] + rows[0][1:]]))
+    put("huge_value_in_message.csv", _csv(header, [["0114", "x", "Ja"] + ["Ja" + "y" * 30_000] + rows[0][4:]]))
+
+    # -- overrides ----------------------------------------------------------------------------------
+    put("overrides_long_cell.csv", "enhetskod,kolumn,nytt_varde,motivering\n0114,V1,Ja,\"" + "x" * 40_000 + "\"\n")
+    put("overrides_control.csv", "enhetskod,kolumn,nytt_varde,motivering\n" f"0114,{terminal},Ja,x\n")
+
+    # -- tidy exports (diff, trend, kolada) --------------------------------------------------------
+    put("tidy_many_rows.csv", TIDY_HEADER + "".join(f"enhet,{i},x,Ja,,,,,,\n" for i in range(260_000)))
+    put("tidy_wide_line.csv", TIDY_HEADER + "," * (4 * MiB))
+    put("tidy_control.csv", TIDY_HEADER + f"enhet,{terminal}<script>alert(1)</script>,**x**,Ja,,,,,,\n")
+    put("tidy_control_b.csv", TIDY_HEADER + f"enhet,{terminal}<script>alert(1)</script>,**x**,Nej,,,,,,\n")
+    put("tidy_nul.csv", TIDY_HEADER.encode() + b"enhet,0114,x\x00,Ja,,,,,,\n")
+
+    # -- workbooks for diff and dump: the three result sheets, all one hostile part -------------------
+    def workbook(name: str, pieces) -> None:
+        xlsx(name, pieces, targets=("worksheets/sheet1.xml",) * 3,
+             names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"])
+
+    workbook("workbook_bad_reference.xlsx",
+             [SHEET_HEAD, '<row r="1"><c r="A1" t="inlineStr"><is><t>Niv&#xFFFFFFFF;</t></is></c></row>', SHEET_TAIL])
+    workbook("workbook_row_99999999.xlsx", [SHEET_HEAD, '<row r="99999999"><c r="A99999999"><v>1</v></c></row>', SHEET_TAIL])
+    workbook("workbook_sparse.xlsx", [SHEET_HEAD, *(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(1, 100_000)), SHEET_TAIL])
+    workbook("workbook_inflating.xlsx", [SHEET_HEAD, Repeat("<row/>", 1536 * MiB), SHEET_TAIL])
+    return made
+
+
+if __name__ == "__main__":
+    for name in make_all(Path(sys.argv[1])):
+        print(name)

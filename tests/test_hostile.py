@@ -1,0 +1,139 @@
+"""The hostile corpus (tests/hostile/make_corpus.py), every file through the command that reads
+it, in one child process under a 1 GiB address-space limit (resource.setrlimit): each ends
+cleanly — exit 1 (input) or 2 (diff/dump trouble), its cause named, no traceback, no terminal
+control sequence and no huge value echoed, nothing written — and none takes the machine with it.
+Timing targets are measured by bench/bench_hostile.py, not here."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+MEMORY_LIMIT = 2**30
+TIDY_SAMPLE = "TIDY"  # replaced by a real tidy export of the sample
+
+BUILD = ["build", "{file}", "--year", "2017", "--out", "{out}/bok.xlsx", "--tidy", "{out}/tidy.csv"]
+GRANSKNING = ["build", "--year", "2017", "--granskning", "{file}", "--out", "{out}/bok.xlsx"]
+DIFF = ["diff", "{file}", TIDY_SAMPLE]
+DIFF_B = ["diff", "{file}", "{folder}/tidy_control_b.csv"]
+DUMP = ["dump", "{file}"]
+TREND = ["trend", "2016={file}", f"2017={TIDY_SAMPLE}", "--out", "{out}/trend.xlsx"]
+KOLADA = ["kolada", "{file}", "--year", "2017", "--out", "{out}/kolada.csv"]
+
+# file, command, exit status, a fragment of the message
+CASES = [
+    ("row_99999999.xlsx", BUILD, 1, "row number 99,999,999 is outside Excel's rows 1 … 1,048,576"),
+    ("row_1048576.xlsx", BUILD, 1, "row 1048576"),  # Excel's last row: read, then validated
+    ("column_zzzzzz.xlsx", BUILD, 1, "beyond Excel's last column XFD"),
+    ("sparse_xfd.xlsx", BUILD, 1, "lies far beyond the row's other cells"),
+    ("wide_row.xlsx", BUILD, 1, "beyond the 2,000 columns this input may have"),
+    ("inflating_sheet.xlsx", BUILD, 1, "inflates to 1,611,661,011 bytes, over the limit"),
+    ("inflating_sheet_lying.xlsx", BUILD, 1, "damaged or cut short"),
+    ("inflating_cells.xlsx", BUILD, 1, "over 100,000 data rows"),
+    ("inflating_strings.xlsx", BUILD, 1, "xl/sharedStrings.xml inflates to"),
+    ("whitespace_row.xlsx", BUILD, 1, "a row of over 16,777,216 characters of XML"),
+    ("entity_expansion.xlsx", BUILD, 1, "declares a DOCTYPE or entities"),
+    ("external_entity.xlsx", BUILD, 1, "declares a DOCTYPE or entities"),
+    ("sheet_outside_package.xlsx", BUILD, 1, "links to it, outside the package"),
+    ("bad_character_reference.xlsx", BUILD, 1, "&#xFFFFFFFF; is not an XML character"),
+    ("nul_character_reference.xlsx", BUILD, 1, "&#0; is not an XML character"),
+    ("text_over_cell_limit.xlsx", BUILD, 1, "a text of 40,000 characters, over Excel's cell limit of 32,767"),
+    ("truncated_sheet.xlsx", BUILD, 1, "<sheetData> is not closed (the sheet is cut short)"),
+    ("rows_out_of_order.xlsx", BUILD, 1, "rows out of order"),
+    ("wide_line.csv", BUILD, 1, "line 2 is over 16,777,216 characters long"),
+    ("unclosed_quote.csv", BUILD, 1, "a cell of over 32,767 characters (Excel's cell limit)"),
+    ("first_line_over_field_limit.csv", BUILD, 1, "a cell of over 32,767 characters"),
+    ("many_rows.csv", BUILD, 1, "over 100,000 data rows"),
+    ("many_errors.csv", BUILD, 1, "more with the same problem"),
+    ("nul_later.csv", BUILD, 1, "a NUL byte (binary data) on line 7"),
+    ("utf16_without_bom.csv", BUILD, 1, "UTF-16 without a byte order mark"),
+    ("utf32.csv", BUILD, 1, "UTF-32 text is not supported"),
+    ("cr_only_mixed_encodings.csv", BUILD, 1, "the file mixes encodings: line 2 is UTF-8 but line 5 is not"),
+    ("control_characters.csv", BUILD, 1, "\\x1b]0;pwned\\x07"),
+    ("huge_value_in_message.csv", BUILD, 1, "(30,002 characters)"),
+    ("/dev/zero", BUILD, 1, "binary data"),
+    ("overrides_long_cell.csv", GRANSKNING, 1, "a cell of over 32,767 characters (Excel's cell limit)"),
+    ("overrides_control.csv", GRANSKNING, 1, "unknown kolumn"),
+    ("row_99999999.xlsx", GRANSKNING, 1, "required column missing"),
+    ("tidy_many_rows.csv", DIFF, 2, "over 250,000 data rows"),
+    ("tidy_wide_line.csv", DIFF, 2, "over 1,048,576 characters long"),
+    ("tidy_nul.csv", DIFF, 2, "a NUL byte"),
+    ("tidy_control.csv", DIFF_B, 1, "\\x1b]0;pwned\\x07"),  # valid tidy files: a difference, escaped
+    ("tidy_control.csv", DIFF_B + ["--format", "markdown"], 1, "\\u2028&lt;script&gt;alert\\(1\\)&lt;/script&gt;"),
+    ("tidy_control.csv", DIFF_B + ["--format", "json"], 1, '"kod": "\\u001b]0;pwned\\u0007'),
+    ("tidy_control.csv", DUMP, 0, "\\x9b31m\\u2028<script>alert(1)</script> **x** Ja"),
+    ("tidy_wide_line.csv", TREND, 1, "over 1,048,576 characters long"),
+    ("tidy_nul.csv", KOLADA, 1, "a NUL byte"),
+    ("workbook_bad_reference.xlsx", DIFF, 2, "&#xFFFFFFFF; is not an XML character"),
+    ("workbook_bad_reference.xlsx", DUMP, 2, "&#xFFFFFFFF; is not an XML character"),
+    ("workbook_row_99999999.xlsx", DIFF, 2, "row number 99,999,999 is outside Excel's rows"),
+    ("workbook_sparse.xlsx", DIFF, 2, "cells far apart"),
+    ("workbook_inflating.xlsx", DIFF, 2, "xl/worksheets/sheet1.xml inflates to 1,611,655,314 bytes, over the limit"),
+    ("/dev/zero", DIFF, 2, "binary data"),
+]
+
+CHILD = r"""
+import json, resource, sys, time, traceback
+resource.setrlimit(resource.RLIMIT_AS, (MEMLIMIT, MEMLIMIT))
+from click.testing import CliRunner
+from ojexcel.cli import main
+for args in json.loads(sys.stdin.read()):
+    t = time.monotonic()
+    try:
+        result = CliRunner().invoke(main, args)
+        out, code, exc = result.output, result.exit_code, type(result.exception).__name__
+    except BaseException as e:  # the runner itself failed: report it as a crash
+        out, code, exc = traceback.format_exc(), -1, type(e).__name__
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"code": code, "exc": exc, "out": out[:20000], "len": len(out),
+                      "seconds": time.monotonic() - t, "rss": rss}), flush=True)
+"""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    spec = importlib.util.spec_from_file_location("make_corpus", HERE / "hostile" / "make_corpus.py")
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    folder = tmp_path_factory.mktemp("hostile")
+    corpus.make_all(folder)
+    tidy = folder / "tidy_2017.csv"
+    from ojexcel.pipeline import build_results
+    from ojexcel.tidy import write_tidy_file
+
+    write_tidy_file(build_results(None, 2017), tidy)
+    runs = []
+    for i, (name, command, _, _) in enumerate(CASES):
+        out = folder / f"out{i}"
+        out.mkdir()
+        file = name if name.startswith("/") else str(folder / name)
+        runs.append([a.replace("{file}", file).replace("{out}", str(out)).replace(TIDY_SAMPLE, str(tidy))
+                     .replace("{folder}", str(folder)) for a in command])
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD.replace("MEMLIMIT", str(MEMORY_LIMIT))],
+        input=json.dumps(runs), capture_output=True, text=True, timeout=600,
+    )
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(lines) == len(CASES), f"the child died at case {len(lines)} {CASES[len(lines)][:2]}: {proc.stderr[-2000:]}"
+    return folder, lines
+
+
+@pytest.mark.parametrize("i", range(len(CASES)), ids=[f"{c[0].rsplit('/', 1)[-1]}-{c[1][0]}" for c in CASES])
+def test_hostile_file_ends_cleanly(results, i):
+    folder, lines = results
+    name, command, status, fragment = CASES[i]
+    r = lines[i]
+    assert (r["code"], r["exc"]) == (status, "SystemExit" if status else "NoneType"), r["out"][-3000:]
+    assert fragment in r["out"], r["out"][-3000:]
+    assert "Traceback" not in r["out"] and "internal error" not in r["out"]
+    assert not any(c in r["out"] for c in "\x1b\x07\x9b\u2028\x00"), "a control character reached the terminal"
+    assert r["len"] < 20_000, "the output echoes too much"
+    assert r["rss"] < MEMORY_LIMIT
+    if status:
+        assert list((folder / f"out{i}").iterdir()) == [], "nothing is written"
