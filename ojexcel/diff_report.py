@@ -6,7 +6,7 @@ import re
 
 from .diff import COUNT_NAMES, KIND_COUNTS, KIND_FILL, KIND_VALUE, Change, DiffReport
 from .population import NIVA_ENHET
-from .problems import printable
+from .problems import is_printable, printable, safe_char
 from .styles import BAD, GOOD, NEUTRAL, share_text, unit_text
 
 FILL_NAMES = {c.fill: c.name for c in (GOOD, NEUTRAL, BAD)}
@@ -179,9 +179,9 @@ def render_json(report: DiffReport) -> str:
 def _json_printable(text: str) -> str:
     """JSON with every non-printable character (C1 controls, U+2028 …) as a \\u escape: valid
     JSON, safe on a terminal."""
-    if text.isprintable():
+    if is_printable(text):
         return text
-    return "".join(c if c.isprintable() or c == "\n" else json.dumps(c)[1:-1] for c in text)
+    return "".join(c if safe_char(c) or c == "\n" else json.dumps(c)[1:-1] for c in text)
 
 
 FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json}

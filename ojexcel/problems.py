@@ -5,6 +5,7 @@ one run; `InputError` carries the whole list.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -18,14 +19,25 @@ SHOWN_ALIKE = 3
 VALUE_CHARS = 80  # a value is cut to this length in a message
 
 
+def safe_char(ch: str) -> bool:
+    """A character safe to print as it is: printable, or a space (U+00A0 no-break space, thin
+    spaces: Unicode Zs, which Python's isprintable() calls unprintable but which are just spaces).
+    Control characters, line and paragraph separators and format characters are not."""
+    return ch.isprintable() or unicodedata.category(ch) == "Zs"
+
+
+def is_printable(text: str) -> bool:
+    return text.isprintable() or all(map(safe_char, text))
+
+
 def printable(text: str) -> str:
     """The text with every control or invisible character escaped (\\n, \\x1b, \\u2028 …), and a
     file name's undecodable bytes (surrogate escapes) shown as \\xNN: safe on a terminal."""
-    if text.isprintable():
+    if is_printable(text):
         return text
     out = []
     for ch in text:
-        if ch.isprintable():
+        if safe_char(ch):
             out.append(ch)
         elif "\udc80" <= ch <= "\udcff":  # os.fsdecode's escape of an undecodable byte
             out.append(f"\\x{ord(ch) - 0xDC00:02x}")

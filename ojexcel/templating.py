@@ -13,7 +13,7 @@ def one_line(value):
     if isinstance(value, str) and not value.isprintable():
         from .problems import printable
 
-        return printable(value)
+        return printable(value)  # spaces such as U+00A0 stay as they are
     return value
 
 

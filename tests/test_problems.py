@@ -48,3 +48,13 @@ def test_a_long_message_is_cut():
     p = Problem("indicator x: unexpected unit value " + repr("y" * 50_000))
     assert len(str(p)) < 2100 and "characters cut)" in str(p) and str(p).endswith("yyy'")
     assert short_line("kort") == "kort"
+
+
+def test_spaces_stay_spaces_controls_are_escaped():
+    # U+00A0 (the thousands separator of Swedish numbers) is a space, not a control character
+    from ojexcel.problems import printable
+    from ojexcel.templating import one_line
+
+    assert printable("3\u00a0070 ärenden") == "3\u00a0070 ärenden"
+    assert one_line("3\u00a0070\u2009st") == "3\u00a0070\u2009st"
+    assert printable("a\nb\u2028c\x1bd") == "a\\nb\\u2028c\\x1bd"
