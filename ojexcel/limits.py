@@ -29,6 +29,8 @@ class Limits:
     # characters of one physical CSV line, or of one XLSX row's XML (a row of a million empty
     # fields would otherwise be a list of a million strings)
     max_row_chars: int = 16 * 2**20
+    # a file only ojexcel writes (a tidy export) is UTF-8: no Windows-1252 fallback
+    utf8_only: bool = False
 
 
 MiB = 2**20
@@ -51,5 +53,5 @@ WORKBOOK_LIMITS = Limits(
 )
 TIDY_LIMITS = Limits(
     max_file_bytes=100 * MiB, max_rows=250_000, max_columns=64, max_cell_chars=EXCEL_MAX_CELL_CHARS,
-    max_xlsx_part_bytes=16 * MiB, max_xlsx_total_bytes=32 * MiB, max_row_chars=1 * MiB,
+    max_xlsx_part_bytes=16 * MiB, max_xlsx_total_bytes=32 * MiB, max_row_chars=1 * MiB, utf8_only=True,
 )

@@ -91,7 +91,7 @@ def detect_encoding(path: Path, report: Report, limits: Limits) -> str:
                 raise Unreadable("the text looks like UTF-16 without a byte order mark (BOM); save the file as UTF-8")
             if sum(head.count(bytes([b])) for b in _CONTROL) > max(1, len(head) // 100) or b"\n" not in head[:head.find(b"\x00")]:
                 raise Unreadable("binary data, not a CSV text file")
-        return _check_8bit(fh, first, report, run)
+        return _check_8bit(fh, first, report, run, limits.utf8_only)
 
 
 def _looks_utf16(head: bytes) -> bool:
@@ -124,7 +124,7 @@ def _check_utf16(fh, first: bytes, run: _LineRun) -> str:
     return "utf-16"
 
 
-def _check_8bit(fh, first: bytes, report: Report, run: _LineRun) -> str:
+def _check_8bit(fh, first: bytes, report: Report, run: _LineRun, utf8_only: bool = False) -> str:
     """UTF-8 (refusing mojibake), or Windows-1252 with a warning; refuses mixed encodings and NUL."""
     lines = _Lines(first)
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -179,7 +179,7 @@ def _check_8bit(fh, first: bytes, report: Report, run: _LineRun) -> str:
         except UnicodeDecodeError:
             bad_line, bad_byte = lines.done + 1, 0
             if utf8_line is None:
-                return _cp1252(report, bad_line, cp1252_ok)
+                return _cp1252(report, bad_line, cp1252_ok, utf8_only)
         else:
             return "utf-8-sig"
     if utf8_line is not None:
@@ -187,10 +187,12 @@ def _check_8bit(fh, first: bytes, report: Report, run: _LineRun) -> str:
             f"the file mixes encodings: line {utf8_line} is UTF-8 but line {bad_line} "
             f"is not (byte 0x{bad_byte:02X}, Windows-1252/Latin-1?); save the whole file as UTF-8"
         )
-    return _cp1252(report, bad_line, cp1252_ok)
+    return _cp1252(report, bad_line, cp1252_ok, utf8_only)
 
 
-def _cp1252(report: Report, line: int, ok: bool) -> str:
+def _cp1252(report: Report, line: int, ok: bool, utf8_only: bool = False) -> str:
+    if utf8_only:
+        raise Unreadable(f"not UTF-8 text (line {line}), so not a file written by ojexcel (its files are UTF-8)")
     if not ok:
         raise Unreadable("not UTF-8 text (and not Windows-1252 either)")
     report.warn(
