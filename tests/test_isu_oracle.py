@@ -434,13 +434,6 @@ def test_generated_files_are_valid_and_reproducible(tmp_path, profile):
 # (c) the cross-check against `ojexcel isu build --tidy`
 # --------------------------------------------------------------------------------------------------
 
-try:
-    import ojexcel.isu.tabeller  # noqa: F401  (the production compilation, written on another branch)
-
-    PRODUCTION = True
-except ImportError:
-    PRODUCTION = False
-
 # (profile, seed, --minsta-antal, --period): seeds never used elsewhere. Small by default (the
 # module stays within seconds); ISU_ORACLE_FULL=1 runs the profiles at full size, every profile
 # with N = 1, 3 and 5 and with the period, and ISU_ORACLE_SEED=k shifts every seed (a reviewer's
@@ -494,7 +487,6 @@ def cross_cache(tmp_path_factory):
     return {"dir": tmp_path_factory.mktemp("isu_cross")}
 
 
-@pytest.mark.skipif(not PRODUCTION, reason="ojexcel.isu.tabeller is not on this branch yet: run after merging")
 @pytest.mark.parametrize("profile,seed,minsta,period", CROSS, ids=[f"{c[0]}-{c[1]}-N{c[2]}{'-period' if c[3] else ''}" for c in CROSS])
 def test_tidy_export_agrees_with_oracle(cross_cache, profile, seed, minsta, period):
     from click.testing import CliRunner
@@ -535,15 +527,6 @@ def test_tidy_export_agrees_with_oracle(cross_cache, profile, seed, minsta, peri
 # difference in the tidy export can be placed in the reader or in the compilation
 # --------------------------------------------------------------------------------------------------
 
-try:
-    import ojexcel.isu.arenden  # noqa: F401  (the production reader, written on another branch)
-
-    READER = True
-except ImportError:
-    READER = False
-
-
-@pytest.mark.skipif(not READER, reason="ojexcel.isu.arenden is not on this branch yet: run after merging")
 @pytest.mark.parametrize("profile,seed,period", [("messy", 606 + SEED0, None), ("numbers", 707 + SEED0, datasets.PERIOD),
                                                  ("sparse", 808 + SEED0, None), ("minimal", 909 + SEED0, None)])
 def test_reader_agrees_with_oracle(tmp_path, profile, seed, period):
@@ -580,15 +563,13 @@ def test_reader_agrees_with_oracle(tmp_path, profile, seed, period):
 
 
 # --------------------------------------------------------------------------------------------------
-# (d) the embedded sample (written on another branch) reproduces the report's figures under the
+# (d) the embedded sample reproduces the report's figures under the
 # oracle's reading too — an independent check of the sample and of the oracle's definitions
 # --------------------------------------------------------------------------------------------------
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "isu_arenden.csv"
 
 
-@pytest.mark.skipif(not (SAMPLE.is_file() and PUBLISHED.is_file()),
-                    reason="samples/isu_arenden.csv is not on this branch yet: run after merging")
 def test_sample_reproduces_published_figures_under_the_oracle():
     las = oracle.read_records(SAMPLE)
     u = oracle.compile_unmasked(las, only={"samtliga": None, "kommun": ("toppgrupp",)})
@@ -596,7 +577,6 @@ def test_sample_reproduces_published_figures_under_the_oracle():
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.skipif(not PRODUCTION, reason="ojexcel.isu.tabeller is not on this branch yet: run after merging")
 @pytest.mark.parametrize("profile,seed,minsta", [("numbers", 313 + SEED0, 5), ("messy", 212 + SEED0, 1)])
 def test_xlsx_input_agrees_with_oracle_on_its_csv_twin(tmp_path, profile, seed, minsta):
     """§1 "CSV and XLSX (date cells, option numbers)": the same records as XLSX (date cells,
@@ -616,7 +596,6 @@ def test_xlsx_input_agrees_with_oracle_on_its_csv_twin(tmp_path, profile, seed, 
     assert report is None, f"the tidy export of the XLSX twin of {profile} seed {seed} differs from the oracle's:\n{report}"
 
 
-@pytest.mark.skipif(not PRODUCTION, reason="ojexcel.isu.tabeller is not on this branch yet: run after merging")
 def test_many_tiny_data_sets_agree_with_oracle(tmp_path):
     """Tiny files (1–40 ärenden, 1–4 units) reach the corners big ones do not: units of one
     ärende, empty avslut phases, delgrupper of one, N from 1 to 6. Production is called through

@@ -68,11 +68,8 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
     from ..cli import _echo_problems, fail, reading, refuse_overwrite, writing
     from ..output import atomic_outputs, check_writable
     from ..population import load_population
-    from .arbetsbok import write_isu_workbook
     from .arenden import read_arenden
     from .kodbok import load_kodbok
-    from .tabeller import sammanstall
-    from .tidy import write_isu_tidy
 
     fran_till = parse_period(period)
     outputs = [out] + ([tidy] if tidy else [])
@@ -84,9 +81,15 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
         for o in outputs:
             check_writable(o)
         data = read_arenden(source, load_kodbok(), load_population(), period=fran_till)
+        # The compilation and the writers are imported once the input is known to be valid.
+        from .tabeller import sammanstall
+
         resultat = sammanstall(data, minsta_antal=minsta_antal)
     if not quiet:
         _echo_problems(data.warnings)
+    from .arbetsbok import write_isu_workbook
+    from .tidy import write_isu_tidy
+
     with writing(), atomic_outputs(*outputs) as temps:
         write_isu_workbook(resultat, temps[0])
         if tidy:
@@ -179,10 +182,8 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
     from ..population import load_population
     from .arenden import read_arenden
     from .enhetsrapport import EnhetUtanArenden, enhetsrapport
-    from .enhetsrapport_skrivare import skrivare
     from .kodbok import load_kodbok
     from .modell import KOMMUN, STADSDEL
-    from .tabeller import sammanstall
 
     fran_till = parse_period(period)
     if all_units:
@@ -220,12 +221,16 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         elif out_dir.exists() and not out_dir.is_dir():
             fail(f"{out_dir}: is not a folder")
         data = read_arenden(source, load_kodbok(), population, period=fran_till)
+        from .tabeller import sammanstall  # once the input is known to be valid
+
         resultat = sammanstall(data, minsta_antal=minsta_antal)
         if enhet is not None:
             niva = STADSDEL if enhet.is_district else KOMMUN
             rapport = enhetsrapport(resultat, population, niva, enhet.kod)
     if not quiet:
         _echo_problems(data.warnings)
+    from .enhetsrapport_skrivare import skrivare
+
     write = skrivare(fmt)
     with writing():
         if enhet is not None:
