@@ -19,7 +19,8 @@ from ojexcel.isu.diagramkatalog import KatalogError, load_katalog, parse_katalog
 from ojexcel.isu.diagramtabell import bygg
 from ojexcel.isu.kodbok import load_kodbok
 from ojexcel.isu.modell import SAMTLIGA, Rad
-from ojexcel.isu.radlista import RadLista, read_tidy
+from ojexcel.isu.radlista import RadLista
+from ojexcel.isu.tidy import read_isu_tidy
 from ojexcel.problems import InputError
 from ojexcel.styles import MASKERAD
 
@@ -37,7 +38,7 @@ def folder(tmp_path_factory):
 @pytest.fixture(scope="module")
 def resultat(folder):
     tidy = write_tidy(folder / "isu_tidy.csv", minsta_antal=5)
-    return read_tidy(tidy, kalla="arenden.csv", minsta_antal=5, period=PERIOD, utanfor_period=12)
+    return read_isu_tidy(tidy, kalla="arenden.csv", minsta_antal=5, period=PERIOD, utanfor_period=12)
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +141,7 @@ def test_read_tidy_infers_what_an_empty_value_means(tmp_path):
         "samtliga,,medel_antal_insatser,,medel,70,30,,2.3\n"
         "kommun,0114,medel_antal_insatser,,medel,,,,\n",
         encoding="utf-8")
-    r = read_tidy(p)
+    r = read_isu_tidy(p)
     rows = r.rows
     assert rows[0].maskerad == {"antal", "andel"} and rows[0].bas == 40
     assert rows[1].maskerad == frozenset() and rows[1].andel is None
@@ -162,14 +163,14 @@ def test_read_tidy_reports_file_row_column_value(tmp_path, body, message):
     p = tmp_path / "t.csv"
     p.write_text("niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n" + body, encoding="utf-8")
     with pytest.raises(InputError, match=message):
-        read_tidy(p)
+        read_isu_tidy(p)
 
 
 def test_read_tidy_rejects_another_header(tmp_path):
     p = tmp_path / "t.csv"
     p.write_text("niva,kod,tabell\n", encoding="utf-8")
     with pytest.raises(InputError, match="row 1: the header must be exactly"):
-        read_tidy(p)
+        read_isu_tidy(p)
 
 
 # -- the diagram tables ---------------------------------------------------------------------------

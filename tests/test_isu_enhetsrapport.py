@@ -23,9 +23,10 @@ from ojexcel.isu.enhetsrapport_html import render_enhetsrapport_html, write_enhe
 from ojexcel.isu.enhetsrapport_text import MASKERAD, SAKNAS, cell, kategori_text
 from ojexcel.isu.enhetsrapport_xlsx import write_enhetsrapport_xlsx
 from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.isu.radlista import RadLista
 from ojexcel.population import load_population
 
-from .isu_radlista import RadLista, _rad, enval_rader, medel_rad
+from .isu_bygg import bygg_rad, enval_rader, medel_rad
 
 POP = load_population()
 KODBOK = load_kodbok()
@@ -72,7 +73,7 @@ def _tables(niva: str, kod: str, c: dict) -> list:
     out = []
     n, avsl = c["n"], c["avsl"]
     for kat, antal_, bas in (("aktualiserade", n, n), ("minst_en_insats", c["ins_bas"], n), ("avslutade", avsl, n)):
-        out.append(_rad(niva, kod, "faser", "", kat, antal_, bas, 0 < antal_ < 5, 0 < bas < 5))
+        out.append(bygg_rad(niva, kod, "faser", "", kat, antal_, bas, 0 < antal_ < 5, 0 < bas < 5))
     out += enval_rader(niva, kod, "kon", c["kon"], c["kon_s"])
     out += enval_rader(niva, kod, "insatser", c["ins"], c["ins_s"], flerval_bas=c["ins_bas"])
     out += enval_rader(niva, kod, "aldersgrupp", c["alder"], c["alder_s"])
@@ -90,7 +91,7 @@ def resultat() -> RadLista:
     rows = []
     for niva, kod, regs in levels:
         rows += _tables(niva, kod, _sum(regs))
-    return RadLista(rows, n=sum(REG.values()))
+    return RadLista.from_rows(rows, kalla="arenden.csv", n=sum(REG.values()))
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_report_holds_exactly_the_tidy_rows_of_its_levels(res, niva, kod, levels
                 assert (c is None and not expected) or [c] == expected
                 if c is not None:
                     shown.add(c)
-    wanted = {x for x in res.lista if (x.niva, x.kod) in levels}
+    wanted = {x for x in res.rows if (x.niva, x.kod) in levels}
     assert shown == wanted  # every row of the unit, its län and samtliga, and nothing else
 
 
@@ -265,7 +266,7 @@ def test_key_figures_and_toppgrupp(res):
 
 
 def test_html_escapes_what_comes_from_the_input(res):
-    res2 = RadLista(res.lista, kalla='<script>alert("x")</script>.csv')
+    res2 = RadLista.from_rows(res.rows, n=res.n, kalla='<script>alert("x")</script>.csv')
     html = render_enhetsrapport_html(enhetsrapport(res2, POP, "kommun", "0114"))
     assert "<script>" not in html and "&lt;script&gt;" in html
 
