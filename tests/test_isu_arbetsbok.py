@@ -237,7 +237,7 @@ def test_a_masked_base_masks_n_and_every_cell():
     r = RadLista.from_rows(rows, n=3)
     d2 = next(d for d in load_katalog().diagram if d.nr == 2)
     t = bygg(r, d2, load_katalog(), load_kodbok(), MASKERAD)
-    assert t.rubrik.endswith("(N=..)")
+    assert t.rubrik.endswith(f"(N={MASKERAD})")
     assert [c.maskerad for c in t.rader[0].celler] == [True, True, True]
 
 

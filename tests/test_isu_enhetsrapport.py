@@ -20,11 +20,12 @@ from ojexcel.isu.enhetsrapport import (
     tabellval,
 )
 from ojexcel.isu.enhetsrapport_html import render_enhetsrapport_html, write_enhetsrapport_html
-from ojexcel.isu.enhetsrapport_text import MASKERAD, SAKNAS, cell, kategori_text
+from ojexcel.isu.enhetsrapport_text import cell, kategori_text
 from ojexcel.isu.enhetsrapport_xlsx import write_enhetsrapport_xlsx
 from ojexcel.isu.kodbok import load_kodbok
 from ojexcel.isu.radlista import RadLista
 from ojexcel.population import load_population
+from ojexcel.styles import FINNS_INTE, MASKERAD
 
 from .isu_bygg import bygg_rad, enval_rader, medel_rad
 
@@ -280,6 +281,30 @@ def test_masked_bars_are_not_drawn(res):
     assert 'width="0"' not in svg
 
 
+def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
+    """The workbook and a unit's report (XLSX and HTML) mark a masked value with the same `x`
+    (`styles.MASKERAD`) and a value that does not exist with `–` or a blank; each explains them."""
+    from ojexcel.isu.arbetsbok import write_isu_workbook
+    from ojexcel.styles import FINNS_INTE_MEANING, MASKERAD_MEANING, SUPPRESSED
+
+    assert (MASKERAD, FINNS_INTE) == ("x", "–") and MASKERAD == SUPPRESSED
+    r = enhetsrapport(res, POP, "kommun", "0115")
+    write_isu_workbook(res, tmp_path / "bok.xlsx")
+    write_enhetsrapport_xlsx(r, tmp_path / "enhet.xlsx")
+    html = render_enhetsrapport_html(r)
+    for name in ("bok.xlsx", "enhet.xlsx"):
+        texts = [c.value for ws in openpyxl.load_workbook(tmp_path / name) for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str)]
+        assert MASKERAD in texts and ".." not in texts, name
+    assert f"<td>{MASKERAD}</td>" in html and "<td>..</td>" not in html
+    for meaning in (MASKERAD_MEANING, FINNS_INTE_MEANING):
+        assert meaning in html
+        assert any(meaning in (c.value or "") for ws in openpyxl.load_workbook(tmp_path / "enhet.xlsx")
+                   for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    cover = [c.value for row in openpyxl.load_workbook(tmp_path / "bok.xlsx")["Information"].iter_rows() for c in row]
+    assert MASKERAD in cover  # the cover's sample cell of the symbol, explained beside it
+
+
 def test_byte_identical_rebuilds(res, tmp_path):
     r = enhetsrapport(res, POP, "stadsdel", "0180-01")
     write_enhetsrapport_html(r, tmp_path / "a.html")
@@ -314,7 +339,7 @@ def test_xlsx_holds_every_table_read_back(res, tmp_path):
                     for j, f in enumerate(("antal", "bas", vf)):
                         got = row[1 + 3 * i + j]
                         if c is None or getattr(c, f) is None:
-                            assert got == (MASKERAD if c is not None and f in c.maskerad else SAKNAS)
+                            assert got == (MASKERAD if c is not None and f in c.maskerad else FINNS_INTE)
                         else:
                             assert got == (float(c.medel) if f == "medel" else getattr(c, f))
     assert n_tables == len(r.tabeller)

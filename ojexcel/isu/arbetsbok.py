@@ -10,7 +10,8 @@ Renders, never computes: every number is a value of `resultat.tabell(...)`. Shee
 - Per kommun: one row per län, kommun and stadsdel with its key figures, from its own tables.
 
 House style as the survey workbook's: text carries the value (numbers are numbers; a masked value
-shows the symbol `..`, never a zero; a value that does not exist is a blank cell), the XlsxWriter
+shows the symbol `styles.MASKERAD` (`x`), never a zero; a value that does not exist is a blank
+cell, so the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–`) in a text), the XlsxWriter
 set-up of `xlsx_writer.new_workbook` (text never becomes a formula, a fixed creation date: identical
 results give identical bytes), every data table an Excel table with a header row, frozen panes,
 column widths and wrapped row heights, A4 print set-up fitted to the page width with the sheet name
@@ -23,7 +24,7 @@ from functools import cache
 from pathlib import Path
 
 from ..resources import MUNICIPALITY_GROUPS, read_csv_rows
-from ..styles import MASKERAD
+from ..styles import FINNS_INTE, MASKERAD
 from ..templating import render
 from ..workbook import BORDER, HEADER_FILL, SECTION, Styles, _version, _write_information
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
@@ -62,10 +63,10 @@ def _period_text(period) -> str:
 
 def _value_text(rad: Rad | None, matt: str) -> str:
     if rad is None:
-        return "–"
+        return FINNS_INTE
     value = getattr(rad, matt)
     if value is None:
-        return MASKERAD if matt in rad.maskerad else "–"
+        return MASKERAD if matt in rad.maskerad else FINNS_INTE
     return tusental(value) if isinstance(value, int) else str(value).replace(".", ",")
 
 
@@ -90,7 +91,7 @@ def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]
     for rad in resultat.tabell(SAMTLIGA, "", "faser"):
         antal = _value_text(rad, ANTAL)
         andel = _value_text(rad, ANDEL)
-        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != "–" else ""
+        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != FINNS_INTE else ""
         faser.append((katalog.kategorinamn(rad.kategori), f"{antal} ärenden{share}"))
     innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.pa_blad(b.namn))})") for b in katalog.blad]
     text = render(
