@@ -223,6 +223,8 @@ def _maskera(namn, typ, svar, rows, N):
             kandidater = [(a, pos, k) for pos, (k, a) in enumerate(etiketter) if not dold[k] and a > 0]
             if kandidater:
                 dold[min(kandidater)[2]] = True
+    if typ in ("enval", "derived") and etiketter and dold_bas[etiketter[0][0]]:
+        dold["uppgift_saknas"] = True  # decided (R19): else labels' base = scope − uppgift_saknas
     if typ == "flerval" and dold["minst_ett_svar"]:
         dold["uppgift_saknas"] = True
     for k, a, b, t in rows:

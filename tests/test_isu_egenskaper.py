@@ -1,6 +1,6 @@
 """Property tests (hypothesis) of the ISU compilation: the whole tidy export agrees with a plain
 reference implementation of the contract (tests/isu_kontrakt.py), with and without masking; every
-enval block partitions its scope; no masked count can be recovered from its table."""
+enval block partitions its scope; no masked count or base can be recovered from its table."""
 from __future__ import annotations
 
 import datetime as dt
@@ -124,7 +124,7 @@ def test_every_enval_block_partitions_its_scope(rows):
 
 @settings(max_examples=12, deadline=None)
 @given(rows=arenden(smala=True, max_size=40), minsta=st.sampled_from([2, 3, 5]))
-def test_no_masked_count_can_be_recovered(rows, minsta):
+def test_no_masked_count_or_base_can_be_recovered(rows, minsta):
     res = sammanstall(bygg_arenden(rows), minsta_antal=minsta)
     full = _blocks(sammanstall(bygg_arenden(rows), minsta_antal=1))
     typer = _typer()
@@ -150,6 +150,20 @@ def test_no_masked_count_can_be_recovered(rows, minsta):
                 assert rest == sum(truth[r.kategori].antal for r in masked)
         if t.typ == "flerval" and block[0].antal is None:
             assert block[-1].antal is None  # uppgift_saknas = scope − minst_ett_svar
+        # Bases: a hidden base is one from 1 to N−1 (rule 2), hidden with everything that uses it,
+        # and no shown value gives it back.
+        for r in block:
+            if r.bas is None:
+                assert 1 <= truth[r.kategori].bas < minsta and r.antal is None and r.andel is None and r.medel is None
+        if t.typ in ("enval", "flerval"):
+            first = block[1 if t.typ == "flerval" else 0]  # the first label: its bas is the labels' base
+            if first.bas is None:
+                labels = block[(1 if t.typ == "flerval" else 0):][:len(t.svar)]
+                assert all(r.antal is None for r in labels)  # not the sum of the label counts
+                if t.typ == "flerval":
+                    assert block[0].antal is None  # minst_ett_svar's count is the labels' base
+                if block[-1].bas is not None:
+                    assert block[-1].antal is None, key  # not scope − uppgift_saknas (decision, R19)
         for j, komb in enumerate(t.kombinerade):
             off = 1 if t.typ == "flerval" else 0
             if any(block[off + p].antal is None for p in komb.delar):

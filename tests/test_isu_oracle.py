@@ -372,7 +372,7 @@ def test_mask_rule_stats_on_generated_data_reach_every_rule(tmp_path):
     for n in (3, 5):
         st = oracle.Stats()
         rows = [(r, h) for _, _, t in u.tables for r, h in zip(t.rows, oracle.mask_table(t, n, st))]
-        for rule in ("rule1", "rule2", "rule3", "rule3_tie", "rule3_flerval", "rule4", "rule1_saknas_exempt",
+        for rule in ("rule1", "rule2", "rule3", "rule3_tie", "rule3_flerval", "r19_enval_saknas", "rule4", "rule1_saknas_exempt",
                      "medel_masked", "medel_small_sum_shown", "zero_shown"):
             assert st.c[rule] > 0, (n, rule)
         shown = {r.antal for r, h in rows if "antal" not in h and r.kind not in ("saknas", "medel")}
