@@ -19,6 +19,10 @@ class Colour:
     meaning: str  # in Swedish, for the cover sheet and legends
 
 
+# Table cells: a thin grey border; header rows filled light blue (every workbook).
+BORDER = "#BFBFBF"
+HEADER_FILL = "#DDEBF7"
+
 GOOD = Colour("Good", "C6EFCE", "006100", "grönt – önskvärt resultat")
 NEUTRAL = Colour("Neutral", "FFEB9C", "9C5700", "gult – delvis önskvärt resultat")
 BAD = Colour("Bad", "FFC7CE", "9C0006", "rött – ett utvecklingsområde")

@@ -3,7 +3,7 @@
 Renders, never computes: every number is a value of `resultat.tabell(...)`. Sheets:
 - Information: source file name, period, counts per phase, the masking rule and the symbols, the
   definitions and decisions in plain Swedish (from `templates/isu_arbetsbok.txt.j2`, laid out by
-  the survey workbook's cover-sheet writer);
+  the cover-sheet writer both workbooks share, `cover_sheet.py`);
 - one sheet per chapter of SKR's report (the catalogue `diagram.toml`), holding the report's
   diagrams as tables numbered and titled as in the report, each an Excel table with a native
   chart beside it (`arbetsbok_diagram.py`);
@@ -23,10 +23,11 @@ import re
 from functools import cache
 from pathlib import Path
 
+from ..cover_sheet import package_version, template_sections, write_information
 from ..resources import MUNICIPALITY_GROUPS, read_csv_rows
-from ..styles import FINNS_INTE, MASKERAD
+from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
 from ..templating import render
-from ..workbook import BORDER, HEADER_FILL, SECTION, Styles, _version, _write_information
+from ..workbook import Styles
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import arbetsbok_diagram as ritning
 from .diagramkatalog import UPPGIFT_SAKNAS, Katalog, load_katalog, scope
@@ -105,20 +106,13 @@ def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]
         stadsdelar=len(resultat.enheter(STADSDEL)),
         lan=len(resultat.enheter(LAN)),
         minsta_antal=resultat.minsta_antal,
-        version=_version(),
+        version=package_version(),
         faser=faser,
         innehall=innehall,
         per_kommun=PER_KOMMUN,
         maskerad=MASKERAD,
     )
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        m = SECTION.fullmatch(line.strip())
-        if m:
-            current = sections.setdefault(m.group(1), [])
-        elif current is not None:
-            current.append(line.rstrip())
+    sections = template_sections(text)
     missing = [s for s in (INFORMATION, "kapitel", "noter", PER_KOMMUN) if s not in sections]
     if missing:
         raise ValueError(f"{TEMPLATE}: no section for {', '.join(missing)}")
@@ -331,7 +325,7 @@ def write_isu_workbook(resultat: IsuResultat, path) -> None:
     cover = Styles(wb)
     st = IsuStyles(wb)
     info = wb.add_worksheet(INFORMATION)
-    _write_information(info, cover, texts[INFORMATION])
+    write_information(info, cover, texts[INFORMATION])
     info.set_footer(FOOTER)
     noter = _notes(texts["noter"])
     for blad in katalog.blad:
