@@ -46,15 +46,22 @@ def medel_text(medel: str) -> str:
     return medel.replace(".", ",")
 
 
-def cell(rad: Rad | None, falt: str) -> str:
-    """The text of one value of a row: antal, bas, andel or medel."""
+def symbol(rad: Rad | None, falt: str) -> str | None:
+    """The symbol shown for one value of a row (antal, bas, andel or medel) — `MASKERAD` when it is
+    masked, `FINNS_INTE` when it does not exist — or None when the row has the value."""
     if rad is None:
         return FINNS_INTE
     if falt in rad.maskerad:
         return MASKERAD
+    return FINNS_INTE if getattr(rad, falt) is None else None
+
+
+def cell(rad: Rad | None, falt: str) -> str:
+    """The text of one value of a row: antal, bas, andel or medel."""
+    tecken = symbol(rad, falt)
+    if tecken is not None:
+        return tecken
     value = getattr(rad, falt)
-    if value is None:
-        return FINNS_INTE
     if falt == "medel":
         return medel_text(value)
     return tal(value) if falt in ("antal", "bas") else str(value)

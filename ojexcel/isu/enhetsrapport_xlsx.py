@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..styles import FINNS_INTE, MASKERAD
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from .enhetsrapport import Enhetsrapport
-from .enhetsrapport_text import kategori_text, texter, varde_falt
+from .enhetsrapport_text import kategori_text, symbol, texter, varde_falt
 from .modell import Rad
 
 KATEGORI_BREDD = 52
@@ -36,13 +35,10 @@ def _ordrader(text: str, bredd: int) -> int:
 
 def _value(rad: Rad | None, falt: str):
     """A number to write, or the symbol text."""
-    if rad is None:
-        return FINNS_INTE
-    if falt in rad.maskerad:
-        return MASKERAD
+    tecken = symbol(rad, falt)
+    if tecken is not None:
+        return tecken
     v = getattr(rad, falt)
-    if v is None:
-        return FINNS_INTE
     return float(v) if falt == "medel" else v
 
 
