@@ -87,6 +87,7 @@ def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
 # -- results ---------------------------------------------------------------------------------------
 
 def andel(antal: int, bas: int) -> int | None:
+    """100·antal/bas in whole percent, halves up; None when bas is 0 (no share exists)."""
     return None if bas == 0 else (200 * antal + bas) // (2 * bas)
 
 
@@ -123,9 +124,14 @@ def enval_rader(niva: str, kod: str, tabell: str, counts: dict[str, int], saknas
     return out
 
 
+def medel_text(summa: int, bas: int) -> str:
+    """summa/bas with one decimal, halves up (bas > 0): '2.5'."""
+    t = (20 * summa + bas) // (2 * bas)
+    return f"{t // 10}.{t % 10}"
+
+
 def medel_rad(niva: str, kod: str, tabell: str, summa: int, bas: int, minsta: int = 5, delgrupp: str = "") -> Rad:
     if 0 < bas < minsta:
         return Rad(niva, kod, tabell, delgrupp, "medel", None, None, None, None,
                    frozenset({"antal", "bas", "medel"}))
-    t = (20 * summa + bas) // (2 * bas)
-    return Rad(niva, kod, tabell, delgrupp, "medel", summa, bas, None, f"{t // 10}.{t % 10}")
+    return Rad(niva, kod, tabell, delgrupp, "medel", summa, bas, None, medel_text(summa, bas))
