@@ -102,12 +102,6 @@ def res():
 
 # --- content: the tidy rows of the unit, its län and samtliga --------------------------------
 
-@pytest.mark.parametrize("niva,kod,levels", [
-    ("kommun", "0114", [("kommun", "0114"), ("lan", "01"), ("samtliga", "")]),
-    ("kommun", "0180", [("kommun", "0180"), ("lan", "01"), ("samtliga", "")]),
-    ("stadsdel", "0180-01", [("stadsdel", "0180-01"), ("kommun", "0180"), ("lan", "01"), ("samtliga", "")]),
-    ("kommun", "1281", [("kommun", "1281"), ("lan", "12"), ("samtliga", "")]),
-])
 def _rows_shown(r, res) -> set:
     """The rows a report shows, each checked to be its level's row of the results (or absent
     exactly where the results have no such row)."""
@@ -122,6 +116,12 @@ def _rows_shown(r, res) -> set:
     return shown
 
 
+@pytest.mark.parametrize("niva,kod,levels", [
+    ("kommun", "0114", [("kommun", "0114"), ("lan", "01"), ("samtliga", "")]),
+    ("kommun", "0180", [("kommun", "0180"), ("lan", "01"), ("samtliga", "")]),
+    ("stadsdel", "0180-01", [("stadsdel", "0180-01"), ("kommun", "0180"), ("lan", "01"), ("samtliga", "")]),
+    ("kommun", "1281", [("kommun", "1281"), ("lan", "12"), ("samtliga", "")]),
+])
 def test_report_holds_exactly_the_tidy_rows_of_its_levels(res, niva, kod, levels):
     r = enhetsrapport(res, POP, niva, kod)
     assert [(n.niva, n.kod) for n in r.nivaer] == levels
