@@ -284,6 +284,20 @@ def test_mask_rule1_and_secondary(tmp_path):
     assert table(t, "faser")["avslutade"] == ("0", "10", "0", E)
 
 
+def test_mask_r19_labels_base_hidden_masks_uppgift_saknas(tmp_path):
+    # READING.md R19, decided: kon answered by 3 of 13 — the labels' base (3) is hidden by rule 2;
+    # uppgift_saknas (10 of 13) is hidden too, else 13 − 10 gives the base back; its bas, the
+    # scope, stays. A derived table alike (aldersgrupp: 2 ages of 13).
+    rows = [{"enhetskod": "0114", "kon": "Kvinna", "alder": "30"}] * 2 + [{"enhetskod": "0114", "kon": "Kvinna"}]
+    rows += [{"enhetskod": "0114"}] * 10
+    t = tidy(write(tmp_path, rows), n=5)
+    assert table(t, "kon") == {"Kvinna": (E, E, E, E), "Man": (E, E, E, E), "uppgift_saknas": (E, "13", E, E)}
+    alder = table(t, "aldersgrupp")
+    assert alder.pop("uppgift_saknas") == (E, "13", E, E) and set(alder.values()) == {(E, E, E, E)}
+    # N = 3: the base 3 is shown, so uppgift_saknas is too
+    assert table(tidy(write(tmp_path, rows), n=3), "kon")["uppgift_saknas"] == ("10", "13", "77", E)
+
+
 def test_mask_secondary_ties_and_combined(tmp_path):
     # valdets_grad: Ej grovt 3 (masked), Grovt 6, Mycket grovt 6: tie → the first in table order
     # (Grovt) is masked; the combined "Grovt eller mycket grovt" has a masked part → masked
