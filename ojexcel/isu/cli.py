@@ -47,6 +47,13 @@ def parse_period(text: str | None) -> tuple[_dt.date | None, _dt.date | None]:
     return (parts[0], parts[1])
 
 
+# The options `build` and `kommun` share.
+period_option = click.option("--period", "period", metavar="FRÅN:TILL",
+                             help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
+minsta_antal_option = click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5,
+                                   show_default=True, help="Counts and bases below this are masked (1 shows everything).")
+
+
 @click.group()
 def isu() -> None:
     """Case-level follow-up (ISU, SU-Kvinnofrid): ärende records → the national tables."""
@@ -56,9 +63,8 @@ def isu() -> None:
 @click.argument("arenden", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The workbook to write (.xlsx).")
 @click.option("--tidy", "tidy", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tidy export (CSV).")
-@click.option("--period", "period", metavar="FRÅN:TILL", help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
-@click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Counts and bases below this are masked (1 shows everything).")
+@period_option
+@minsta_antal_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
 def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None, minsta_antal: int, quiet: bool) -> None:
     """Compile ärende records (ARENDEN: CSV or XLSX) into the workbook and the tidy export.
@@ -162,9 +168,8 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
 @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
               help="xlsx or html (one self-contained page). Without it, --out's suffix decides; --all: xlsx.")
-@click.option("--period", "period", metavar="FRÅN:TILL", help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
-@click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Counts and bases below this are masked (1 shows everything).")
+@period_option
+@minsta_antal_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
 def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Path | None, fmt: str | None,
            period: str | None, minsta_antal: int, quiet: bool) -> None:
