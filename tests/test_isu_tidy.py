@@ -117,22 +117,44 @@ def test_big_numbers_and_digits(tmp_path):
 
 
 @pytest.mark.parametrize("content,fragment", [
-    (b"", "empty"),
-    (b"niva,kod\n", "header"),
-    (HEADER + b"riket,,kon,,Man,1,2,50,\n", "niva"),
-    (HEADER + b"samtliga,,kon,,Man,x,2,50,\n", "whole number"),
-    (HEADER + b"samtliga,,kon,,Man,1,2,50\n", "fields"),
+    (b"", "the file is empty"),
+    (b"niva,kod\n", "row 1: the header must be exactly"),
+    (b"niva,kod,tabell\n", "row 1: the header must be exactly"),
+    (HEADER + b"riket,,kon,,Man,1,2,50,\n", "row 2, column niva, value 'riket'"),
+    (HEADER + b"samtliga,,kon,,Man,x,2,50,\n", "row 2, column antal, value 'x': not a whole number"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50\n", "row 2.*8 fields"),
     (HEADER + b"samtliga,,kon,,Man,1,2,50,\nsamtliga,,kon,,Man,1,2,50,\n", "row 3, value 'samtliga//kon//Man': occurs twice"),
-    (HEADER + b"samtliga,,kon,,Man,1,2,50,2.0\n", "medel"),
-    (HEADER + b"samtliga,,kon,,Man,\xff,2,50,\n", "UTF-8"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50,2.0\n", "row 2, column medel"),
+    (HEADER + b"samtliga,,medel_antal_insatser,,medel,7,,,2.3\n", "shown or masked together"),
+    (HEADER + b"samtliga,,kon,,Man,\xff,2,50,\n", "not UTF-8"),
 ])
 def test_reader_rejects_bad_files(tmp_path, content, fragment):
+    """Every problem names the file (its path), the row, the column and the value."""
     p = tmp_path / "bad.csv"
     p.write_bytes(content)
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(InputError, match=fragment) as exc:
         read_isu_tidy(p)
-    assert fragment in str(exc.value)
     assert str(p) in str(exc.value)
+
+
+def test_reader_infers_what_an_empty_value_means(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text(
+        "niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n"
+        "samtliga,,kon,,Kvinna,,40,,\n"  # masked count: andel masked too
+        "samtliga,,kon,,Man,0,0,,\n"  # bas 0: andel does not exist
+        "kommun,0114,kon,,Kvinna,,,,\n"  # masked base
+        "samtliga,,medel_antal_insatser,,medel,70,30,,2.3\n"
+        "kommun,0114,medel_antal_insatser,,medel,,,,\n",
+        encoding="utf-8")
+    r = read_isu_tidy(p)
+    rows = r.rows
+    assert rows[0].maskerad == {"antal", "andel"} and rows[0].bas == 40
+    assert rows[1].maskerad == frozenset() and rows[1].andel is None
+    assert rows[2].maskerad == {"antal", "bas", "andel"}
+    assert rows[3].medel == "2.3" and not rows[3].maskerad
+    assert rows[4].maskerad == {"antal", "bas", "medel"}
+    assert r.kalla == "t.csv"
 
 
 def test_reader_missing_file(tmp_path):
