@@ -16,7 +16,7 @@ import pytest
 
 from tests.isu_oracle import datasets, oracle
 from tests.isu_oracle.compare import describe_difference
-from tests.isu_oracle.published import PUBLISHED, check_published
+from tests.isu_oracle.published import check_published
 
 # --------------------------------------------------------------------------------------------------
 # helpers

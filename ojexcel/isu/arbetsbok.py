@@ -31,7 +31,7 @@ from ..workbook import Styles
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import arbetsbok_diagram as ritning
 from .diagramkatalog import UPPGIFT_SAKNAS, Katalog, load_katalog, scope
-from .diagramtabell import ANDEL, ANTAL, BAS, DiagramTabell, bygg, tusental
+from .diagramtabell import ANDEL, ANTAL, DiagramTabell, bygg, tusental
 from .kodbok import Kodbok, load_kodbok
 from .modell import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResultat, Rad
 

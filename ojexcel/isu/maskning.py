@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .tabellplan import ENVAL, FASER, FLERVAL, MEDELRAD, SAKNAS, Plan
+from .tabellplan import ENVAL, FLERVAL, MEDELRAD, SAKNAS, Plan
 
 
 def maskera(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -> tuple[np.ndarray, np.ndarray]:
