@@ -104,8 +104,9 @@ def _known_columns(codebook: Codebook) -> dict[str, str]:
     return {normalize(c): c for c in FIXED_COLUMNS} | {normalize(q.column): q.column for q in codebook.questions}
 
 
-def _column_label(i: int) -> str:
-    """'#5 (E)': the column's position and its spreadsheet letter."""
+def column_label(i: int) -> str:
+    """'#5 (E)': a column's position (0-based i) and its spreadsheet letter, as problems name a
+    column without a usable name (the survey and ISU readers)."""
     letters, n = "", i + 1
     while n:
         n, r = divmod(n - 1, 26)
@@ -127,12 +128,12 @@ def _map_header(header: list[object], codebook: Codebook, report: Report) -> dic
         if _is_blank(raw):
             continue
         if not isinstance(raw, str):
-            report.error("a column name must be text", row=1, column=_column_label(i), value=raw)
+            report.error("a column name must be text", row=1, column=column_label(i), value=raw)
             ok = False
             continue
         if "\ufeff" in raw:
             report.error("a stray byte order mark (BOM, U+FEFF) in a column name; remove it", row=1,
-                         column=_column_label(i), value=raw)
+                         column=column_label(i), value=raw)
             ok = False
             raw = raw.replace("\ufeff", "")
         name = known.get(normalize(raw))
@@ -205,7 +206,7 @@ class _NamelessColumns:
             report.error(
                 f"the column has no name in row 1 but holds values (first in row {n}): a merged "
                 "header cell, or a deleted column name? Every column needs its own name",
-                row=1, column=_column_label(i), value=value,
+                row=1, column=column_label(i), value=value,
             )
         self.first.clear()
 

@@ -19,6 +19,10 @@ class Colour:
     meaning: str  # in Swedish, for the cover sheet and legends
 
 
+# Table cells: a thin grey border; header rows filled light blue (every workbook).
+BORDER = "#BFBFBF"
+HEADER_FILL = "#DDEBF7"
+
 GOOD = Colour("Good", "C6EFCE", "006100", "grönt – önskvärt resultat")
 NEUTRAL = Colour("Neutral", "FFEB9C", "9C5700", "gult – delvis önskvärt resultat")
 BAD = Colour("Bad", "FFC7CE", "9C0006", "rött – ett utvecklingsområde")
@@ -69,7 +73,16 @@ COMPARABILITY_MARKS = {
 SAKNAS = "–"
 SAKNAS_MEANING = "Uppgift saknas: indikatorn eller enheten finns inte i det årets underlag."
 
-# ISU (case-level follow-up): a value hidden by the masking of small numbers (CONTRACT isu §2).
-# Never a zero; a value that does not exist is a blank cell. Explained on every cover sheet.
-MASKERAD = ".."
-MASKERAD_MEANING = "Visas inte: talet bygger på för få ärenden, eller skulle avslöja ett sådant tal."
+# ISU (case-level follow-up), one pair of symbols for every ISU output (workbook, a unit's report
+# in XLSX and HTML), explained on every cover sheet and legend:
+# - MASKERAD: a value hidden by the masking of small numbers (CONTRACT isu §2) — the same `x` as a
+#   suppressed share above, as Swedish official statistics mark "uppgift får inte lämnas". Never a
+#   zero, and never the number.
+# - FINNS_INTE: a value that does not exist (a share on a base of 0, a table without ärenden at a
+#   level) — the dash. Where the workbook's diagram tables need blanks for their charts' gaps, the
+#   cell is left blank instead (a text in a charted cell would not be a gap in every program).
+MASKERAD = SUPPRESSED
+MASKERAD_MEANING = ("Uppgift får inte lämnas: talet bygger på för få ärenden (röjandeskydd), eller ett tal som "
+                    "annars skulle gå att räkna fram ur tabellen.")
+FINNS_INTE = SAKNAS
+FINNS_INTE_MEANING = "Finns inte: inga ärenden i underlaget för raden (basen är 0) eller för nivån."

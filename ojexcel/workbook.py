@@ -26,17 +26,19 @@ Design choices:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .aggregate import SUPPRESSION_PERCENT
+from .cover_sheet import package_version, template_sections, write_information
 from .population import KOMMUNGRUPP_NAMN, NIVA_RIKET, NIVA_STORSTAD
 from .results import GroupResult, Results
 from .rules import EJ_AKTUELLT
 from .styles import (
+    BORDER,
     BORTFALL,
     BORTFALL_MEANING,
+    HEADER_FILL,
     SUPPRESSED,
     SUPPRESSED_MEANING,
     VALUE_COLOURS,
@@ -49,11 +51,6 @@ from . import workbook_layout as L
 
 
 TEMPLATE = "arbetsbok.txt.j2"
-SECTION = re.compile(r"=== (.+) ===")
-SAMPLE_CELL = re.compile(r"\[(.+?)\] (.*)")
-
-BORDER = "#BFBFBF"
-HEADER_FILL = "#DDEBF7"
 
 
 # -- texts -----------------------------------------------------------------------------------------
@@ -65,15 +62,6 @@ def _is_embedded_sample(results: Results) -> bool:
         return Path(results.source).resolve() == sample_path(results.year).resolve()
     except (FileNotFoundError, OSError):
         return False
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("ojexcel")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-        return "okänd version"
 
 
 def sheet_texts(results: Results) -> dict[str, list[str]]:
@@ -94,7 +82,7 @@ def sheet_texts(results: Results) -> dict[str, list[str]]:
         antal_indikatorer=len(results.catalogue),
         granskning=len(results.granskning),
         granskning_blad=granskning_texts().sheet,
-        version=_version(),
+        version=package_version(),
         farger=[(value, colour.meaning) for value, colour in VALUE_COLOURS.items()],
         bortfall=BORTFALL,
         bortfall_betydelse=BORTFALL_MEANING,
@@ -112,14 +100,7 @@ def sheet_texts(results: Results) -> dict[str, list[str]]:
             "indikatorer": L.SHEET_INDIKATORER,
         },
     )
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        m = SECTION.fullmatch(line.strip())
-        if m:
-            current = sections.setdefault(m.group(1), [])
-        elif current is not None:
-            current.append(line.rstrip())
+    sections = template_sections(text)
     missing = [s for s in L.SHEETS if s not in sections]
     if missing:
         raise ValueError(f"{TEMPLATE}: no section for sheet(s) {', '.join(missing)}")
@@ -189,63 +170,6 @@ def _write_heading(ws, st: Styles, lines: list[str]) -> int:
     for r, line in enumerate(lines[1:], start=1):
         ws.write_string(r, 0, line, st.note)
     return len(lines) + 1  # one empty row before the table
-
-
-INFO_LABEL_WIDTH = 42
-INFO_TEXT_WIDTH = 110
-
-
-def _fit_row_height(ws, r: int, line: str) -> None:
-    """Give a wrapped cover-sheet row the height of its text. Excel and LibreOffice do not grow a
-    row for wrapped text written by XlsxWriter, so long paragraphs would overlap the next row."""
-    label, sep, text = line.partition(" | ")
-    if not sep:
-        label, text = "", line
-    lines = max(wrapped_lines(text, INFO_TEXT_WIDTH - 16), wrapped_lines(label, INFO_LABEL_WIDTH - 10))
-    if lines > 1:
-        ws.set_row(r, LINE_HEIGHT * lines)
-
-
-def _write_information(ws, st: Styles, lines: list[str], title: str | None = None) -> None:
-    """The cover sheet. `title` (the survey workbook's) goes into the printed footer; without it
-    (the ISU workbook, which sets its own footer) the page is only set up: A4, one page wide."""
-    ws.hide_gridlines(2)
-    ws.set_column(0, 0, INFO_LABEL_WIDTH)
-    ws.set_column(1, 1, INFO_TEXT_WIDTH)
-    # Drop leading and doubled empty lines.
-    rows: list[str] = []
-    for line in lines:
-        if line.strip() or (rows and rows[-1].strip()):
-            rows.append(line)
-    for r, line in enumerate(rows):
-        if not line.strip():
-            continue
-        _fit_row_height(ws, r, line)
-        if line.startswith("## "):
-            ws.write_string(r, 0, line[3:], st.heading)
-        elif line.startswith("### "):
-            ws.write_string(r, 0, line[4:], st.subtitle)
-        elif line.startswith("# "):
-            ws.write_string(r, 0, line[2:], st.title)
-        elif line.startswith("> "):
-            sheet, _, text = line[2:].partition(" | ")
-            ws.write_url(r, 0, f"internal:'{sheet}'!A1", st.link, sheet)
-            ws.write_string(r, 1, text, st.paragraph)
-        elif (m := SAMPLE_CELL.fullmatch(line)) and m.group(1) in st.sample:
-            ws.write_string(r, 0, m.group(1), st.sample[m.group(1)])
-            ws.write_string(r, 1, m.group(2), st.paragraph)
-        elif " | " in line:
-            label, _, text = line.partition(" | ")
-            ws.write_string(r, 0, label, st.label)
-            ws.write_string(r, 1, text, st.paragraph)
-        else:
-            ws.write_string(r, 1, line, st.paragraph)
-    if title is None:
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-    else:
-        print_setup(ws, title=title, width=INFO_LABEL_WIDTH + INFO_TEXT_WIDTH)
-    ws.activate()
 
 
 @dataclass(frozen=True)
@@ -554,7 +478,7 @@ def write_workbook(results: Results, path: Path) -> None:
         },
     )
     st = Styles(wb)
-    _write_information(wb.add_worksheet(L.SHEET_INFORMATION), st, texts[L.SHEET_INFORMATION], results.catalogue.title)
+    write_information(wb.add_worksheet(L.SHEET_INFORMATION), st, texts[L.SHEET_INFORMATION], results.catalogue.title)
     _write_units(wb.add_worksheet(L.SHEET_ENHETER), st, results, texts[L.SHEET_ENHETER])
     for sheet, levels in L.GROUP_SHEET_LEVELS.items():
         _write_groups(wb.add_worksheet(sheet), st, results, texts[sheet], levels, sheet)

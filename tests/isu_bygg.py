@@ -1,13 +1,21 @@
-"""Test helper: an `Arenden` built directly from a list of dicts (labels as in the codebook).
+"""Test builders for ISU: input (`Arenden`) and results (`Rad` rows for a `RadLista`), written by
+hand so tests of one module do not depend on another.
+
+`bygg_arenden` — an `Arenden` from a list of dicts, as `arenden.read_arenden` returns it:
 
     bygg_arenden([{"enhetskod": "0114", "datum_aktualisering": "2022-03-01",
                    "insatser": "Praktiskt stöd|Gruppsamtal", "maluppfoljning": 1}])
 
-Values: a label (or its 1-based number) for `enval`; labels separated by `|` (or a list of
-labels/numbers) for `flerval`; ISO dates for `datum`; an int for `alder`. Missing keys are blank.
-The reader's consistency rules are *not* applied: give consistent ärenden.
-Identifier columns (`arende_id`, `klient_id`, `handlaggare`) are accepted and dropped, as the
-reader drops them.
+Values: a label (or its 1-based number) for `enval`; labels separated by `|` (or an iterable of
+labels/numbers) for `flerval`; ISO text or a date for `datum`; an int for `alder`. Missing keys are
+blank; `datum_aktualisering` defaults to 2022-01-01. Identifier and free-text columns (`arende_id`,
+`klient_id`, `handlaggare`, `bu_forbattringsforslag`) are accepted and dropped, as the reader drops
+them. The reader's consistency rules are *not* applied: give consistent ärenden.
+
+`enval_rader`, `medel_rad`, `bygg_rad` — one table's rows from counts with a simple masking (a count
+1..N−1 masked with its share; a base 1..N−1 masks everything), for `RadLista.from_rows` — enough to
+test renderers, which never compute; the contract's full masking is the compile engine's, tested
+there and against the references.
 """
 from __future__ import annotations
 
@@ -16,16 +24,29 @@ import datetime as dt
 import numpy as np
 
 from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.modell import NO_DATE, Arenden, day_number
+from ojexcel.isu.modell import NO_DATE, Arenden, Rad, day_number
 
+DEFAULT_DATUM = "2022-01-01"
 DROPPED = ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag")
 
+
+# -- input -----------------------------------------------------------------------------------------
 
 def _nummer(var, value) -> int:
     if isinstance(value, int):
         assert 1 <= value <= len(var.svar), (var.kolumn, value)
         return value
     return var.nummer(value)
+
+
+def _datum(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def _flera(value) -> tuple:
+    if isinstance(value, str):
+        return tuple(p for p in value.split("|") if p)
+    return tuple(value)
 
 
 def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
@@ -38,20 +59,16 @@ def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
     datum = {v.kolumn: np.full(n, NO_DATE, np.int32) for v in kodbok.av_typ("datum")}
     alder = np.zeros(n, np.int16)
     for i, r in enumerate(rows):
-        for key, value in r.items():
-            if key in ("enhetskod",) + DROPPED or value in (None, ""):
+        for key, value in {"datum_aktualisering": DEFAULT_DATUM, **r}.items():
+            if key in ("enhetskod",) + DROPPED or value is None or value == "":
                 continue
             var = kodbok[key]
             if var.typ == "enval":
                 enval[key][i] = _nummer(var, value)
             elif var.typ == "flerval":
-                parts = value.split("|") if isinstance(value, str) else list(value)
-                bits = 0
-                for p in parts:
-                    bits |= 1 << (_nummer(var, p) - 1)
-                flerval[key][i] = bits
+                flerval[key][i] = sum(1 << (k - 1) for k in {_nummer(var, p) for p in _flera(value)})
             elif var.typ == "datum":
-                datum[key][i] = day_number(dt.date.fromisoformat(value))
+                datum[key][i] = day_number(_datum(value))
             elif key == "alder":
                 alder[i] = int(value)
             else:
@@ -65,3 +82,56 @@ def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
         datum=datum,
         alder=alder,
     )
+
+
+# -- results ---------------------------------------------------------------------------------------
+
+def andel(antal: int, bas: int) -> int | None:
+    """100·antal/bas in whole percent, halves up; None when bas is 0 (no share exists)."""
+    return None if bas == 0 else (200 * antal + bas) // (2 * bas)
+
+
+def bygg_rad(niva: str, kod: str, tabell: str, delgrupp: str, kategori: str, antal: int, bas: int,
+        mask_antal: bool, mask_bas: bool) -> Rad:
+    """One row with its share; masked fields None and named in `maskerad`."""
+    maskerad = set()
+    if mask_antal:
+        maskerad |= {"antal", "andel"}
+    if mask_bas:
+        maskerad |= {"antal", "bas", "andel"}
+    a = andel(antal, bas)
+    return Rad(niva, kod, tabell, delgrupp, kategori,
+               None if "antal" in maskerad else antal,
+               None if "bas" in maskerad else bas,
+               None if ("andel" in maskerad or a is None) else a,
+               None, frozenset(f for f in maskerad if not (f == "andel" and a is None)))
+
+
+def enval_rader(niva: str, kod: str, tabell: str, counts: dict[str, int], saknas: int = 0,
+                delgrupp: str = "", minsta: int = 5, flerval_bas: int | None = None) -> list[Rad]:
+    """Label rows (+ uppgift_saknas). `flerval_bas`: the flerval base (ärenden with an answer)."""
+    bas = flerval_bas if flerval_bas is not None else sum(counts.values())
+    scope = bas + saknas
+    bas_masked = 0 < bas < minsta
+    out = []
+    if flerval_bas is not None:
+        m = bas_masked or 0 < scope < minsta
+        out.append(bygg_rad(niva, kod, tabell, delgrupp, "minst_ett_svar", bas, scope, m, m))
+    for label, n in counts.items():
+        out.append(bygg_rad(niva, kod, tabell, delgrupp, label, n, bas, 0 < n < minsta or bas_masked, bas_masked))
+    m = 0 < scope < minsta
+    out.append(bygg_rad(niva, kod, tabell, delgrupp, "uppgift_saknas", saknas, scope, m, m))
+    return out
+
+
+def medel_text(summa: int, bas: int) -> str:
+    """summa/bas with one decimal, halves up (bas > 0): '2.5'."""
+    t = (20 * summa + bas) // (2 * bas)
+    return f"{t // 10}.{t % 10}"
+
+
+def medel_rad(niva: str, kod: str, tabell: str, summa: int, bas: int, minsta: int = 5, delgrupp: str = "") -> Rad:
+    if 0 < bas < minsta:
+        return Rad(niva, kod, tabell, delgrupp, "medel", None, None, None, None,
+                   frozenset({"antal", "bas", "medel"}))
+    return Rad(niva, kod, tabell, delgrupp, "medel", summa, bas, None, medel_text(summa, bas))

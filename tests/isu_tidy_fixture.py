@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ojexcel.isu.kodbok import load_kodbok
 
+from .isu_bygg import andel, medel_text
+
 HEADER = ["niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel"]
 
 DERIVED = {
@@ -44,15 +46,6 @@ UNITS = [("samtliga", "", 3070), ("lan", "01", 1400), ("lan", "14", 60), ("kommu
          ("kommun", "0180", 1360), ("kommun", "1480", 3), ("stadsdel", "0180-01", 220)]
 
 
-def half_up(num: int, den: int) -> int:
-    return (200 * num + den) // (2 * den)
-
-
-def mean_text(total: int, n: int) -> str:
-    tenths = (20 * total + n) // (2 * n)
-    return f"{tenths // 10}.{tenths % 10}"
-
-
 def delgrupper(kodbok) -> list[str]:
     out = [""]
     for b in BREAKDOWNS:
@@ -78,15 +71,15 @@ def table_rows(rng: random.Random, niva, kod, tabell, delgrupp, scope: int, kodb
                 rows.append([niva, kod, tabell, delgrupp, kategori, antal, bas, "", mean])
             return
         masked = masked_base or (1 <= antal < minsta and kategori != "uppgift_saknas")
-        andel = "" if bas == 0 else half_up(antal, bas)
+        share = andel(antal, bas)
         rows.append([niva, kod, tabell, delgrupp, kategori, "" if masked else antal,
-                     "" if masked_base else bas, "" if masked else andel, ""])
+                     "" if masked_base else bas, "" if masked or share is None else share, ""])
 
     if tabell in MEANS:
         n = max(0, scope - rng.randint(0, max(1, scope // 5)))
         if n:
             total = n * rng.randint(10, 40) // 10 if tabell != "medel_arendelangd" else n * rng.randint(30, 200)
-            add("medel", total, n, mean_text(total, n))
+            add("medel", total, n, medel_text(total, n))
         return rows
     if tabell == "faser":
         for k in DERIVED["faser"]:

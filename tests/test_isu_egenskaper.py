@@ -1,9 +1,8 @@
 """Property tests (hypothesis) of the ISU compilation: the whole tidy export agrees with a plain
-reference implementation of the contract (tests/isu_hjalp.py), with and without masking; every
-enval block partitions its scope; no masked count can be recovered from its table."""
+reference implementation of the contract (tests/isu_kontrakt.py), with and without masking; every
+enval block partitions its scope; no masked count or base can be recovered from its table."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 
@@ -14,9 +13,10 @@ from hypothesis import strategies as st
 from ojexcel.isu.kodbok import load_kodbok
 from ojexcel.isu.tabeller import sammanstall
 from ojexcel.isu.tabellplan import load_plan
-from ojexcel.isu.tidy import write_isu_tidy
+from ojexcel.isu.tidy import read_isu_tidy, tidy_falt, write_isu_tidy
 from ojexcel.population import load_population
-from tests.isu_hjalp import bygg, referens
+from tests.isu_bygg import bygg_arenden
+from tests.isu_kontrakt import referens
 
 ENHETER = ("0114", "0115", "0180", "0180-01", "0180-02", "1480-03", "2580")
 START = dt.date(2022, 1, 1)
@@ -65,12 +65,10 @@ def arenden(smala: bool, max_size: int):
 
 
 def tidy_rows(res, tmp_path) -> list[tuple[str, ...]]:
+    """The tidy export written, read back by the one reader (which checks §6), as text fields."""
     path = tmp_path / "isu.csv"
     write_isu_tidy(res, path)
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    assert rows[0] == ["niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel"]
-    return [tuple(r) for r in rows[1:]]
+    return [tidy_falt(r) for r in read_isu_tidy(path).rader()]
 
 
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -81,7 +79,7 @@ SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[Healt
 @given(rows=arenden(smala=True, max_size=30), minsta=st.sampled_from([1, 3, 5]))
 def test_tidy_equals_reference(rows, minsta, tmp_path):
     pop = load_population()
-    res = sammanstall(bygg(rows), minsta_antal=minsta, population=pop)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=minsta, population=pop)
     assert tidy_rows(res, tmp_path) == referens(rows, minsta, pop)
 
 
@@ -89,7 +87,7 @@ def test_tidy_equals_reference(rows, minsta, tmp_path):
 @given(rows=arenden(smala=False, max_size=25))
 def test_tidy_equals_reference_wide_answers(rows, tmp_path):
     pop = load_population()
-    res = sammanstall(bygg(rows), minsta_antal=2, population=pop)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=2, population=pop)
     assert tidy_rows(res, tmp_path) == referens(rows, 2, pop)
 
 
@@ -108,7 +106,7 @@ def _typer():
 @settings(max_examples=12, deadline=None)
 @given(rows=arenden(smala=True, max_size=40))
 def test_every_enval_block_partitions_its_scope(rows):
-    res = sammanstall(bygg(rows), minsta_antal=1)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=1)
     typer = _typer()
     for (niva, kod, tabell, dg), block in _blocks(res).items():
         t = typer[tabell]
@@ -126,9 +124,9 @@ def test_every_enval_block_partitions_its_scope(rows):
 
 @settings(max_examples=12, deadline=None)
 @given(rows=arenden(smala=True, max_size=40), minsta=st.sampled_from([2, 3, 5]))
-def test_no_masked_count_can_be_recovered(rows, minsta):
-    res = sammanstall(bygg(rows), minsta_antal=minsta)
-    full = _blocks(sammanstall(bygg(rows), minsta_antal=1))
+def test_no_masked_count_or_base_can_be_recovered(rows, minsta):
+    res = sammanstall(bygg_arenden(rows), minsta_antal=minsta)
+    full = _blocks(sammanstall(bygg_arenden(rows), minsta_antal=1))
     typer = _typer()
     for key, block in _blocks(res).items():
         t = typer[key[2]]
@@ -152,6 +150,20 @@ def test_no_masked_count_can_be_recovered(rows, minsta):
                 assert rest == sum(truth[r.kategori].antal for r in masked)
         if t.typ == "flerval" and block[0].antal is None:
             assert block[-1].antal is None  # uppgift_saknas = scope − minst_ett_svar
+        # Bases: a hidden base is one from 1 to N−1 (rule 2), hidden with everything that uses it,
+        # and no shown value gives it back.
+        for r in block:
+            if r.bas is None:
+                assert 1 <= truth[r.kategori].bas < minsta and r.antal is None and r.andel is None and r.medel is None
+        if t.typ in ("enval", "flerval"):
+            first = block[1 if t.typ == "flerval" else 0]  # the first label: its bas is the labels' base
+            if first.bas is None:
+                labels = block[(1 if t.typ == "flerval" else 0):][:len(t.svar)]
+                assert all(r.antal is None for r in labels)  # not the sum of the label counts
+                if t.typ == "flerval":
+                    assert block[0].antal is None  # minst_ett_svar's count is the labels' base
+                if block[-1].bas is not None:
+                    assert block[-1].antal is None, key  # not scope − uppgift_saknas (decision, R19)
         for j, komb in enumerate(t.kombinerade):
             off = 1 if t.typ == "flerval" else 0
             if any(block[off + p].antal is None for p in komb.delar):
@@ -166,14 +178,14 @@ def test_reference_helper_agrees_on_a_fixed_case(tmp_path):
             {"enhetskod": "2580", "funktionsnedsattning": ["Fysisk funktionsnedsättning", "Psykisk funktionsnedsättning"]}]
     pop = load_population()
     for n in (1, 2, 5):
-        res = sammanstall(bygg(rows), minsta_antal=n, population=pop)
+        res = sammanstall(bygg_arenden(rows), minsta_antal=n, population=pop)
         assert tidy_rows(res, tmp_path) == referens(rows, n, pop)
 
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_tidy_text_has_no_carriage_returns_or_bom(n, tmp_path):
     rows = [{"enhetskod": "0114", "risk_skattning": "SARA"}] * 6
-    res = sammanstall(bygg(rows), minsta_antal=n)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=n)
     write_isu_tidy(res, tmp_path / "x.csv")
     data = (tmp_path / "x.csv").read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data

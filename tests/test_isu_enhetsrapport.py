@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import random
 import re
-import sys
-import types
-import importlib
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -14,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
+from ojexcel.isu import arenden as isu_arenden
+from ojexcel.isu import tabeller as isu_tabeller
 from ojexcel.isu.enhetsrapport import (
     MIN_BAS_AVVIKELSE,
     EnhetUtanArenden,
@@ -21,12 +20,14 @@ from ojexcel.isu.enhetsrapport import (
     tabellval,
 )
 from ojexcel.isu.enhetsrapport_html import render_enhetsrapport_html, write_enhetsrapport_html
-from ojexcel.isu.enhetsrapport_text import MASKERAD, SAKNAS, cell, kategori_text
+from ojexcel.isu.enhetsrapport_text import cell, kategori_text
 from ojexcel.isu.enhetsrapport_xlsx import write_enhetsrapport_xlsx
 from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.isu.radlista import RadLista
 from ojexcel.population import load_population
+from ojexcel.styles import FINNS_INTE, MASKERAD
 
-from .isu_radlista import RadLista, _rad, enval_rader, medel_rad
+from .isu_bygg import bygg_rad, enval_rader, medel_rad
 
 POP = load_population()
 KODBOK = load_kodbok()
@@ -73,7 +74,7 @@ def _tables(niva: str, kod: str, c: dict) -> list:
     out = []
     n, avsl = c["n"], c["avsl"]
     for kat, antal_, bas in (("aktualiserade", n, n), ("minst_en_insats", c["ins_bas"], n), ("avslutade", avsl, n)):
-        out.append(_rad(niva, kod, "faser", "", kat, antal_, bas, 0 < antal_ < 5, 0 < bas < 5))
+        out.append(bygg_rad(niva, kod, "faser", "", kat, antal_, bas, 0 < antal_ < 5, 0 < bas < 5))
     out += enval_rader(niva, kod, "kon", c["kon"], c["kon_s"])
     out += enval_rader(niva, kod, "insatser", c["ins"], c["ins_s"], flerval_bas=c["ins_bas"])
     out += enval_rader(niva, kod, "aldersgrupp", c["alder"], c["alder_s"])
@@ -91,7 +92,7 @@ def resultat() -> RadLista:
     rows = []
     for niva, kod, regs in levels:
         rows += _tables(niva, kod, _sum(regs))
-    return RadLista(rows, n=sum(REG.values()))
+    return RadLista.from_rows(rows, kalla="arenden.csv", n=sum(REG.values()))
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,20 @@ def res():
 
 
 # --- content: the tidy rows of the unit, its län and samtliga --------------------------------
+
+def _rows_shown(r, res) -> set:
+    """The rows a report shows, each checked to be its level's row of the results (or absent
+    exactly where the results have no such row)."""
+    shown = set()
+    for t in r.tabeller:
+        for rad in t.rader:
+            for n, c in zip(r.nivaer, rad.celler):
+                expected = [x for x in res.tabell(n.niva, n.kod, t.val.tabell, t.val.delgrupp) if x.kategori == rad.kategori]
+                assert (c is None and not expected) or [c] == expected
+                if c is not None:
+                    shown.add(c)
+    return shown
+
 
 @pytest.mark.parametrize("niva,kod,levels", [
     ("kommun", "0114", [("kommun", "0114"), ("lan", "01"), ("samtliga", "")]),
@@ -110,15 +125,8 @@ def res():
 def test_report_holds_exactly_the_tidy_rows_of_its_levels(res, niva, kod, levels):
     r = enhetsrapport(res, POP, niva, kod)
     assert [(n.niva, n.kod) for n in r.nivaer] == levels
-    shown = set()
-    for t in r.tabeller:
-        for rad in t.rader:
-            for n, c in zip(r.nivaer, rad.celler):
-                expected = [x for x in res.tabell(n.niva, n.kod, t.val.tabell, t.val.delgrupp) if x.kategori == rad.kategori]
-                assert (c is None and not expected) or [c] == expected
-                if c is not None:
-                    shown.add(c)
-    wanted = {x for x in res.lista if (x.niva, x.kod) in levels}
+    shown = _rows_shown(r, res)
+    wanted = {x for x in res.rows if (x.niva, x.kod) in levels}
     assert shown == wanted  # every row of the unit, its län and samtliga, and nothing else
 
 
@@ -266,7 +274,7 @@ def test_key_figures_and_toppgrupp(res):
 
 
 def test_html_escapes_what_comes_from_the_input(res):
-    res2 = RadLista(res.lista, kalla='<script>alert("x")</script>.csv')
+    res2 = RadLista.from_rows(res.rows, n=res.n, kalla='<script>alert("x")</script>.csv')
     html = render_enhetsrapport_html(enhetsrapport(res2, POP, "kommun", "0114"))
     assert "<script>" not in html and "&lt;script&gt;" in html
 
@@ -278,6 +286,30 @@ def test_masked_bars_are_not_drawn(res):
     # 0115's first bar block: the masked cells get a symbol, not a rect
     assert f">{MASKERAD}</text>" in html
     assert 'width="0"' not in svg
+
+
+def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
+    """The workbook and a unit's report (XLSX and HTML) mark a masked value with the same `x`
+    (`styles.MASKERAD`) and a value that does not exist with `–` or a blank; each explains them."""
+    from ojexcel.isu.arbetsbok import write_isu_workbook
+    from ojexcel.styles import FINNS_INTE_MEANING, MASKERAD_MEANING, SUPPRESSED
+
+    assert (MASKERAD, FINNS_INTE) == ("x", "–") and MASKERAD == SUPPRESSED
+    r = enhetsrapport(res, POP, "kommun", "0115")
+    write_isu_workbook(res, tmp_path / "bok.xlsx")
+    write_enhetsrapport_xlsx(r, tmp_path / "enhet.xlsx")
+    html = render_enhetsrapport_html(r)
+    for name in ("bok.xlsx", "enhet.xlsx"):
+        texts = [c.value for ws in openpyxl.load_workbook(tmp_path / name) for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str)]
+        assert MASKERAD in texts and ".." not in texts, name
+    assert f"<td>{MASKERAD}</td>" in html and "<td>..</td>" not in html
+    for meaning in (MASKERAD_MEANING, FINNS_INTE_MEANING):
+        assert meaning in html
+        assert any(meaning in (c.value or "") for ws in openpyxl.load_workbook(tmp_path / "enhet.xlsx")
+                   for row in ws.iter_rows() for c in row if isinstance(c.value, str))
+    cover = [c.value for row in openpyxl.load_workbook(tmp_path / "bok.xlsx")["Information"].iter_rows() for c in row]
+    assert MASKERAD in cover  # the cover's sample cell of the symbol, explained beside it
 
 
 def test_byte_identical_rebuilds(res, tmp_path):
@@ -314,7 +346,7 @@ def test_xlsx_holds_every_table_read_back(res, tmp_path):
                     for j, f in enumerate(("antal", "bas", vf)):
                         got = row[1 + 3 * i + j]
                         if c is None or getattr(c, f) is None:
-                            assert got == (MASKERAD if c is not None and f in c.maskerad else SAKNAS)
+                            assert got == (MASKERAD if c is not None and f in c.maskerad else FINNS_INTE)
                         else:
                             assert got == (float(c.medel) if f == "medel" else getattr(c, f))
     assert n_tables == len(r.tabeller)
@@ -326,7 +358,7 @@ def test_xlsx_holds_every_table_read_back(res, tmp_path):
 
 @pytest.fixture
 def fake_engine(monkeypatch):
-    """`read_arenden` and `sammanstall` replaced (they are the other helpers' work, tested there)."""
+    """`read_arenden` and `sammanstall` replaced, so the command runs on a small known result (the engine is tested on its own and in `test_with_the_real_engine_on_the_sample`)."""
     seen = {}
 
     def read_arenden(path, kodbok, population, period=(None, None)):
@@ -339,15 +371,8 @@ def fake_engine(monkeypatch):
         seen["minsta_antal"] = minsta_antal
         return resultat()
 
-    for name, attr, fn in (("ojexcel.isu.arenden", "read_arenden", read_arenden),
-                           ("ojexcel.isu.tabeller", "sammanstall", sammanstall)):
-        try:
-            mod = importlib.import_module(name)
-            monkeypatch.setattr(mod, attr, fn)
-        except ImportError:
-            mod = types.ModuleType(name)
-            setattr(mod, attr, fn)
-            monkeypatch.setitem(sys.modules, name, mod)
+    monkeypatch.setattr(isu_arenden, "read_arenden", read_arenden)
+    monkeypatch.setattr(isu_tabeller, "sammanstall", sammanstall)
     return seen
 
 
@@ -399,17 +424,12 @@ def test_cli_usage_errors(tmp_path, fake_engine):
 
 
 def test_with_the_real_engine_on_the_sample(tmp_path):
-    """Once the reader and the compile engine are merged: every catalogued table exists, and a
-    kommun's, a district's and a city's report hold exactly their levels' rows."""
-    arenden = pytest.importorskip("ojexcel.isu.arenden")
-    tabeller = pytest.importorskip("ojexcel.isu.tabeller")
+    """Every catalogued table exists, and a kommun's, a district's and a city's report hold
+    exactly their levels' rows."""
     from ojexcel.isu.cli import sample_path
 
-    try:
-        source = sample_path()
-    except FileNotFoundError:
-        pytest.skip("the embedded ISU sample is not on this branch")
-    res = tabeller.sammanstall(arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
+    source = sample_path()
+    res = isu_tabeller.sammanstall(isu_arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
     assert {v.tabell for v in tabellval()} <= set(res.tabellnamn())
     assert {v.delgrupp for v in tabellval()} <= set(res.delgrupper())
     kommuner, stadsdelar = res.enheter("kommun"), res.enheter("stadsdel")
@@ -418,11 +438,7 @@ def test_with_the_real_engine_on_the_sample(tmp_path):
     for niva, kod in units:
         r = enhetsrapport(res, POP, niva, kod)
         levels = {(n.niva, n.kod) for n in r.nivaer}
-        for t in r.tabeller:
-            for rad in t.rader:
-                for n, c in zip(r.nivaer, rad.celler):
-                    expected = [x for x in res.tabell(n.niva, n.kod, t.val.tabell, t.val.delgrupp) if x.kategori == rad.kategori]
-                    assert (c is None and not expected) or [c] == expected
+        assert _rows_shown(r, res)
         assert len(levels) == len(r.nivaer)
         write_enhetsrapport_html(r, tmp_path / f"{kod}.html")
         write_enhetsrapport_xlsx(r, tmp_path / f"{kod}.xlsx")

@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import re
-import sys
-import types
 from fractions import Fraction
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ojexcel.cli import main
+from ojexcel.isu import arenden as isu_arenden
 from ojexcel.isu.kodbok import load_kodbok
 from ojexcel.isu.kolada import (
     KOLADA_HEADER,
@@ -474,13 +472,7 @@ def fake_reader(monkeypatch):
             raise InputError([Problem("unknown enhetskod", file=str(path), row=2, column="enhetskod", value="9999")])
         return bygg_arenden(ARENDEN, kalla=Path(path).name)
 
-    try:
-        mod = importlib.import_module("ojexcel.isu.arenden")
-        monkeypatch.setattr(mod, "read_arenden", read_arenden)
-    except ImportError:
-        mod = types.ModuleType("ojexcel.isu.arenden")
-        mod.read_arenden = read_arenden
-        monkeypatch.setitem(sys.modules, "ojexcel.isu.arenden", mod)
+    monkeypatch.setattr(isu_arenden, "read_arenden", read_arenden)
     return calls
 
 
@@ -541,8 +533,7 @@ def test_cli_without_population_file(tmp_path, fake_reader):
 
 
 def test_cli_end_to_end_with_the_real_reader_leaks_no_identifier(tmp_path):
-    """With the record reader of issue 10 (skipped until it is merged): no identifier in the output."""
-    pytest.importorskip("ojexcel.isu.arenden")
+    """With the real record reader: no identifier in the output."""
     ids = ["ARENDE-SECRET-1", "ARENDE-SECRET-2", "KLIENT-770101", "KLIENT-880202", "HANDL-Anna", "HANDL-Bo"]
     p = tmp_path / "arenden.csv"
     p.write_text(
@@ -561,16 +552,11 @@ def test_cli_end_to_end_with_the_real_reader_leaks_no_identifier(tmp_path):
 
 
 def test_sample_against_a_plain_count_of_the_csv(tmp_path):
-    """Once the reader is merged: U30750 per kommun on the embedded sample equals a count of the
-    sample's rows by the csv module (an implementation that shares nothing with the module)."""
-    pytest.importorskip("ojexcel.isu.arenden")
+    """U30750 per kommun on the embedded sample equals a count of the sample's rows by the csv
+    module (an implementation that shares nothing with the module)."""
     from ojexcel.isu.cli import sample_path
 
-    try:
-        source = sample_path()
-    except FileNotFoundError:
-        pytest.skip("the embedded ISU sample is not on this branch")
-    with open(source, encoding="utf-8-sig", newline="") as fh:
+    with open(sample_path(), encoding="utf-8-sig", newline="") as fh:
         text = fh.read()
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";" if text.split("\n", 1)[0].count(";") > 0 else ","))
     years = sorted({r["datum_aktualisering"].strip()[:4] for r in rows if r["datum_aktualisering"].strip()})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ojexcel.isu.tabeller import sammanstall
-from tests.isu_hjalp import bygg
+from tests.isu_bygg import bygg_arenden
 
 ALLA = frozenset({"antal", "bas", "andel"})
 ANTAL = frozenset({"antal", "andel"})
@@ -15,7 +15,7 @@ def a(enhet="0114", **kw):
 
 
 def tab(rows, tabell, delgrupp="", n=5, niva="samtliga", kod=""):
-    res = sammanstall(bygg(rows), minsta_antal=n)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=n)
     return {r.kategori: r for r in res.tabell(niva, kod, tabell, delgrupp)}
 
 
@@ -51,7 +51,25 @@ def test_rule2_small_base_hides_everything_zeros_included():
     t = tab([a(kon="Kvinna")] * 3 + [a()] * 10, "kon")
     assert vals(t)["Kvinna"] == (None, None, None) and t["Kvinna"].maskerad == ALLA
     assert vals(t)["Man"] == (None, None, None) and t["Man"].maskerad == ALLA  # the zero too
-    assert vals(t)["uppgift_saknas"] == (10, 13, 77)  # its base is the scope, 13: shown
+    assert vals(t)["uppgift_saknas"] == (None, 13, None)  # its base is the scope, 13: shown (see below)
+
+
+def test_a_masked_labels_base_masks_uppgift_saknas_under_a_shown_scope():
+    """Decision (README; READING.md R19): labels' base 3 (rule 2) under a scope of 13 — were
+    uppgift_saknas (10 of 13) shown, the base would be 13 − 10 = 3. It is masked, antal and share;
+    the scope stays shown. Enval and derived tables alike."""
+    t = tab([a(kon="Kvinna")] * 3 + [a()] * 10, "kon")
+    assert t["uppgift_saknas"].maskerad == ANTAL and vals(t)["uppgift_saknas"] == (None, 13, None)
+    ages = tab([a(alder=30)] * 2 + [a(alder=70)] + [a()] * 9, "aldersgrupp")
+    assert all(r.maskerad == ALLA for k, r in ages.items() if k != "uppgift_saknas")
+    assert ages["uppgift_saknas"].maskerad == ANTAL and vals(ages)["uppgift_saknas"] == (None, 12, None)
+    # a labels' base of 0 is shown (nothing to hide): uppgift_saknas = the scope, shown
+    none = tab([a(kon="Kvinna")] * 6 + [a(enhet="0180")] * 7, "kon", niva="kommun", kod="0180")
+    assert vals(none)["uppgift_saknas"] == (7, 7, 100) and vals(none)["Kvinna"] == (0, 0, None)
+    # a shown labels' base leaves a small uppgift_saknas shown (rule 1's exception)
+    assert tab([a(kon="Kvinna")] * 10 + [a()] * 2, "kon")["uppgift_saknas"].maskerad == frozenset()
+    # N = 1 masks nothing
+    assert tab([a(kon="Kvinna")] * 3 + [a()] * 10, "kon", n=1)["uppgift_saknas"].maskerad == frozenset()
 
 
 def test_rule2_small_scope_hides_the_missing_row_too():
@@ -160,7 +178,7 @@ def test_faser_rules_1_and_2_only():
 
 def test_every_level_masked_pool_included():
     rows = [a("0114", kon="Man"), a("0114", kon="Kvinna")] + [a("2580", kon="Kvinna")] * 30
-    res = sammanstall(bygg(rows), minsta_antal=5)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=5)
     assert res.tabell("samtliga", "", "kon")[1].antal is None  # Man: 1
     assert res.tabell("kommun", "0114", "kon")[0].maskerad == ALLA
     assert res.tabell("lan", "25", "kon")[0].antal == 30
@@ -168,7 +186,7 @@ def test_every_level_masked_pool_included():
 
 def test_minsta_antal_1_shows_everything():
     rows = [a(kon="Man")] + grad(1, 1, 1)
-    res = sammanstall(bygg(rows), minsta_antal=1)
+    res = sammanstall(bygg_arenden(rows), minsta_antal=1)
     assert all(not r.maskerad for r in res.rader())
 
 

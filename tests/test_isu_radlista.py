@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ojexcel.isu.modell import Rad
-from ojexcel.isu.radlista import TIDY_HEADER, RadLista, RadListaError, read_tidy
+from ojexcel.isu.radlista import RadLista, RadListaError
+from ojexcel.isu.tidy import TIDY_HEADER, read_isu_tidy
 
 KODER = {"samtliga": [""], "lan": ["01", "14"], "kommun": ["0114", "0180"], "stadsdel": ["0180-01"]}
 
@@ -59,7 +60,7 @@ def tidy_text(rows: list[Rad]) -> str:
 def test_tidy_round_trip_keeps_every_value_and_mask(tmp_path_factory, rows):
     p = tmp_path_factory.mktemp("tidy") / "t.csv"
     p.write_text(tidy_text(rows), encoding="utf-8")
-    back = read_tidy(p, n=len(rows))
+    back = read_isu_tidy(p, n=len(rows))
     assert back.rows == rows
     for r in rows:
         assert r in back.tabell(r.niva, r.kod, r.tabell, r.delgrupp)
@@ -106,11 +107,11 @@ def test_hostile_tidy_files_fail_cleanly(tmp_path):
         p = tmp_path / name
         p.write_bytes(data)
         with pytest.raises(RadListaError, match=expected[name]):
-            read_tidy(p)
+            read_isu_tidy(p)
 
 
 def test_an_endless_file_is_bounded():
     import pytest
 
     with pytest.raises(RadListaError, match="zero, row 1: the line is longer than"):
-        read_tidy("/dev/zero")
+        read_isu_tidy("/dev/zero")

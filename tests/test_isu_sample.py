@@ -63,22 +63,20 @@ def test_reference_reads_every_column_of_the_sample():
 
 # -- (c) every published figure, through the real pipeline --------------------------------------
 
-# `read_arenden` and `sammanstall` are being written on other branches: until they are merged these
-# tests skip (the guard goes once both are in main).
-
 @pytest.fixture(scope="module")
 def arenden_data():
-    arenden = pytest.importorskip("ojexcel.isu.arenden", reason="ojexcel.isu.arenden not merged yet")
+    from ojexcel.isu.arenden import read_arenden
     from ojexcel.isu.kodbok import load_kodbok
     from ojexcel.population import load_population
 
-    return arenden.read_arenden(SAMPLE, load_kodbok(), load_population(), period=(None, None))
+    return read_arenden(SAMPLE, load_kodbok(), load_population(), period=(None, None))
 
 
 @pytest.fixture(scope="module")
 def resultat(arenden_data):
-    tabeller = pytest.importorskip("ojexcel.isu.tabeller", reason="ojexcel.isu.tabeller not merged yet")
-    return tabeller.sammanstall(arenden_data, minsta_antal=1)
+    from ojexcel.isu.tabeller import sammanstall
+
+    return sammanstall(arenden_data, minsta_antal=1)
 
 
 def _pipeline_value(res, niva: str, kod: str, row: dict[str, str]):

@@ -9,7 +9,7 @@ import pytest
 
 from ojexcel.isu.tabeller import sammanstall
 from ojexcel.isu.tabellplan import load_plan
-from tests.isu_hjalp import bygg
+from tests.isu_bygg import bygg_arenden
 
 MAL1 = "Positiv förändring och målet uppnått (mål uppfyllda)"
 MAL2 = "Positiv förändring men målet inte uppnått (mål delvis uppfyllda)"
@@ -25,7 +25,7 @@ def ab(res, tabell, delgrupp="", niva="samtliga", kod=""):
 
 
 def compile1(rows, **kw):
-    return sammanstall(bygg(rows), minsta_antal=1, **kw)
+    return sammanstall(bygg_arenden(rows), minsta_antal=1, **kw)
 
 
 def a(enhet="0114", **kw):
@@ -315,7 +315,7 @@ def test_empty_scope_tables_not_written():
 
 
 def test_no_arenden():
-    res = sammanstall(bygg([]), minsta_antal=5)
+    res = sammanstall(bygg_arenden([]), minsta_antal=5)
     assert res.n == 0
     assert res.enheter("samtliga") == ("",) and res.enheter("kommun") == ()
     assert list(res.rader()) == []
@@ -331,20 +331,20 @@ def test_unknown_lookups_are_empty():
 
 
 def test_invariant_violations_are_programming_errors():
-    arenden = bygg([a(kon="Kvinna")])
+    arenden = bygg_arenden([a(kon="Kvinna")])
     arenden.enval["kon"][0] = 9
     with pytest.raises(ValueError, match="kon"):
         sammanstall(arenden)
-    arenden = bygg([a(genomforande_insatser="Annat")])  # not avslutat
+    arenden = bygg_arenden([a(genomforande_insatser="Annat")])  # not avslutat
     with pytest.raises(ValueError, match="avslutat"):
         sammanstall(arenden)
     with pytest.raises(ValueError):
-        sammanstall(bygg([a("0180-99")]))
+        sammanstall(bygg_arenden([a("0180-99")]))
 
 
 def test_codes_without_arenden_are_not_units():
     """A registration code left without ärenden (e.g. by --period) does not appear (§3)."""
-    arenden = bygg([a("0114", kon="Kvinna"), a("0180-01", kon="Man")])
+    arenden = bygg_arenden([a("0114", kon="Kvinna"), a("0180-01", kon="Man")])
     keep = arenden.enhet == 0  # only 0114
     arenden.enhet = arenden.enhet[keep]
     for d in (arenden.enval, arenden.flerval, arenden.datum):

@@ -7,10 +7,11 @@ import pytest
 from ojexcel.isu.modell import Rad
 from ojexcel.isu.slump import slumpa_arenden
 from ojexcel.isu.tabeller import sammanstall
-from ojexcel.isu.tidy import IsuTidy, read_isu_tidy, tidy_falt, write_isu_tidy
+from ojexcel.isu.radlista import RadLista
+from ojexcel.isu.tidy import read_isu_tidy, tidy_falt, write_isu_tidy
 from ojexcel.population import load_population
 from ojexcel.problems import InputError
-from tests.isu_hjalp import bygg
+from tests.isu_bygg import bygg_arenden
 
 HEADER = b"niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n"
 
@@ -35,7 +36,7 @@ def lines(res, tmp_path) -> list[str]:
 
 
 def test_header_and_encoding(tmp_path):
-    res = sammanstall(bygg([a(kon="Kvinna", ursprung="Född i Sverige, med minst en förälder född i Sverige")] * 6),
+    res = sammanstall(bygg_arenden([a(kon="Kvinna", ursprung="Född i Sverige, med minst en förälder född i Sverige")] * 6),
                       minsta_antal=1)
     text = lines(res, tmp_path)
     assert text[0] == HEADER.decode().strip()
@@ -47,7 +48,7 @@ def test_header_and_encoding(tmp_path):
 
 def test_masked_values_are_empty(tmp_path):
     rows = [a(kon="Man")] * 2 + [a(kon="Kvinna")] * 20 + [a("2580", kon="Kvinna")] * 3
-    text = lines(sammanstall(bygg(rows), minsta_antal=5), tmp_path)
+    text = lines(sammanstall(bygg_arenden(rows), minsta_antal=5), tmp_path)
     assert "kommun,0114,kon,,Man,,22,," in text  # rule 1 (and Kvinna by rule 3)
     assert "kommun,0114,kon,,Kvinna,,22,," in text
     assert "kommun,2580,kon,,Kvinna,,,," in text  # rule 2
@@ -86,7 +87,7 @@ def test_fast_writer_equals_row_by_row_writer(slump, tmp_path):
 def test_generic_writer_for_other_results(slump, tmp_path):
     write_isu_tidy(slump, tmp_path / "a.csv")
     back = read_isu_tidy(tmp_path / "a.csv")
-    assert isinstance(back, IsuTidy)
+    assert isinstance(back, RadLista) and back.kalla == "a.csv"
     write_isu_tidy(back, tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
@@ -108,7 +109,7 @@ def test_reader_round_trip(slump, tmp_path):
 
 def test_big_numbers_and_digits(tmp_path):
     """Digits through several four-digit groups (the writer looks them up four at a time)."""
-    res = sammanstall(bygg([a(kon="Kvinna")] * 10_007 + [a(kon="Man")] * 3), minsta_antal=1)
+    res = sammanstall(bygg_arenden([a(kon="Kvinna")] * 10_007 + [a(kon="Man")] * 3), minsta_antal=1)
     text = lines(res, tmp_path)
     assert "samtliga,,kon,,Kvinna,10007,10010,100," in text
     assert "samtliga,,kon,,Man,3,10010,0," in text
@@ -116,26 +117,48 @@ def test_big_numbers_and_digits(tmp_path):
 
 
 @pytest.mark.parametrize("content,fragment", [
-    (b"", "header"),
-    (b"niva,kod\n", "header"),
-    (HEADER + b"riket,,kon,,Man,1,2,50,\n", "niva"),
-    (HEADER + b"samtliga,,kon,,Man,x,2,50,\n", "whole number"),
-    (HEADER + b"samtliga,,kon,,Man,1,2,50\n", "fields"),
-    (HEADER + b"samtliga,,kon,,Man,1,2,50,\nsamtliga,,kon,,Man,1,2,50,\n", "duplicate"),
-    (HEADER + b"samtliga,,kon,,Man,1,2,50,2.0\n", "medel"),
-    (HEADER + b"samtliga,,kon,,Man,\xff,2,50,\n", "UTF-8"),
+    (b"", "the file is empty"),
+    (b"niva,kod\n", "row 1: the header must be exactly"),
+    (b"niva,kod,tabell\n", "row 1: the header must be exactly"),
+    (HEADER + b"riket,,kon,,Man,1,2,50,\n", "row 2, column niva, value 'riket'"),
+    (HEADER + b"samtliga,,kon,,Man,x,2,50,\n", "row 2, column antal, value 'x': not a whole number"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50\n", "row 2.*8 fields"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50,\nsamtliga,,kon,,Man,1,2,50,\n", "row 3, value 'samtliga//kon//Man': occurs twice"),
+    (HEADER + b"samtliga,,kon,,Man,1,2,50,2.0\n", "row 2, column medel"),
+    (HEADER + b"samtliga,,medel_antal_insatser,,medel,7,,,2.3\n", "shown or masked together"),
+    (HEADER + b"samtliga,,kon,,Man,\xff,2,50,\n", "not UTF-8"),
 ])
 def test_reader_rejects_bad_files(tmp_path, content, fragment):
+    """Every problem names the file (its path), the row, the column and the value."""
     p = tmp_path / "bad.csv"
     p.write_bytes(content)
-    with pytest.raises(InputError) as exc:
+    with pytest.raises(InputError, match=fragment) as exc:
         read_isu_tidy(p)
-    assert fragment in str(exc.value)
     assert str(p) in str(exc.value)
 
 
+def test_reader_infers_what_an_empty_value_means(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text(
+        "niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n"
+        "samtliga,,kon,,Kvinna,,40,,\n"  # masked count: andel masked too
+        "samtliga,,kon,,Man,0,0,,\n"  # bas 0: andel does not exist
+        "kommun,0114,kon,,Kvinna,,,,\n"  # masked base
+        "samtliga,,medel_antal_insatser,,medel,70,30,,2.3\n"
+        "kommun,0114,medel_antal_insatser,,medel,,,,\n",
+        encoding="utf-8")
+    r = read_isu_tidy(p)
+    rows = r.rows
+    assert rows[0].maskerad == {"antal", "andel"} and rows[0].bas == 40
+    assert rows[1].maskerad == frozenset() and rows[1].andel is None
+    assert rows[2].maskerad == {"antal", "bas", "andel"}
+    assert rows[3].medel == "2.3" and not rows[3].maskerad
+    assert rows[4].maskerad == {"antal", "bas", "medel"}
+    assert r.kalla == "t.csv"
+
+
 def test_reader_missing_file(tmp_path):
-    with pytest.raises(InputError, match="unreadable"):
+    with pytest.raises(InputError, match="nope.csv: cannot be read"):
         read_isu_tidy(tmp_path / "nope.csv")
 
 

@@ -3,14 +3,15 @@
 Renders, never computes: every number is a value of `resultat.tabell(...)`. Sheets:
 - Information: source file name, period, counts per phase, the masking rule and the symbols, the
   definitions and decisions in plain Swedish (from `templates/isu_arbetsbok.txt.j2`, laid out by
-  the survey workbook's cover-sheet writer);
+  the cover-sheet writer both workbooks share, `cover_sheet.py`);
 - one sheet per chapter of SKR's report (the catalogue `diagram.toml`), holding the report's
   diagrams as tables numbered and titled as in the report, each an Excel table with a native
   chart beside it (`arbetsbok_diagram.py`);
 - Per kommun: one row per län, kommun and stadsdel with its key figures, from its own tables.
 
 House style as the survey workbook's: text carries the value (numbers are numbers; a masked value
-shows the symbol `..`, never a zero; a value that does not exist is a blank cell), the XlsxWriter
+shows the symbol `styles.MASKERAD` (`x`), never a zero; a value that does not exist is a blank
+cell, so the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–`) in a text), the XlsxWriter
 set-up of `xlsx_writer.new_workbook` (text never becomes a formula, a fixed creation date: identical
 results give identical bytes), every data table an Excel table with a header row, frozen panes,
 column widths and wrapped row heights, A4 print set-up fitted to the page width with the sheet name
@@ -22,14 +23,15 @@ import re
 from functools import cache
 from pathlib import Path
 
+from ..cover_sheet import package_version, template_sections, write_information
 from ..resources import MUNICIPALITY_GROUPS, read_csv_rows
-from ..styles import MASKERAD
+from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
 from ..templating import render
-from ..workbook import BORDER, HEADER_FILL, SECTION, Styles, _version, _write_information
+from ..workbook import Styles
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import arbetsbok_diagram as ritning
 from .diagramkatalog import UPPGIFT_SAKNAS, Katalog, load_katalog, scope
-from .diagramtabell import ANDEL, ANTAL, BAS, DiagramTabell, bygg, tusental
+from .diagramtabell import ANDEL, ANTAL, DiagramTabell, bygg, tusental
 from .kodbok import Kodbok, load_kodbok
 from .modell import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResultat, Rad
 
@@ -62,10 +64,10 @@ def _period_text(period) -> str:
 
 def _value_text(rad: Rad | None, matt: str) -> str:
     if rad is None:
-        return "–"
+        return FINNS_INTE
     value = getattr(rad, matt)
     if value is None:
-        return MASKERAD if matt in rad.maskerad else "–"
+        return MASKERAD if matt in rad.maskerad else FINNS_INTE
     return tusental(value) if isinstance(value, int) else str(value).replace(".", ",")
 
 
@@ -90,7 +92,7 @@ def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]
     for rad in resultat.tabell(SAMTLIGA, "", "faser"):
         antal = _value_text(rad, ANTAL)
         andel = _value_text(rad, ANDEL)
-        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != "–" else ""
+        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != FINNS_INTE else ""
         faser.append((katalog.kategorinamn(rad.kategori), f"{antal} ärenden{share}"))
     innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.pa_blad(b.namn))})") for b in katalog.blad]
     text = render(
@@ -104,20 +106,13 @@ def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]
         stadsdelar=len(resultat.enheter(STADSDEL)),
         lan=len(resultat.enheter(LAN)),
         minsta_antal=resultat.minsta_antal,
-        version=_version(),
+        version=package_version(),
         faser=faser,
         innehall=innehall,
         per_kommun=PER_KOMMUN,
         maskerad=MASKERAD,
     )
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in text.splitlines():
-        m = SECTION.fullmatch(line.strip())
-        if m:
-            current = sections.setdefault(m.group(1), [])
-        elif current is not None:
-            current.append(line.rstrip())
+    sections = template_sections(text)
     missing = [s for s in (INFORMATION, "kapitel", "noter", PER_KOMMUN) if s not in sections]
     if missing:
         raise ValueError(f"{TEMPLATE}: no section for {', '.join(missing)}")
@@ -330,7 +325,7 @@ def write_isu_workbook(resultat: IsuResultat, path) -> None:
     cover = Styles(wb)
     st = IsuStyles(wb)
     info = wb.add_worksheet(INFORMATION)
-    _write_information(info, cover, texts[INFORMATION])
+    write_information(info, cover, texts[INFORMATION])
     info.set_footer(FOOTER)
     noter = _notes(texts["noter"])
     for blad in katalog.blad:

@@ -32,6 +32,7 @@ import numpy as np
 from ..codebook import normalize
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
+from ..responses import column_label
 from ..tables import ISU_LIMITS, open_table
 from .celler import ALDER, BAD_DATE, EXCLUSIVE, Alder, Cell, Datum, Enhet, Issue, Val, day_of, not_text, shown, shown_name
 from .kodbok import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Kodbok
@@ -49,15 +50,6 @@ DETAIL = {ERROR: 20, WARNING: 3}  # problems of one kind listed one by one; the 
 SUMMARY_ROWS = 5  # rows named in a summary line
 
 __all__ = ["read_arenden", "EXCLUSIVE"]
-
-
-def _column_label(i: int) -> str:
-    """'#5 (E)': a column's position and its spreadsheet letter."""
-    letters, n = "", i + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return f"#{i + 1} ({letters})"
 
 
 def _is_blank(cell: object) -> bool:
@@ -149,15 +141,15 @@ def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan
         if name is None:
             if key in unknown_at:  # any repeated name is an error (§1), an unknown one too
                 probs.add(ERROR, "repeated_column", f"column {shown_name(text.strip())} appears twice (columns "
-                          f"{_column_label(unknown_at[key])} and {_column_label(i)})", row=1,
+                          f"{column_label(unknown_at[key])} and {column_label(i)})", row=1,
                           column=shown_name(text.strip()), limit=None)
                 continue
             unknown_at[key] = i
             unknown.append(text.strip())
             warnings.append(("unknown column, ignored", {"column": shown_name(text.strip())}))
         elif name in index:
-            probs.add(ERROR, "repeated_column", f"column {name} appears twice (columns {_column_label(index[name])} "
-                      f"and {_column_label(i)})", row=1, column=name, value=text, limit=None)
+            probs.add(ERROR, "repeated_column", f"column {name} appears twice (columns {column_label(index[name])} "
+                      f"and {column_label(i)})", row=1, column=name, value=text, limit=None)
         else:
             index[name] = i
     if not index:
@@ -319,7 +311,7 @@ class _Reader:
             self.nameless_with_values.add(i)
             self.probs.add(WARNING, "nameless", f"the column has no name in row 1 but holds values (first in row {n}): "
                            "ignored. A merged header cell, or a deleted column name?", row=1,
-                           column=_column_label(i), limit=None)  # the value may be free text: not kept
+                           column=column_label(i), limit=None)  # the value may be free text: not kept
 
     # column by column
     def convert(self, batch: list[list[object]]) -> None:

@@ -47,6 +47,13 @@ def parse_period(text: str | None) -> tuple[_dt.date | None, _dt.date | None]:
     return (parts[0], parts[1])
 
 
+# The options `build` and `kommun` share.
+period_option = click.option("--period", "period", metavar="FRÅN:TILL",
+                             help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
+minsta_antal_option = click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5,
+                                   show_default=True, help="Counts and bases below this are masked (1 shows everything).")
+
+
 @click.group()
 def isu() -> None:
     """Case-level follow-up (ISU, SU-Kvinnofrid): ärende records → the national tables."""
@@ -56,9 +63,8 @@ def isu() -> None:
 @click.argument("arenden", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The workbook to write (.xlsx).")
 @click.option("--tidy", "tidy", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tidy export (CSV).")
-@click.option("--period", "period", metavar="FRÅN:TILL", help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
-@click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Counts and bases below this are masked (1 shows everything).")
+@period_option
+@minsta_antal_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
 def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None, minsta_antal: int, quiet: bool) -> None:
     """Compile ärende records (ARENDEN: CSV or XLSX) into the workbook and the tidy export.
@@ -68,11 +74,8 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
     from ..cli import _echo_problems, fail, reading, refuse_overwrite, writing
     from ..output import atomic_outputs, check_writable
     from ..population import load_population
-    from .arbetsbok import write_isu_workbook
     from .arenden import read_arenden
     from .kodbok import load_kodbok
-    from .tabeller import sammanstall
-    from .tidy import write_isu_tidy
 
     fran_till = parse_period(period)
     outputs = [out] + ([tidy] if tidy else [])
@@ -84,9 +87,15 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
         for o in outputs:
             check_writable(o)
         data = read_arenden(source, load_kodbok(), load_population(), period=fran_till)
+        # The compilation and the writers are imported once the input is known to be valid.
+        from .tabeller import sammanstall
+
         resultat = sammanstall(data, minsta_antal=minsta_antal)
     if not quiet:
         _echo_problems(data.warnings)
+    from .arbetsbok import write_isu_workbook
+    from .tidy import write_isu_tidy
+
     with writing(), atomic_outputs(*outputs) as temps:
         write_isu_workbook(resultat, temps[0])
         if tidy:
@@ -159,9 +168,8 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
 @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
               help="xlsx or html (one self-contained page). Without it, --out's suffix decides; --all: xlsx.")
-@click.option("--period", "period", metavar="FRÅN:TILL", help="Keep ärenden with datum_aktualisering in this period (ISO dates, inclusive).")
-@click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Counts and bases below this are masked (1 shows everything).")
+@period_option
+@minsta_antal_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
 def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Path | None, fmt: str | None,
            period: str | None, minsta_antal: int, quiet: bool) -> None:
@@ -179,10 +187,8 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
     from ..population import load_population
     from .arenden import read_arenden
     from .enhetsrapport import EnhetUtanArenden, enhetsrapport
-    from .enhetsrapport_skrivare import skrivare
     from .kodbok import load_kodbok
     from .modell import KOMMUN, STADSDEL
-    from .tabeller import sammanstall
 
     fran_till = parse_period(period)
     if all_units:
@@ -220,12 +226,16 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         elif out_dir.exists() and not out_dir.is_dir():
             fail(f"{out_dir}: is not a folder")
         data = read_arenden(source, load_kodbok(), population, period=fran_till)
+        from .tabeller import sammanstall  # once the input is known to be valid
+
         resultat = sammanstall(data, minsta_antal=minsta_antal)
         if enhet is not None:
             niva = STADSDEL if enhet.is_district else KOMMUN
             rapport = enhetsrapport(resultat, population, niva, enhet.kod)
     if not quiet:
         _echo_problems(data.warnings)
+    from .enhetsrapport_skrivare import skrivare
+
     write = skrivare(fmt)
     with writing():
         if enhet is not None:

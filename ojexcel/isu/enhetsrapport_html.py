@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..styles import FINNS_INTE, MASKERAD
 from .enhetsrapport import UPPGIFT_SAKNAS, Enhetsrapport, Tabell, visad
-from .enhetsrapport_text import HTML_PAGE, MASKERAD, SAKNAS, cell, kategori_text, texter, varde_falt
+from .enhetsrapport_text import HTML_PAGE, cell, kategori_text, texter, varde_falt
 
 # One hue and its shades (survives greyscale printing and colour-blindness); every bar has a
 # dark outline, so the lightest shade is visible on white too.
@@ -99,7 +100,7 @@ def render_enhetsrapport_html(rapport: Enhetsrapport) -> str:
     return environment(True).get_template(HTML_PAGE).render(
         r=rapport, t=t, cell=cell, kategori_text=kategori_text, varde_falt=varde_falt,
         diagrammen=diagrammen, WIDTH=WIDTH, LABEL_RIGHT=LABEL_RIGHT, BAR_H=BAR_H, OUTLINE=OUTLINE,
-        MASKERAD=MASKERAD, SAKNAS=SAKNAS,
+        MASKERAD=MASKERAD, FINNS_INTE=FINNS_INTE,
     )
 
 

@@ -3,22 +3,18 @@
 Words live in the template `templates/isu_enhet_texter.j2` (title, headings, the summary naming
 the largest differences, the legend); here only how a value is shown:
 
-- a masked value (CONTRACT isu §2) shows `MASKERAD` — the count is never shown, nor anything
-  computed from it;
-- a value that does not exist (a share on a base of 0, a level without the table) shows `SAKNAS`;
+- a masked value (CONTRACT isu §2) shows `styles.MASKERAD` (`x`) — the count is never shown, nor
+  anything computed from it;
+- a value that does not exist (a share on a base of 0, a level without the table) shows
+  `styles.FINNS_INTE` (`–`);
 - counts with a space between thousands (3 070), shares as whole percent, means with a decimal
   comma (2,4), as in the report.
 """
 from __future__ import annotations
 
+from ..styles import FINNS_INTE, FINNS_INTE_MEANING, MASKERAD, MASKERAD_MEANING
 from .enhetsrapport import MEDEL, UPPGIFT_SAKNAS, Enhetsrapport
 from .modell import Rad
-
-MASKERAD = "x"
-MASKERAD_BETYDELSE = ("Redovisas inte: färre ärenden än gränsen för röjandeskydd, eller ett värde som "
-                      "annars skulle gå att räkna fram.")
-SAKNAS = "–"
-SAKNAS_BETYDELSE = "Finns inte: inga ärenden i underlaget för raden (basen är 0) eller för nivån."
 
 TEXTER = "isu_enhet_texter.j2"
 HTML_PAGE = "isu_enhet.html.j2"
@@ -50,15 +46,22 @@ def medel_text(medel: str) -> str:
     return medel.replace(".", ",")
 
 
-def cell(rad: Rad | None, falt: str) -> str:
-    """The text of one value of a row: antal, bas, andel or medel."""
+def symbol(rad: Rad | None, falt: str) -> str | None:
+    """The symbol shown for one value of a row (antal, bas, andel or medel) — `MASKERAD` when it is
+    masked, `FINNS_INTE` when it does not exist — or None when the row has the value."""
     if rad is None:
-        return SAKNAS
+        return FINNS_INTE
     if falt in rad.maskerad:
         return MASKERAD
+    return FINNS_INTE if getattr(rad, falt) is None else None
+
+
+def cell(rad: Rad | None, falt: str) -> str:
+    """The text of one value of a row: antal, bas, andel or medel."""
+    tecken = symbol(rad, falt)
+    if tecken is not None:
+        return tecken
     value = getattr(rad, falt)
-    if value is None:
-        return SAKNAS
     if falt == "medel":
         return medel_text(value)
     return tal(value) if falt in ("antal", "bas") else str(value)
@@ -74,6 +77,6 @@ def texter(rapport: Enhetsrapport):
     from ..templating import environment
 
     ctx = {"r": rapport, "kategori_text": kategori_text, "tal": tal, "cell": cell,
-           "MASKERAD": MASKERAD, "MASKERAD_BETYDELSE": MASKERAD_BETYDELSE,
-           "SAKNAS": SAKNAS, "SAKNAS_BETYDELSE": SAKNAS_BETYDELSE}
+           "MASKERAD": MASKERAD, "MASKERAD_MEANING": MASKERAD_MEANING,
+           "FINNS_INTE": FINNS_INTE, "FINNS_INTE_MEANING": FINNS_INTE_MEANING}
     return environment(False).get_template(TEXTER).make_module(ctx)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from .enhetsrapport import Enhetsrapport
-from .enhetsrapport_text import MASKERAD, SAKNAS, kategori_text, texter, varde_falt
+from .enhetsrapport_text import kategori_text, symbol, texter, varde_falt
 from .modell import Rad
 
 KATEGORI_BREDD = 52
@@ -35,13 +35,10 @@ def _ordrader(text: str, bredd: int) -> int:
 
 def _value(rad: Rad | None, falt: str):
     """A number to write, or the symbol text."""
-    if rad is None:
-        return SAKNAS
-    if falt in rad.maskerad:
-        return MASKERAD
+    tecken = symbol(rad, falt)
+    if tecken is not None:
+        return tecken
     v = getattr(rad, falt)
-    if v is None:
-        return SAKNAS
     return float(v) if falt == "medel" else v
 
 

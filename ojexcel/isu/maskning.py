@@ -9,12 +9,17 @@ Rule 5 (zero is otherwise shown) holds because no rule below masks a zero count 
 
 Rule 3 does not apply to `faser`: its rows are not a partition of anything (CONTRACT §4 says so);
 each of its rows is masked by rules 1 and 2 alone (README: decision).
+
+Rule 3 for `enval` and derived tables also covers the labels' base (lead's decision, README;
+tests/isu_oracle/READING.md R19): when rule 2 hides the labels' base while the scope is shown,
+`uppgift_saknas` (antal and andel) is masked too, else the base = scope − uppgift_saknas. This
+mirrors the contract's flerval rule (uppgift_saknas masked with minst_ett_svar).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .tabellplan import ENVAL, FASER, FLERVAL, MEDELRAD, SAKNAS, Plan
+from .tabellplan import ENVAL, FLERVAL, MEDELRAD, SAKNAS, Plan
 
 
 def maskera(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -> tuple[np.ndarray, np.ndarray]:
@@ -46,6 +51,9 @@ def maskera(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -
                 ok = behov & (np.take_along_axis(kandidat, j[:, :, None], axis=2)[:, :, 0] < stor)
                 uu, dd = np.nonzero(ok)
                 mc[uu, dd, j[uu, dd]] = True
+            # The labels' base hidden (rule 2): uppgift_saknas (last row) too, so that
+            # scope − uppgift_saknas does not give it back.
+            mc[:, :, R - 1] |= mb[:, :, 0]
             forskjutning = 0
         else:
             # Rule 3 for flerval: uppgift_saknas (last row) is masked with minst_ett_svar (first row).

@@ -738,6 +738,15 @@ def mask_table(t: Table, n_min: int, stats: Stats | None = None) -> list[set[str
         if "antal" in hidden[minst] and "antal" not in hidden[saknas]:
             hidden[saknas] |= {"antal", "andel"}
             st["rule3_flerval"] += 1
+    # R19 (decided by the lead: masked): in an `enval` or derived table whose labels' base is
+    # hidden by rule 2 while the scope is shown, `uppgift_saknas` is masked too — else the hidden
+    # base = scope − uppgift_saknas (the flerval rule above, for enval)
+    if t.typ == "enval":
+        first = next(i for i, r in enumerate(t.rows) if r.kind == "label")
+        saknas = next(i for i, r in enumerate(t.rows) if r.kind == "saknas")
+        if "bas" in hidden[first] and "antal" not in hidden[saknas]:
+            hidden[saknas] |= {"antal", "andel"}
+            st["r19_enval_saknas"] += 1
     # rule 4: "a combined category (§4) is masked when any of its parts is"
     for r, h in zip(t.rows, hidden):
         if r.kind == "combined" and any("antal" in hidden[p] for p in r.parts) and "antal" not in h:

@@ -1,20 +1,18 @@
-"""Test helpers for the ISU compilation: `Arenden` from Python dicts with labels, and a plain,
-row-by-row reference implementation of CONTRACT isu §2–§6 (written from the contract, sharing no
-code with `ojexcel.isu.tabeller`/`maskning`) to compare the vectorised one against.
+"""A plain, row-by-row reference implementation of CONTRACT isu §2–§6, written from the contract
+and sharing no code with `ojexcel.isu.tabeller`/`maskning`, to compare the vectorised one against:
+`referens(rader, minsta, population)` gives the tidy export's rows as text.
 
-An ärende is a dict: `enhetskod`, `datum_aktualisering` (ISO text or date; default 2022-01-01),
-and any codebook column: enval = a label, flerval = a label, an iterable of labels or
-'A|B', datum = ISO text or date, `alder` = int. Missing keys are blanks.
+An ärende is a dict as `tests.isu_bygg.bygg_arenden` takes it (labels, not numbers): `enhetskod`,
+`datum_aktualisering` (ISO text or date; default 2022-01-01), and any codebook column: enval = a
+label, flerval = a label, an iterable of labels or 'A|B', datum = ISO text or date, `alder` = int.
+Missing keys are blanks.
 """
 from __future__ import annotations
 
 import datetime as dt
 from functools import cache
 
-import numpy as np
-
 from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.modell import NO_DATE, Arenden, day_number
 
 DEFAULT_DATUM = "2022-01-01"
 
@@ -32,38 +30,6 @@ def _flera(v) -> tuple[str, ...]:
         return tuple(p for p in v.split("|") if p)
     return tuple(v)
 
-
-def bygg(rader: list[dict], kalla: str = "test.csv") -> Arenden:
-    kodbok = load_kodbok()
-    n = len(rader)
-    enheter = tuple(sorted({r["enhetskod"] for r in rader}))
-    enval = {v.kolumn: np.zeros(n, np.uint8) for v in kodbok.av_typ("enval")}
-    flerval = {v.kolumn: np.zeros(n, np.uint32) for v in kodbok.av_typ("flerval")}
-    datum = {v.kolumn: np.full(n, NO_DATE, np.int32) for v in kodbok.av_typ("datum")}
-    alder = np.zeros(n, np.int16)
-    enhet = np.zeros(n, np.int32)
-    for i, r in enumerate(rader):
-        enhet[i] = enheter.index(r["enhetskod"])
-        r = {"datum_aktualisering": DEFAULT_DATUM, **r}
-        for k, val in r.items():
-            if k == "enhetskod" or val is None or val == "":
-                continue
-            v = kodbok[k]
-            if v.typ == "enval":
-                enval[k][i] = v.nummer(val)
-            elif v.typ == "flerval":
-                flerval[k][i] = sum(1 << (v.nummer(s) - 1) for s in set(_flera(val)))
-            elif v.typ == "datum":
-                datum[k][i] = day_number(_datum(val))
-            elif v.typ == "heltal":
-                alder[i] = int(val)
-            else:
-                raise KeyError(f"{k} is free text: never in Arenden")
-    return Arenden(kalla=kalla, enheter=enheter, enhet=enhet, enval=enval, flerval=flerval, datum=datum, alder=alder)
-
-
-# ---------------------------------------------------------------------------------------------
-# The reference implementation
 
 ALDER = (("18-24", 18, 24), ("25-34", 25, 34), ("35-44", 35, 44), ("45-54", 45, 54), ("55-64", 55, 64),
          ("65-74", 65, 74), ("75+", 75, 10**9))
@@ -257,6 +223,8 @@ def _maskera(namn, typ, svar, rows, N):
             kandidater = [(a, pos, k) for pos, (k, a) in enumerate(etiketter) if not dold[k] and a > 0]
             if kandidater:
                 dold[min(kandidater)[2]] = True
+    if typ in ("enval", "derived") and etiketter and dold_bas[etiketter[0][0]]:
+        dold["uppgift_saknas"] = True  # decided (R19): else labels' base = scope − uppgift_saknas
     if typ == "flerval" and dold["minst_ett_svar"]:
         dold["uppgift_saknas"] = True
     for k, a, b, t in rows:
