@@ -71,7 +71,7 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
 
     Without ARENDEN the embedded synthetic sample is used.
     """
-    from ..cli import _echo_problems, fail, reading, refuse_overwrite, writing
+    from ..cli import _echo_problems, check_suffix, fail, reading, refuse_overwrite, say, writing
     from ..output import atomic_outputs, check_writable
     from ..population import load_population
     from .arenden import read_arenden
@@ -83,6 +83,10 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
         fail("--out and --tidy name the same file")
     source = arenden if arenden is not None else sample_path()
     refuse_overwrite((source,), outputs)
+    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
+    hint = " (are --out and --tidy swapped?)" if swapped else ""
+    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
+    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
@@ -102,8 +106,8 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
             write_isu_tidy(resultat, temps[1])
     if not quiet:
         left = f"; {data.utanfor_period} outside the period" if data.utanfor_period else ""
-        click.echo(f"{out}: {data.n} ärenden in {len(data.enheter)} units{left}; masking below {minsta_antal}"
-                   + (f"; tidy export {tidy}" if tidy else ""), err=True)
+        say(f"{out}: {data.n} ärenden in {len(data.enheter)} units{left}; masking below {minsta_antal}"
+            + (f"; tidy export {tidy}" if tidy else ""))
 
 
 @isu.command("kolada")
@@ -120,10 +124,12 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
     Writes kpi,enhetskod,period,antal,vuxna,varde: one row per KPI and per kommun and stadsdel
     with ärenden, ordered by kpi then enhetskod. Without ARENDEN the embedded synthetic sample is used.
     """
-    from ..cli import _echo_problems, reading, refuse_overwrite, writing
+    from ..cli import _echo_problems, check_suffix, reading, refuse_overwrite, say, writing
     from ..output import atomic_outputs, check_writable
     from ..population import load_population
     from ..problems import InputError
+
+    check_suffix("--out", out, (".csv",), "the Kolada export")
     from .arenden import read_arenden
     from .kodbok import load_kodbok
     from .kolada import kolada_rader, write_kolada_file
@@ -156,9 +162,9 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(export.rader, temps[0])
     if not quiet:
-        click.echo(f"{out}: {len(export.rader)} rows for {ar} ({data.n} ärenden in {len(data.enheter)} units)"
-                   + (f"; {export.utan_varde} without a varde (no population row)" if export.utan_varde else "")
-                   + ("" if vuxna is not None else "; no --vuxna: vuxna and varde are empty"), err=True)
+        say(f"{out}: {len(export.rader)} rows for {ar} ({data.n} ärenden in {len(data.enheter)} units)"
+            + (f"; {export.utan_varde} without a varde (no population row)" if export.utan_varde else "")
+            + ("" if vuxna is not None else "; no --vuxna: vuxna and varde are empty"))
 
 
 @isu.command("kommun")

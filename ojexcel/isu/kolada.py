@@ -147,6 +147,11 @@ class KoladaExport:
         return sum(r.tiondelar is None for r in self.rader)
 
 
+# The default masking threshold of the published tables (`isu build --minsta-antal`, CONTRACT §2): the
+# export warns when it holds smaller counts, which the tables would hide.
+SMA_TAL = 5
+
+
 def _kommun_av(kod: str, population: Population) -> str:
     unit = population.by_kod.get(kod)  # type: ignore[attr-defined]
     return unit.stad if unit is not None and unit.stad is not None else kod
@@ -198,6 +203,12 @@ def kolada_rader(
     if data.n and aktualiserade_i_ar == 0:
         warnings.append(Problem(f"no ärende has datum_aktualisering in {ar}: every antal of U30750 and U30751 is 0",
                                 file=data.kalla or None, column="datum_aktualisering", severity=WARNING))
+    sma = sum(1 for r in rader if 0 < r.antal < SMA_TAL)
+    if sma:
+        warnings.append(Problem(
+            f"{sma} row(s) count 1–{SMA_TAL - 1} ärenden: Kolada's format carries the counts unmasked (CONTRACT "
+            "§7), so this file is for reporting to Kolada, not for publishing as it stands",
+            file=data.kalla or None, column="antal", severity=WARNING))
     if vuxna and not any(a == ar for _, a in vuxna):
         warnings.append(Problem(f"the population file has no row for {ar}: vuxna and varde are empty",
                                 file=getattr(vuxna, "kalla", None), column="ar", severity=WARNING))
