@@ -31,6 +31,7 @@ from pathlib import Path
 from .kommun import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
 from .kommun_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
 from .styles import SUPPRESSED, VALUE_COLOURS, unit_text
+from .xlsx_cells import column_letters
 from .xlsx_writer import A4, LINE_HEIGHT, new_workbook, wrapped_lines
 
 NAME_WIDTH = 70
@@ -309,16 +310,8 @@ def frame_book(frames: tuple[Frame, ...]) -> _FrameBook:
     return _FrameBook(entries, tuple(sheet_xml), style)
 
 
-def _column_letters(n: int) -> str:
-    letters = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return letters
 
-
-_COLS = [_column_letters(c) for c in range(702)]
+_COLS = [column_letters(c + 1) for c in range(702)]
 
 
 def _escape(text: str) -> str:

@@ -107,11 +107,9 @@ def _known_columns(codebook: Codebook) -> dict[str, str]:
 def column_label(i: int) -> str:
     """'#5 (E)': a column's position (0-based i) and its spreadsheet letter, as problems name a
     column without a usable name (the survey and ISU readers)."""
-    letters, n = "", i + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(65 + r) + letters
-    return f"#{i + 1} ({letters})"
+    from .xlsx_cells import column_letters
+
+    return f"#{i + 1} ({column_letters(i + 1)})"
 
 
 def _is_blank(cell: object) -> bool:

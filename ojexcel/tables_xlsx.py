@@ -13,6 +13,7 @@ from typing import Iterator
 from .limits import Limits
 from .problems import Report
 from .tables_csv import Unreadable
+from .xlsx_cells import column_letters
 
 
 class XlsxTable:
@@ -64,7 +65,7 @@ class XlsxTable:
                 if len(v) > limit:
                     self.report.error(
                         f"a text of {len(v):,} characters, over Excel's cell limit of {limit:,}", row=number,
-                        column=_letters(c), value=v,
+                        column=column_letters(c), value=v,
                     )
                     v = None
             elif s in dates and (v.__class__ is int or v.__class__ is float):
@@ -79,12 +80,12 @@ class XlsxTable:
     def _too_wide(self, number: int, width: int, cells: int, header_width: int) -> None:
         if width > self.limits.max_columns:
             raise Unreadable(
-                f"a cell in column {_letters(width)} (#{width:,}), beyond the {self.limits.max_columns:,} columns "
+                f"a cell in column {column_letters(width)} (#{width:,}), beyond the {self.limits.max_columns:,} columns "
                 "this input may have", row=number,
             )
         if width - cells > 2 * max(header_width, 64):
             raise Unreadable(
-                f"a cell in column {_letters(width)} (#{width:,}) lies far beyond the row's other cells and the "
+                f"a cell in column {column_letters(width)} (#{width:,}) lies far beyond the row's other cells and the "
                 f"header's {header_width} columns", row=number,
             )
 
@@ -146,10 +147,3 @@ def _date(value: int | float, epoch: datetime.datetime | None) -> object:
     except (ValueError, OverflowError, TypeError):
         return value
 
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out

@@ -702,7 +702,7 @@ class _RowState:
             except _BadReference as exc:
                 fail(str(exc))
             if col > EXCEL_MAX_COLUMNS:
-                fail(f"a cell in column {_letters(col)}, beyond Excel's last column XFD ({EXCEL_MAX_COLUMNS:,})")
+                fail(f"a cell in column {column_letters(col)}, beyond Excel's last column XFD ({EXCEL_MAX_COLUMNS:,})")
             add((col, v, s))
         if unusual:
             try:
@@ -713,7 +713,8 @@ class _RowState:
                 fail("malformed cells")
 
 
-def _letters(n: int) -> str:
+def column_letters(n: int) -> str:
+    """A spreadsheet column's letters from its 1-based number: 1 → 'A', 27 → 'AA', 16384 → 'XFD'."""
     out = ""
     while n:
         n, r = divmod(n - 1, 26)
@@ -745,7 +746,7 @@ def _collect_rows(rows: SheetRows, limits: Limits, fail) -> tuple[list[tuple], l
         else:
             padding += width - len(row)
             if padding > 4 * cells + 1_000_000:
-                fail(f"cells far apart (row {number:,}, column {_letters(width)}): the sheet would be mostly empty space")
+                fail(f"cells far apart (row {number:,}, column {column_letters(width)}): the sheet would be mostly empty space")
             lv: list = [None] * width
             ls: list = [None] * width
             for c, v, s in row:
