@@ -1,6 +1,8 @@
 """Invariants of the shared reader and of problem printing (hypothesis)."""
 from __future__ import annotations
 
+import unicodedata
+
 import csv
 import io
 import tempfile
@@ -48,5 +50,6 @@ def test_a_csv_reads_back_as_written(header, rows, delimiter, encoding, newline)
 def test_printed_problems_are_printable_and_short(message, value):
     p = Problem(message, file="f\n.csv", row=1, column="\x1bx", value=value)
     for line in format_problems([p]) + [str(p), printable(message)]:
-        assert line.isprintable()
+        # printable, or a Unicode space (U+00A0 …); never a control, separator or format character
+        assert all(ch.isprintable() or unicodedata.category(ch) == "Zs" for ch in line)
         assert len(line) <= len(printable(message)) + 200
