@@ -168,11 +168,12 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
 @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
               help="xlsx or html (one self-contained page). Without it, --out's suffix decides; --all: xlsx.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes for --all (0: one per core).")
 @period_option
 @minsta_antal_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
 def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Path | None, fmt: str | None,
-           period: str | None, minsta_antal: int, quiet: bool) -> None:
+           jobs: int, period: str | None, minsta_antal: int, quiet: bool) -> None:
     """A kommun's or stadsdel's own report: its tables beside its län and samtliga.
 
     KOD is a kommunkod (0114), a district code (0180-01), a city (0180) or a name, as for
@@ -245,21 +246,14 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
                 click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(rapport.tabeller)} tables; masking below {minsta_antal}",
                            err=True)
             return
-        units = [(KOMMUN, k) for k in resultat.enheter(KOMMUN)] + [(STADSDEL, k) for k in resultat.enheter(STADSDEL)]
+        from .enhetsrapport_alla import enheter_med_arenden, write_all
+
+        n = len(enheter_med_arenden(resultat))
         out_dir.mkdir(parents=True, exist_ok=True)
-        paths = [out_dir / f"{k}.{fmt}" for _, k in units]
-
-        def write_all(progress=None) -> None:
-            with atomic_outputs(*paths) as temps:
-                for (niva, k), tmp in zip(units, temps):
-                    write(enhetsrapport(resultat, population, niva, k), tmp)
-                    if progress:
-                        progress(1)
-
         if not quiet and sys.stderr.isatty():
-            with click.progressbar(length=len(units), label=f"Writing {len(units)} files", file=sys.stderr) as bar:
-                write_all(bar.update)
+            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                paths = write_all(resultat, population, out_dir, fmt, jobs, bar.update)
         else:
-            write_all()
+            paths = write_all(resultat, population, out_dir, fmt, jobs)
     if not quiet:
         click.echo(f"{out_dir}: {len(paths)} {fmt} reports (kommuner and stadsdelar with ärenden)", err=True)
