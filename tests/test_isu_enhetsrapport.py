@@ -423,6 +423,22 @@ def test_cli_usage_errors(tmp_path, fake_engine):
     assert run("0114", "--out", tmp_path / "a.pdf").exit_code == 2
 
 
+def test_cli_shares_the_survey_commands_argument_rules(tmp_path, fake_engine):
+    """One parser for `kommun` and `isu kommun` (`cli.kommun_arguments`): the survey's rules."""
+    r = run("0114", "--out", tmp_path / "a.xlsx", "--format", "html")  # --format disagrees with the suffix
+    assert r.exit_code == 2 and "--format html" in r.output and not (tmp_path / "a.xlsx").exists()
+    assert run("0114", "--out", tmp_path / "a.htm", "--format", "html").exit_code == 0
+    r = run("--all", "0114", "--out-dir", tmp_path / "ut")  # a code with --all is not a file
+    assert r.exit_code == 2 and "takes no KOD" in r.output and "an ärende file" in r.output
+    r = run("--all", "--out-dir", tmp_path / "saknas" / "ut")  # the folder above must exist
+    assert r.exit_code == 1 and "does not exist" in r.output and not (tmp_path / "saknas").exists()
+    src = tmp_path / "0114.html"
+    src.write_text("x\n", encoding="utf-8")
+    r = run("--all", src, "--out-dir", tmp_path, "--format", "html")  # an output would replace the input
+    assert r.exit_code == 1 and "0114.html" in r.output and src.read_text(encoding="utf-8") == "x\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0114.html", "a.htm"]
+
+
 def test_with_the_real_engine_on_the_sample(tmp_path):
     """Every catalogued table exists, and a kommun's, a district's and a city's report hold
     exactly their levels' rows."""
