@@ -250,13 +250,50 @@ def _kommun_format(out: Path | None, fmt: str | None) -> str:
     return fmt
 
 
-def _no_kod_with_all(args: tuple[str, ...]) -> None:
+def _no_kod_with_all(args: tuple[str, ...], fil: str = "a response file", enheter: str = "every unit and city") -> None:
     """`kommun 0114 --all`: say that --all takes no code, not '0114: no such file'."""
     if args and not Path(args[0]).exists() and Path(args[0]).suffix.lower() not in RESPONSE_SUFFIXES:
         raise click.UsageError(
-            f"--all writes every unit and city, so it takes no KOD: {args[0]!r} is not a response file "
+            f"--all writes {enheter}, so it takes no KOD: {args[0]!r} is not {fil} "
             "(for one unit leave out --all and give --out)"
         )
+
+
+def kommun_arguments(
+    args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Path | None, fmt: str | None,
+    indata: str = "RESPONSES", fil: str = "a response file", enheter: str = "every unit and city",
+    other_inputs: tuple[Path, ...] = (),
+) -> tuple[str | None, Path | None, str]:
+    """The `[KOD] [INDATA] --out FIL | --all --out-dir DIR [--format F]` arguments of a unit's own
+    report (`ojexcel kommun`, `ojexcel isu kommun`): (kod, the input file or None, the format).
+
+    One unit: KOD and --out, no --out-dir; --all: --out-dir, no KOD, no --out. The format is
+    --format, or what --out's suffix says (xlsx or html); a --format that disagrees with --out's
+    suffix is a usage error; --all without --format writes xlsx. An --out that is one of the
+    inputs (INDATA, `other_inputs`) is refused first. `indata`, `fil` and `enheter` name the
+    command's input and what --all writes, in its messages.
+    """
+    if all_units:
+        if out is not None:
+            raise click.UsageError("--all writes into --out-dir; leave out --out")
+        if out_dir is None:
+            raise click.UsageError("--all needs --out-dir")
+        if len(args) > 1:
+            raise click.UsageError(f"with --all give at most {indata} (no KOD)")
+        _no_kod_with_all(args, fil, enheter)
+        kod, indatafil = None, (Path(args[0]) if args else None)
+    else:
+        if out_dir is not None:
+            raise click.UsageError("--out-dir goes with --all; for one unit give --out")
+        if out is None:
+            raise click.UsageError("give --out FILE (or --all --out-dir DIR)")
+        if not args or len(args) > 2:
+            raise click.UsageError(f"give KOD and optionally {indata}")
+        kod, indatafil = args[0], (Path(args[1]) if len(args) > 1 else None)
+    if out is not None:  # an input about to be overwritten is said first
+        refuse_overwrite((Path(a) for a in args[1:]), (out,))
+        refuse_overwrite(other_inputs, (out,))
+    return kod, indatafil, _kommun_format(out, fmt)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -305,27 +342,8 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         history_files = parse_year_files(history)
     except ValueError as exc:
         raise click.UsageError(f"--history {exc}") from None
-    if all_units:
-        if out is not None:
-            raise click.UsageError("--all writes into --out-dir; leave out --out")
-        if out_dir is None:
-            raise click.UsageError("--all needs --out-dir")
-        if len(args) > 1:
-            raise click.UsageError("with --all give at most RESPONSES (no KOD)")
-        _no_kod_with_all(args)
-        kod, responses = None, (Path(args[0]) if args else None)
-    else:
-        if out_dir is not None:
-            raise click.UsageError("--out-dir goes with --all; for one unit give --out")
-        if out is None:
-            raise click.UsageError("give --out FILE (or --all --out-dir DIR)")
-        if not args or len(args) > 2:
-            raise click.UsageError("give KOD and optionally RESPONSES")
-        kod, responses = args[0], (Path(args[1]) if len(args) > 1 else None)
-    if out is not None:  # an input about to be overwritten is said first
-        refuse_overwrite((Path(a) for a in args[1:]), (out,))
-        refuse_overwrite((given for _, given in history_files), (out,))
-    fmt = _kommun_format(out, fmt)
+    kod, responses, fmt = kommun_arguments(args, out, all_units, out_dir, fmt,
+                                           other_inputs=tuple(given for _, given in history_files))
 
     with reading(EnhetLookupError):
         enhet = None if kod is None else find_enhet(load_population(year), kod)

@@ -3,28 +3,27 @@
 `--all` writes one file per unit (316) and per big city (3), named by code (`0114.xlsx`,
 `0180-01.xlsx`, `0180.xlsx`), all through `output.atomic_outputs`: nothing is renamed into place
 unless every file was written. On a machine with several cores the files are rendered by forked
-worker processes that share the already computed `Results`; every file depends only on its own
-unit, so the bytes do not depend on the number of workers or the order they finish in.
+worker processes that share the already computed `Results` (`parallel_outputs.write_files`, shared
+with `ojexcel isu kommun --all`); every file depends only on its own unit, so the bytes do not
+depend on the number of workers or the order they finish in.
 
 With `--history` the tidy exports of the other years are read once (`kommun_historik.Historik`)
 before the workers are forked, and every sheet takes its unit's series from it.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .kommun import Blad, Enhet, Jamforelser, all_enheter, build_blad
 from .output import atomic_outputs
+from .parallel_outputs import default_jobs, write_files  # noqa: F401 (default_jobs: bench/)
 from .results import Results
 
 if TYPE_CHECKING:
     from .kommun_historik import Historik
 
 FORMATS = ("xlsx", "html")
-CHUNK = 8  # files per task handed to a worker
 
 
 def writer(fmt: str) -> Callable[[Blad, Path], None]:
@@ -49,24 +48,6 @@ def file_name(enhet: Enhet, fmt: str) -> str:
     return f"{enhet.kod}.{fmt}"
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-# The work of `write_all`, set before the workers are forked so they inherit it without pickling.
-_WORK: tuple[Results, Jamforelser, tuple[Enhet, ...], Callable[[Blad, Path], None], Historik | None] | None = None
-
-
-def _render(tasks: list[tuple[int, str]]) -> int:
-    results, jamforelser, enheter, write, historik = _WORK
-    for i, tmp in tasks:
-        write(build_blad(results, enheter[i], jamforelser, historik), Path(tmp))
-    return len(tasks)
-
-
 def write_all(
     results: Results,
     out_dir: Path,
@@ -80,41 +61,17 @@ def write_all(
     `jobs` = number of worker processes (0: one per available core). `progress(n)` is called as
     files are done. `historik`: the units' own series (`--history`), read once.
     """
-    global _WORK
     write = writer(fmt)
     enheter = all_enheter(results.population)
     jamforelser = Jamforelser.of(results)
     _warm_up(fmt, results, jamforelser, enheter, historik)
     paths = [out_dir / file_name(e, fmt) for e in enheter]
-    jobs = jobs or default_jobs()
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    with atomic_outputs(*paths) as temps:
-        tasks = [(i, str(tmp)) for i, tmp in enumerate(temps)]
-        chunks = [tasks[n : n + CHUNK] for n in range(0, len(tasks), CHUNK)]
-        _WORK = (results, jamforelser, enheter, write, historik)
-        try:
-            if jobs > 1 and fork and len(chunks) > 1:
-                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), _worker_signals) as pool:
-                    for done in pool.imap_unordered(_render, chunks):
-                        if progress:
-                            progress(done)
-            else:
-                for chunk in chunks:
-                    done = _render(chunk)
-                    if progress:
-                        progress(done)
-        finally:
-            _WORK = None
+
+    def render(i: int, tmp: Path) -> None:
+        write(build_blad(results, enheter[i], jamforelser, historik), tmp)
+
+    write_files(paths, render, jobs, progress)
     return paths
-
-
-def _worker_signals() -> None:
-    """A worker dies at SIGTERM/SIGHUP (the pool stops it so); the parent cleans up."""
-    import signal
-
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _warm_up(

@@ -184,7 +184,7 @@ def test_diagram_n_is_the_reports_n(book, resultat):
     assert bygg(resultat, d9, katalog, load_kodbok(), MASKERAD).rubrik.endswith(f"(N={n})")
     d21 = next(d for d in katalog.diagram if d.nr == 21)
     rubrik = bygg(resultat, d21, katalog, load_kodbok(), MASKERAD).rubrik
-    assert re.search(r"\(HRV N=[\d\u00a0.]+, Ej HRV N=[\d\u00a0.]+\)$", rubrik)
+    assert re.search(r"\(Hedersrelaterat våld: ja N=[\d\u00a0.]+, Hedersrelaterat våld: nej N=[\d\u00a0.]+\)$", rubrik)
 
 
 def test_a_masked_base_masks_n_and_every_cell():

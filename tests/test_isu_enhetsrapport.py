@@ -423,6 +423,22 @@ def test_cli_usage_errors(tmp_path, fake_engine):
     assert run("0114", "--out", tmp_path / "a.pdf").exit_code == 2
 
 
+def test_cli_shares_the_survey_commands_argument_rules(tmp_path, fake_engine):
+    """One parser for `kommun` and `isu kommun` (`cli.kommun_arguments`): the survey's rules."""
+    r = run("0114", "--out", tmp_path / "a.xlsx", "--format", "html")  # --format disagrees with the suffix
+    assert r.exit_code == 2 and "--format html" in r.output and not (tmp_path / "a.xlsx").exists()
+    assert run("0114", "--out", tmp_path / "a.htm", "--format", "html").exit_code == 0
+    r = run("--all", "0114", "--out-dir", tmp_path / "ut")  # a code with --all is not a file
+    assert r.exit_code == 2 and "takes no KOD" in r.output and "an ärende file" in r.output
+    r = run("--all", "--out-dir", tmp_path / "saknas" / "ut")  # the folder above must exist
+    assert r.exit_code == 1 and "does not exist" in r.output and not (tmp_path / "saknas").exists()
+    src = tmp_path / "0114.html"
+    src.write_text("x\n", encoding="utf-8")
+    r = run("--all", src, "--out-dir", tmp_path, "--format", "html")  # an output would replace the input
+    assert r.exit_code == 1 and "0114.html" in r.output and src.read_text(encoding="utf-8") == "x\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["0114.html", "a.htm"]
+
+
 def test_with_the_real_engine_on_the_sample(tmp_path):
     """Every catalogued table exists, and a kommun's, a district's and a city's report hold
     exactly their levels' rows."""
@@ -494,3 +510,67 @@ def test_text_contrast_at_least_4_5(res):
         c = c if len(c) == 7 else "#" + "".join(ch * 2 for ch in c[1:])
         for b in ("#ffffff", "#f0f0f0"):
             assert contrast(c, b) >= 4.5, (c, b)
+
+
+# --- names: readers see Swedish display names, never a variable's name ----------------------------
+
+RAW = re.compile(r"\w_\w|=|arendelangd|riskbedomning|\bhrv\b|\bkon\b")  # HRV, SKR's abbreviation, is a word
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees (and a screen reader reads): text outside <style>, and alt texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._style = tag == "style"
+        self.parts += [v for k, v in attrs if k in ("alt", "aria-label", "title") and v]
+
+    def handle_endtag(self, tag):
+        self._style = False
+
+    def handle_data(self, data):
+        if not self._style:
+            self.parts.append(data)
+
+
+def _raw_names(texts, kalla: str) -> list[str]:
+    out = []
+    for text in texts:
+        text = str(text).replace(kalla, "")  # the input's file name is the user's, not a variable
+        out += [w for w in text.split() if RAW.search(w)]
+    return sorted(set(out))
+
+
+def test_no_raw_identifier_in_the_visible_text(tmp_path):
+    """Every heading, caption, legend and text of the HTML and every XLSX cell names delgrupper and
+    categories by the workbook catalogue's display names (`hrv=Ja` → 'Hedersrelaterat våld: ja',
+    `arendelangd=0-90` → 'Ärendelängd 0–90 dagar', `kon=Man` → 'Män')."""
+    from ojexcel.isu.cli import sample_path
+
+    res = isu_tabeller.sammanstall(isu_arenden.read_arenden(sample_path(), KODBOK, POP), minsta_antal=5)
+    kod = res.enheter("stadsdel")[0]
+    r = enhetsrapport(res, POP, "stadsdel", kod)
+    assert any(t.val.delgrupp.startswith("arendelangd=") for t in r.tabeller)
+    html = render_enhetsrapport_html(r)
+    page = _Visible()
+    page.feed(html)
+    visible = " ".join(page.parts)
+    assert _raw_names([visible], r.kalla) == []
+    for name in ("Ärendelängd 0–90 dagar", "Hedersrelaterat våld: ja", "Hedersrelaterat våld: nej", "Män", "Kvinnor"):
+        assert name in visible
+    out = tmp_path / "r.xlsx"
+    write_enhetsrapport_xlsx(r, out)
+    cells = [c for ws in openpyxl.load_workbook(out).worksheets for row in ws.iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert _raw_names(cells, r.kalla) == []
+    assert any("Ärendelängd 361 dagar eller mer" in c for c in cells)
+
+
+def test_the_raw_identifier_check_can_fail():
+    assert _raw_names(["Ärenden med arendelangd: 0-90", "hrv=Ja", "riskbedomning_gjord"], "x.csv") == [
+        "arendelangd:", "hrv=Ja", "riskbedomning_gjord"]
+    assert _raw_names(["Källa: isu_arenden.csv", "Hedersrelaterat våld: ja"], "isu_arenden.csv") == []

@@ -23,5 +23,6 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `vuxna` | the user's population file (inhabitants 18+) for Kolada's rates |
 | `enhetsrapport` | a unit's own report, as data: its tables beside its län and samtliga |
 | `enhetsrapport_text`, `_html`, `_xlsx`, `_skrivare` | its texts and its two renderers |
+| `enhetsrapport_alla` | `isu kommun --all`: every unit's report, by forked workers, all or nothing |
 | `cli` | the `ojexcel isu` command group |
 """

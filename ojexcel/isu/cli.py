@@ -173,12 +173,14 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
 @click.option("--all", "all_units", is_flag=True, help="Write one report per kommun and stadsdel with ärenden into --out-dir.")
 @click.option("--out-dir", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder for --all.")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
-              help="xlsx or html (one self-contained page). Without it, --out's suffix decides; --all: xlsx.")
+              help="xlsx or html (one self-contained page). Without it, --out's suffix decides; --all: xlsx. "
+                   "A --format that disagrees with --out's suffix is refused.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes for --all (0: one per core).")
 @period_option
 @minsta_antal_option
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
 def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Path | None, fmt: str | None,
-           period: str | None, minsta_antal: int, quiet: bool) -> None:
+           jobs: int, period: str | None, minsta_antal: int, quiet: bool) -> None:
     """A kommun's or stadsdel's own report: its tables beside its län and samtliga.
 
     KOD is a kommunkod (0114), a district code (0180-01), a city (0180) or a name, as for
@@ -187,7 +189,7 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
     """
     import sys
 
-    from ..cli import _echo_problems, fail, reading, refuse_overwrite, writing
+    from ..cli import _check_out_dir, _echo_problems, kommun_arguments, reading, refuse_overwrite, writing
     from ..kommun import EnhetLookupError, find_enhet
     from ..output import atomic_outputs, check_writable
     from ..population import load_population
@@ -197,31 +199,8 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
     from .modell import KOMMUN, STADSDEL
 
     fran_till = parse_period(period)
-    if all_units:
-        if out is not None:
-            raise click.UsageError("--all writes into --out-dir; leave out --out")
-        if out_dir is None:
-            raise click.UsageError("--all needs --out-dir")
-        if len(args) > 1:
-            raise click.UsageError("with --all give at most ARENDEN (no KOD)")
-        kod, arenden = None, (Path(args[0]) if args else None)
-        fmt = fmt or "xlsx"
-    else:
-        if out_dir is not None:
-            raise click.UsageError("--out-dir goes with --all; for one unit give --out")
-        if out is None:
-            raise click.UsageError("give --out FILE (or --all --out-dir DIR)")
-        if not args or len(args) > 2:
-            raise click.UsageError("give KOD and optionally ARENDEN")
-        kod, arenden = args[0], (Path(args[1]) if len(args) > 1 else None)
-        if fmt is None:
-            suffix = out.suffix.lower()
-            if suffix in (".html", ".htm"):
-                fmt = "html"
-            elif suffix == ".xlsx":
-                fmt = "xlsx"
-            else:
-                raise click.UsageError(f"{out}: give a .xlsx or .html file, or --format")
+    kod, arenden, fmt = kommun_arguments(args, out, all_units, out_dir, fmt, indata="ARENDEN", fil="an ärende file",
+                                         enheter="every kommun and stadsdel with ärenden")
     population = load_population()
     with reading(EnhetLookupError, EnhetUtanArenden, warnings=not quiet):
         enhet = None if kod is None else find_enhet(population, kod)
@@ -229,8 +208,8 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         if out is not None:
             refuse_overwrite((source,), (out,))
             check_writable(out)
-        elif out_dir.exists() and not out_dir.is_dir():
-            fail(f"{out_dir}: is not a folder")
+        else:
+            _check_out_dir(out_dir)
         data = read_arenden(source, load_kodbok(), population, period=fran_till)
         from .tabeller import sammanstall  # once the input is known to be valid
 
@@ -238,6 +217,10 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         if enhet is not None:
             niva = STADSDEL if enhet.is_district else KOMMUN
             rapport = enhetsrapport(resultat, population, niva, enhet.kod)
+        else:  # every file --all writes: none may be the input
+            from .enhetsrapport_alla import enheter_med_arenden, file_name
+
+            refuse_overwrite((source,), [out_dir / file_name(k, fmt) for _, k in enheter_med_arenden(resultat)])
     if not quiet:
         _echo_problems(data.warnings)
     from .enhetsrapport_skrivare import skrivare
@@ -251,21 +234,14 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
                 click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(rapport.tabeller)} tables; masking below {minsta_antal}",
                            err=True)
             return
-        units = [(KOMMUN, k) for k in resultat.enheter(KOMMUN)] + [(STADSDEL, k) for k in resultat.enheter(STADSDEL)]
-        out_dir.mkdir(parents=True, exist_ok=True)
-        paths = [out_dir / f"{k}.{fmt}" for _, k in units]
+        from .enhetsrapport_alla import write_all
 
-        def write_all(progress=None) -> None:
-            with atomic_outputs(*paths) as temps:
-                for (niva, k), tmp in zip(units, temps):
-                    write(enhetsrapport(resultat, population, niva, k), tmp)
-                    if progress:
-                        progress(1)
-
+        n = len(enheter_med_arenden(resultat))
+        out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
         if not quiet and sys.stderr.isatty():
-            with click.progressbar(length=len(units), label=f"Writing {len(units)} files", file=sys.stderr) as bar:
-                write_all(bar.update)
+            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                paths = write_all(resultat, population, out_dir, fmt, jobs, bar.update)
         else:
-            write_all()
+            paths = write_all(resultat, population, out_dir, fmt, jobs)
     if not quiet:
         click.echo(f"{out_dir}: {len(paths)} {fmt} reports (kommuner and stadsdelar with ärenden)", err=True)

@@ -144,12 +144,12 @@ def nivaer_for(population: Population, niva: str, kod: str) -> tuple[tuple[Niva,
 
 
 def _jamfor(resultat: IsuResultat, nivaer: tuple[Niva, ...], tabell: str, delgrupp: str) -> tuple[Jamforelserad, ...]:
-    per_niva = [{r.kategori: r for r in resultat.tabell(n.niva, n.kod, tabell, delgrupp)} for n in nivaer]
-    order: list[str] = []
-    for n in reversed(range(len(nivaer))):  # samtliga's order first: it has every category any unit has
-        for r in resultat.tabell(nivaer[n].niva, nivaer[n].kod, tabell, delgrupp):
-            if r.kategori not in order:
-                order.append(r.kategori)
+    tabeller = [resultat.tabell(n.niva, n.kod, tabell, delgrupp) for n in nivaer]
+    per_niva = [{r.kategori: r for r in t} for t in tabeller]
+    order: dict[str, None] = {}
+    for t in reversed(tabeller):  # samtliga's order first: it has every category any unit has
+        for r in t:
+            order.setdefault(r.kategori)
     return tuple(Jamforelserad(k, tuple(p.get(k) for p in per_niva)) for k in order)
 
 

@@ -1,7 +1,8 @@
 """The texts and cell texts of a unit's ISU report, shared by its HTML and XLSX renderers.
 
 Words live in the template `templates/isu_enhet_texter.j2` (title, headings, the summary naming
-the largest differences, the legend); here only how a value is shown:
+the largest differences, the legend); the names of categories and delgrupper are the workbook
+catalogue's (`diagram.toml`), never a variable's name; here only how a value is shown:
 
 - a masked value (CONTRACT isu §2) shows `styles.MASKERAD` (`x`) — the count is never shown, nor
   anything computed from it;
@@ -13,27 +14,24 @@ the largest differences, the legend); here only how a value is shown:
 from __future__ import annotations
 
 from ..styles import FINNS_INTE, FINNS_INTE_MEANING, MASKERAD, MASKERAD_MEANING
-from .enhetsrapport import MEDEL, UPPGIFT_SAKNAS, Enhetsrapport
+from .diagramkatalog import load_katalog
+from .enhetsrapport import MEDEL, Enhetsrapport
 from .modell import Rad
 
 TEXTER = "isu_enhet_texter.j2"
 HTML_PAGE = "isu_enhet.html.j2"
 
-# Categories that are keys, not labels, shown in words (the labels of `svar` show as they are).
-KATEGORI_TEXT = {
-    UPPGIFT_SAKNAS: "Uppgift saknas",
-    "minst_ett_svar": "Minst ett svar",
-    MEDEL: "Medelvärde",
-    "aktualiserade": "Aktualiserade",
-    "minst_en_insats": "Minst en insats",
-    "avslutade": "Avslutade",
-    "med_maluppfoljning": "Med måluppföljning",
-    "med_brukarenkat": "Med brukarenkät",
-}
-
-
 def kategori_text(kategori: str) -> str:
-    return KATEGORI_TEXT.get(kategori, kategori.replace("-", "–") if kategori[:1].isdigit() else kategori)
+    """The text shown for a category: the workbook catalogue's name for a key (`uppgift_saknas` →
+    'Uppgift saknas'), an answer label as it is, a numeric range with an en dash (18–24)."""
+    namn = load_katalog().kategorinamn(kategori)
+    return namn.replace("-", "–") if namn[:1].isdigit() else namn
+
+
+def grupp_text(delgrupp: str) -> str:
+    """The text shown for a delgrupp (`hrv=Ja` → 'Hedersrelaterat våld: ja'), from the workbook
+    catalogue (`diagram.toml`, [grupper] and [gruppmonster]): one place for the names."""
+    return load_katalog().gruppnamn(delgrupp)
 
 
 def tal(n: int) -> str:
@@ -76,7 +74,7 @@ def texter(rapport: Enhetsrapport):
     """The report's texts as a template module: `t.titel`, `t.sammanfattning`, …"""
     from ..templating import environment
 
-    ctx = {"r": rapport, "kategori_text": kategori_text, "tal": tal, "cell": cell,
+    ctx = {"r": rapport, "kategori_text": kategori_text, "grupp_text": grupp_text, "tal": tal, "cell": cell,
            "MASKERAD": MASKERAD, "MASKERAD_MEANING": MASKERAD_MEANING,
            "FINNS_INTE": FINNS_INTE, "FINNS_INTE_MEANING": FINNS_INTE_MEANING}
     return environment(False).get_template(TEXTER).make_module(ctx)
