@@ -145,6 +145,21 @@ def check_suffix(option: str, path: Path | None, allowed: tuple[str, ...], what:
         )
 
 
+def workbook_and_tidy(out: Path, tidy: Path | None, inputs) -> list[Path]:
+    """The outputs of a build (`ojexcel build`, `ojexcel isu build`): the workbook and the optional
+    tidy export, checked before any work — not one file, no input among them, named for their
+    format (swapped names are said to be swapped)."""
+    outputs = [out] + ([tidy] if tidy else [])
+    if tidy is not None and tidy.resolve() == out.resolve():
+        fail("--out and --tidy name the same file")
+    refuse_overwrite(inputs, outputs)
+    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
+    hint = " (are --out and --tidy swapped?)" if swapped else ""
+    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
+    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
+    return outputs
+
+
 EXIT_INTERNAL = 3
 
 
@@ -204,15 +219,8 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     from .tidy import write_tidy_file
     from .workbook import write_workbook
 
-    outputs = [out] + ([tidy] if tidy else [])
-    if tidy is not None and tidy.resolve() == out.resolve():
-        fail("--out and --tidy name the same file")
     inputs = (embedded_sample(responses, year), granskning)
-    refuse_overwrite(inputs, outputs)
-    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
-    hint = " (are --out and --tidy swapped?)" if swapped else ""
-    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
-    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
+    outputs = workbook_and_tidy(out, tidy, inputs)
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)

@@ -71,22 +71,15 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
 
     Without ARENDEN the embedded synthetic sample is used.
     """
-    from ..cli import _echo_problems, check_suffix, fail, reading, refuse_overwrite, say, writing
+    from ..cli import _echo_problems, reading, say, workbook_and_tidy, writing
     from ..output import atomic_outputs, check_writable
     from ..population import load_population
     from .arenden import read_arenden
     from .kodbok import load_kodbok
 
     fran_till = parse_period(period)
-    outputs = [out] + ([tidy] if tidy else [])
-    if tidy is not None and tidy.resolve() == out.resolve():
-        fail("--out and --tidy name the same file")
     source = arenden if arenden is not None else sample_path()
-    refuse_overwrite((source,), outputs)
-    swapped = out.suffix.lower() == ".csv" or (tidy is not None and tidy.suffix.lower() == ".xlsx")
-    hint = " (are --out and --tidy swapped?)" if swapped else ""
-    check_suffix("--out", out, (".xlsx",), "the workbook", hint)
-    check_suffix("--tidy", tidy, (".csv",), "the tidy export", hint)
+    outputs = workbook_and_tidy(out, tidy, (source,))
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
@@ -100,7 +93,7 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
     from .arbetsbok import write_isu_workbook
     from .tidy import write_isu_tidy
 
-    with writing(), atomic_outputs(*outputs) as temps:
+    with writing(), atomic_outputs(*outputs, inputs=(source,)) as temps:
         write_isu_workbook(resultat, temps[0])
         if tidy:
             write_isu_tidy(resultat, temps[1])
