@@ -50,25 +50,6 @@ class TidyRow(NamedTuple):
 
 _NO_COUNTS = [""] * len(COUNT_COLUMNS)
 OLD_HEADER = TIDY_HEADER[1:]  # written by versions before `ar` (still read)
-_XLSX_MAGIC = b"PK\x03\x04"
-
-
-def _not_csv(path: Path, report: Report) -> None:
-    """A workbook (or other binary file) given where a tidy export belongs: say so in words."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except OSError:
-        return
-    if head.startswith(_XLSX_MAGIC):
-        report.error("is an XLSX workbook, not a tidy export: give the CSV written by "
-                     "`ojexcel build --tidy`")
-    elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        report.error("is an old Excel (.xls) file, not a tidy export: give the CSV written by "
-                     "`ojexcel build --tidy`")
-    else:
-        return
-    report.raise_if_errors()
 
 
 def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool = False) -> list[TidyRow]:
@@ -81,10 +62,10 @@ def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool 
     """
     path = Path(path)
     report = Report(file=str(path))
-    _not_csv(path, report)
+    # the shared reader tells a workbook by its bytes (read once: a pipe works too)
     with open_table(path, report, TIDY_LIMITS) as table:
         if table.xlsx:
-            report.error("an XLSX workbook, not a tidy export: give the CSV written by ojexcel build --tidy")
+            report.error("is an XLSX workbook, not a tidy export: give the CSV written by `ojexcel build --tidy`")
             report.raise_if_errors()
         header = [str(h) for h in table.header]
         found = tuple(h.strip() for h in header)

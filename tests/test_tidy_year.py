@@ -99,3 +99,34 @@ def test_a_workbook_given_as_tidy_export_is_said_in_words(tmp_path):
         assert "UnicodeDecodeError" not in result.output and "Traceback" not in result.output
     result = run("trend", f"2017={binary}", "--out", tmp_path / "t.xlsx")
     assert result.exit_code == 1 and "not UTF-8 text" in result.output and "UnicodeDecodeError" not in result.output
+
+
+def test_a_tidy_export_from_a_pipe_is_read_once(tmp_path):
+    # `trend 2017=<(git show …:t.csv)`: the file is read once, never sniffed and re-opened
+    import os
+    import threading
+
+    from ojexcel.tidy import read_tidy
+
+    tidy = tmp_path / "t.csv"
+    assert run("build", "--year", 2017, "--out", tmp_path / "b.xlsx", "--tidy", tidy, "-q").exit_code == 0
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    data = tidy.read_bytes()
+
+    def feed():
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    result = {}
+
+    def read():
+        result["rows"] = read_tidy(fifo, 2017)
+
+    threads = [threading.Thread(target=f, daemon=True) for f in (feed, read)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)  # a second open of the pipe would block for ever: fail, don't hang
+    assert "rows" in result, "the pipe was not read in one pass"
+    assert result["rows"] == read_tidy(tidy, 2017)
