@@ -33,7 +33,7 @@ def main() -> None:
             times.append(time.perf_counter() - t)
             if proc.returncode != 0:
                 sys.exit(f"ojexcel diff failed ({proc.returncode}): {proc.stderr.strip()[:500]}")
-        from ojexcel.workbook_read import read_workbook
+        from ojexcel.survey.workbook_read import read_workbook
 
         read_times = []
         for _ in range(args.reps):

@@ -131,7 +131,7 @@ def run(command: list[str]) -> tuple[int, float, int, str]:
 ISU_READ = """
 import resource, sys, time
 from ojexcel.problems import Report
-from ojexcel.tables import ISU_LIMITS, open_table
+from ojexcel.io.tables import ISU_LIMITS, open_table
 t = time.monotonic(); n = 0
 with open_table(sys.argv[1], Report(file=sys.argv[1]), ISU_LIMITS) as table:
     for _, cells in table.rows():

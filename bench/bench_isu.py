@@ -10,7 +10,7 @@ so the output has national breadth — writes them as CSV to a temporary folder,
 `ojexcel isu build FILE --out … --tidy …` as a subprocess and prints its wall time and peak
 memory (the child's own rusage), then the ratio 1M/100k (linearity). Writing the input is not
 timed. Without the sample file (not yet generated) a seed file of 3 070 random valid ärenden is
-used (`ojexcel.isu.slump`, decoded to labels).
+used (`dev.isu_random`, decoded to labels).
 
 `--compile-only`: the compilation and the tidy export in a child process, on random `Arenden`
 built directly with numpy (no file, no reader, no workbook): `sammanstall` and `write_isu_tidy`
@@ -38,9 +38,9 @@ IDENTITETER = ("arende_id", "klient_id", "handlaggare")
 
 def seed_rows(n: int = 3070, seed: int = 11) -> tuple[list[str], list[list[str]]]:
     """Random valid ärenden as a labelled CSV table (header, rows): the fallback seed."""
-    from ojexcel.isu.kodbok import load_kodbok
-    from ojexcel.isu.modell import NO_DATE, day_date
-    from ojexcel.isu.slump import alla_enheter, slumpa_arenden
+    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.model import NO_DATE, day_date
+    from dev.isu_random import alla_enheter, slumpa_arenden
     from ojexcel.population import load_population
 
     kodbok = load_kodbok()
@@ -81,7 +81,7 @@ def read_sample(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def all_codes() -> list[str]:
-    from ojexcel.isu.slump import alla_enheter
+    from dev.isu_random import alla_enheter
     from ojexcel.population import load_population
 
     codes = list(alla_enheter(load_population()))
@@ -155,8 +155,8 @@ def whole_process(args) -> None:
 
 def compile_one(n: int) -> None:
     """In this (child) process: random Arenden, then sammanstall + write_isu_tidy, timed."""
-    from ojexcel.isu.slump import alla_enheter, slumpa_arenden
-    from ojexcel.isu.tabeller import sammanstall
+    from dev.isu_random import alla_enheter, slumpa_arenden
+    from ojexcel.isu.compilation import sammanstall
     from ojexcel.isu.tidy import write_isu_tidy
     from ojexcel.population import load_population
 

@@ -36,12 +36,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
 
-    from ojexcel.isu import arenden as isu_arenden
-    from ojexcel.isu import enhetsrapport_alla
-    from ojexcel.isu.cli import sample_path
-    from ojexcel.isu.kodbok import load_kodbok
-    from ojexcel.isu.tabeller import sammanstall
-    from ojexcel.parallel_outputs import default_jobs
+    from ojexcel.isu import reader as isu_arenden
+    from ojexcel.isu import kommun_report_all as enhetsrapport_alla
+    from ojexcel.cli.isu import sample_path
+    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.compilation import sammanstall
+    from ojexcel.io.parallel import default_jobs
     from ojexcel.population import load_population
 
     source = args.arenden or sample_path()

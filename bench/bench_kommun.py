@@ -47,7 +47,7 @@ def whole_process(out_dir: Path, fmt: str, jobs: int, history: list[str]) -> flo
 
 
 def in_process(results, out_dir: Path, fmt: str, jobs: int, historik=None) -> float:
-    from ojexcel.kommun_alla import write_all
+    from ojexcel.survey.kommun_report_all import write_all
 
     start = time.perf_counter()
     paths = write_all(results, out_dir, fmt, jobs, historik=historik)
@@ -64,8 +64,8 @@ def main() -> None:
     parser.add_argument("--history", action="store_true", help="with --history for 2016, 2017 and 2018")
     args = parser.parse_args()
 
-    from ojexcel.kommun_alla import default_jobs
-    from ojexcel.pipeline import build_results
+    from ojexcel.survey.kommun_report_all import default_jobs
+    from ojexcel.survey.compilation import build_results
 
     jobs = args.jobs or default_jobs()
     print(f"cores available: {default_jobs()}, workers: {jobs}, format: {args.format}, runs: {args.runs}"
@@ -80,8 +80,8 @@ def main() -> None:
         build = time.perf_counter() - start
         historik = None
         if history:
-            from ojexcel.kommun_historik import load_historik
-            from ojexcel.trend import parse_year_files
+            from ojexcel.survey.kommun_history import load_historik
+            from ojexcel.survey.trend import parse_year_files
 
             start = time.perf_counter()
             historik = load_historik(parse_year_files(history), results)

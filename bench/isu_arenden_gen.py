@@ -19,7 +19,7 @@ import numpy as np
 
 
 def generate(n: int, out: Path, seed: int = 1, numbers: bool = False) -> None:
-    from ojexcel.isu.kodbok import load_kodbok
+    from ojexcel.isu.codebook import load_kodbok
     from ojexcel.population import load_population
 
     kodbok = load_kodbok()

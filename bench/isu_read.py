@@ -20,7 +20,7 @@ from pathlib import Path
 
 @contextmanager
 def _stream_csv(path, report, limits=None):
-    from ojexcel.tables import Table
+    from ojexcel.io.tables import Table
 
     fh = open(path, encoding="utf-8-sig", newline="")
     try:
@@ -45,8 +45,8 @@ def main() -> None:
     args = ap.parse_args()
     import numpy  # noqa: F401  (imported before timing, as the CLI has)
 
-    from ojexcel.isu import arenden
-    from ojexcel.isu.kodbok import load_kodbok
+    from ojexcel.isu import reader as arenden
+    from ojexcel.isu.codebook import load_kodbok
     from ojexcel.population import load_population
 
     kodbok, pop = load_kodbok(), load_population()

@@ -107,9 +107,9 @@ def main() -> None:
         line("full build, whole process (ojexcel build)", build_s, build_t)
 
         # 2. in-process
-        from ojexcel.pipeline import build_results
-        from ojexcel.tidy import write_tidy_file
-        from ojexcel.workbook import write_workbook
+        from ojexcel.survey.compilation import build_results
+        from ojexcel.survey.tidy import write_tidy_file
+        from ojexcel.survey.workbook import write_workbook
 
         def inproc(i):
             t = time.perf_counter()

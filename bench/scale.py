@@ -19,10 +19,10 @@ from pathlib import Path
 
 
 def scaled_inputs(factor: int):
-    from ojexcel.catalogue import load_catalogue
-    from ojexcel.pipeline import sample_path
+    from ojexcel.survey.catalogue import load_catalogue
+    from ojexcel.survey.compilation import sample_path
     from ojexcel.population import Population, load_population
-    from ojexcel.responses import ResponseRow, Responses, read_responses
+    from ojexcel.survey.reader import ResponseRow, Responses, read_responses
 
     catalogue = load_catalogue(2017)
     pop = load_population(2017)
@@ -52,9 +52,9 @@ def main(factor: int, outdir: Path) -> dict:
     start = time.perf_counter()
     responses, catalogue, population = scaled_inputs(factor)
     prepared = time.perf_counter()
-    from ojexcel.results import compute_results
-    from ojexcel.tidy import write_tidy_file
-    from ojexcel.workbook import write_workbook
+    from ojexcel.survey.results import compute_results
+    from ojexcel.survey.tidy import write_tidy_file
+    from ojexcel.survey.workbook import write_workbook
 
     cpu0 = _cpu()
     t0 = time.perf_counter()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .results import Results
+    from .survey.results import Results
 
 
 def build(responses: str | Path | None = None, year: int = 2017, granskning: str | Path | None = None) -> Results:
@@ -22,15 +22,15 @@ def build(responses: str | Path | None = None, year: int = 2017, granskning: str
     input are in `results.warnings`. Raises `ojexcel.InputError` for invalid input and
     `FileNotFoundError` for a year without an embedded sample.
     """
-    from .pipeline import build_results
+    from .survey.compilation import build_results
 
     return build_results(responses, year, granskning)
 
 
 def write_workbook(results: Results, path: str | Path) -> Path:
     """Write the workbook, atomically (a temporary file renamed into place). Returns the path."""
-    from .output import atomic_outputs
-    from .workbook import write_workbook as render
+    from .io.output import atomic_outputs
+    from .survey.workbook import write_workbook as render
 
     path = Path(path)
     with atomic_outputs(path) as temps:
@@ -40,8 +40,8 @@ def write_workbook(results: Results, path: str | Path) -> Path:
 
 def write_tidy(results: Results, path: str | Path) -> Path:
     """Write the tidy export (CONTRACT §5), atomically. Returns the path."""
-    from .output import atomic_outputs
-    from .tidy import write_tidy_file
+    from .io.output import atomic_outputs
+    from .survey.tidy import write_tidy_file
 
     path = Path(path)
     with atomic_outputs(path) as temps:
@@ -55,7 +55,7 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
     One year's export or several concatenated; a file without `ar` (an earlier version's) gets
     `ar` = <NA>. Column types: see `frames.py`.
     """
-    from .frames import tidy_frame
-    from .tidy import read_tidy as read_checked
+    from .survey.frames import tidy_frame
+    from .survey.tidy import read_tidy as read_checked
 
     return tidy_frame(read_checked(path, several_years=True))

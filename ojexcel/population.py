@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .problems import ReferenceDataError
-from .resources import MUNICIPALITY_GROUPS, read_csv_rows
+from .io.resources import MUNICIPALITY_GROUPS, read_csv_rows
 
 CITIES = ("0180", "1480", "1280")  # Stockholm, Göteborg, Malmö: answer per district
 

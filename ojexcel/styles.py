@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules import DELVIS, JA, NEJ
+from .survey.rules import DELVIS, JA, NEJ
 
 
 @dataclass(frozen=True)

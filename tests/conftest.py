@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ojexcel.catalogue import load_catalogue
+from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.population import load_population
-from ojexcel.responses import BESVARAT_VINR, ENHET, ENHETSKOD
+from ojexcel.survey.reader import BESVARAT_VINR, ENHET, ENHETSKOD
 
 SPEC = Path(__file__).parent / "spec"
 SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
@@ -60,8 +60,8 @@ SAMPLE_YEARS = (2016, 2017, 2018)
 @pytest.fixture(scope="session")
 def tidy_files(tmp_path_factory):
     """The tidy exports of the three embedded samples, built once per test session."""
-    from ojexcel.pipeline import build_results
-    from ojexcel.tidy import write_tidy_file
+    from ojexcel.survey.compilation import build_results
+    from ojexcel.survey.tidy import write_tidy_file
 
     out = tmp_path_factory.mktemp("sample_tidy")
     paths = {}

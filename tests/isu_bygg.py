@@ -23,8 +23,8 @@ import datetime as dt
 
 import numpy as np
 
-from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.modell import NO_DATE, Arenden, Rad, day_number
+from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.model import NO_DATE, Arenden, Rad, day_number
 
 DEFAULT_DATUM = "2022-01-01"
 DROPPED = ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag")

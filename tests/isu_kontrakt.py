@@ -1,5 +1,5 @@
 """A plain, row-by-row reference implementation of CONTRACT isu §2–§6, written from the contract
-and sharing no code with `ojexcel.isu.tabeller`/`maskning`, to compare the vectorised one against:
+and sharing no code with `ojexcel.isu.compilation`/`masking`, to compare the vectorised one against:
 `referens(rader, minsta, population)` gives the tidy export's rows as text.
 
 An ärende is a dict as `tests.isu_bygg.bygg_arenden` takes it (labels, not numbers): `enhetskod`,
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.isu.codebook import load_kodbok
 
 DEFAULT_DATUM = "2022-01-01"
 

@@ -12,7 +12,7 @@ import csv
 import random
 from pathlib import Path
 
-from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.isu.codebook import load_kodbok
 
 from .isu_bygg import andel, medel_text
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ojexcel.aggregate import Aggregate, count, is_suppressed, share_half_up
+from ojexcel.survey.aggregate import Aggregate, count, is_suppressed, share_half_up
 
 
 @pytest.mark.parametrize(

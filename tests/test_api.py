@@ -9,7 +9,7 @@ import pytest
 
 import ojexcel
 from ojexcel.population import NIVA_ENHET, NIVA_RIKET
-from ojexcel.workbook_read import read_workbook
+from ojexcel.survey.workbook_read import read_workbook
 
 pd = pytest.importorskip("pandas")
 HEAVY = ("pandas", "numpy", "openpyxl")

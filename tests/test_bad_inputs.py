@@ -105,9 +105,9 @@ def test_latin1_file_is_read_exactly_like_its_utf8_twin(tmp_path):
     å/ä/ö intact and no mojibake anywhere."""
     from openpyxl import load_workbook
 
-    from ojexcel.catalogue import load_catalogue
+    from ojexcel.survey.catalogue import load_catalogue
     from ojexcel.population import load_population
-    from ojexcel.responses import read_responses
+    from ojexcel.survey.reader import read_responses
 
     latin1 = CORPUS / "ok_latin1.csv"
     text = latin1.read_bytes().decode("cp1252")
@@ -137,13 +137,13 @@ def test_latin1_file_is_read_exactly_like_its_utf8_twin(tmp_path):
 def test_failure_while_writing_the_second_output_leaves_both_old_files(tmp_path, monkeypatch):
     """The rename happens only when every output is complete: a failure on the tidy export keeps
     the old workbook too."""
-    import ojexcel.tidy
+    import ojexcel.survey.tidy
 
     def explode(results, path):
         Path(path).write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(ojexcel.tidy, "write_tidy_file", explode)
+    monkeypatch.setattr(ojexcel.survey.tidy, "write_tidy_file", explode)
     (tmp_path / "bok.xlsx").write_bytes(b"old book")
     (tmp_path / "tidy.csv").write_bytes(b"old tidy")
     result = CliRunner().invoke(

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.pipeline import build_results, sample_path
-from ojexcel.results import TIDY_HEADER
+from ojexcel.survey.compilation import build_results, sample_path
+from ojexcel.survey.results import TIDY_HEADER
 
 from .conftest import blank_row
 
@@ -89,7 +89,7 @@ def test_two_builds_are_byte_identical(sample_build, tmp_path):
 
 
 def test_committed_sample_is_reproduced_by_the_generator(tmp_path):
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "samples" / "generate.py")
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "dev" / "generate_samples.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     path = gen.generate(2017, tmp_path)
@@ -161,13 +161,13 @@ def test_invalid_input_writes_nothing_and_leaves_old_output(write, tmp_path):
 
 
 def test_failure_while_writing_leaves_no_half_file(tmp_path, monkeypatch):
-    import ojexcel.workbook
+    import ojexcel.survey.workbook
 
     def explode(results, path):
         Path(path).write_bytes(b"half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(ojexcel.workbook, "write_workbook", explode)
+    monkeypatch.setattr(ojexcel.survey.workbook, "write_workbook", explode)
     book = tmp_path / "b.xlsx"
     book.write_bytes(b"old")
     result = run("build", "--year", 2017, "--out", book, "--tidy", tmp_path / "t.csv")
@@ -193,12 +193,12 @@ def test_input_is_not_overwritten(write, tmp_path):
 
 
 def test_an_unexpected_error_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
-    import ojexcel.tidy
+    import ojexcel.survey.tidy
 
     def explode(results, path):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ojexcel.tidy, "write_tidy_file", explode)
+    monkeypatch.setattr(ojexcel.survey.tidy, "write_tidy_file", explode)
     monkeypatch.delenv("OJEXCEL_DEBUG", raising=False)
     result = run("build", "--year", 2017, "--out", tmp_path / "b.xlsx", "--tidy", tmp_path / "t.csv", "-q")
     assert result.exit_code == 3

@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from ojexcel.catalogue import CatalogueError, available_years, load_catalogue
-from ojexcel.synthetic import _combinations
+from ojexcel.survey.catalogue import CatalogueError, available_years, load_catalogue
+from dev.synthetic import _combinations
 
 from .conftest import SHARED_SPEC, SPEC
 
@@ -48,7 +48,7 @@ def test_spec_copies_are_current(name):
 
 
 def test_packaged_codebook_is_the_spec(catalogue):
-    from ojexcel.resources import KATALOG, resource
+    from ojexcel.io.resources import KATALOG, resource
 
     assert resource(KATALOG, "codebook_2017.csv").read_text(encoding="utf-8") == (SPEC / "codebook_2017.csv").read_text(
         encoding="utf-8"

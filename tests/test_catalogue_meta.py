@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from ojexcel.catalogue import OPTIONAL_METADATA_KEYS
+from ojexcel.survey.catalogue import OPTIONAL_METADATA_KEYS
 
 TEXT_KEYS = ("namn", "matt", "malvarde", "enkatfragor", "indikatortyp")
 TYPER = {"Struktur", "Process", "Resultat"}

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.pipeline import sample_path
+from ojexcel.survey.compilation import sample_path
 
 
 def run(*args):
@@ -155,7 +155,7 @@ import copy  # noqa: E402
 import openpyxl  # noqa: E402
 from openpyxl.styles import PatternFill  # noqa: E402
 
-from ojexcel import workbook_layout as L  # noqa: E402
+from ojexcel.survey import workbook_layout as L  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -249,8 +249,8 @@ def test_not_an_ojexcel_workbook_is_trouble(books, tmp_path):
 
 
 def test_diff_count_names_are_the_tidy_columns():
-    from ojexcel.diff import COUNT_NAMES
-    from ojexcel.tidy import COUNT_COLUMNS
+    from ojexcel.survey.diff import COUNT_NAMES
+    from ojexcel.survey.tidy import COUNT_COLUMNS
 
     assert COUNT_NAMES == COUNT_COLUMNS
 

@@ -8,10 +8,10 @@ import csv
 import openpyxl
 import pytest
 
-from ojexcel.pipeline import sample_path
+from ojexcel.survey.compilation import sample_path
 from ojexcel.problems import InputError
-from ojexcel.responses import read_responses
-from ojexcel.tidy import write_tidy_file
+from ojexcel.survey.reader import read_responses
+from ojexcel.survey.tidy import write_tidy_file
 
 
 def _resaved(tmp_path, change=None):
@@ -48,7 +48,7 @@ def test_numeric_codes_are_read_as_kommunkoder_with_one_warning(tmp_path, catalo
 
 
 def test_the_build_of_a_resaved_file_is_the_same(tmp_path):
-    from ojexcel.pipeline import build_results
+    from ojexcel.survey.compilation import build_results
 
     path, _ = _resaved(tmp_path)
     write_tidy_file(build_results(path, 2017), tmp_path / "a.csv")

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from ojexcel.cli import main
-from ojexcel.granskning import Granskning
-from ojexcel.pipeline import build_results, sample_path
+from ojexcel.survey.granskning import Granskning
+from ojexcel.survey.compilation import build_results, sample_path
 from ojexcel.problems import InputError
 
 HEADER = "enhetskod,kolumn,nytt_varde,motivering\n"
@@ -158,7 +158,7 @@ def test_cli_applies_overrides_and_refuses_bad_ones(tmp_path):
 def write_book(results, path: Path):
     import xlsxwriter
 
-    from ojexcel.granskning_sheet import write_granskning_sheet
+    from ojexcel.survey.granskning_sheet import write_granskning_sheet
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.add_worksheet("Data")
@@ -170,7 +170,7 @@ def write_book(results, path: Path):
 def test_granskning_sheet_lists_old_new_and_reason(tmp_path, plain):
     from openpyxl import load_workbook
 
-    from ojexcel.granskning_sheet import sheet_texts
+    from ojexcel.survey.granskning_sheet import sheet_texts
 
     body = "0117,G7_ekb,,Svaret drogs tillbaka\n0114,G1,Nej,=SUM(1) är ingen formel\n"
     reviewed = build_results(None, 2017, overrides(tmp_path, body))

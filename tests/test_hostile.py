@@ -104,8 +104,8 @@ def results(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     corpus.make_all(folder)
     tidy = folder / "tidy_2017.csv"
-    from ojexcel.pipeline import build_results
-    from ojexcel.tidy import write_tidy_file
+    from ojexcel.survey.compilation import build_results
+    from ojexcel.survey.tidy import write_tidy_file
 
     write_tidy_file(build_results(None, 2017), tidy)
     runs = []

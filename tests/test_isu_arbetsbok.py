@@ -13,13 +13,13 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from ojexcel.isu.arbetsbok import INFORMATION, PER_KOMMUN, write_isu_workbook
-from ojexcel.isu.arbetsbok_diagram import NYANSER
-from ojexcel.isu.diagramkatalog import KatalogError, load_katalog, parse_katalog
-from ojexcel.isu.diagramtabell import bygg
-from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.modell import SAMTLIGA, Rad
-from ojexcel.isu.radlista import RadLista
+from ojexcel.isu.workbook import INFORMATION, PER_KOMMUN, write_isu_workbook
+from ojexcel.isu.workbook_charts import NYANSER
+from ojexcel.isu.chart_catalogue import KatalogError, load_katalog, parse_katalog
+from ojexcel.isu.chart_tables import bygg
+from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.model import SAMTLIGA, Rad
+from ojexcel.isu.row_list import RadLista
 from ojexcel.isu.tidy import read_isu_tidy
 from ojexcel.styles import MASKERAD
 

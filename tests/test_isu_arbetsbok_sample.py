@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from openpyxl.utils import range_boundaries
 
 from ojexcel.cli import main
-from ojexcel.isu.diagramkatalog import load_katalog
-from ojexcel.isu.diagramtabell import RUBRIK
-from ojexcel.isu.modell import SAMTLIGA
+from ojexcel.isu.chart_catalogue import load_katalog
+from ojexcel.isu.chart_tables import RUBRIK
+from ojexcel.isu.model import SAMTLIGA
 
 PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "spec" / "isu" / "published_isu.csv"
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu import arenden as arenden_mod
-from ojexcel.isu.arenden import read_arenden
-from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.modell import NO_DATE, Arenden, day_number
+from ojexcel.isu import reader as arenden_mod
+from ojexcel.isu.reader import read_arenden
+from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.model import NO_DATE, Arenden, day_number
 from ojexcel.population import load_population
 from ojexcel.problems import ERROR, WARNING, InputError
 
@@ -454,11 +454,11 @@ def test_labels_and_numbers_round_trip(tmp_path, recs, rnd):
 def compile_modules(monkeypatch):
     """The compilation and the writers replaced by tripwires: an invalid file must fail before
     any of them runs."""
-    import ojexcel.isu.arbetsbok
-    import ojexcel.isu.tabeller
+    import ojexcel.isu.workbook
+    import ojexcel.isu.compilation
     import ojexcel.isu.tidy
 
-    for mod, attr in ((ojexcel.isu.tabeller, "sammanstall"), (ojexcel.isu.arbetsbok, "write_isu_workbook"),
+    for mod, attr in ((ojexcel.isu.compilation, "sammanstall"), (ojexcel.isu.workbook, "write_isu_workbook"),
                       (ojexcel.isu.tidy, "write_isu_tidy")):
         def never(*args, _attr=attr, **kwargs):
             raise AssertionError(f"{_attr} must not run on invalid input")
@@ -494,7 +494,7 @@ def test_nameless_column_with_values_warns_and_trailing_empty_fields_pass(tmp_pa
 
 
 def test_caches_stay_bounded_on_hostile_cells():
-    from ojexcel.isu.celler import CACHE_CHARS, Val
+    from ojexcel.isu.values import CACHE_CHARS, Val
 
     col = Val(KODBOK["kon"], xlsx=False)
     for i in range(500):

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.tabeller import sammanstall
-from ojexcel.isu.tabellplan import load_plan
+from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.compilation import sammanstall
+from ojexcel.isu.table_plan import load_plan
 from ojexcel.isu.tidy import read_isu_tidy, tidy_falt, write_isu_tidy
 from ojexcel.population import load_population
 from tests.isu_bygg import bygg_arenden

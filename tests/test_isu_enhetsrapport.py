@@ -11,19 +11,19 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.isu import arenden as isu_arenden
-from ojexcel.isu import tabeller as isu_tabeller
-from ojexcel.isu.enhetsrapport import (
+from ojexcel.isu import reader as isu_arenden
+from ojexcel.isu import compilation as isu_tabeller
+from ojexcel.isu.kommun_report import (
     MIN_BAS_AVVIKELSE,
     EnhetUtanArenden,
     enhetsrapport,
     tabellval,
 )
-from ojexcel.isu.enhetsrapport_html import render_enhetsrapport_html, write_enhetsrapport_html
-from ojexcel.isu.enhetsrapport_text import cell, kategori_text
-from ojexcel.isu.enhetsrapport_xlsx import write_enhetsrapport_xlsx
-from ojexcel.isu.kodbok import load_kodbok
-from ojexcel.isu.radlista import RadLista
+from ojexcel.isu.kommun_report_html import render_enhetsrapport_html, write_enhetsrapport_html
+from ojexcel.isu.kommun_report_text import cell, kategori_text
+from ojexcel.isu.kommun_report_xlsx import write_enhetsrapport_xlsx
+from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.row_list import RadLista
 from ojexcel.population import load_population
 from ojexcel.styles import FINNS_INTE, MASKERAD
 
@@ -291,7 +291,7 @@ def test_masked_bars_are_not_drawn(res):
 def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
     """The workbook and a unit's report (XLSX and HTML) mark a masked value with the same `x`
     (`styles.MASKERAD`) and a value that does not exist with `–` or a blank; each explains them."""
-    from ojexcel.isu.arbetsbok import write_isu_workbook
+    from ojexcel.isu.workbook import write_isu_workbook
     from ojexcel.styles import FINNS_INTE_MEANING, MASKERAD_MEANING, SUPPRESSED
 
     assert (MASKERAD, FINNS_INTE) == ("x", "–") and MASKERAD == SUPPRESSED
@@ -442,7 +442,7 @@ def test_cli_shares_the_survey_commands_argument_rules(tmp_path, fake_engine):
 def test_with_the_real_engine_on_the_sample(tmp_path):
     """Every catalogued table exists, and a kommun's, a district's and a city's report hold
     exactly their levels' rows."""
-    from ojexcel.isu.cli import sample_path
+    from ojexcel.cli.isu import sample_path
 
     source = sample_path()
     res = isu_tabeller.sammanstall(isu_arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
@@ -549,7 +549,7 @@ def test_no_raw_identifier_in_the_visible_text(tmp_path):
     """Every heading, caption, legend and text of the HTML and every XLSX cell names delgrupper and
     categories by the workbook catalogue's display names (`hrv=Ja` → 'Hedersrelaterat våld: ja',
     `arendelangd=0-90` → 'Ärendelängd 0–90 dagar', `kon=Man` → 'Män')."""
-    from ojexcel.isu.cli import sample_path
+    from ojexcel.cli.isu import sample_path
 
     res = isu_tabeller.sammanstall(isu_arenden.read_arenden(sample_path(), KODBOK, POP), minsta_antal=5)
     kod = res.enheter("stadsdel")[0]

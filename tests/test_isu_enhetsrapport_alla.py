@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ojexcel import parallel_outputs
+from ojexcel.io import parallel as parallel_outputs
 from ojexcel.cli import main
-from ojexcel.isu import arenden as isu_arenden
-from ojexcel.isu import enhetsrapport_alla
-from ojexcel.isu import tabeller as isu_tabeller
-from ojexcel.isu.cli import sample_path
-from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.isu import reader as isu_arenden
+from ojexcel.isu import kommun_report_all as enhetsrapport_alla
+from ojexcel.isu import compilation as isu_tabeller
+from ojexcel.cli.isu import sample_path
+from ojexcel.isu.codebook import load_kodbok
 from ojexcel.population import load_population
 
 POP = load_population()

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ojexcel.isu.enhetsrapport import enhetsrapport
-from ojexcel.isu.enhetsrapport_html import render_enhetsrapport_html
+from ojexcel.isu.kommun_report import enhetsrapport
+from ojexcel.isu.kommun_report_html import render_enhetsrapport_html
 from ojexcel.population import load_population
 
 from .test_isu_enhetsrapport import resultat

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ojexcel.cli import main
-from ojexcel.isu import arenden as isu_arenden
-from ojexcel.isu.kodbok import load_kodbok
+from ojexcel.isu import reader as isu_arenden
+from ojexcel.isu.codebook import load_kodbok
 from ojexcel.isu.kolada import (
     KOLADA_HEADER,
     kolada_rader,
@@ -22,7 +22,7 @@ from ojexcel.isu.kolada import (
     per_10000_tiondelar,
     write_kolada,
 )
-from ojexcel.isu.vuxna import read_vuxna
+from ojexcel.isu.adults import read_vuxna
 from ojexcel.population import load_population
 from ojexcel.problems import InputError
 
@@ -554,7 +554,7 @@ def test_cli_end_to_end_with_the_real_reader_leaks_no_identifier(tmp_path):
 def test_sample_against_a_plain_count_of_the_csv(tmp_path):
     """U30750 per kommun on the embedded sample equals a count of the sample's rows by the csv
     module (an implementation that shares nothing with the module)."""
-    from ojexcel.isu.cli import sample_path
+    from ojexcel.cli.isu import sample_path
 
     with open(sample_path(), encoding="utf-8-sig", newline="") as fh:
         text = fh.read()

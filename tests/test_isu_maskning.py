@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ojexcel.isu.tabeller import sammanstall
+from ojexcel.isu.compilation import sammanstall
 from tests.isu_bygg import bygg_arenden
 
 ALLA = frozenset({"antal", "bas", "andel"})

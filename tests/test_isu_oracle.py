@@ -544,9 +544,9 @@ def test_tidy_export_agrees_with_oracle(cross_cache, profile, seed, minsta, peri
 @pytest.mark.parametrize("profile,seed,period", [("messy", 606 + SEED0, None), ("numbers", 707 + SEED0, datasets.PERIOD),
                                                  ("sparse", 808 + SEED0, None), ("minimal", 909 + SEED0, None)])
 def test_reader_agrees_with_oracle(tmp_path, profile, seed, period):
-    from ojexcel.isu.arenden import read_arenden
-    from ojexcel.isu.kodbok import load_kodbok
-    from ojexcel.isu.modell import NO_DATE, day_number
+    from ojexcel.isu.reader import read_arenden
+    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.model import NO_DATE, day_number
     from ojexcel.population import load_population
 
     p = datasets.write(tmp_path / "r.csv", seed, profile, **SMALL)
@@ -616,9 +616,9 @@ def test_many_tiny_data_sets_agree_with_oracle(tmp_path):
     the interfaces `ojexcel isu build` uses (read → sammanstall → tidy), without the workbook."""
     import random
 
-    from ojexcel.isu.arenden import read_arenden
-    from ojexcel.isu.kodbok import load_kodbok
-    from ojexcel.isu.tabeller import sammanstall
+    from ojexcel.isu.reader import read_arenden
+    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.compilation import sammanstall
     from ojexcel.isu.tidy import write_isu_tidy
     from ojexcel.population import load_population
 

@@ -8,8 +8,8 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu.modell import Rad
-from ojexcel.isu.radlista import RadLista, RadListaError
+from ojexcel.isu.model import Rad
+from ojexcel.isu.row_list import RadLista, RadListaError
 from ojexcel.isu.tidy import TIDY_HEADER, read_isu_tidy
 
 KODER = {"samtliga": [""], "lan": ["01", "14"], "kommun": ["0114", "0180"], "stadsdel": ["0180-01"]}

@@ -36,7 +36,7 @@ def records():
 # -- (a) the committed file is what the generator writes ----------------------------------------
 
 def test_generator_reproduces_the_committed_sample(tmp_path):
-    spec = importlib.util.spec_from_file_location("generate_isu", ROOT / "samples" / "generate_isu.py")
+    spec = importlib.util.spec_from_file_location("generate_isu", ROOT / "dev" / "generate_isu_sample.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     path = gen.generate(tmp_path / "isu_arenden.csv")
@@ -65,8 +65,8 @@ def test_reference_reads_every_column_of_the_sample():
 
 @pytest.fixture(scope="module")
 def arenden_data():
-    from ojexcel.isu.arenden import read_arenden
-    from ojexcel.isu.kodbok import load_kodbok
+    from ojexcel.isu.reader import read_arenden
+    from ojexcel.isu.codebook import load_kodbok
     from ojexcel.population import load_population
 
     return read_arenden(SAMPLE, load_kodbok(), load_population(), period=(None, None))
@@ -74,7 +74,7 @@ def arenden_data():
 
 @pytest.fixture(scope="module")
 def resultat(arenden_data):
-    from ojexcel.isu.tabeller import sammanstall
+    from ojexcel.isu.compilation import sammanstall
 
     return sammanstall(arenden_data, minsta_antal=1)
 
@@ -160,7 +160,7 @@ def test_sample_is_consistent():
 def test_deal_hands_out_exact_counts_and_follows_the_weights():
     import random
 
-    from ojexcel.isu.syntetisk import deal
+    from dev.isu_synthetic import deal
 
     records = [{"heavy": i % 2 == 0} for i in range(1000)]
     deal(random.Random(1), records, "v", {"a": 300, "b": 200, None: 500},
@@ -173,7 +173,7 @@ def test_deal_hands_out_exact_counts_and_follows_the_weights():
 
 
 def test_apportion_keeps_the_total_and_the_caps():
-    from ojexcel.isu.syntetisk import apportion
+    from dev.isu_synthetic import apportion
 
     assert apportion(10, [1, 1, 1], [10, 10, 10]) == [4, 3, 3]
     assert apportion(10, [8, 1, 1], [2, 10, 10]) == [2, 4, 4]

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from ojexcel.isu.tabeller import sammanstall
-from ojexcel.isu.tabellplan import load_plan
+from ojexcel.isu.compilation import sammanstall
+from ojexcel.isu.table_plan import load_plan
 from tests.isu_bygg import bygg_arenden
 
 MAL1 = "Positiv förändring och målet uppnått (mål uppfyllda)"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from ojexcel.isu.modell import Rad
-from ojexcel.isu.slump import slumpa_arenden
-from ojexcel.isu.tabeller import sammanstall
-from ojexcel.isu.radlista import RadLista
+from ojexcel.isu.model import Rad
+from dev.isu_random import slumpa_arenden
+from ojexcel.isu.compilation import sammanstall
+from ojexcel.isu.row_list import RadLista
 from ojexcel.isu.tidy import read_isu_tidy, tidy_falt, write_isu_tidy
 from ojexcel.population import load_population
 from ojexcel.problems import InputError

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.kolada import KOLADA_HEADER, KoladaTableError, load_kpis, parse_kodning
-from ojexcel.pipeline import build_results
+from ojexcel.survey.kolada import KOLADA_HEADER, KoladaTableError, load_kpis, parse_kodning
+from ojexcel.survey.compilation import build_results
 from ojexcel.population import load_population
-from ojexcel.tidy import read_tidy, write_tidy_file
+from ojexcel.survey.tidy import read_tidy, write_tidy_file
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "municipality_groups" / "kolada_kpi_vinr.csv"

@@ -12,20 +12,20 @@ from click.testing import CliRunner
 
 from ojexcel import styles
 from ojexcel.cli import main
-from ojexcel.kommun import (
+from ojexcel.survey.kommun_report import (
     EnhetLookupError,
     Jamforelser,
     all_enheter,
     build_blad,
     find_enhet,
 )
-from ojexcel.kommun_alla import write_all
-from ojexcel.kommun_alla import write_one as write_sheet
-from ojexcel.kommun_html import render_kommun_html
-from ojexcel.kommun_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
-from ojexcel.pipeline import build_results
+from ojexcel.survey.kommun_report_all import write_all
+from ojexcel.survey.kommun_report_all import write_one as write_sheet
+from ojexcel.survey.kommun_report_html import render_kommun_html
+from ojexcel.survey.kommun_report_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
+from ojexcel.survey.compilation import build_results
 from ojexcel.population import CITIES
-from ojexcel.tidy import read_tidy, write_tidy_file
+from ojexcel.survey.tidy import read_tidy, write_tidy_file
 
 from .conftest import blank_row
 

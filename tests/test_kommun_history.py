@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel import styles
-from ojexcel.catalogue import load_catalogue
+from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.cli import main
-from ojexcel.kommun import Jamforelser, build_blad, find_enhet
-from ojexcel.kommun_historik import load_historik
-from ojexcel.kommun_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
-from ojexcel.pipeline import build_results
-from ojexcel.results import TIDY_HEADER
-from ojexcel.tidy import read_tidy
-from ojexcel.trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, comparability, parse_year_files
+from ojexcel.survey.kommun_report import Jamforelser, build_blad, find_enhet
+from ojexcel.survey.kommun_history import load_historik
+from ojexcel.survey.kommun_report_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
+from ojexcel.survey.compilation import build_results
+from ojexcel.survey.results import TIDY_HEADER
+from ojexcel.survey.tidy import read_tidy
+from ojexcel.survey.trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, comparability, parse_year_files
 
 from .test_kommun import _look
 
@@ -189,7 +189,7 @@ def test_fast_writer_equals_reference_with_history(tmp_path, tidy_files, results
 
 
 def test_all_with_history_reads_once_and_matches_one(tmp_path, tidy_files, monkeypatch):
-    import ojexcel.trend as trend
+    import ojexcel.survey.trend as trend
 
     calls = []
     real = trend.read_tidy

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.kommun import EnhetLookupError, find_enhet
-from ojexcel.namn import normalise
+from ojexcel.survey.kommun_report import EnhetLookupError, find_enhet
+from ojexcel.names import normalise
 
 
 def run(*args):

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.output import atomic_outputs, folder_lock, recover
+from ojexcel.io.output import atomic_outputs, folder_lock, recover
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "svar_2017.csv"
@@ -24,7 +24,7 @@ SAMPLE = ROOT / "samples" / "svar_2017.csv"
 WRITER = """
 import sys
 from pathlib import Path
-from ojexcel.output import atomic_outputs
+from ojexcel.io.output import atomic_outputs
 paths = [Path(p) for p in sys.argv[1:]]
 with atomic_outputs(*paths) as temps:
     for t, p in zip(temps, paths):
@@ -274,8 +274,8 @@ def test_without_hard_links_old_files_move_aside_and_come_back(tmp_path, monkeyp
 def test_kommun_all_killed_at_a_rename_keeps_the_old_319_files(tmp_path):
     """The whole command, forked workers and all: killed at the 100th of 319 renames, the folder
     holds the old set once the next run has repaired it; that run then writes the new set."""
-    from ojexcel.kommun import all_enheter
-    from ojexcel.kommun_alla import file_name
+    from ojexcel.survey.kommun_report import all_enheter
+    from ojexcel.survey.kommun_report_all import file_name
     from ojexcel.population import load_population
 
     names = [file_name(e, "xlsx") for e in all_enheter(load_population(2017))]

@@ -8,9 +8,9 @@ import pytest
 
 pd = pytest.importorskip("pandas")
 
-from ojexcel import workbook_layout as L  # noqa: E402
-from ojexcel.pipeline import build_results  # noqa: E402
-from ojexcel.workbook import write_workbook  # noqa: E402
+from ojexcel.survey import workbook_layout as L  # noqa: E402
+from ojexcel.survey.compilation import build_results  # noqa: E402
+from ojexcel.survey.workbook import write_workbook  # noqa: E402
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 

@@ -14,7 +14,7 @@ from ojexcel.population import (
     kommungrupp_for,
 )
 from ojexcel.problems import ReferenceDataError
-from ojexcel.resources import read_csv_rows
+from ojexcel.io.resources import read_csv_rows
 
 
 @pytest.fixture(scope="module")

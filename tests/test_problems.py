@@ -53,7 +53,7 @@ def test_a_long_message_is_cut():
 def test_spaces_stay_spaces_controls_are_escaped():
     # U+00A0 (the thousands separator of Swedish numbers) is a space, not a control character
     from ojexcel.problems import printable
-    from ojexcel.templating import one_line
+    from ojexcel.io.templating import one_line
 
     assert printable("3\u00a0070 ärenden") == "3\u00a0070 ärenden"
     assert one_line("3\u00a0070\u2009st") == "3\u00a0070\u2009st"

@@ -18,13 +18,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ojexcel.aggregate import SUPPRESSION_PERCENT
-from ojexcel.catalogue import load_catalogue
-from ojexcel.codebook import PART_VINR
-from ojexcel.pipeline import build_results
+from ojexcel.survey.aggregate import SUPPRESSION_PERCENT
+from ojexcel.survey.catalogue import load_catalogue
+from ojexcel.survey.codebook import PART_VINR
+from ojexcel.survey.compilation import build_results
 from ojexcel.population import CITIES, load_population
-from ojexcel.responses import BESVARAT_VINR, ENHET, ENHETSKOD
-from ojexcel.rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+from ojexcel.survey.reader import BESVARAT_VINR, ENHET, ENHETSKOD
+from ojexcel.survey.rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 
 CATALOGUE = load_catalogue(2017)
 CODEBOOK = CATALOGUE.codebook
@@ -148,8 +148,8 @@ def test_aggregate_invariants(rows):
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(response_files())
 def test_two_builds_are_byte_identical(rows):
-    from ojexcel.tidy import write_tidy_file
-    from ojexcel.workbook import write_workbook
+    from ojexcel.survey.tidy import write_tidy_file
+    from ojexcel.survey.workbook import write_workbook
 
     outputs = []
     for _ in range(2):

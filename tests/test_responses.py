@@ -5,7 +5,7 @@ import pytest
 from openpyxl import Workbook
 
 from ojexcel.problems import InputError
-from ojexcel.responses import read_responses
+from ojexcel.survey.reader import read_responses
 
 from .conftest import blank_row, header
 
@@ -200,8 +200,8 @@ def test_unknown_extra_column_warns(tmp_path, codebook, population):
 
 
 def test_follow_up_not_asked_warns_and_is_ignored(write, codebook, population):
-    from ojexcel.indicators import compute_unit_values
-    from ojexcel.catalogue import load_catalogue
+    from ojexcel.survey.indicators import compute_unit_values
+    from ojexcel.survey.catalogue import load_catalogue
 
     r = read(write([blank_row("0114") | {"G7_ekb": "Nej", "G7a_ekb": "Ja"}]), codebook, population)
     (w,) = r.warnings
@@ -246,8 +246,8 @@ def test_latin1_then_utf8_is_refused_not_misread(tmp_path, codebook, population)
 # -- damaged files found in review: a clear error, never a traceback ----------------------------
 
 def _sample_book(tmp_path):
-    from ojexcel.pipeline import build_results
-    from ojexcel.workbook import write_workbook
+    from ojexcel.survey.compilation import build_results
+    from ojexcel.survey.workbook import write_workbook
 
     path = tmp_path / "book.xlsx"
     write_workbook(build_results(None, 2017), path)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ojexcel.rules import RuleError, build_rule, evaluate
+from ojexcel.survey.rules import RuleError, build_rule, evaluate
 
 
 def value(catalogue, ind_id, **answers):
@@ -217,7 +217,7 @@ def test_annan_needs_its_text():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ojexcel.catalogue import load_catalogue  # noqa: E402
+from ojexcel.survey.catalogue import load_catalogue  # noqa: E402
 
 _CAT = load_catalogue(2017)
 

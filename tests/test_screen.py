@@ -13,11 +13,11 @@ import subprocess
 import openpyxl
 import pytest
 
-from ojexcel import workbook_layout as L
-from ojexcel.catalogue import load_catalogue
-from ojexcel.pipeline import build_results
-from ojexcel.regel_text import svensk_regel
-from ojexcel.workbook import HEADER_CHARS_PER_LINE, HEADER_LINES, write_workbook
+from ojexcel.survey import workbook_layout as L
+from ojexcel.survey.catalogue import load_catalogue
+from ojexcel.survey.compilation import build_results
+from ojexcel.survey.rule_text import svensk_regel
+from ojexcel.survey.workbook import HEADER_CHARS_PER_LINE, HEADER_LINES, write_workbook
 
 from .screen_model import visible
 

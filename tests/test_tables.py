@@ -11,9 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ojexcel.limits import Limits
+from ojexcel.io.limits import Limits
 from ojexcel.problems import InputError, Report
-from ojexcel.tables import ISU_LIMITS, SURVEY_LIMITS, open_table
+from ojexcel.io.tables import ISU_LIMITS, SURVEY_LIMITS, open_table
 
 
 def read(path, limits=SURVEY_LIMITS):
@@ -125,8 +125,8 @@ def test_diff_reads_a_process_substitution_once(tmp_path):
     from click.testing import CliRunner
 
     from ojexcel.cli import main
-    from ojexcel.pipeline import build_results
-    from ojexcel.tidy import write_tidy_file
+    from ojexcel.survey.compilation import build_results
+    from ojexcel.survey.tidy import write_tidy_file
 
     tidy = tmp_path / "t.csv"
     write_tidy_file(build_results(None, 2017), tidy)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ojexcel.problems import Problem, Report, format_problems, printable
-from ojexcel.tables import SURVEY_LIMITS, open_table
+from ojexcel.io.tables import SURVEY_LIMITS, open_table
 
 # NUL and BOM are refused, 'Ã' + a Latin-1 continuation is refused as double-encoded text (tested
 # in the bad-input corpus): left out here.

@@ -9,7 +9,7 @@ import openpyxl
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.templating import one_line
+from ojexcel.io.templating import one_line
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "svar_2017.csv"
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from ojexcel.cli import main
 from ojexcel.problems import InputError
-from ojexcel.results import TIDY_HEADER
-from ojexcel.tidy import read_tidy
+from ojexcel.survey.results import TIDY_HEADER
+from ojexcel.survey.tidy import read_tidy
 
 
 def run(*args):
@@ -106,7 +106,7 @@ def test_a_tidy_export_from_a_pipe_is_read_once(tmp_path):
     import os
     import threading
 
-    from ojexcel.tidy import read_tidy
+    from ojexcel.survey.tidy import read_tidy
 
     tidy = tmp_path / "t.csv"
     assert run("build", "--year", 2017, "--out", tmp_path / "b.xlsx", "--tidy", tidy, "-q").exit_code == 0

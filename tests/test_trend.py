@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel import styles
-from ojexcel.catalogue import load_catalogue
+from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.cli import main
-from ojexcel.pipeline import build_results, sample_path
+from ojexcel.survey.compilation import build_results, sample_path
 from ojexcel.problems import InputError
-from ojexcel.tidy import read_tidy, write_tidy_file
-from ojexcel.trend import (
+from ojexcel.survey.tidy import read_tidy, write_tidy_file
+from ojexcel.survey.trend import (
     DELVIS_JAMFORBAR,
     EJ_JAMFORBAR,
     JAMFORBAR,
@@ -307,7 +307,7 @@ def test_sample_reproduces_published_riket(year, tidy):
 
 @pytest.mark.parametrize("year", [2016, 2018])
 def test_sample_is_reproduced_by_the_generator(year, tmp_path):
-    gen = _load_module("generate", ROOT / "samples" / "generate.py")
+    gen = _load_module("generate", ROOT / "dev" / "generate_samples.py")
     path = gen.generate(year, tmp_path)
     assert path.read_bytes() == sample_path(year).read_bytes()
     seed, answered, answered_vinr = gen.SAMPLES[year]
@@ -316,12 +316,12 @@ def test_sample_is_reproduced_by_the_generator(year, tmp_path):
 
 
 def test_2016_and_2018_catalogues_are_derived_from_2017(tmp_path):
-    derive = _load_module("derive_katalog", ROOT / "samples" / "derive_katalog.py")
+    derive = _load_module("derive_katalog", ROOT / "dev" / "derive_katalog.py")
     written = derive.main(tmp_path)
     assert len(written) == 4
     for path in written:
-        assert path.read_bytes() == (ROOT / "ojexcel" / "katalog" / path.name).read_bytes(), (
-            f"{path.name} is stale: run python samples/derive_katalog.py"
+        assert path.read_bytes() == (ROOT / "ojexcel" / "survey" / "katalog" / path.name).read_bytes(), (
+            f"{path.name} is stale: run python -m dev.derive_katalog"
         )
     cat16, cat17 = load_catalogue(2016), load_catalogue(2017)
     assert cat16.ids == cat17.ids == load_catalogue(2018).ids
@@ -362,6 +362,6 @@ def test_non_ascii_digit_share_is_a_clear_error(tidy_files, tmp_path):
 
 
 def test_every_comparability_value_has_a_marker():
-    from ojexcel import trend
+    from ojexcel.survey import trend
 
     assert set(styles.COMPARABILITY_MARKS) == {trend.JAMFORBAR, trend.DELVIS_JAMFORBAR, trend.EJ_JAMFORBAR}

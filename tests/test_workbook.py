@@ -17,16 +17,16 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from ojexcel import workbook_layout as L
+from ojexcel.survey import workbook_layout as L
 from ojexcel.cli import main
-from ojexcel.pipeline import build_results
+from ojexcel.survey.compilation import build_results
 from ojexcel.population import NIVA_STORSTAD, Population
 from ojexcel.styles import BAD, BORTFALL, BORTFALL_MEANING, GOOD, NEUTRAL, SUPPRESSED, SUPPRESSED_MEANING
-from ojexcel.synthetic import generate_rows, write_rows
-from ojexcel.regel_text import svensk_regel
-from ojexcel.tidy import read_tidy, write_tidy_file
-from ojexcel.workbook import write_workbook
-from ojexcel.workbook_read import read_workbook
+from dev.synthetic import generate_rows, write_rows
+from ojexcel.survey.rule_text import svensk_regel
+from ojexcel.survey.tidy import read_tidy, write_tidy_file
+from ojexcel.survey.workbook import write_workbook
+from ojexcel.survey.workbook_read import read_workbook
 
 
 EXPECTED_FILL = {"Ja": GOOD.fill, "Delvis": NEUTRAL.fill, "Nej": BAD.fill, "Ej aktuellt": None, BORTFALL: None}
@@ -439,7 +439,7 @@ def test_ojexcel_diff_reads_the_workbook_against_its_tidy_export(other_book):
 
 
 def test_wrapped_rows_are_as_tall_as_their_text(sample_book):
-    from ojexcel.xlsx_writer import LINE_HEIGHT, wrapped_lines
+    from ojexcel.io.xlsx_writer import LINE_HEIGHT, wrapped_lines
 
     assert wrapped_lines("kort", 40) == 1
     assert wrapped_lines("x" * 45, 40) == 2 and wrapped_lines("a\nb", 40) == 2

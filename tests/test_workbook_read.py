@@ -4,8 +4,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from ojexcel import workbook_layout as L
-from ojexcel.workbook_read import WorkbookReadError, read_workbook
+from ojexcel.survey import workbook_layout as L
+from ojexcel.survey.workbook_read import WorkbookReadError, read_workbook
 
 
 def _error(path) -> str:

@@ -17,11 +17,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import PatternFill
 
-from ojexcel import workbook_layout as L
-from ojexcel.pipeline import build_results
-from ojexcel.workbook import write_workbook
-from ojexcel.workbook_read import WorkbookReadError, read_workbook
-from ojexcel.xlsx_cells import XlsxError, read_cells
+from ojexcel.survey import workbook_layout as L
+from ojexcel.survey.compilation import build_results
+from ojexcel.survey.workbook import write_workbook
+from ojexcel.survey.workbook_read import WorkbookReadError, read_workbook
+from ojexcel.io.xlsx_cells import XlsxError, read_cells
 
 
 def _fill(cell) -> str | None:

@@ -11,11 +11,11 @@
 - One row per KPI and per kommun and stadsdel with at least one ärende in the input (after
   `--period`, if any): `antal` may be 0. A kommun counts its districts' ärenden too.
 - `varde` = 10 000 · antal / vuxna, one decimal, halves up, exact integer arithmetic, written
-  with a decimal point; `vuxna` from the user's file for the unit and ÅR (`read_vuxna`). Without
-  a row there, `vuxna` and `varde` are empty.
+  with a decimal point; `adults` from the user's file for the unit and ÅR (`read_vuxna`). Without
+  a row there, `adults` and `varde` are empty.
 - A kommun with ärenden registered under its district codes gets the mean of the `varde` of those
   districts (rows of this export) that have one — the mean of the published one-decimal values,
-  itself to one decimal, halves up, exact — and an empty `vuxna`; ärenden under the city's own
+  itself to one decimal, halves up, exact — and an empty `adults`; ärenden under the city's own
   code count in its `antal` only. No district with a `varde`: the kommun's `varde` is empty.
 - Rows are ordered by `kpi`, then `enhetskod` (as text: `0180` before `0180-01`).
 - Nothing but codes and counts is written: no identifier can reach the file, and the rates are
@@ -33,8 +33,8 @@ import numpy as np
 
 from ..population import Population
 from ..problems import WARNING, Problem
-from .kodbok import Kodbok
-from .modell import Arenden, day_number
+from .codebook import Kodbok
+from .model import Arenden, day_number
 
 KOLADA_HEADER = ("kpi", "enhetskod", "period", "antal", "vuxna", "varde")
 PER_INVANARE = 10_000  # Kolada: antal per 10 000 vuxna invånare
@@ -166,7 +166,7 @@ def kolada_rader(
 ) -> KoladaExport:
     """The rows of the export for year `ar`, ordered by kpi then enhetskod (§7).
 
-    `vuxna` maps (enhetskod, år) to the unit's inhabitants 18+ (`read_vuxna`); None: no file."""
+    `adults` maps (enhetskod, år) to the unit's inhabitants 18+ (`read_vuxna`); None: no file."""
     vuxna = vuxna or {}
     warnings: list[Problem] = []
     stadsdelar = [k for k in data.enheter if population.by_kod.get(k) is not None  # type: ignore[attr-defined]

@@ -25,10 +25,10 @@ from typing import Iterator
 import numpy as np
 
 from ..problems import Problem
-from .modell import NIVAER, SAMTLIGA, Rad
-from .radlista import RadLista, RadListaError
-from .resultat import IsuTabeller, andelar, medel_text
-from .tabellplan import MEDEL_KATEGORI, MEDELRAD, Plan
+from .model import NIVAER, SAMTLIGA, Rad
+from .row_list import RadLista, RadListaError
+from .results import IsuTabeller, andelar, medel_text
+from .table_plan import MEDEL_KATEGORI, MEDELRAD, Plan
 
 TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")
 

@@ -1,0 +1,1 @@
+"""Development tools: sample generators and data scripts (not installed)."""

@@ -1,0 +1,1 @@
+"""Shared readers, writers, limits and output sets, below both products."""

@@ -1,0 +1,271 @@
+"""Safe output: a run's files are written as one all-or-nothing set.
+
+    with atomic_outputs(workbook, tidy, inputs=(responses,)) as temps:
+        write_workbook(results, temps[0]); write_tidy_file(results, temps[1])
+
+1. Before any work: every output's folder exists and is writable, its name fits the system
+   (255 bytes; the path 4096), no output is one of the run's `inputs` (the same file, also
+   through another path or a hard link), no two outputs are the same file.
+2. An exclusive lock on each output folder (`flock` on the folder itself: no lock file is left
+   behind) for the whole run: a second run writing into the same folder waits up to
+   OJEXCEL_LOCK_WAIT seconds (default 30) and then fails with a clear message; runs never interleave.
+3. The files are written into a private staging folder `.ojexcel-XXXX` inside each output folder
+   (short names, so an output name of 255 bytes works; the same file system, so renames are atomic).
+4. Commit: a journal listing every output is written into the staging folders; each existing
+   output is kept as a backup (a hard link, or a rename where hard links are not supported); the
+   new files are renamed into place one by one; removing the main journal is the commit point.
+   A failure during the renames restores every old file (and removes outputs that did not exist
+   before) before the error is reported.
+5. After a kill -9 (or a power cut) during step 4, the staging folder and its journal stay behind,
+   and the next run that writes into that folder finds them, under the lock, before it does
+   anything else: with the main journal present it restores the old set, else (the commit point
+   was passed) it completes the new set. Either way the folder then holds the old set or the new
+   set, never a mix. Staging folders of runs killed before step 4 are simply removed.
+
+`OJEXCEL_TEST_FAULT` (tests only): `fail-rename:K` makes the K-th rename (1-based) fail with an
+OSError, `kill-rename:K` kills the process with SIGKILL just before it, `kill-committed:1` just
+after the commit point, `pause-rename:K` sleeps a minute before it (to send a signal then).
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import tempfile
+import time
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+NAME_MAX = 255  # bytes of one file name (Linux, macOS, Windows)
+PATH_MAX = 4096
+STAGING_PREFIX = ".ojexcel-"
+JOURNAL = "journal.json"
+
+
+class OutputError(Exception):
+    pass
+
+
+def _shown(path: Path | str) -> str:
+    from ..problems import printable
+
+    return printable(str(path))
+
+
+def _folder(path: Path) -> Path:
+    return path.parent if str(path.parent) else Path(".")
+
+
+def check_writable(path: Path) -> None:
+    """Fail early, before any work, when an output cannot be written."""
+    if str(path) in ("", "."):
+        raise OutputError("an empty output file name")
+    name = os.fsencode(path.name)
+    if len(name) > NAME_MAX:
+        raise OutputError(f"{_shown(path)}: the file name is {len(name)} bytes, longer than the system allows ({NAME_MAX})")
+    if len(os.fsencode(os.path.abspath(path))) >= PATH_MAX:
+        raise OutputError(f"{_shown(path)}: the path is longer than the system allows ({PATH_MAX} bytes)")
+    folder = _folder(path)
+    try:
+        if not folder.is_dir():
+            raise OutputError(f"{_shown(path)}: the folder {_shown(folder)} does not exist")
+        if path.is_dir():
+            raise OutputError(f"{_shown(path)}: is a directory")
+    except OSError as exc:
+        raise OutputError(f"{_shown(path)}: cannot be written ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{_shown(path)}: the folder {_shown(folder)} is not writable")
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """True when a and b name the same file: the same existing file (links, other spellings), or
+    the same resolved path."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        pass
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path | None]) -> None:
+    """OutputError when an output would replace one of the run's inputs or two outputs are one file."""
+    outputs = list(outputs)
+    inputs = [i for i in inputs if i is not None]
+    for given in inputs:
+        for o in outputs:
+            if same_file(given, o):
+                raise OutputError(f"{_shown(given)}: the input would be overwritten by the output {_shown(o)}")
+    for i, a in enumerate(outputs):
+        for b in outputs[i + 1:]:
+            if same_file(a, b):
+                raise OutputError(f"{_shown(a)}: named twice as an output")
+
+
+def _lock_wait() -> float:
+    try:
+        return float(os.environ.get("OJEXCEL_LOCK_WAIT", "30"))
+    except ValueError:
+        return 30.0
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on the folder (flock on the folder itself), waiting up to OJEXCEL_LOCK_WAIT s."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not a POSIX system: no lock
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + _lock_wait()
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputError(
+                        f"{_shown(folder)}: another ojexcel run is writing into this folder; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextmanager
+def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator[list[Path]]:
+    """Yield temporary paths to write; put them all in place as one set when the block succeeds."""
+    paths = tuple(Path(p) for p in paths)
+    for p in paths:
+        check_writable(p)
+    refuse_inputs(paths, inputs)
+    folders: dict[str, Path] = {}
+    for p in paths:
+        folders.setdefault(os.path.realpath(_folder(p)), _folder(p))
+    with ExitStack() as stack:
+        for key in sorted(folders):
+            stack.enter_context(folder_lock(folders[key]))
+        for folder in folders.values():
+            recover(folder)
+        staging: dict[str, Path] = {}
+        try:
+            for key, folder in folders.items():
+                staging[key] = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+            temps = [staging[os.path.realpath(_folder(p))] / f"new-{i}" for i, p in enumerate(paths)]
+            yield temps
+            missing = [p for p, t in zip(paths, temps) if not t.exists()]
+            if missing:
+                raise OutputError(f"{_shown(missing[0])}: nothing was written for it")
+            _commit(paths, temps, staging)
+        finally:
+            for folder in staging.values():
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fault(kind: str, k: int) -> None:
+    fault = os.environ.get("OJEXCEL_TEST_FAULT")
+    if fault and fault == f"{kind}:{k}":
+        if kind == "pause-rename":
+            time.sleep(60)
+            return
+        if kind.startswith("kill-"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise OSError(errno.EIO, f"injected fault before rename {k}")
+
+
+def _write_json(path: Path, doc: dict) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(doc, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _commit(paths: tuple[Path, ...], temps: list[Path], staging: dict[str, Path]) -> None:
+    main_key = os.path.realpath(_folder(paths[0]))
+    main = staging[main_key] / JOURNAL
+    entries = []
+    for i, (final, tmp) in enumerate(zip(paths, temps)):
+        os.chmod(tmp, 0o644)
+        entries.append({
+            "final": os.path.abspath(final),
+            "new": os.path.abspath(tmp),
+            "backup": os.path.abspath(tmp.with_name(f"old-{i}")),
+            "existed": os.path.lexists(final),
+        })
+    doc = {"main": os.path.abspath(main), "entries": entries}
+    for key, folder in staging.items():  # the main journal last: its presence means "roll back"
+        if key != main_key:
+            _write_json(folder / JOURNAL, doc)
+    _write_json(main, doc)
+    try:
+        for e in entries:  # keep every old file until the whole new set is in place
+            if e["existed"]:
+                try:
+                    os.link(e["final"], e["backup"], follow_symlinks=False)
+                except OSError:
+                    e["renamed"] = True  # no hard links here: the old file moves aside at its rename
+        for k, e in enumerate(entries, start=1):
+            _fault("kill-rename", k)
+            _fault("pause-rename", k)
+            _fault("fail-rename", k)
+            if e.get("renamed"):
+                os.rename(e["final"], e["backup"])
+            os.replace(e["new"], e["final"])
+        os.unlink(main)  # the commit point
+        _fault("kill-committed", 1)
+    except BaseException:
+        _roll_back(entries)
+        try:
+            os.unlink(main)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _roll_back(entries: list[dict]) -> None:
+    """Put every old file back and remove new outputs that had no old file (idempotent)."""
+    for e in reversed(entries):
+        final, backup = e["final"], e["backup"]
+        if os.path.lexists(e["new"]):
+            # not renamed into place; an old file moved aside (no hard links) goes back
+            if os.path.lexists(backup) and not os.path.lexists(final):
+                os.replace(backup, final)
+            continue
+        if e["existed"]:
+            if os.path.lexists(backup):
+                os.replace(backup, final)
+        elif os.path.lexists(final):
+            os.unlink(final)
+
+
+def recover(folder: Path) -> None:
+    """Finish what a killed run left in `folder` (call with the folder's lock held): roll back a
+    set whose main journal is still there, complete one whose commit point was passed, and
+    remove every staging folder."""
+    try:
+        stale = [p for p in Path(folder).iterdir() if p.name.startswith(STAGING_PREFIX) and p.is_dir()]
+    except OSError:
+        return
+    for staging in stale:
+        journal = staging / JOURNAL
+        if journal.is_file():
+            try:
+                doc = json.loads(journal.read_text(encoding="utf-8"))
+                main = Path(doc["main"])
+                if main.is_file():
+                    _roll_back(doc["entries"])
+                    main.unlink()
+            except (OSError, ValueError, KeyError, TypeError):
+                continue  # not ours, or unreadable: left alone
+        shutil.rmtree(staging, ignore_errors=True)

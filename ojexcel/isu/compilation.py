@@ -1,0 +1,316 @@
+"""The compilation (CONTRACT isu §3–§5): ärenden → every table, for every level, unit and delgrupp.
+
+Counting is vectorised (`counting`): each table has a per-ärende category code (its scope one more
+code, dropped); the codes of several tables are packed into joint codes and counted with one
+`np.bincount` per breakdown over (registration unit × breakdown value × joint code), every
+delgrupp of a breakdown at once; `flerval` labels are counted from (ärende, label) pairs. The
+counts per registration unit (`Arenden.enheter`) are then summed into the output units — samtliga,
+län, kommun (a district's ärenden count in its kommun too) and stadsdel — by one small matrix
+product, since every figure is a sum over ärenden. Each table's rows (antal, bas) follow from its
+counts by sums; shares and means are computed from antal and bas in exact integer arithmetic when
+read (`resultat`). Masking is `maskning.maskera`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import derived as H
+from .masking import maskera
+from .model import KOMMUN, LAN, NIVAER, NO_DATE, SAMTLIGA, STADSDEL, Arenden
+from .counting import Raknare
+from .results import IsuTabeller
+from .table_plan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, Plan, Tabell, load_plan
+
+_EXACT = 2**53  # float64 sums of whole numbers below this are exact
+
+
+def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTabeller:
+    """Compile and mask every table (CONTRACT isu §2–§5). `population`: the reference units
+    (default: the packaged ones), for each registration code's kommun and län."""
+    if minsta_antal < 1:
+        raise ValueError("minsta_antal must be at least 1")
+    if population is None:
+        from ..population import load_population
+
+        population = load_population()
+    plan = load_plan()
+    _kontrollera(arenden, plan)
+    finns = np.bincount(arenden.enhet.astype(np.intp), minlength=len(arenden.enheter)) > 0
+    enheter, karta = enhetskarta(arenden.enheter, population, finns)
+    antal, bas = rakna(arenden, plan, enheter, karta)
+    mask_bas, mask_antal = maskera(plan, antal, bas, minsta_antal)
+    return IsuTabeller(
+        plan=plan,
+        kalla=arenden.kalla,
+        period=arenden.period,
+        minsta_antal=minsta_antal,
+        n=arenden.n,
+        utanfor_period=arenden.utanfor_period,
+        warnings=list(arenden.warnings),
+        enhetslista=enheter,
+        antal=antal,
+        bas=bas,
+        mask_bas=mask_bas,
+        mask_antal=mask_antal,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels
+
+
+def enhetskarta(koder: tuple[str, ...], population, finns: np.ndarray | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The output units in tidy order — (niva, kod) — and the [unit × registration code] 0/1
+    matrix saying which registration codes' ärenden each output unit counts (one unit per level). `finns`: which codes
+    have at least one ärende (only units with ärenden appear, §3; default: all)."""
+    lan_av_stad: dict[str, str] = {}
+    for u in population.units:
+        if u.stad:
+            lan_av_stad.setdefault(u.stad, u.lanskod)
+    med: list[tuple[str, str, str | None]] = []  # per code: lan, kommun, stadsdel
+    for kod in koder:
+        unit = population.by_kod.get(kod)
+        if unit is not None:
+            med.append((unit.lanskod, unit.stad or unit.kod, unit.kod if unit.is_district else None))
+        elif kod in lan_av_stad:
+            med.append((lan_av_stad[kod], kod, None))
+        else:
+            raise ValueError(f"enhetskod {kod!r} is not a kommun or district of the reference data")
+    if finns is None:
+        finns = np.ones(len(koder), dtype=bool)
+    med_arenden = [m for m, f in zip(med, finns.tolist()) if f]
+    enheter: list[tuple[str, str]] = [(SAMTLIGA, "")]
+    enheter += [(LAN, k) for k in sorted({m[0] for m in med_arenden})]
+    enheter += [(KOMMUN, k) for k in sorted({m[1] for m in med_arenden})]
+    enheter += [(STADSDEL, k) for k in sorted({m[2] for m in med_arenden if m[2]})]
+    index = {e: i for i, e in enumerate(enheter)}
+    karta = np.zeros((len(enheter), len(koder)), dtype=np.int8)
+    for e, (lan, kommun, stadsdel) in enumerate(med):
+        if not finns[e]:
+            continue
+        karta[0, e] = 1
+        karta[index[(LAN, lan)], e] = 1
+        karta[index[(KOMMUN, kommun)], e] = 1
+        if stadsdel:
+            karta[index[(STADSDEL, stadsdel)], e] = 1
+    return enheter, karta
+
+
+# ---------------------------------------------------------------------------------------------
+# Input invariants (the reader guarantees them; a violation is a programming error, not bad input)
+
+
+def _kontrollera(a: Arenden, plan: Plan) -> None:
+    n = a.n
+    if a.enhet.shape != (n,) or (n and (a.enhet.min() < 0 or a.enhet.max() >= len(a.enheter))):
+        raise ValueError("Arenden.enhet does not index Arenden.enheter")
+    for t in plan.tabeller:
+        if t.harledd:
+            continue
+        k = len(t.svar)
+        col = (a.enval if t.typ == ENVAL else a.flerval).get(t.namn)
+        if col is None or col.shape != (n,):
+            raise ValueError(f"Arenden lacks the column {t.namn}")
+        if n and int(col.max()) >= (k + 1 if t.typ == ENVAL else 1 << k):
+            raise ValueError(f"Arenden.{t.typ}[{t.namn!r}] has a code beyond its {k} labels")
+    for kolumn in ("datum_aktualisering", "datum_avslut"):
+        if a.datum.get(kolumn) is None or a.datum[kolumn].shape != (n,):
+            raise ValueError(f"Arenden lacks the column {kolumn}")
+    if a.alder.shape != (n,) or (n and np.any((a.alder != 0) & ((a.alder < 18) | (a.alder > 120)))):
+        raise ValueError("Arenden.alder outside 18–120")
+    if np.any(a.datum["datum_aktualisering"] == NO_DATE):
+        raise ValueError("an ärende without datum_aktualisering")
+    har, d = H.dagar(a)
+    if np.any(har & (d < 0)):
+        raise ValueError("datum_avslut before datum_aktualisering")
+    avsl = a.avslutat
+    for t in plan.tabeller:
+        if not t.harledd and t.omfang != ALLA and np.any(a.enval[t.namn][~avsl] != 0):
+            raise ValueError(f"{t.namn} answered on an ärende that is not avslutat")
+    nej = a.enval["samverkan_forekommit"] == 2
+    if np.any(nej & (a.flerval["samverkan"] != 0)):
+        raise ValueError("samverkan partners on an ärende with samverkan_forekommit = Nej")
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting
+
+
+def _summering(enheter: list[tuple[str, str]], karta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per level: (its output units, the registration codes ordered by unit, where each unit's
+    codes start). On one level a code belongs to at most one unit."""
+    out = []
+    for niva in NIVAER:
+        us = [u for u, (nv, _) in enumerate(enheter) if nv == niva]
+        koder = [np.flatnonzero(karta[u]) for u in us]
+        langd = np.array([k.size for k in koder], dtype=np.intp)
+        keep = langd > 0  # (a unit always has a code with ärenden; guarded: reduceat needs it)
+        if not keep.any():
+            continue
+        ordning = np.concatenate([k for k in koder if k.size])
+        starter = np.concatenate([[0], np.cumsum(langd[keep])[:-1]]).astype(np.intp)
+        out.append((np.array(us, dtype=np.intp)[keep], ordning, starter))
+    return out
+
+
+def _nedbrytningskoder(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) -> list[np.ndarray]:
+    out = []
+    for nb in plan.nedbrytningar:
+        if nb.namn == "hrv":
+            h = a.enval["hedersrelaterat_vald"]
+            out.append(np.where((h == 1) | (h == 2), h, 0).astype(np.uint8))
+        elif nb.namn in harledda:
+            out.append(harledda[nb.namn])
+        elif nb.flera:
+            out.append(a.flerval[nb.namn])
+        else:
+            out.append(a.enval[nb.namn])
+    return out
+
+
+def rakna(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`antal` and `bas` for every (output unit, slot): int64 arrays [units × plan.slots]."""
+    avsl = a.avslutat
+    med_bu = avsl & H.har_brukarenkat(a)
+    har_datum, dagar = H.dagar(a)
+    har_datum &= avsl
+    omfang = {ALLA: None, AVSLUTADE: avsl, BRUKARENKAT: med_bu}
+    insatser = a.flerval["insatser"]
+    samverkan = a.flerval["samverkan"]
+    harledda = {
+        "aldersgrupp": H.aldersgrupp(a.alder),
+        "antal_insatser": H.antal_insatser(insatser),
+        "riskbedomning_gjord": H.ja_nej(a.flerval["risk_skattning"] != 0),
+        "antal_samverkansparter": H.antal_samverkansparter(a.enval["samverkan_forekommit"], samverkan, nej=2),
+        "arendelangd": H.arendelangd(har_datum, dagar),
+        "har_brukarenkat": H.ja_nej(med_bu, inom=avsl),
+        "toppgrupp": H.ja_nej((a.enval["maluppfoljning"] == 1) & (a.enval["bu_forandring_valdsutsatthet"] == 1), inom=avsl),
+    }
+    raknare = Raknare(a.enhet.astype(np.intp), len(a.enheter), plan, _nedbrytningskoder(a, plan, harledda))
+    U = karta.shape[0]
+    antal = np.zeros((U, plan.slots), dtype=np.int64)
+    bas = np.zeros((U, plan.slots), dtype=np.int64)
+
+    summering = _summering(enheter, karta)
+
+    def till_enheter(raw: np.ndarray) -> np.ndarray:
+        """[E, D, C] per registration code → [U, D, C] per output unit: per level, the codes
+        sorted by their unit and summed group by group (`np.add.reduceat`), exactly."""
+        E, D, C = raw.shape
+        flat = raw.reshape(E, D * C)
+        out = np.zeros((U, D * C), dtype=np.int64)
+        for enheter_, ordning, starter in summering:
+            out[enheter_] = np.add.reduceat(flat[ordning], starter, axis=0)
+        return out.reshape(U, D, C)
+
+    # Pass 1: every table's category code per ärende (C = outside the table's scope), counted
+    # together; flerval labels from pairs; the means' sums weighted.
+    jobb: list[tuple[np.ndarray, int]] = []
+    for t in plan.tabeller:
+        scope = omfang[t.omfang]
+        if t.typ == ENVAL:
+            varden = harledda[t.namn] if t.harledd else a.enval[t.namn]
+            K = len(t.svar)
+            jobb.append((varden if scope is None else np.where(scope, varden, K + 1), K + 1))
+        elif t.typ == FLERVAL:
+            bits = a.flerval[t.namn]
+            jobb.append(((bits != 0).astype(np.uint8) if scope is None else np.where(scope, bits != 0, 2), 2))
+        elif t.typ == FASER:
+            kod = ((insatser != 0).astype(np.uint8) + 2 * avsl + 4 * (avsl & (a.enval["maluppfoljning"] != 0))
+                   + 8 * med_bu)
+            jobb.append((kod, 16))
+        else:
+            inom, _ = _medel(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
+            jobb.append((np.where(inom, 0, 1), 1))
+    raknat = raknare.kategorier_samlat(jobb)
+
+    for ti, t in enumerate(plan.tabeller):
+        scope = omfang[t.omfang]
+        if t.typ == ENVAL:
+            rader_a, rader_b, omf = _enval_rader(t, till_enheter(raknat[ti]))
+        elif t.typ == FLERVAL:
+            bits = a.flerval[t.namn] if scope is None else np.where(scope, a.flerval[t.namn], 0)
+            pi, pk = _par(bits, t)
+            raw = np.concatenate([raknat[ti], raknare.par(pi, pk, len(t.svar) + len(t.kombinerade))], axis=2)
+            rader_a, rader_b, omf = _flerval_rader(t, till_enheter(raw))
+        elif t.typ == FASER:
+            rader_a, rader_b, omf = _faser_rader(till_enheter(raknat[ti]))
+        else:  # MEDEL
+            inom, varde = _medel(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
+            if inom.any() and float(varde[inom].sum()) >= _EXACT:
+                raise ValueError(f"{t.namn}: sums beyond exact arithmetic")
+            c = np.where(inom, 0, 1).astype(np.uint8)
+            raw = np.concatenate([raknare.kategorier(c, 1, vikter=varde.astype(np.float64)), raknat[ti]], axis=2)
+            raw = till_enheter(raw)
+            rader_a, rader_b, omf = raw[:, :, 0:1], raw[:, :, 1:2], raw[:, :, 1]
+        ds = list(plan.tillatna[ti])
+        R = t.bredd
+        a0, a1 = plan.start[ti], plan.start[ti] + len(ds) * R
+        skriven = (omf[:, ds] > 0)[:, :, None]
+        antal[:, a0:a1] = np.where(skriven, rader_a[:, ds, :], 0).reshape(U, -1)
+        bas[:, a0:a1] = np.where(skriven, rader_b[:, ds, :], -1).reshape(U, -1)  # bas −1: table not written
+    return antal, bas
+
+
+def _par(bits: np.ndarray, t: Tabell) -> tuple[np.ndarray, np.ndarray]:
+    """(ärende, category) pairs of a flerval column: one per answer, then one per combined
+    category the ärende has any part of (category K + j)."""
+    pis, pks = [], []
+    for k in range(len(t.svar)):
+        i = np.flatnonzero(bits & np.uint32(1 << k))
+        pis.append(i)
+        pks.append(np.full(i.shape, k, dtype=np.uint8))
+    for j, komb in enumerate(t.kombinerade):
+        m = np.uint32(sum(1 << p for p in komb.delar))
+        i = np.flatnonzero(bits & m)
+        pis.append(i)
+        pks.append(np.full(i.shape, len(t.svar) + j, dtype=np.uint8))
+    return np.concatenate(pis), np.concatenate(pks)
+
+
+def _enval_rader(t: Tabell, raw: np.ndarray):
+    """raw [U, D, K+1] (0 = no answer) → antal, bas [U, D, rows], scope [U, D]."""
+    K = len(t.svar)
+    lab = raw[:, :, 1:K + 1]
+    svarade = lab.sum(axis=2)
+    omf = svarade + raw[:, :, 0]
+    komb = [lab[:, :, list(k.delar)].sum(axis=2) for k in t.kombinerade]
+    rader_a = np.concatenate([lab] + [x[:, :, None] for x in komb] + [raw[:, :, 0:1]], axis=2)
+    rader_b = np.concatenate([np.repeat(svarade[:, :, None], K + len(komb), axis=2), omf[:, :, None]], axis=2)
+    return rader_a, rader_b, omf
+
+
+def _flerval_rader(t: Tabell, raw: np.ndarray):
+    """raw [U, D, 2 + K + J]: no answer, some answer, per label, per combined category."""
+    ingen, minst = raw[:, :, 0], raw[:, :, 1]
+    omf = ingen + minst
+    rader_a = np.concatenate([minst[:, :, None], raw[:, :, 2:], ingen[:, :, None]], axis=2)
+    KJ = raw.shape[2] - 2
+    rader_b = np.concatenate([omf[:, :, None], np.repeat(minst[:, :, None], KJ, axis=2), omf[:, :, None]], axis=2)
+    return rader_a, rader_b, omf
+
+
+def _faser_rader(raw: np.ndarray):
+    """raw [U, D, 16] by code insats + 2·avslutat + 4·måluppföljning + 8·brukarenkät."""
+    koder = np.arange(16)
+
+    def summa(bit: int) -> np.ndarray:
+        return raw[:, :, (koder & bit) != 0].sum(axis=2)
+
+    omf = raw.sum(axis=2)
+    avsl = summa(2)
+    rader_a = np.stack([omf, summa(1), avsl, summa(4), summa(8)], axis=2)
+    rader_b = np.stack([omf, omf, omf, avsl, avsl], axis=2)
+    return rader_a, rader_b, omf
+
+
+def _medel(namn: str, a: Arenden, insatser, samverkan, avsl, har_datum, dagar) -> tuple[np.ndarray, np.ndarray]:
+    """The ärenden averaged and their values (§4's means)."""
+    if namn == "medel_antal_insatser":
+        return np.ones(a.n, dtype=bool), H.antal_svar(insatser)
+    if namn == "medel_antal_samverkansparter":
+        parter = H.antal_svar(samverkan)
+        return parter >= 1, parter
+    if namn == "medel_arendelangd":
+        return har_datum & avsl, dagar
+    raise ValueError(f"unknown mean {namn}")

@@ -1,0 +1,143 @@
+"""Render a unit's ISU report (`enhetsrapport.Enhetsrapport`) as an XLSX workbook.
+
+Sheets: "Om rapporten" (title, introduction, masking, key figures, the largest differences from
+samtliga, symbols, source), then one sheet per chapter. Each table: its title in a row of its
+own, then an Excel table (marked up as a table, one header row) with a column per category and,
+per level, antal, bas and andel (or medel). Counts and shares are numbers; a masked value is the
+text `x`, a value that does not exist `–` (both explained on the first sheet); text is never a
+formula (`xlsx_writer.new_workbook`). Identical input gives identical bytes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from .kommun_report import Enhetsrapport
+from .kommun_report_text import kategori_text, symbol, texter, varde_falt
+from .model import Rad
+
+KATEGORI_BREDD = 52
+VARDE_BREDD = 13
+TEXT_BREDD = 110
+
+
+def _ordrader(text: str, bredd: int) -> int:
+    """Lines a header needs when wrapped at word boundaries in a column `bredd` characters wide."""
+    lines, used = 1, 0
+    for word in text.split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need > bredd and used:
+            lines, used = lines + 1, len(word)
+        else:
+            used = need
+    return lines
+
+
+def _value(rad: Rad | None, falt: str):
+    """A number to write, or the symbol text."""
+    tecken = symbol(rad, falt)
+    if tecken is not None:
+        return tecken
+    v = getattr(rad, falt)
+    return float(v) if falt == "medel" else v
+
+
+def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
+    t = texter(rapport)
+    wb = new_workbook(path, {"title": str(t.titel), "author": "ojexcel", "comments": "ojexcel isu kommun"},
+                      in_memory=True)  # no temporary file per part: ~70 files less per report (--all)
+    bold = wb.add_format({"bold": True})
+    title = wb.add_format({"bold": True, "font_size": 14})
+    h2 = wb.add_format({"bold": True, "font_size": 12})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    num = wb.add_format({"num_format": "0", "align": "right"})
+    dec = wb.add_format({"num_format": "0.0", "align": "right"})
+    sym = wb.add_format({"align": "right"})
+    rubrikrad = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+
+    def utskrift(ws) -> None:  # printed: landscape, one page wide
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)
+
+    om = wb.add_worksheet("Om rapporten")
+    utskrift(om)
+    om.set_column(0, 0, TEXT_BREDD // 2)
+    om.set_column(1, len(rapport.nivaer), 18)
+    row = 0
+    om.write_string(row, 0, str(t.titel), title)
+    row += 2
+    for text in (str(t.inledning), str(t.maskning)):
+        om.merge_range(row, 0, row, len(rapport.nivaer), text, wrap)
+        om.set_row(row, LINE_HEIGHT * wrapped_lines(text, TEXT_BREDD))
+        row += 2
+    om.write_string(row, 0, str(t.nyckeltal_rubrik), h2)
+    row += 1
+    om.write_string(row, 0, "Mått", bold)
+    for i, n in enumerate(rapport.nivaer, start=1):
+        om.write_string(row, i, n.namn, bold)
+    row += 1
+    for text, rad, falt in t.nyckeltal:
+        om.write_string(row, 0, text)
+        for i in range(len(rapport.nivaer)):
+            v = _value(rad.celler[i] if rad is not None else None, falt)
+            (om.write_string(row, i + 1, v, sym) if isinstance(v, str) else om.write_number(row, i + 1, v, num))
+        row += 1
+    row += 1
+    om.write_string(row, 0, str(t.sammanfattning_rubrik), h2)
+    row += 1
+    for text in [str(t.sammanfattning_inledning)] + [str(t.avvikelse(a)) for a in rapport.avvikelser]:
+        om.merge_range(row, 0, row, len(rapport.nivaer), text, wrap)
+        om.set_row(row, LINE_HEIGHT * wrapped_lines(text, TEXT_BREDD))
+        row += 1
+    row += 1
+    om.write_string(row, 0, str(t.legend_rubrik), h2)
+    row += 1
+    for symbol, text in t.legend:
+        om.write_string(row, 0, f"{symbol}  {text}")
+        row += 1
+    row += 1
+    kalla = str(t.kalla)
+    om.merge_range(row, 0, row, len(rapport.nivaer), kalla, wrap)
+    om.set_row(row, LINE_HEIGHT * wrapped_lines(kalla, TEXT_BREDD))
+
+    n_tabell = 0
+    for kap in rapport.kapitel:
+        ws = wb.add_worksheet(kap.namn[:31])
+        utskrift(ws)
+        ws.set_column(0, 0, KATEGORI_BREDD)
+        ws.set_column(1, 3 * len(rapport.nivaer), VARDE_BREDD)
+        row = 0
+        ws.write_string(row, 0, kap.namn, title)
+        row += 2
+        for tab in kap.tabeller:
+            n_tabell += 1
+            rubrik = str(t.diagramrubrik(tab)) + (f" ({t.delgrupp(tab)})" if tab.val.delgrupp else "")
+            ws.write_string(row, 0, rubrik, h2)
+            row += 1
+            header = [{"header": str(t.kategori_rubrik), "header_format": rubrikrad}]
+            for n in rapport.nivaer:
+                header += [{"header": f"{n.namn}: {f}", "header_format": rubrikrad}
+                           for f in ("antal", "bas", str(t.vardekolumn(tab)).lower())]
+            ws.set_row(row, LINE_HEIGHT * max(_ordrader(h["header"], VARDE_BREDD) for h in header))
+            first = row
+            last = row + len(tab.rader)
+            ws.add_table(first, 0, last, len(header) - 1, {
+                "name": f"Tabell{n_tabell}", "columns": header, "style": "Table Style Light 1",
+                "autofilter": False,
+            })
+            for rad in tab.rader:
+                row += 1
+                ws.write_string(row, 0, kategori_text(rad.kategori))
+                vf = varde_falt(rad.kategori)
+                col = 1
+                for c in rad.celler:
+                    for falt in ("antal", "bas", vf):
+                        v = _value(c, falt)
+                        if isinstance(v, str):
+                            ws.write_string(row, col, v, sym)
+                        else:
+                            ws.write_number(row, col, v, dec if falt == "medel" else num)
+                        col += 1
+            row += 2
+    wb.close()

@@ -1,0 +1,335 @@
+"""The ISU workbook: `write_isu_workbook(resultat, path)` (CONTRACT isu §2–§6, issue 10 and 11).
+
+Renders, never computes: every number is a value of `resultat.tabell(...)`. Sheets:
+- Information: source file name, period, counts per phase, the masking rule and the symbols, the
+  definitions and decisions in plain Swedish (from `templates/isu_arbetsbok.txt.j2`, laid out by
+  the cover-sheet writer both workbooks share, `cover_sheet.py`);
+- one sheet per chapter of SKR's report (the catalogue `diagram.toml`), holding the report's
+  diagrams as tables numbered and titled as in the report, each an Excel table with a native
+  chart beside it (`workbook_charts.py`);
+- Per kommun: one row per län, kommun and stadsdel with its key figures, from its own tables.
+
+House style as the survey workbook's: text carries the value (numbers are numbers; a masked value
+shows the symbol `styles.MASKERAD` (`x`), never a zero; a value that does not exist is a blank
+cell, so the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–`) in a text), the XlsxWriter
+set-up of `xlsx_writer.new_workbook` (text never becomes a formula, a fixed creation date: identical
+results give identical bytes), every data table an Excel table with a header row, frozen panes,
+column widths and wrapped row heights, A4 print set-up fitted to the page width with the sheet name
+and page numbers in the footer.
+"""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from ..io.cover_sheet import package_version, template_sections, write_information
+from ..io.resources import MUNICIPALITY_GROUPS, read_csv_rows
+from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
+from ..io.templating import render
+from ..survey.workbook import Styles
+from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from . import workbook_charts as ritning
+from .chart_catalogue import UPPGIFT_SAKNAS, Katalog, load_katalog, scope
+from .chart_tables import ANDEL, ANTAL, DiagramTabell, bygg, tusental
+from .codebook import Kodbok, load_kodbok
+from .model import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResultat, Rad
+
+TEMPLATE = "isu_arbetsbok.txt.j2"
+TITEL = "Socialtjänstens stöd till våldsutsatta vuxna"
+INFORMATION = "Information"
+PER_KOMMUN = "Per kommun"
+FOOTER = "&L&A&RSida &P av &N"
+NIVA_NAMN = {SAMTLIGA: "Samtliga", LAN: "Län", KOMMUN: "Kommun", STADSDEL: "Stadsdel"}
+
+LABEL_WIDTH = 46  # the category column of the diagram tables
+NUMBER_WIDTH = 12
+CHART_GAP_COLUMNS = 1  # empty columns between a table and its chart
+BLOCK_GAP_ROWS = 3  # empty rows between two diagram blocks
+TABLE_STYLE = "Table Style Light 1"
+
+
+# -- texts -----------------------------------------------------------------------------------------
+
+def _period_text(period) -> str:
+    fran, till = period
+    if fran is None and till is None:
+        return "Alla ärenden i indatafilen (ingen period angiven)."
+    if fran is None:
+        return f"Ärenden aktualiserade till och med {till.isoformat()}."
+    if till is None:
+        return f"Ärenden aktualiserade från och med {fran.isoformat()}."
+    return f"Ärenden aktualiserade {fran.isoformat()} – {till.isoformat()}."
+
+
+def _value_text(rad: Rad | None, matt: str) -> str:
+    if rad is None:
+        return FINNS_INTE
+    value = getattr(rad, matt)
+    if value is None:
+        return MASKERAD if matt in rad.maskerad else FINNS_INTE
+    return tusental(value) if isinstance(value, int) else str(value).replace(".", ",")
+
+
+def _count_text(n: int, minsta_antal: int) -> str:
+    """A count on the cover, masked like any count (CONTRACT §2 rule 1: the pooled total too)."""
+    return MASKERAD if 1 <= n < minsta_antal else tusental(n)
+
+
+def _numbers(diagram) -> str:
+    """'diagram 1, 2 och 3; tabell 1'."""
+    parts = []
+    for word, nrs in (("diagram", [d.nr for d in diagram if d.nr is not None]),
+                      ("tabell", [d.tabellnr for d in diagram if d.nr is None])):
+        if nrs:
+            listed = ", ".join(map(str, nrs[:-1])) + (" och " if len(nrs) > 1 else "") + str(nrs[-1])
+            parts.append(f"{word} {listed}")
+    return "; ".join(parts)
+
+
+def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]:
+    faser = []
+    for rad in resultat.tabell(SAMTLIGA, "", "faser"):
+        antal = _value_text(rad, ANTAL)
+        andel = _value_text(rad, ANDEL)
+        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != FINNS_INTE else ""
+        faser.append((katalog.kategorinamn(rad.kategori), f"{antal} ärenden{share}"))
+    innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.pa_blad(b.namn))})") for b in katalog.blad]
+    text = render(
+        TEMPLATE,
+        titel=TITEL,
+        indatafil=Path(resultat.kalla).name,
+        period=_period_text(resultat.period),
+        arenden=_count_text(resultat.n, resultat.minsta_antal),
+        utanfor=_count_text(resultat.utanfor_period, resultat.minsta_antal) if resultat.utanfor_period else "",
+        kommuner=len(resultat.enheter(KOMMUN)),
+        stadsdelar=len(resultat.enheter(STADSDEL)),
+        lan=len(resultat.enheter(LAN)),
+        minsta_antal=resultat.minsta_antal,
+        version=package_version(),
+        faser=faser,
+        innehall=innehall,
+        per_kommun=PER_KOMMUN,
+        maskerad=MASKERAD,
+    )
+    sections = template_sections(text)
+    missing = [s for s in (INFORMATION, "kapitel", "noter", PER_KOMMUN) if s not in sections]
+    if missing:
+        raise ValueError(f"{TEMPLATE}: no section for {', '.join(missing)}")
+    return sections
+
+
+def _notes(lines: list[str]) -> dict[str, str]:
+    out = {}
+    for line in lines:
+        key, sep, text = line.partition(" | ")
+        if sep:
+            out[key.strip()] = text.strip()
+    return out
+
+
+@cache
+def enhetsnamn() -> dict[str, tuple[str, str]]:
+    """Code -> (name, län name) for län, kommuner and stadsdelar of the reference files."""
+    out: dict[str, tuple[str, str]] = {}
+    lan: dict[str, str] = {}
+    for row in read_csv_rows(MUNICIPALITY_GROUPS, "kommuner.csv"):
+        out[row["kommunkod"]] = (row["kommun"], row["lan"])
+        lan[row["kommunkod"]] = row["lan"]
+        out.setdefault(row["lanskod"], (row["lan"], row["lan"]))
+    for row in read_csv_rows(MUNICIPALITY_GROUPS, "stadsdelar_2017.csv"):
+        out[row["stadsdelskod"]] = (f"{row['kommun']}: {row['stadsdel']}", lan.get(row["kommunkod"], ""))
+    return out
+
+
+# -- formats ---------------------------------------------------------------------------------------
+
+class IsuStyles:
+    def __init__(self, wb) -> None:
+        cell = {"border": 1, "border_color": BORDER, "valign": "top"}
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.note = wb.add_format({"font_color": "#404040"})
+        self.caption = wb.add_format({"bold": True, "font_size": 12})
+        self.table_note = wb.add_format({"italic": True, "font_color": "#404040"})
+        self.header = wb.add_format(cell | {"bold": True, "bg_color": HEADER_FILL, "text_wrap": True})
+        self.label = wb.add_format(cell | {"text_wrap": True})
+        self.text = wb.add_format(cell)
+        self.integer = wb.add_format(cell | {"num_format": "#,##0"})
+        self.decimal = wb.add_format(cell | {"num_format": "0.0"})
+        self.masked = wb.add_format(cell | {"align": "right"})
+        self.blank = wb.add_format(cell)
+
+
+def _write_value(ws, r: int, c: int, value, masked: bool, decimal: bool, st: IsuStyles) -> None:
+    if value is None:
+        if masked:
+            ws.write_string(r, c, MASKERAD, st.masked)
+        else:
+            ws.write_blank(r, c, None, st.blank)
+    else:
+        ws.write_number(r, c, value, st.decimal if decimal else st.integer)
+
+
+def _print_setup(ws, landscape: bool = True) -> None:
+    if landscape:
+        ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_footer(FOOTER)
+
+
+# -- chapter sheets --------------------------------------------------------------------------------
+
+def _write_chapter(wb, ws, blad, resultat: IsuResultat, katalog: Katalog, kodbok: Kodbok,
+                   kapitel: list[str], noter: dict[str, str], st: IsuStyles) -> None:
+    ws.write_string(0, 0, f"{blad.namn}: {blad.rubrik}", st.title)
+    intro = [line for line in kapitel if line.strip()]
+    for i, line in enumerate(intro, start=1):
+        ws.write_string(i, 0, line, st.note)
+    r = len(intro) + 2
+    widest = 1
+    breaks = []
+    for d in katalog.pa_blad(blad.namn):
+        if widest > 1:  # printed, every diagram after the first starts a new page
+            breaks.append(r)
+        t = bygg(resultat, d, katalog, kodbok, MASKERAD)
+        r, ncols = _write_diagram(wb, ws, blad.namn, t, r, kodbok, noter, st)
+        widest = max(widest, ncols)
+    ws.set_h_pagebreaks(breaks)
+    ws.print_area(0, 0, r, widest + CHART_GAP_COLUMNS + ritning.BREDD // 64 + 1)
+    ws.set_column(0, 0, LABEL_WIDTH)
+    ws.set_column(1, widest, NUMBER_WIDTH)
+    ws.freeze_panes(len(intro) + 1, 0)
+    ws.hide_gridlines(2)
+    _print_setup(ws)
+
+
+def _table_notes(t: DiagramTabell, kodbok: Kodbok, noter: dict[str, str]) -> list[str]:
+    """The lines under a diagram's caption: the catalogue's note, how the shares are based, and
+    which ärenden the table counts — one sentence a line, so no line runs under the chart."""
+    d = t.diagram
+    parts = [d.not_] if d.not_ else []
+    if d.ar_medel:
+        parts.append(noter["medel"])
+    elif d.tabell in kodbok and kodbok[d.tabell].typ == "flerval":
+        parts.append(noter["flerval"])
+    elif any(r.nyckel == UPPGIFT_SAKNAS for r in t.rader):
+        parts.append(noter["enval"])
+    parts.append(noter[scope(d.tabell, kodbok)])
+    return [s if s.endswith(".") else s + "." for p in parts for s in _sentences(p)]
+
+
+def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, noter: dict[str, str],
+                   st: IsuStyles) -> tuple[int, int]:
+    """Write one diagram block from row r: caption, note, the table, the chart beside it.
+    Returns the next free row and the number of table columns."""
+    caption_row = r
+    ws.write_string(r, 0, t.rubrik, st.caption)
+    # The caption and the notes run across the page above the table and its chart.
+    notes = _table_notes(t, kodbok, noter)
+    for i, line in enumerate(notes, start=1):
+        ws.write_string(r + i, 0, line, st.table_note)
+    header = r + 1 + len(notes)
+    first = header + 1
+    ncols = 1 + len(t.kolumner)
+    last = first + max(1, len(t.rader)) - 1
+    columns = [{"header": t.radrubrik, "header_format": st.header}] + [
+        {"header": k.rubrik, "header_format": st.header} for k in t.kolumner]
+    ws.add_table(header, 0, last, ncols - 1, {
+        "name": t.diagram.excelnamn,
+        "columns": columns,
+        "style": TABLE_STYLE,
+        "autofilter": True,
+    })
+    header_lines = max(wrapped_lines(k.rubrik, NUMBER_WIDTH - 2) for k in t.kolumner) if t.kolumner else 1
+    ws.set_row(header, LINE_HEIGHT * max(2, header_lines))
+    if not t.rader:  # no category at all (no ärenden in any group): one empty row
+        ws.write_string(first, 0, "Inga ärenden", st.label)
+        for c in range(1, ncols):
+            ws.write_blank(first, c, None, st.blank)
+    for i, rad in enumerate(t.rader):
+        rr = first + i
+        ws.write_string(rr, 0, rad.etikett, st.label)
+        lines = wrapped_lines(rad.etikett, LABEL_WIDTH)
+        if lines > 1:
+            ws.set_row(rr, LINE_HEIGHT * lines)
+        for c, (kol, cell) in enumerate(zip(t.kolumner, rad.celler), start=1):
+            _write_value(ws, rr, c, cell.varde, cell.maskerad, kol.matt == "medel", st)
+    table_rows = last - header + 1
+    chart_rows = 0
+    if t.diagram.diagram != "ingen" and t.rader and t.serier:
+        chart_rows = ritning.lagg_till(wb, ws, blad, t, caption_row, header, first, 0, ncols + CHART_GAP_COLUMNS)
+    return header + max(table_rows, chart_rows) + BLOCK_GAP_ROWS, ncols
+
+
+# -- Per kommun ------------------------------------------------------------------------------------
+
+def _sentences(text: str) -> list[str]:
+    return re.split(r"(?<=\.) (?=[A-ZÅÄÖ.])", text)
+
+
+def _write_per_kommun(ws, resultat: IsuResultat, katalog: Katalog, lines: list[str], st: IsuStyles) -> None:
+    lines = [part for line in lines if line.strip() for part in _sentences(line)]
+    ws.write_string(0, 0, lines[0], st.title)
+    for i, line in enumerate(lines[1:], start=1):
+        ws.write_string(i, 0, line, st.note)
+    header = len(lines) + 1
+    keys = ["Nivå", "Kod", "Namn", "Län"]
+    columns = keys + [k.rubrik for k in katalog.nyckeltal]
+    units = [(niva, kod) for niva in NIVAER for kod in resultat.enheter(niva)]
+    last = header + max(1, len(units))
+    ws.add_table(header, 0, last, len(columns) - 1, {
+        "name": "Per_kommun",
+        "columns": [{"header": c, "header_format": st.header} for c in columns],
+        "style": TABLE_STYLE,
+    })
+    names = enhetsnamn()
+    for i, (niva, kod) in enumerate(units, start=header + 1):
+        namn, lan = ("Samtliga", "") if niva == SAMTLIGA else names.get(kod, ("", ""))
+        if niva == LAN:
+            lan = namn
+        for c, text in enumerate((NIVA_NAMN[niva], kod, namn, lan)):
+            ws.write_string(i, c, text, st.text)
+        tables: dict[str, dict[str, Rad]] = {}
+        for c, k in enumerate(katalog.nyckeltal, start=len(keys)):
+            if k.tabell not in tables:
+                tables[k.tabell] = {r.kategori: r for r in resultat.tabell(niva, kod, k.tabell)}
+            rad = tables[k.tabell].get(k.kategori)
+            value = getattr(rad, k.matt) if rad is not None else None
+            masked = rad is not None and value is None and k.matt in rad.maskerad
+            if value is not None and k.matt == "medel":
+                value = float(value)
+            _write_value(ws, i, c, value, masked, k.matt == "medel", st)
+    widths = [10, 9, 34, 24] + [max(NUMBER_WIDTH, 14)] * len(katalog.nyckeltal)
+    for c, w in enumerate(widths):
+        ws.set_column(c, c, w)
+    ws.set_row(header, LINE_HEIGHT * max(wrapped_lines(c, 12) for c in columns))
+    ws.freeze_panes(header + 1, 3)
+    ws.repeat_rows(header)
+    ws.print_area(0, 0, last, len(columns) - 1)
+    _print_setup(ws)
+
+
+# -- the workbook ----------------------------------------------------------------------------------
+
+def write_isu_workbook(resultat: IsuResultat, path) -> None:
+    katalog = load_katalog()
+    kodbok = load_kodbok()
+    texts = sheet_texts(resultat, katalog)
+    wb = new_workbook(path, {
+        "title": f"{TITEL}: individbaserad systematisk uppföljning",
+        "subject": "Tabeller och diagram som i SKR:s sammanställning SU-Kvinnofrid, samtliga och per kommun",
+        "author": "ojexcel",
+        "keywords": "ISU, våld i nära relationer, socialtjänst, SU-Kvinnofrid",
+    })
+    cover = Styles(wb)
+    st = IsuStyles(wb)
+    info = wb.add_worksheet(INFORMATION)
+    write_information(info, cover, texts[INFORMATION])
+    info.set_footer(FOOTER)
+    noter = _notes(texts["noter"])
+    for blad in katalog.blad:
+        _write_chapter(wb, wb.add_worksheet(blad.namn), blad, resultat, katalog, kodbok, texts["kapitel"], noter, st)
+    _write_per_kommun(wb.add_worksheet(PER_KOMMUN), resultat, katalog, texts[PER_KOMMUN], st)
+    wb.close()
+

@@ -1,0 +1,1 @@
+"""The survey product: Öppna jämförelser, Våld i nära relationer (CONTRACT.md)."""
