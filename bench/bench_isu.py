@@ -38,12 +38,12 @@ IDENTITETER = ("arende_id", "klient_id", "handlaggare")
 
 def seed_rows(n: int = 3070, seed: int = 11) -> tuple[list[str], list[list[str]]]:
     """Random valid ärenden as a labelled CSV table (header, rows): the fallback seed."""
-    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.codebook import load_codebook
     from ojexcel.isu.model import NO_DATE, day_date
     from dev.isu_random import alla_enheter, slumpa_arenden
     from ojexcel.population import load_population
 
-    kodbok = load_kodbok()
+    kodbok = load_codebook()
     a = slumpa_arenden(n, alla_enheter(load_population()), seed=seed, kodbok=kodbok)
     header = ["arende_id", "enhetskod"] + [v.kolumn for v in kodbok.variabler]
     rows = []
@@ -156,14 +156,14 @@ def whole_process(args) -> None:
 def compile_one(n: int) -> None:
     """In this (child) process: random Arenden, then sammanstall + write_isu_tidy, timed."""
     from dev.isu_random import alla_enheter, slumpa_arenden
-    from ojexcel.isu.compilation import sammanstall
+    from ojexcel.isu.compilation import compile_tables
     from ojexcel.isu.tidy import write_isu_tidy
     from ojexcel.population import load_population
 
     pop = load_population()
     a = slumpa_arenden(n, alla_enheter(pop), seed=3)
     t0, c0 = time.perf_counter(), time.process_time()
-    res = sammanstall(a, minsta_antal=5, population=pop)
+    res = compile_tables(a, minsta_antal=5, population=pop)
     t1, c1 = time.perf_counter(), time.process_time()
     with tempfile.TemporaryDirectory() as d:
         write_isu_tidy(res, Path(d) / "t.csv")

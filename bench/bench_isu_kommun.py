@@ -39,16 +39,16 @@ def main() -> None:
     from ojexcel.isu import reader as isu_arenden
     from ojexcel.isu import kommun_report_all as enhetsrapport_alla
     from ojexcel.cli.isu import sample_path
-    from ojexcel.isu.codebook import load_kodbok
-    from ojexcel.isu.compilation import sammanstall
+    from ojexcel.isu.codebook import load_codebook
+    from ojexcel.isu.compilation import compile_tables
     from ojexcel.io.parallel import default_jobs
     from ojexcel.population import load_population
 
     source = args.arenden or sample_path()
     pop = load_population()
     t0 = time.perf_counter()
-    resultat = sammanstall(isu_arenden.read_arenden(source, load_kodbok(), pop), minsta_antal=5)
-    n = len(enhetsrapport_alla.enheter_med_arenden(resultat))
+    resultat = compile_tables(isu_arenden.read_arenden(source, load_codebook(), pop), minsta_antal=5)
+    n = len(enhetsrapport_alla.enheter_with_arenden(resultat))
     print(f"{source.name}: {n} units; read and compiled in process in {time.perf_counter() - t0:.2f} s; "
           f"cores available: {default_jobs()}; format {args.format}; runs {args.runs}")
     exe = Path(sys.executable).with_name("ojexcel")

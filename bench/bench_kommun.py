@@ -80,11 +80,11 @@ def main() -> None:
         build = time.perf_counter() - start
         historik = None
         if history:
-            from ojexcel.survey.kommun_history import load_historik
+            from ojexcel.survey.kommun_history import load_history
             from ojexcel.survey.trend import parse_year_files
 
             start = time.perf_counter()
-            historik = load_historik(parse_year_files(history), results)
+            historik = load_history(parse_year_files(history), results)
             print(f"reading the history (3 tidy exports, once): {time.perf_counter() - start:.2f} s")
         renders = []
         for n in range(args.runs):

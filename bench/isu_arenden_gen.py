@@ -19,10 +19,10 @@ import numpy as np
 
 
 def generate(n: int, out: Path, seed: int = 1, numbers: bool = False) -> None:
-    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.codebook import load_codebook
     from ojexcel.population import load_population
 
-    kodbok = load_kodbok()
+    kodbok = load_codebook()
     pop = load_population()
     rng = np.random.default_rng(seed)
     units = sorted(set(pop.municipalities) | {u.kod for u in pop.units if u.is_district})

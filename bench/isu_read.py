@@ -46,10 +46,10 @@ def main() -> None:
     import numpy  # noqa: F401  (imported before timing, as the CLI has)
 
     from ojexcel.isu import reader as arenden
-    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.codebook import load_codebook
     from ojexcel.population import load_population
 
-    kodbok, pop = load_kodbok(), load_population()
+    kodbok, pop = load_codebook(), load_population()
     if args.stream_stub:
         arenden.open_table = _stream_csv
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

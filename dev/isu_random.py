@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ojexcel.isu.codebook import Kodbok, load_kodbok
+from ojexcel.isu.codebook import Codebook, load_codebook
 from ojexcel.isu.model import NO_DATE, Arenden, day_number
 
 START = day_number(__import__("datetime").date(2021, 1, 1))
@@ -19,9 +19,9 @@ def alla_enheter(population) -> tuple[str, ...]:
     return tuple(sorted(set(population.municipalities) | {u.kod for u in population.units}))
 
 
-def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Kodbok | None = None,
+def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Codebook | None = None,
                    blank: float = 0.05) -> Arenden:
-    kodbok = kodbok or load_kodbok()
+    kodbok = kodbok or load_codebook()
     rng = np.random.default_rng(seed)
     vikt = rng.pareto(1.2, len(enheter)) + 0.05  # some big units, many small
     enhet = np.sort(rng.choice(len(enheter), size=n, p=vikt / vikt.sum())).astype(np.int32)
@@ -33,7 +33,7 @@ def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Kodb
     bu = avsl & (rng.random(n) < 0.36)
     enval: dict[str, np.ndarray] = {}
     flerval: dict[str, np.ndarray] = {}
-    for v in kodbok.av_typ("enval", "flerval"):
+    for v in kodbok.of_type("enval", "flerval"):
         k = len(v.svar)
         if v.typ == "enval":
             p = rng.dirichlet(np.ones(k) * 1.5)
@@ -59,7 +59,7 @@ def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Kodb
     flerval["samverkan"][nej] = 0
     alder = rng.integers(18, 95, n).astype(np.int16)
     alder[rng.random(n) < blank] = 0
-    datum = {v.kolumn: np.full(n, NO_DATE, dtype=np.int32) for v in kodbok.av_typ("datum")}
+    datum = {v.kolumn: np.full(n, NO_DATE, dtype=np.int32) for v in kodbok.of_type("datum")}
     datum["datum_aktualisering"] = aktuell
     datum["datum_avslut"] = datum_avslut
     if "datum_insats_paborjad" in datum:

@@ -28,7 +28,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Hashable, Iterable, Sequence
 
-from ojexcel.isu.codebook import ARENDE_ID, ENHETSKOD, Kodbok, load_kodbok
+from ojexcel.isu.codebook import ARENDE_ID, ENHETSKOD, Codebook, load_codebook
 
 SEED = 20240101
 N_ARENDEN = 3070
@@ -753,7 +753,7 @@ def _initiativ(rng: random.Random, records: list[Record]) -> None:
         r["initiativ_kontakt"].add(r.pop("_soc"))
 
 
-def _followup(rng: random.Random, records: list[Record], kodbok: Kodbok) -> None:
+def _followup(rng: random.Random, records: list[Record], kodbok: Codebook) -> None:
     """Genomförande, förändringsmål, typ av insats, barnens behov: realistic, unpinned except D11."""
     avslutade = [r for r in records if r["_avslutad"]]
     gen_weight = {AVSLUTSORSAKER[0]: (6.0, 1.5, 0.1, 0.5), AVSLUTSORSAKER[2]: (0.4, 1.2, 4.0, 1.0),
@@ -930,9 +930,9 @@ def _dates_and_ids(rng: random.Random, records: list[Record]) -> None:
             r["bu_forbattringsforslag"] = None
 
 
-def generate_records(seed: int = SEED, kodbok: Kodbok | None = None) -> list[Record]:
+def generate_records(seed: int = SEED, kodbok: Codebook | None = None) -> list[Record]:
     """The sample's ärenden as canonical records (sets for flerval, dates, ints), in file order."""
-    kodbok = kodbok or load_kodbok()
+    kodbok = kodbok or load_codebook()
     rng = random.Random(seed)
     records = _people(rng)
     if len(records) != N_ARENDEN:
@@ -953,11 +953,11 @@ def generate_records(seed: int = SEED, kodbok: Kodbok | None = None) -> list[Rec
 # Writing (CONTRACT §1: labels as text, `|` between multiple answers, ISO dates)
 # ------------------------------------------------------------------------------------------------
 
-def header(kodbok: Kodbok) -> list[str]:
+def header(kodbok: Codebook) -> list[str]:
     return [ARENDE_ID, ENHETSKOD] + [v.kolumn for v in kodbok.variabler]
 
 
-def to_row(r: Record, kodbok: Kodbok) -> dict[str, str]:
+def to_row(r: Record, kodbok: Codebook) -> dict[str, str]:
     row = {ARENDE_ID: r[ARENDE_ID], ENHETSKOD: r["enhetskod"]}
     for v in kodbok.variabler:
         value = r.get(v.kolumn)
@@ -974,7 +974,7 @@ def to_row(r: Record, kodbok: Kodbok) -> dict[str, str]:
 
 
 def write_sample(path: Path, seed: int = SEED) -> Path:
-    kodbok = load_kodbok()
+    kodbok = load_codebook()
     records = generate_records(seed, kodbok)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header(kodbok), lineterminator="\n")

@@ -161,7 +161,7 @@ def generate_rows(
     rows = []
     for kod in respondents:
         unit = population.unit(kod)
-        row = {ENHETSKOD: kod, ENHET: unit.fullnamn, BESVARAT_VINR: "Ja" if kod in vinr else "Nej"}
+        row = {ENHETSKOD: kod, ENHET: unit.full_name, BESVARAT_VINR: "Ja" if kod in vinr else "Nej"}
         for q in codebook.questions:
             value = answers[kod].get(q.column)
             if q.part == PART_VINR and kod not in vinr:

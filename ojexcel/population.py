@@ -61,7 +61,7 @@ class Unit:
         return self.stad is not None
 
     @property
-    def fullnamn(self) -> str:
+    def full_name(self) -> str:
         return f"{self.stad_namn} – {self.namn}" if self.stad else self.namn
 
 

@@ -23,8 +23,8 @@ import datetime as dt
 
 import numpy as np
 
-from ojexcel.isu.codebook import load_kodbok
-from ojexcel.isu.model import NO_DATE, Arenden, Rad, day_number
+from ojexcel.isu.codebook import load_codebook
+from ojexcel.isu.model import NO_DATE, Arenden, Row, day_number
 
 DEFAULT_DATUM = "2022-01-01"
 DROPPED = ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag")
@@ -50,13 +50,13 @@ def _flera(value) -> tuple:
 
 
 def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
-    kodbok = load_kodbok()
+    kodbok = load_codebook()
     enheter = tuple(sorted({r["enhetskod"] for r in rows}))
     pos = {k: i for i, k in enumerate(enheter)}
     n = len(rows)
-    enval = {v.kolumn: np.zeros(n, np.uint8) for v in kodbok.av_typ("enval")}
-    flerval = {v.kolumn: np.zeros(n, np.uint32) for v in kodbok.av_typ("flerval")}
-    datum = {v.kolumn: np.full(n, NO_DATE, np.int32) for v in kodbok.av_typ("datum")}
+    enval = {v.kolumn: np.zeros(n, np.uint8) for v in kodbok.of_type("enval")}
+    flerval = {v.kolumn: np.zeros(n, np.uint32) for v in kodbok.of_type("flerval")}
+    datum = {v.kolumn: np.full(n, NO_DATE, np.int32) for v in kodbok.of_type("datum")}
     alder = np.zeros(n, np.int16)
     for i, r in enumerate(rows):
         for key, value in {"datum_aktualisering": DEFAULT_DATUM, **r}.items():
@@ -92,7 +92,7 @@ def andel(antal: int, bas: int) -> int | None:
 
 
 def bygg_rad(niva: str, kod: str, tabell: str, delgrupp: str, kategori: str, antal: int, bas: int,
-        mask_antal: bool, mask_bas: bool) -> Rad:
+        mask_antal: bool, mask_bas: bool) -> Row:
     """One row with its share; masked fields None and named in `maskerad`."""
     maskerad = set()
     if mask_antal:
@@ -100,7 +100,7 @@ def bygg_rad(niva: str, kod: str, tabell: str, delgrupp: str, kategori: str, ant
     if mask_bas:
         maskerad |= {"antal", "bas", "andel"}
     a = andel(antal, bas)
-    return Rad(niva, kod, tabell, delgrupp, kategori,
+    return Row(niva, kod, tabell, delgrupp, kategori,
                None if "antal" in maskerad else antal,
                None if "bas" in maskerad else bas,
                None if ("andel" in maskerad or a is None) else a,
@@ -108,7 +108,7 @@ def bygg_rad(niva: str, kod: str, tabell: str, delgrupp: str, kategori: str, ant
 
 
 def enval_rader(niva: str, kod: str, tabell: str, counts: dict[str, int], saknas: int = 0,
-                delgrupp: str = "", minsta: int = 5, flerval_bas: int | None = None) -> list[Rad]:
+                delgrupp: str = "", minsta: int = 5, flerval_bas: int | None = None) -> list[Row]:
     """Label rows (+ uppgift_saknas). `flerval_bas`: the flerval base (ärenden with an answer)."""
     bas = flerval_bas if flerval_bas is not None else sum(counts.values())
     scope = bas + saknas
@@ -130,8 +130,8 @@ def medel_text(summa: int, bas: int) -> str:
     return f"{t // 10}.{t % 10}"
 
 
-def medel_rad(niva: str, kod: str, tabell: str, summa: int, bas: int, minsta: int = 5, delgrupp: str = "") -> Rad:
+def medel_rad(niva: str, kod: str, tabell: str, summa: int, bas: int, minsta: int = 5, delgrupp: str = "") -> Row:
     if 0 < bas < minsta:
-        return Rad(niva, kod, tabell, delgrupp, "medel", None, None, None, None,
+        return Row(niva, kod, tabell, delgrupp, "medel", None, None, None, None,
                    frozenset({"antal", "bas", "medel"}))
-    return Rad(niva, kod, tabell, delgrupp, "medel", summa, bas, None, medel_text(summa, bas))
+    return Row(niva, kod, tabell, delgrupp, "medel", summa, bas, None, medel_text(summa, bas))

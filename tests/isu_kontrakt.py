@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.codebook import load_codebook
 
 DEFAULT_DATUM = "2022-01-01"
 
@@ -82,14 +82,14 @@ def _harled(r: dict) -> dict:
         "antal_samverkansparter": sp,
         "arendelangd": _band((d1 - d0).days, LANGD) if (avsl and d1) else None,
         "har_brukarenkat": ("Ja" if bu else "Nej") if avsl else None,
-        "toppgrupp": ("Ja" if (r.get("maluppfoljning") == load_kodbok()["maluppfoljning"].svar[0]
+        "toppgrupp": ("Ja" if (r.get("maluppfoljning") == load_codebook()["maluppfoljning"].svar[0]
                                and r.get("bu_forandring_valdsutsatthet") == "Förbättrats mycket") else "Nej") if avsl else None,
     }
 
 
 @cache
 def _struktur():
-    kb = load_kodbok()
+    kb = load_codebook()
     tabeller = []  # (namn, typ, scope, labels)
     for v in kb.variabler:
         if v.typ in ("enval", "flerval"):
@@ -131,7 +131,7 @@ def _andel(a, b):
 
 def referens(rader: list[dict], minsta: int, population) -> list[tuple[str, ...]]:
     """The tidy export's rows (strings), from the contract."""
-    kb = load_kodbok()
+    kb = load_codebook()
     tabeller, ned = _struktur()
     H = [_harled(r) for r in rader]
     lan_av = {}

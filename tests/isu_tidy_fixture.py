@@ -12,7 +12,7 @@ import csv
 import random
 from pathlib import Path
 
-from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.codebook import load_codebook
 
 from .isu_bygg import andel, medel_text
 
@@ -120,9 +120,9 @@ def table_rows(rng: random.Random, niva, kod, tabell, delgrupp, scope: int, kodb
 
 
 def write_tidy(path: Path, minsta_antal: int = 5, seed: int = 20240) -> Path:
-    kodbok = load_kodbok()
+    kodbok = load_codebook()
     rng = random.Random(seed)
-    tables = [v.kolumn for v in kodbok.variabler if v.valbar] + list(DERIVED) + MEANS
+    tables = [v.kolumn for v in kodbok.variabler if v.is_choice] + list(DERIVED) + MEANS
     groups = delgrupper(kodbok)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")

@@ -184,8 +184,8 @@ def test_granskning_sheet_lists_old_new_and_reason(tmp_path, plain):
     assert ws.cell(1, 1).font.b
     pop = reviewed.population
     assert rows[1:] == [
-        ("0117", pop.unit("0117").fullnamn, "G7_ekb", raw_answer("0117", "G7_ekb"), texts.blank, "Svaret drogs tillbaka"),
-        ("0114", pop.unit("0114").fullnamn, "G1", raw_answer("0114", "G1"), "Nej", "=SUM(1) är ingen formel"),
+        ("0117", pop.unit("0117").full_name, "G7_ekb", raw_answer("0117", "G7_ekb"), texts.blank, "Svaret drogs tillbaka"),
+        ("0114", pop.unit("0114").full_name, "G1", raw_answer("0114", "G1"), "Nej", "=SUM(1) är ingen formel"),
     ]
     assert ws.cell(3, 6).data_type == "s"  # text, not a formula
 

@@ -15,11 +15,11 @@ from openpyxl.utils import range_boundaries
 
 from ojexcel.isu.workbook import INFORMATION, PER_KOMMUN, write_isu_workbook
 from ojexcel.isu.workbook_charts import NYANSER
-from ojexcel.isu.chart_catalogue import KatalogError, load_katalog, parse_katalog
-from ojexcel.isu.chart_tables import bygg
-from ojexcel.isu.codebook import load_kodbok
-from ojexcel.isu.model import SAMTLIGA, Rad
-from ojexcel.isu.row_list import RadLista
+from ojexcel.isu.chart_catalogue import ChartCatalogueError, load_chart_catalogue, parse_chart_catalogue
+from ojexcel.isu.chart_tables import build
+from ojexcel.isu.codebook import load_codebook
+from ojexcel.isu.model import SAMTLIGA, Row
+from ojexcel.isu.row_list import RowList
 from ojexcel.isu.tidy import read_isu_tidy
 from ojexcel.styles import MASKERAD
 
@@ -52,7 +52,7 @@ def book(book_path):
     return openpyxl.load_workbook(book_path)
 
 
-def expected(rad: Rad | None, matt: str):
+def expected(rad: Row | None, matt: str):
     """What a cell must show for a row's value: the number, the symbol, or blank."""
     if rad is None:
         return None
@@ -85,7 +85,7 @@ def caption_of(ws, r1: int, c1: int) -> str:
 # -- the catalogue -----------------------------------------------------------------------------------
 
 def test_catalogue_has_every_diagram_of_the_report_with_its_title():
-    katalog = load_katalog()
+    katalog = load_chart_catalogue()
     report = REPORT.read_text(encoding="utf-8")
     numbers = [d.nr for d in katalog.diagram if d.nr is not None]
     assert sorted(numbers) == list(range(1, 28))
@@ -94,7 +94,7 @@ def test_catalogue_has_every_diagram_of_the_report_with_its_title():
             assert f"Diagram {d.nr}: {d.rubrik}" in report
             assert d.diagram != "ingen"
     assert {d.blad for d in katalog.diagram} == {b.namn for b in katalog.blad}
-    names = [d.excelnamn for d in katalog.diagram]
+    names = [d.excel_name for d in katalog.diagram]
     assert len(set(names)) == len(names)
 
 
@@ -112,8 +112,8 @@ def test_catalogue_errors_are_caught_at_load(change, message):
         'diagram = "liggande"': ('diagram = "liggande"', 'diagram = "paj"'),
         'nr = 2': ('nr = 3\n', 'nr = 2\n'),
     }[change]
-    with pytest.raises(KatalogError, match=message):
-        parse_katalog(text.replace(bad[0], bad[1], 1), load_kodbok())
+    with pytest.raises(ChartCatalogueError, match=message):
+        parse_chart_catalogue(text.replace(bad[0], bad[1], 1), load_codebook())
 
 
 # -- the tidy reader ----------------------------------------------------------------------------------
@@ -133,12 +133,12 @@ def test_radlista_reads_the_tidy_export_back(folder, resultat):
 # -- the diagram tables ---------------------------------------------------------------------------
 
 def test_every_diagram_table_equals_the_results_cell_by_cell(book, resultat):
-    katalog, kodbok = load_katalog(), load_kodbok()
+    katalog, kodbok = load_chart_catalogue(), load_codebook()
     checked = masked = zeros = 0
     for d in katalog.diagram:
         ws = book[d.blad]
-        t = bygg(resultat, d, katalog, kodbok, MASKERAD)
-        (c1, r1, c2, r2), rows = table_cells(ws, d.excelnamn)
+        t = build(resultat, d, katalog, kodbok, MASKERAD)
+        (c1, r1, c2, r2), rows = table_cells(ws, d.excel_name)
         assert caption_of(ws, r1, c1) == t.rubrik and t.rubrik.startswith(d.namn + ": " + d.rubrik)
         assert rows[0] == [t.radrubrik] + [k.rubrik for k in t.kolumner]
         assert len(rows) - 1 == len(t.rader)
@@ -177,23 +177,23 @@ def test_notes_say_how_shares_are_based_and_which_arenden(book):
 
 
 def test_diagram_n_is_the_reports_n(book, resultat):
-    katalog = load_katalog()
+    katalog = load_chart_catalogue()
     d9 = next(d for d in katalog.diagram if d.nr == 9)
     minst = next(r for r in resultat.tabell(SAMTLIGA, "", "insatser") if r.kategori == "minst_ett_svar")
     n = f"{minst.antal:,}".replace(",", "\u00a0")
-    assert bygg(resultat, d9, katalog, load_kodbok(), MASKERAD).rubrik.endswith(f"(N={n})")
+    assert build(resultat, d9, katalog, load_codebook(), MASKERAD).rubrik.endswith(f"(N={n})")
     d21 = next(d for d in katalog.diagram if d.nr == 21)
-    rubrik = bygg(resultat, d21, katalog, load_kodbok(), MASKERAD).rubrik
+    rubrik = build(resultat, d21, katalog, load_codebook(), MASKERAD).rubrik
     assert re.search(r"\(Hedersrelaterat våld: ja N=[\d\u00a0.]+, Hedersrelaterat våld: nej N=[\d\u00a0.]+\)$", rubrik)
 
 
 def test_a_masked_base_masks_n_and_every_cell():
-    rows = [Rad(SAMTLIGA, "", "kon", "", k, None, None, None, None, frozenset({"antal", "bas", "andel"}))
+    rows = [Row(SAMTLIGA, "", "kon", "", k, None, None, None, None, frozenset({"antal", "bas", "andel"}))
             for k in ("Kvinna", "Man")]
-    rows.append(Rad(SAMTLIGA, "", "kon", "", "uppgift_saknas", 0, 3, 0, None))
-    r = RadLista.from_rows(rows, n=3)
-    d2 = next(d for d in load_katalog().diagram if d.nr == 2)
-    t = bygg(r, d2, load_katalog(), load_kodbok(), MASKERAD)
+    rows.append(Row(SAMTLIGA, "", "kon", "", "uppgift_saknas", 0, 3, 0, None))
+    r = RowList.from_rows(rows, n=3)
+    d2 = next(d for d in load_chart_catalogue().diagram if d.nr == 2)
+    t = build(r, d2, load_chart_catalogue(), load_codebook(), MASKERAD)
     assert t.rubrik.endswith(f"(N={MASKERAD})")
     assert [c.maskerad for c in t.rader[0].celler] == [True, True, True]
 
@@ -213,13 +213,13 @@ def test_cover_sheet_says_source_period_phases_and_masking(book, resultat):
     assert cells["Avslutade"] == f"{avslutade} ärenden ({faser['avslutade'].andel} procent)"
     assert cells[MASKERAD].startswith("Visas inte")
     assert "SKR 2024" in cells["Källa"]
-    assert [s for s in book.sheetnames[1:-1]] == [b.namn for b in load_katalog().blad]
+    assert [s for s in book.sheetnames[1:-1]] == [b.namn for b in load_chart_catalogue().blad]
 
 
 def test_per_kommun_has_every_unit_and_its_key_figures(book, resultat):
     ws = book[PER_KOMMUN]
     (c1, r1, c2, r2), rows = table_cells(ws, "Per_kommun")
-    katalog = load_katalog()
+    katalog = load_chart_catalogue()
     assert rows[0][:4] == ["Nivå", "Kod", "Namn", "Län"]
     assert rows[0][4:] == [k.rubrik for k in katalog.nyckeltal]
     units = [(n, k) for n in ("samtliga", "lan", "kommun", "stadsdel") for k in resultat.enheter(n)]
@@ -256,7 +256,7 @@ def test_rebuilds_are_byte_identical(folder, resultat, book_path):
 
 
 def test_a_file_name_starting_with_equals_stays_text(folder, resultat):
-    hostile = RadLista.from_rows(resultat.rows, kalla='=HYPERLINK("x.invalid";"klick")+cmd|calc!A0.csv', minsta_antal=5)
+    hostile = RowList.from_rows(resultat.rows, kalla='=HYPERLINK("x.invalid";"klick")+cmd|calc!A0.csv', minsta_antal=5)
     path = folder / "hostile.xlsx"
     write_isu_workbook(hostile, path)
     with zipfile.ZipFile(path) as z:
@@ -271,7 +271,7 @@ def test_a_file_name_starting_with_equals_stays_text(folder, resultat):
 
 def test_without_masking_the_cover_says_so(folder, resultat):
     path = folder / "alla.xlsx"
-    write_isu_workbook(RadLista.from_rows(resultat.rows, kalla="a.csv", minsta_antal=1), path)
+    write_isu_workbook(RowList.from_rows(resultat.rows, kalla="a.csv", minsta_antal=1), path)
     ws = openpyxl.load_workbook(path)[INFORMATION]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
     assert cells["Maskering"].startswith("Ingen (minsta antal 1)")
@@ -280,9 +280,9 @@ def test_without_masking_the_cover_says_so(folder, resultat):
 
 
 def test_cover_counts_are_masked_like_any_count(folder):
-    rows = [Rad(SAMTLIGA, "", "faser", "", "aktualiserade", None, None, None, None, frozenset({"antal", "bas", "andel"}))]
+    rows = [Row(SAMTLIGA, "", "faser", "", "aktualiserade", None, None, None, None, frozenset({"antal", "bas", "andel"}))]
     path = folder / "few.xlsx"
-    write_isu_workbook(RadLista.from_rows(rows, kalla="x.csv", minsta_antal=5, n=3, utanfor_period=2), path)
+    write_isu_workbook(RowList.from_rows(rows, kalla="x.csv", minsta_antal=5, n=3, utanfor_period=2), path)
     ws = openpyxl.load_workbook(path)[INFORMATION]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
     assert cells["Ärenden"] == f"{MASKERAD} ärenden ingår; {MASKERAD} ärenden låg utanför perioden och ingår inte."
@@ -290,11 +290,11 @@ def test_cover_counts_are_masked_like_any_count(folder):
 
 
 def test_results_with_few_tables_still_render(folder):
-    rows = [Rad(SAMTLIGA, "", "faser", "", k, a, b, None if b == 0 else a * 100 // b, None)
+    rows = [Row(SAMTLIGA, "", "faser", "", k, a, b, None if b == 0 else a * 100 // b, None)
             for k, a, b in (("aktualiserade", 7, 7), ("minst_en_insats", 7, 7), ("avslutade", 0, 7),
                             ("med_maluppfoljning", 0, 0), ("med_brukarenkat", 0, 0))]
     path = folder / "tiny.xlsx"
-    write_isu_workbook(RadLista.from_rows(rows, kalla="x.csv", minsta_antal=5), path)
+    write_isu_workbook(RowList.from_rows(rows, kalla="x.csv", minsta_antal=5), path)
     book = openpyxl.load_workbook(path)
     (c1, r1, c2, r2), cells = table_cells(book["Avslut och resultat"], "Diagram_14")
     assert cells[1][0] == "Inga ärenden"
@@ -317,7 +317,7 @@ def _ref(f: str):
 
 
 def test_every_diagram_has_a_chart_reading_its_table(book_path, book, resultat):
-    katalog, kodbok = load_katalog(), load_kodbok()
+    katalog, kodbok = load_chart_catalogue(), load_codebook()
     charts = _chart_parts(book_path)
     by_title = {}
     for name, xml in charts.items():
@@ -327,8 +327,8 @@ def test_every_diagram_has_a_chart_reading_its_table(book_path, book, resultat):
     assert len(charts) == len(drawn)
     for d in drawn:
         ws = book[d.blad]
-        t = bygg(resultat, d, katalog, kodbok, MASKERAD)
-        (c1, r1, c2, r2), rows = table_cells(ws, d.excelnamn)
+        t = build(resultat, d, katalog, kodbok, MASKERAD)
+        (c1, r1, c2, r2), rows = table_cells(ws, d.excel_name)
         caption = ws.cell(caption_row(ws, r1, c1), c1).coordinate
         xml = by_title[(d.blad, caption)]
         # Blanks as gaps: XlsxWriter leaves out the element for its default, gap; never zero.
@@ -360,7 +360,7 @@ def test_every_diagram_has_a_chart_reading_its_table(book_path, book, resultat):
 
 
 def test_chart_kinds_and_colours(book_path):
-    katalog = load_katalog()
+    katalog = load_chart_catalogue()
     charts = _chart_parts(book_path)
     kinds = [("barDir", m) for xml in charts.values() for m in re.findall(r'<c:barDir val="(\w+)"/>', xml)]
     assert {m for _, m in kinds} == {"bar", "col"}
@@ -384,21 +384,21 @@ def test_captions_give_the_reports_n_from_the_published_bases():
     give captions with the report's own N, as the report's diagram titles write it."""
     import csv
 
-    katalog, kodbok = load_katalog(), load_kodbok()
+    katalog, kodbok = load_chart_catalogue(), load_codebook()
     titles = {int(m.group(1)): m.group(0) for m in re.finditer(r"Diagram (\d+): .*(?:\n\(.*\))?", REPORT.read_text(encoding="utf-8"))}
-    rows: dict[tuple, Rad] = {}
+    rows: dict[tuple, Row] = {}
     with open(PUBLISHED, encoding="utf-8") as fh:
         for p in csv.DictReader(fh):
             if p["niva"] != SAMTLIGA or p["min"] != p["max"]:
                 continue
             if p["matt"] == "bas":
-                rad = Rad(SAMTLIGA, "", p["tabell"], p["delgrupp"], p["kategori"], None, int(p["min"]), None, None)
+                rad = Row(SAMTLIGA, "", p["tabell"], p["delgrupp"], p["kategori"], None, int(p["min"]), None, None)
             elif p["matt"] == "antal" and p["kategori"] == "minst_ett_svar":
-                rad = Rad(SAMTLIGA, "", p["tabell"], p["delgrupp"], p["kategori"], int(p["min"]), None, None, None)
+                rad = Row(SAMTLIGA, "", p["tabell"], p["delgrupp"], p["kategori"], int(p["min"]), None, None, None)
             else:
                 continue
             rows.setdefault((p["tabell"], p["delgrupp"], p["kategori"]), rad)
-    resultat = RadLista.from_rows(rows.values(), n=3070)
+    resultat = RowList.from_rows(rows.values(), n=3070)
     checked = 0
     for d in katalog.diagram:
         if d.nr is None or d.rader != "kategorier":
@@ -407,7 +407,7 @@ def test_captions_give_the_reports_n_from_the_published_bases():
         published = [r for (t, g, k), r in rows.items() if t == d.tabell and g in groups]
         if len({r.delgrupp for r in published}) != len(groups):
             continue
-        rubrik = bygg(resultat, d, katalog, kodbok, MASKERAD).rubrik
+        rubrik = build(resultat, d, katalog, kodbok, MASKERAD).rubrik
         for r in published:
             n = r.bas if r.bas is not None else r.antal
             assert f"N={n:,}".replace(",", "\u00a0") in rubrik, (d.nr, rubrik)
@@ -421,7 +421,7 @@ def test_every_chart_has_a_text_alternative(book_path):
     with zipfile.ZipFile(book_path) as z:
         drawings = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/drawings/drawing"))
     descr = re.findall(r'<xdr:cNvPr id="\d+" name="[^"]*" descr="([^"]*)"', drawings)
-    assert len(descr) == sum(d.diagram != "ingen" for d in load_katalog().diagram)
+    assert len(descr) == sum(d.diagram != "ingen" for d in load_chart_catalogue().diagram)
     assert all("finns i tabellen" in x for x in descr)
     assert any(x.startswith("Diagram 9: Vilka är de vanligaste insatserna?") for x in descr)
 

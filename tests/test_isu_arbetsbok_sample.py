@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from openpyxl.utils import range_boundaries
 
 from ojexcel.cli import main
-from ojexcel.isu.chart_catalogue import load_katalog
+from ojexcel.isu.chart_catalogue import load_chart_catalogue
 from ojexcel.isu.chart_tables import RUBRIK
 from ojexcel.isu.model import SAMTLIGA
 
@@ -28,7 +28,7 @@ def sample_book(tmp_path_factory):
 
 
 def test_the_workbook_shows_the_reports_figures(sample_book):
-    katalog = load_katalog()
+    katalog = load_chart_catalogue()
     found = 0
     with open(PUBLISHED, encoding="utf-8") as fh:
         published = [p for p in csv.DictReader(fh) if p["niva"] == SAMTLIGA and "+" not in p["kategori"]
@@ -39,13 +39,13 @@ def test_the_workbook_shows_the_reports_figures(sample_book):
             if d.tabell != p["tabell"] or d.rader != "kategorier" or grupp not in d.delgrupper:
                 continue
             ws = sample_book[d.blad]
-            c1, r1, c2, r2 = range_boundaries(ws.tables[d.excelnamn].ref)
+            c1, r1, c2, r2 = range_boundaries(ws.tables[d.excel_name].ref)
             header = [ws.cell(r1, c).value for c in range(c1, c2 + 1)]
             rubrik = RUBRIK["medel" if p["matt"] == "medel" else p["matt"]]
             if len(d.delgrupper) > 1:
-                rubrik = f"{rubrik} – {katalog.gruppnamn(grupp)}"
+                rubrik = f"{rubrik} – {katalog.group_name(grupp)}"
             labels = [ws.cell(r, c1).value for r in range(r1 + 1, r2 + 1)]
-            label = katalog.kategorinamn(p["kategori"])
+            label = katalog.category_name(p["kategori"])
             if rubrik not in header or label not in labels:
                 continue
             value = ws.cell(r1 + 1 + labels.index(label), c1 + header.index(rubrik)).value

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 from ojexcel.isu import reader as arenden_mod
 from ojexcel.isu.reader import read_arenden
-from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.model import NO_DATE, Arenden, day_number
 from ojexcel.population import load_population
 from ojexcel.problems import ERROR, WARNING, InputError
 
-KODBOK = load_kodbok()
+KODBOK = load_codebook()
 POP = load_population()
 FULL = ["arende_id", "enhetskod"] + [v.kolumn for v in KODBOK.variabler]
 
@@ -87,9 +87,9 @@ def test_valid_file_column_wise(tmp_path):
     assert a.enval["bu_delaktighet"].tolist() == [0, 0, 2]
     assert a.avslutat.tolist() == [True, False, True]
     # every enval, flerval and datum column of the codebook is present
-    assert set(a.enval) == {v.kolumn for v in KODBOK.av_typ("enval")}
-    assert set(a.flerval) == {v.kolumn for v in KODBOK.av_typ("flerval")}
-    assert set(a.datum) == {v.kolumn for v in KODBOK.av_typ("datum")}
+    assert set(a.enval) == {v.kolumn for v in KODBOK.of_type("enval")}
+    assert set(a.flerval) == {v.kolumn for v in KODBOK.of_type("flerval")}
+    assert set(a.datum) == {v.kolumn for v in KODBOK.of_type("datum")}
 
 
 def test_labels_numbers_case_space_nfc_give_the_same_codes(tmp_path):
@@ -406,7 +406,7 @@ def test_arenden_holds_no_identifier_or_free_text(tmp_path):
 
 # -- property: labels and numbers read alike ------------------------------------------------------
 
-VALBAR = [v for v in KODBOK.variabler if v.valbar and v.fas not in ("avslut", "brukarenkat") and v.kolumn != "samverkan_forekommit"]
+VALBAR = [v for v in KODBOK.variabler if v.is_choice and v.fas not in ("avslut", "brukarenkat") and v.kolumn != "samverkan_forekommit"]
 
 
 @st.composite
@@ -458,7 +458,7 @@ def compile_modules(monkeypatch):
     import ojexcel.isu.compilation
     import ojexcel.isu.tidy
 
-    for mod, attr in ((ojexcel.isu.compilation, "sammanstall"), (ojexcel.isu.workbook, "write_isu_workbook"),
+    for mod, attr in ((ojexcel.isu.compilation, "compile_tables"), (ojexcel.isu.workbook, "write_isu_workbook"),
                       (ojexcel.isu.tidy, "write_isu_tidy")):
         def never(*args, _attr=attr, **kwargs):
             raise AssertionError(f"{_attr} must not run on invalid input")
@@ -494,9 +494,9 @@ def test_nameless_column_with_values_warns_and_trailing_empty_fields_pass(tmp_pa
 
 
 def test_caches_stay_bounded_on_hostile_cells():
-    from ojexcel.isu.values import CACHE_CHARS, Val
+    from ojexcel.isu.values import CACHE_CHARS, ChoiceCell
 
-    col = Val(KODBOK["kon"], xlsx=False)
+    col = ChoiceCell(KODBOK["kon"], xlsx=False)
     for i in range(500):
         code, issue = col.convert("Kvinna" + " " * (CACHE_CHARS + i))
         assert code == 1 and issue is None

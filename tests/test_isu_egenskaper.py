@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu.codebook import load_kodbok
-from ojexcel.isu.compilation import sammanstall
+from ojexcel.isu.codebook import load_codebook
+from ojexcel.isu.compilation import compile_tables
 from ojexcel.isu.table_plan import load_plan
-from ojexcel.isu.tidy import read_isu_tidy, tidy_falt, write_isu_tidy
+from ojexcel.isu.tidy import read_isu_tidy, tidy_fields, write_isu_tidy
 from ojexcel.population import load_population
 from tests.isu_bygg import bygg_arenden
 from tests.isu_kontrakt import referens
@@ -28,7 +28,7 @@ ALDRAR = (18, 24, 25, 34, 44, 45, 64, 65, 74, 75, 99)
 def arende(draw, smala: bool):
     """One valid ärende (the reader's invariants hold). `smala`: answers from the first two
     labels only, so small counts, ties and zeros are common."""
-    kb = load_kodbok()
+    kb = load_codebook()
     r = {"enhetskod": draw(st.sampled_from(ENHETER)),
          "datum_aktualisering": START + dt.timedelta(days=draw(st.integers(0, 30)))}
     slut = draw(st.sampled_from(["open", "open", "datum", "orsak", "both"]))
@@ -37,7 +37,7 @@ def arende(draw, smala: bool):
     if slut in ("orsak", "both"):
         r["avslutsorsak"] = draw(st.sampled_from(kb["avslutsorsak"].svar[:2]))
     avsl = slut != "open"
-    for v in kb.av_typ("enval", "flerval"):
+    for v in kb.of_type("enval", "flerval"):
         if v.kolumn == "avslutsorsak" or (v.fas in ("avslut", "brukarenkat") and not avsl):
             continue
         svar = v.svar[:2] if smala and v.kolumn not in ("maluppfoljning", "bu_forandring_valdsutsatthet") else v.svar
@@ -68,7 +68,7 @@ def tidy_rows(res, tmp_path) -> list[tuple[str, ...]]:
     """The tidy export written, read back by the one reader (which checks §6), as text fields."""
     path = tmp_path / "isu.csv"
     write_isu_tidy(res, path)
-    return [tidy_falt(r) for r in read_isu_tidy(path).rader()]
+    return [tidy_fields(r) for r in read_isu_tidy(path).rader()]
 
 
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -79,7 +79,7 @@ SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[Healt
 @given(rows=arenden(smala=True, max_size=30), minsta=st.sampled_from([1, 3, 5]))
 def test_tidy_equals_reference(rows, minsta, tmp_path):
     pop = load_population()
-    res = sammanstall(bygg_arenden(rows), minsta_antal=minsta, population=pop)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=minsta, population=pop)
     assert tidy_rows(res, tmp_path) == referens(rows, minsta, pop)
 
 
@@ -87,7 +87,7 @@ def test_tidy_equals_reference(rows, minsta, tmp_path):
 @given(rows=arenden(smala=False, max_size=25))
 def test_tidy_equals_reference_wide_answers(rows, tmp_path):
     pop = load_population()
-    res = sammanstall(bygg_arenden(rows), minsta_antal=2, population=pop)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=2, population=pop)
     assert tidy_rows(res, tmp_path) == referens(rows, 2, pop)
 
 
@@ -106,7 +106,7 @@ def _typer():
 @settings(max_examples=12, deadline=None)
 @given(rows=arenden(smala=True, max_size=40))
 def test_every_enval_block_partitions_its_scope(rows):
-    res = sammanstall(bygg_arenden(rows), minsta_antal=1)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=1)
     typer = _typer()
     for (niva, kod, tabell, dg), block in _blocks(res).items():
         t = typer[tabell]
@@ -125,8 +125,8 @@ def test_every_enval_block_partitions_its_scope(rows):
 @settings(max_examples=12, deadline=None)
 @given(rows=arenden(smala=True, max_size=40), minsta=st.sampled_from([2, 3, 5]))
 def test_no_masked_count_or_base_can_be_recovered(rows, minsta):
-    res = sammanstall(bygg_arenden(rows), minsta_antal=minsta)
-    full = _blocks(sammanstall(bygg_arenden(rows), minsta_antal=1))
+    res = compile_tables(bygg_arenden(rows), minsta_antal=minsta)
+    full = _blocks(compile_tables(bygg_arenden(rows), minsta_antal=1))
     typer = _typer()
     for key, block in _blocks(res).items():
         t = typer[key[2]]
@@ -167,7 +167,7 @@ def test_no_masked_count_or_base_can_be_recovered(rows, minsta):
         for j, komb in enumerate(t.kombinerade):
             off = 1 if t.typ == "flerval" else 0
             if any(block[off + p].antal is None for p in komb.delar):
-                assert block[t.komb_start + j].antal is None
+                assert block[t.combined_start + j].antal is None
 
 
 def test_reference_helper_agrees_on_a_fixed_case(tmp_path):
@@ -178,14 +178,14 @@ def test_reference_helper_agrees_on_a_fixed_case(tmp_path):
             {"enhetskod": "2580", "funktionsnedsattning": ["Fysisk funktionsnedsättning", "Psykisk funktionsnedsättning"]}]
     pop = load_population()
     for n in (1, 2, 5):
-        res = sammanstall(bygg_arenden(rows), minsta_antal=n, population=pop)
+        res = compile_tables(bygg_arenden(rows), minsta_antal=n, population=pop)
         assert tidy_rows(res, tmp_path) == referens(rows, n, pop)
 
 
 @pytest.mark.parametrize("n", [1, 5])
 def test_tidy_text_has_no_carriage_returns_or_bom(n, tmp_path):
     rows = [{"enhetskod": "0114", "risk_skattning": "SARA"}] * 6
-    res = sammanstall(bygg_arenden(rows), minsta_antal=n)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=n)
     write_isu_tidy(res, tmp_path / "x.csv")
     data = (tmp_path / "x.csv").read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data

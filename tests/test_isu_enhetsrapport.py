@@ -15,22 +15,22 @@ from ojexcel.isu import reader as isu_arenden
 from ojexcel.isu import compilation as isu_tabeller
 from ojexcel.isu.kommun_report import (
     MIN_BAS_AVVIKELSE,
-    EnhetUtanArenden,
-    enhetsrapport,
-    tabellval,
+    EnhetWithoutArenden,
+    build_kommun_report,
+    table_selection,
 )
-from ojexcel.isu.kommun_report_html import render_enhetsrapport_html, write_enhetsrapport_html
-from ojexcel.isu.kommun_report_text import cell, kategori_text
-from ojexcel.isu.kommun_report_xlsx import write_enhetsrapport_xlsx
-from ojexcel.isu.codebook import load_kodbok
-from ojexcel.isu.row_list import RadLista
+from ojexcel.isu.kommun_report_html import render_kommun_report_html, write_kommun_report_html
+from ojexcel.isu.kommun_report_text import cell, category_text
+from ojexcel.isu.kommun_report_xlsx import write_kommun_report_xlsx
+from ojexcel.isu.codebook import load_codebook
+from ojexcel.isu.row_list import RowList
 from ojexcel.population import load_population
 from ojexcel.styles import FINNS_INTE, MASKERAD
 
 from .isu_bygg import bygg_rad, enval_rader, medel_rad
 
 POP = load_population()
-KODBOK = load_kodbok()
+KODBOK = load_codebook()
 AGE = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 
 # Registration units and their size (ärenden). 0115 is small: its counts are masked.
@@ -84,7 +84,7 @@ def _tables(niva: str, kod: str, c: dict) -> list:
     return out
 
 
-def resultat() -> RadLista:
+def resultat() -> RowList:
     levels = [("samtliga", "", list(REG))]
     levels += [("lan", lan, [k for k in REG if LAN[k] == lan]) for lan in ("01", "12")]
     levels += [("kommun", k, [r for r in REG if r[:4] == k]) for k in ("0114", "0115", "0180", "1281")]
@@ -92,7 +92,7 @@ def resultat() -> RadLista:
     rows = []
     for niva, kod, regs in levels:
         rows += _tables(niva, kod, _sum(regs))
-    return RadLista.from_rows(rows, kalla="arenden.csv", n=sum(REG.values()))
+    return RowList.from_rows(rows, kalla="arenden.csv", n=sum(REG.values()))
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def _rows_shown(r, res) -> set:
     ("kommun", "1281", [("kommun", "1281"), ("lan", "12"), ("samtliga", "")]),
 ])
 def test_report_holds_exactly_the_tidy_rows_of_its_levels(res, niva, kod, levels):
-    r = enhetsrapport(res, POP, niva, kod)
+    r = build_kommun_report(res, POP, niva, kod)
     assert [(n.niva, n.kod) for n in r.nivaer] == levels
     shown = _rows_shown(r, res)
     wanted = {x for x in res.rows if (x.niva, x.kod) in levels}
@@ -131,7 +131,7 @@ def test_report_holds_exactly_the_tidy_rows_of_its_levels(res, niva, kod, levels
 
 
 def test_names_and_order(res):
-    r = enhetsrapport(res, POP, "stadsdel", "0180-01")
+    r = build_kommun_report(res, POP, "stadsdel", "0180-01")
     assert [n.namn for n in r.nivaer] == ["Bromma", "Stockholm", "Stockholms län", "Samtliga"]
     assert r.stad_namn == "Stockholm"
     assert [k.namn for k in r.kapitel] == ["Målgruppen", "Insatser", "Toppgruppen", "Hedersrelaterat våld"]
@@ -140,55 +140,55 @@ def test_names_and_order(res):
 
 
 def test_small_kommun_sees_symbols_not_counts(res):
-    r = enhetsrapport(res, POP, "kommun", "0115")
+    r = build_kommun_report(res, POP, "kommun", "0115")
     egna = [x.celler[0] for t in r.tabeller for x in t.rader]
     masked = [c for c in egna if c is not None and c.maskerad]
     assert len(masked) > 10
     for c in masked:
         assert c.antal is None and cell(c, "antal") == MASKERAD and cell(c, "andel") == MASKERAD
-    html = render_enhetsrapport_html(r)
+    html = render_kommun_report_html(r)
     assert html.count(f"<td>{MASKERAD}</td>") > 10
 
 
 def test_unit_without_arenden_is_refused(res):
-    with pytest.raises(EnhetUtanArenden):
-        enhetsrapport(res, POP, "kommun", "2584")
-    with pytest.raises(EnhetUtanArenden):
-        enhetsrapport(res, POP, "stadsdel", "0180-02")
+    with pytest.raises(EnhetWithoutArenden):
+        build_kommun_report(res, POP, "kommun", "2584")
+    with pytest.raises(EnhetWithoutArenden):
+        build_kommun_report(res, POP, "stadsdel", "0180-02")
 
 
 def test_every_table_of_the_catalogue_is_a_table_of_the_contract():
-    tabeller = {v.kolumn for v in KODBOK.av_typ("enval", "flerval")}
+    tabeller = {v.kolumn for v in KODBOK.of_type("enval", "flerval")}
     tabeller |= {"faser", "aldersgrupp", "antal_insatser", "riskbedomning_gjord", "antal_samverkansparter",
                  "arendelangd", "har_brukarenkat", "toppgrupp", "medel_antal_insatser",
                  "medel_antal_samverkansparter", "medel_arendelangd"}
-    chosen = {v.tabell for v in tabellval()}
+    chosen = {v.tabell for v in table_selection()}
     assert chosen == tabeller  # every table, and none the contract lacks
-    assert len({(v.tabell, v.delgrupp) for v in tabellval()}) == len(tabellval())
+    assert len({(v.tabell, v.delgrupp) for v in table_selection()}) == len(table_selection())
 
 
 # --- the differences named in the text --------------------------------------------------------
 
 def test_differences_never_use_masked_cells_and_respect_the_base(res):
     for niva, kod in (("kommun", "0114"), ("kommun", "0115"), ("stadsdel", "0180-01"), ("kommun", "1281")):
-        r = enhetsrapport(res, POP, niva, kod)
-        for a in r.avvikelser:
+        r = build_kommun_report(res, POP, niva, kod)
+        for a in r.deviations:
             rad = next(x for x in a.tabell.rader if x.kategori == a.kategori)
             egen, alla = rad.celler[0], rad.celler[-1]
             assert not egen.maskerad and not alla.maskerad
             assert egen.bas >= MIN_BAS_AVVIKELSE and a.enhet == egen.andel and a.samtliga == alla.andel
-            assert abs(a.skillnad) >= 5 and a.kategori != "uppgift_saknas" and not a.tabell.val.delgrupp
-        diffs = [abs(a.skillnad) for a in r.avvikelser]
+            assert abs(a.difference) >= 5 and a.kategori != "uppgift_saknas" and not a.tabell.val.delgrupp
+        diffs = [abs(a.difference) for a in r.deviations]
         assert diffs == sorted(diffs, reverse=True)
-        assert len({a.tabell.nyckel for a in r.avvikelser}) == len(r.avvikelser)  # one per table
-    assert enhetsrapport(res, POP, "kommun", "0115").avvikelser == ()  # 6 ärenden: nothing to name
+        assert len({a.tabell.nyckel for a in r.deviations}) == len(r.deviations)  # one per table
+    assert build_kommun_report(res, POP, "kommun", "0115").deviations == ()  # 6 ärenden: nothing to name
 
 
 def test_difference_text_is_in_the_page(res):
-    r = enhetsrapport(res, POP, "kommun", "1281")
-    assert r.avvikelser, "the fixture should give Lund a difference"
-    html = render_enhetsrapport_html(r)
-    a = r.avvikelser[0]
+    r = build_kommun_report(res, POP, "kommun", "1281")
+    assert r.deviations, "the fixture should give Lund a difference"
+    html = render_kommun_report_html(r)
+    a = r.deviations[0]
     assert f"{a.enhet} procent i Lund mot {a.samtliga} procent i samtliga" in html
 
 
@@ -230,8 +230,8 @@ def parse(html: str) -> _Page:
 
 
 def test_html_is_self_contained_and_accessible(res):
-    r = enhetsrapport(res, POP, "stadsdel", "0180-01")
-    html = render_enhetsrapport_html(r)
+    r = build_kommun_report(res, POP, "stadsdel", "0180-01")
+    html = render_kommun_report_html(r)
     page = parse(html)
     tags = [t for t, _ in page.tags]
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"sv\">")
@@ -250,13 +250,13 @@ def test_html_is_self_contained_and_accessible(res):
 
 
 def test_html_holds_every_table_with_the_rows_values(res):
-    r = enhetsrapport(res, POP, "kommun", "0114")
-    page = parse(render_enhetsrapport_html(r))
+    r = build_kommun_report(res, POP, "kommun", "0114")
+    page = parse(render_kommun_report_html(r))
     data_tables = page.tables[1:]  # the first is the key figures
     assert len(data_tables) == len(r.tabeller)
     for tab, html_table in zip(r.tabeller, data_tables):
         body = html_table[2:]
-        assert [row[0] for row in body] == [kategori_text(x.kategori) for x in tab.rader]
+        assert [row[0] for row in body] == [category_text(x.kategori) for x in tab.rader]
         for rad, row in zip(tab.rader, body):
             vf = "medel" if rad.kategori == "medel" else "andel"
             expected = [cell(c, f) for c in rad.celler for f in ("antal", "bas", vf)]
@@ -264,9 +264,9 @@ def test_html_holds_every_table_with_the_rows_values(res):
 
 
 def test_key_figures_and_toppgrupp(res):
-    r = enhetsrapport(res, POP, "kommun", "0114")
+    r = build_kommun_report(res, POP, "kommun", "0114")
     assert r.toppgrupp is not None and r.toppgrupp.kategori == "Ja"
-    page = parse(render_enhetsrapport_html(r))
+    page = parse(render_kommun_report_html(r))
     key = page.tables[0]
     assert key[0][1:] == ["Upplands Väsby", "Stockholms län", "Samtliga"]
     assert key[1][1:] == [cell(c, "antal") for c in r.arenden.celler]
@@ -274,14 +274,14 @@ def test_key_figures_and_toppgrupp(res):
 
 
 def test_html_escapes_what_comes_from_the_input(res):
-    res2 = RadLista.from_rows(res.rows, n=res.n, kalla='<script>alert("x")</script>.csv')
-    html = render_enhetsrapport_html(enhetsrapport(res2, POP, "kommun", "0114"))
+    res2 = RowList.from_rows(res.rows, n=res.n, kalla='<script>alert("x")</script>.csv')
+    html = render_kommun_report_html(build_kommun_report(res2, POP, "kommun", "0114"))
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
 def test_masked_bars_are_not_drawn(res):
-    r = enhetsrapport(res, POP, "kommun", "0115")
-    html = render_enhetsrapport_html(r)
+    r = build_kommun_report(res, POP, "kommun", "0115")
+    html = render_kommun_report_html(r)
     svg = html[html.index("<svg"): html.index("</svg>")]
     # 0115's first bar block: the masked cells get a symbol, not a rect
     assert f">{MASKERAD}</text>" in html
@@ -295,10 +295,10 @@ def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
     from ojexcel.styles import FINNS_INTE_MEANING, MASKERAD_MEANING, SUPPRESSED
 
     assert (MASKERAD, FINNS_INTE) == ("x", "–") and MASKERAD == SUPPRESSED
-    r = enhetsrapport(res, POP, "kommun", "0115")
+    r = build_kommun_report(res, POP, "kommun", "0115")
     write_isu_workbook(res, tmp_path / "bok.xlsx")
-    write_enhetsrapport_xlsx(r, tmp_path / "enhet.xlsx")
-    html = render_enhetsrapport_html(r)
+    write_kommun_report_xlsx(r, tmp_path / "enhet.xlsx")
+    html = render_kommun_report_html(r)
     for name in ("bok.xlsx", "enhet.xlsx"):
         texts = [c.value for ws in openpyxl.load_workbook(tmp_path / name) for row in ws.iter_rows() for c in row
                  if isinstance(c.value, str)]
@@ -313,21 +313,21 @@ def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
 
 
 def test_byte_identical_rebuilds(res, tmp_path):
-    r = enhetsrapport(res, POP, "stadsdel", "0180-01")
-    write_enhetsrapport_html(r, tmp_path / "a.html")
-    write_enhetsrapport_html(enhetsrapport(resultat(), POP, "stadsdel", "0180-01"), tmp_path / "b.html")
+    r = build_kommun_report(res, POP, "stadsdel", "0180-01")
+    write_kommun_report_html(r, tmp_path / "a.html")
+    write_kommun_report_html(build_kommun_report(resultat(), POP, "stadsdel", "0180-01"), tmp_path / "b.html")
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
-    write_enhetsrapport_xlsx(r, tmp_path / "a.xlsx")
-    write_enhetsrapport_xlsx(enhetsrapport(resultat(), POP, "stadsdel", "0180-01"), tmp_path / "b.xlsx")
+    write_kommun_report_xlsx(r, tmp_path / "a.xlsx")
+    write_kommun_report_xlsx(build_kommun_report(resultat(), POP, "stadsdel", "0180-01"), tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
 def test_xlsx_holds_every_table_read_back(res, tmp_path):
-    r = enhetsrapport(res, POP, "kommun", "0115")
+    r = build_kommun_report(res, POP, "kommun", "0115")
     path = tmp_path / "r.xlsx"
-    write_enhetsrapport_xlsx(r, path)
+    write_kommun_report_xlsx(r, path)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Om rapporten"] + [k.namn for k in r.kapitel]
     n_tables = 0
@@ -340,7 +340,7 @@ def test_xlsx_holds_every_table_read_back(res, tmp_path):
             cells = [[c.value for c in row] for row in ws[xt.ref]]
             assert cells[0][1] == "Vallentuna: antal"
             for rad, row in zip(tab.rader, cells[1:]):
-                assert row[0] == kategori_text(rad.kategori)
+                assert row[0] == category_text(rad.kategori)
                 vf = "medel" if rad.kategori == "medel" else "andel"
                 for i, c in enumerate(rad.celler):
                     for j, f in enumerate(("antal", "bas", vf)):
@@ -367,12 +367,12 @@ def fake_engine(monkeypatch):
         seen["period"] = period
         return bygg_arenden([{"enhetskod": "0114", "datum_aktualisering": "2022-01-01"}], kalla=Path(path).name)
 
-    def sammanstall(data, minsta_antal=5):
+    def compile_tables(data, minsta_antal=5):
         seen["minsta_antal"] = minsta_antal
         return resultat()
 
     monkeypatch.setattr(isu_arenden, "read_arenden", read_arenden)
-    monkeypatch.setattr(isu_tabeller, "sammanstall", sammanstall)
+    monkeypatch.setattr(isu_tabeller, "compile_tables", compile_tables)
     return seen
 
 
@@ -445,19 +445,19 @@ def test_with_the_real_engine_on_the_sample(tmp_path):
     from ojexcel.cli.isu import sample_path
 
     source = sample_path()
-    res = isu_tabeller.sammanstall(isu_arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
-    assert {v.tabell for v in tabellval()} <= set(res.tabellnamn())
-    assert {v.delgrupp for v in tabellval()} <= set(res.delgrupper())
+    res = isu_tabeller.compile_tables(isu_arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
+    assert {v.tabell for v in table_selection()} <= set(res.tabellnamn())
+    assert {v.delgrupp for v in table_selection()} <= set(res.delgrupper())
     kommuner, stadsdelar = res.enheter("kommun"), res.enheter("stadsdel")
     units = [("kommun", kommuner[0])] + [("stadsdel", s) for s in stadsdelar[:1]]
     units += [("kommun", s[:4]) for s in stadsdelar[:1]]
     for niva, kod in units:
-        r = enhetsrapport(res, POP, niva, kod)
+        r = build_kommun_report(res, POP, niva, kod)
         levels = {(n.niva, n.kod) for n in r.nivaer}
         assert _rows_shown(r, res)
         assert len(levels) == len(r.nivaer)
-        write_enhetsrapport_html(r, tmp_path / f"{kod}.html")
-        write_enhetsrapport_xlsx(r, tmp_path / f"{kod}.xlsx")
+        write_kommun_report_html(r, tmp_path / f"{kod}.html")
+        write_kommun_report_xlsx(r, tmp_path / f"{kod}.xlsx")
     _no_identifier_in(source, list(tmp_path.iterdir()))
 
 
@@ -500,7 +500,7 @@ def contrast(a: str, b: str) -> float:
 def test_text_contrast_at_least_4_5(res):
     """Every text colour of the page (CSS `color:` and SVG text `fill`) against every background
     it can stand on (white, the header grey) has a contrast of at least 4.5:1."""
-    html = render_enhetsrapport_html(enhetsrapport(res, POP, "kommun", "0114"))
+    html = render_kommun_report_html(build_kommun_report(res, POP, "kommun", "0114"))
     assert set(re.findall(r"background: (#[0-9a-f]+)", html)) == {"#fff", "#f0f0f0"}
     assert re.findall(r'<rect x="0" y="0" [^>]*fill="(#[0-9a-f]+)"', html) and set(
         re.findall(r'<rect x="0" y="0" [^>]*fill="(#[0-9a-f]+)"', html)) == {"#ffffff"}  # chart backgrounds
@@ -551,11 +551,11 @@ def test_no_raw_identifier_in_the_visible_text(tmp_path):
     `arendelangd=0-90` → 'Ärendelängd 0–90 dagar', `kon=Man` → 'Män')."""
     from ojexcel.cli.isu import sample_path
 
-    res = isu_tabeller.sammanstall(isu_arenden.read_arenden(sample_path(), KODBOK, POP), minsta_antal=5)
+    res = isu_tabeller.compile_tables(isu_arenden.read_arenden(sample_path(), KODBOK, POP), minsta_antal=5)
     kod = res.enheter("stadsdel")[0]
-    r = enhetsrapport(res, POP, "stadsdel", kod)
+    r = build_kommun_report(res, POP, "stadsdel", kod)
     assert any(t.val.delgrupp.startswith("arendelangd=") for t in r.tabeller)
-    html = render_enhetsrapport_html(r)
+    html = render_kommun_report_html(r)
     page = _Visible()
     page.feed(html)
     visible = " ".join(page.parts)
@@ -563,7 +563,7 @@ def test_no_raw_identifier_in_the_visible_text(tmp_path):
     for name in ("Ärendelängd 0–90 dagar", "Hedersrelaterat våld: ja", "Hedersrelaterat våld: nej", "Män", "Kvinnor"):
         assert name in visible
     out = tmp_path / "r.xlsx"
-    write_enhetsrapport_xlsx(r, out)
+    write_kommun_report_xlsx(r, out)
     cells = [c for ws in openpyxl.load_workbook(out).worksheets for row in ws.iter_rows(values_only=True)
              for c in row if isinstance(c, str)]
     assert _raw_names(cells, r.kalla) == []

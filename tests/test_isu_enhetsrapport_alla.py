@@ -13,7 +13,7 @@ from ojexcel.isu import reader as isu_arenden
 from ojexcel.isu import kommun_report_all as enhetsrapport_alla
 from ojexcel.isu import compilation as isu_tabeller
 from ojexcel.cli.isu import sample_path
-from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.codebook import load_codebook
 from ojexcel.population import load_population
 
 POP = load_population()
@@ -21,7 +21,7 @@ POP = load_population()
 
 @pytest.fixture(scope="module")
 def res():
-    return isu_tabeller.sammanstall(isu_arenden.read_arenden(sample_path(), load_kodbok(), POP), minsta_antal=5)
+    return isu_tabeller.compile_tables(isu_arenden.read_arenden(sample_path(), load_codebook(), POP), minsta_antal=5)
 
 
 def _bytes(folder: Path) -> dict[str, bytes]:
@@ -30,7 +30,7 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("fmt", ["html", "xlsx"])
 def test_parallel_run_is_byte_identical_to_a_serial_run(res, tmp_path, fmt):
-    units = enhetsrapport_alla.enheter_med_arenden(res)
+    units = enhetsrapport_alla.enheter_with_arenden(res)
     assert len(units) > 2 * parallel_outputs.CHUNK  # enough files for the pool to have work for two
     serial, parallel = tmp_path / "serial", tmp_path / "parallel"
     serial.mkdir()
@@ -51,16 +51,16 @@ def test_a_failing_unit_in_a_worker_writes_nothing(res, tmp_path, monkeypatch):
     out = tmp_path / "ut"
     out.mkdir()
     (out / "0114.html").write_text("old", encoding="utf-8")
-    units = enhetsrapport_alla.enheter_med_arenden(res)
+    units = enhetsrapport_alla.enheter_with_arenden(res)
     bad = units[-1][1]
-    real = enhetsrapport_alla.enhetsrapport
+    real = enhetsrapport_alla.build_kommun_report
 
-    def enhetsrapport(resultat, population, niva, kod):
+    def build_kommun_report(resultat, population, niva, kod):
         if kod == bad:
             raise RuntimeError(f"boom {kod}")
         return real(resultat, population, niva, kod)
 
-    monkeypatch.setattr(enhetsrapport_alla, "enhetsrapport", enhetsrapport)  # inherited by the forked workers
+    monkeypatch.setattr(enhetsrapport_alla, "build_kommun_report", build_kommun_report)  # inherited by the forked workers
     with pytest.raises(RuntimeError, match=f"boom {bad}"):
         enhetsrapport_alla.write_all(res, POP, out, "html", jobs=2)
     assert [p.name for p in out.iterdir()] == ["0114.html"]

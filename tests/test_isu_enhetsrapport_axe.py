@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ojexcel.isu.kommun_report import enhetsrapport
-from ojexcel.isu.kommun_report_html import render_enhetsrapport_html
+from ojexcel.isu.kommun_report import build_kommun_report
+from ojexcel.isu.kommun_report_html import render_kommun_report_html
 from ojexcel.population import load_population
 
 from .test_isu_enhetsrapport import resultat
@@ -74,5 +74,5 @@ def test_report_has_no_axe_violations(tmp_path, niva, kod):
     chromium, axe = _chromium(), _axe()
     if chromium is None or axe is None:
         pytest.skip("needs Chromium and axe-core (AXE_CORE_JS or node_modules/axe-core)")
-    page = render_enhetsrapport_html(enhetsrapport(resultat(), load_population(), niva, kod))
+    page = render_kommun_report_html(build_kommun_report(resultat(), load_population(), niva, kod))
     assert violations(page, tmp_path, chromium, axe) == []

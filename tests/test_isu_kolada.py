@@ -14,26 +14,26 @@ from hypothesis import strategies as st
 
 from ojexcel.cli import main
 from ojexcel.isu import reader as isu_arenden
-from ojexcel.isu.codebook import load_kodbok
+from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.kolada import (
     KOLADA_HEADER,
-    kolada_rader,
-    medel_tiondelar,
-    per_10000_tiondelar,
+    kolada_rows,
+    mean_tenths,
+    per_10000_tenths,
     write_kolada,
 )
-from ojexcel.isu.adults import read_vuxna
+from ojexcel.isu.adults import read_adult_population
 from ojexcel.population import load_population
 from ojexcel.problems import InputError
 
 from .isu_bygg import bygg_arenden
 
 AR = 2022
-MAL = load_kodbok()["maluppfoljning"].svar  # labels 1..5
+MAL = load_codebook()["maluppfoljning"].svar  # labels 1..5
 
 
 def export(rows, vuxna=None, ar=AR):
-    return kolada_rader(bygg_arenden(rows), load_kodbok(), load_population(), ar, vuxna)
+    return kolada_rows(bygg_arenden(rows), load_codebook(), load_population(), ar, vuxna)
 
 
 def table(rows, vuxna=None, ar=AR) -> dict[tuple[str, str], tuple[int, int | None, str]]:
@@ -107,12 +107,12 @@ def test_maluppfoljning_labels_are_the_codebooks_first_two():
 
 def test_the_kpis_are_koladas_rates_per_10000_adults_with_a_district_mean():
     """The three ids are Kolada's IFO key figures as its metadata (packaged) describes them."""
-    from ojexcel.isu.kolada import PER_INVANARE, kpier
+    from ojexcel.isu.kolada import PER_INVANARE, kpis
 
     meta_path = Path(__file__).resolve().parents[1] / "municipality_groups" / "kolada" / "kolada_kpi_meta_vinr.csv"
     with open(meta_path, encoding="utf-8", newline="") as fh:
         meta = {r["id"]: r for r in csv.DictReader(fh)}
-    ids = [k.kpi for k in kpier(load_kodbok())]
+    ids = [k.kpi for k in kpis(load_codebook())]
     assert ids == ["U30750", "U30751", "U30752"]
     for kpi in ids:
         m = meta[kpi]
@@ -175,15 +175,15 @@ def test_rate_per_10000_one_decimal_halves_up(antal_, vuxna, varde):
 
 
 def test_rate_helpers_exact():
-    assert per_10000_tiondelar(1, 40_000) == 3
-    assert per_10000_tiondelar(29, 200_000) == 15
-    assert medel_tiondelar([12, 13]) == 13  # 1.25 → 1.3
-    assert medel_tiondelar([1, 2, 2]) == 2  # 0.1666… → 0.2
-    assert medel_tiondelar([0, 1]) == 1  # 0.05 → 0.1
+    assert per_10000_tenths(1, 40_000) == 3
+    assert per_10000_tenths(29, 200_000) == 15
+    assert mean_tenths([12, 13]) == 13  # 1.25 → 1.3
+    assert mean_tenths([1, 2, 2]) == 2  # 0.1666… → 0.2
+    assert mean_tenths([0, 1]) == 1  # 0.05 → 0.1
     with pytest.raises(ValueError):
-        per_10000_tiondelar(1, 0)
+        per_10000_tenths(1, 0)
     with pytest.raises(ValueError):
-        medel_tiondelar([])
+        mean_tenths([])
 
 
 def test_population_row_of_another_year_or_unit_is_not_used():
@@ -357,13 +357,13 @@ def write(tmp_path: Path, text: str, name: str = "vuxna.csv") -> Path:
 
 def problems(path: Path) -> list[str]:
     with pytest.raises(InputError) as exc:
-        read_vuxna(path, load_population())
+        read_adult_population(path, load_population())
     return [str(p) for p in exc.value.problems]
 
 
 def test_reads_a_good_file(tmp_path):
     p = write(tmp_path, "\ufeffEnhetskod ; AR;Vuxna\n0114;2022;36350\n0180-01;2022;41203\n0114;2021;36000\n\n")
-    v = read_vuxna(p, load_population())
+    v = read_adult_population(p, load_population())
     assert dict(v) == {("0114", 2022): 36350, ("0180-01", 2022): 41203, ("0114", 2021): 36000}
 
 
@@ -377,7 +377,7 @@ def test_reads_xlsx_with_numeric_cells(tmp_path):
     ws.append(["0180", 2022.0, 700000.0])
     p = tmp_path / "vuxna.xlsx"
     wb.save(p)
-    assert dict(read_vuxna(p, load_population())) == {("0114", 2022): 36350, ("0180", 2022): 700000}
+    assert dict(read_adult_population(p, load_population())) == {("0114", 2022): 36350, ("0180", 2022): 700000}
 
 
 @pytest.mark.parametrize("row,column,value,words", [

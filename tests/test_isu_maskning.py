@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ojexcel.isu.compilation import sammanstall
+from ojexcel.isu.compilation import compile_tables
 from tests.isu_bygg import bygg_arenden
 
 ALLA = frozenset({"antal", "bas", "andel"})
@@ -15,7 +15,7 @@ def a(enhet="0114", **kw):
 
 
 def tab(rows, tabell, delgrupp="", n=5, niva="samtliga", kod=""):
-    res = sammanstall(bygg_arenden(rows), minsta_antal=n)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=n)
     return {r.kategori: r for r in res.tabell(niva, kod, tabell, delgrupp)}
 
 
@@ -178,7 +178,7 @@ def test_faser_rules_1_and_2_only():
 
 def test_every_level_masked_pool_included():
     rows = [a("0114", kon="Man"), a("0114", kon="Kvinna")] + [a("2580", kon="Kvinna")] * 30
-    res = sammanstall(bygg_arenden(rows), minsta_antal=5)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=5)
     assert res.tabell("samtliga", "", "kon")[1].antal is None  # Man: 1
     assert res.tabell("kommun", "0114", "kon")[0].maskerad == ALLA
     assert res.tabell("lan", "25", "kon")[0].antal == 30
@@ -186,7 +186,7 @@ def test_every_level_masked_pool_included():
 
 def test_minsta_antal_1_shows_everything():
     rows = [a(kon="Man")] + grad(1, 1, 1)
-    res = sammanstall(bygg_arenden(rows), minsta_antal=1)
+    res = compile_tables(bygg_arenden(rows), minsta_antal=1)
     assert all(not r.maskerad for r in res.rader())
 
 

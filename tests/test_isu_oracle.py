@@ -545,13 +545,13 @@ def test_tidy_export_agrees_with_oracle(cross_cache, profile, seed, minsta, peri
                                                  ("sparse", 808 + SEED0, None), ("minimal", 909 + SEED0, None)])
 def test_reader_agrees_with_oracle(tmp_path, profile, seed, period):
     from ojexcel.isu.reader import read_arenden
-    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.codebook import load_codebook
     from ojexcel.isu.model import NO_DATE, day_number
     from ojexcel.population import load_population
 
     p = datasets.write(tmp_path / "r.csv", seed, profile, **SMALL)
     las = oracle.apply_period(oracle.read_records(p), oracle.parse_period(period))
-    prod = read_arenden(p, load_kodbok(), load_population(), period=oracle.parse_period(period))
+    prod = read_arenden(p, load_codebook(), load_population(), period=oracle.parse_period(period))
     assert prod.n == len(las.arenden) and prod.utanfor_period == las.utanfor_period
     problems = []
     for i, a in enumerate(las.arenden):
@@ -617,8 +617,8 @@ def test_many_tiny_data_sets_agree_with_oracle(tmp_path):
     import random
 
     from ojexcel.isu.reader import read_arenden
-    from ojexcel.isu.codebook import load_kodbok
-    from ojexcel.isu.compilation import sammanstall
+    from ojexcel.isu.codebook import load_codebook
+    from ojexcel.isu.compilation import compile_tables
     from ojexcel.isu.tidy import write_isu_tidy
     from ojexcel.population import load_population
 
@@ -638,8 +638,8 @@ def test_many_tiny_data_sets_agree_with_oracle(tmp_path):
         if not las.arenden:
             continue  # READING R25: production refuses an empty period; not compared
         expected = oracle.tidy_text(oracle.compile_unmasked(las), n_min)
-        data = read_arenden(p, load_kodbok(), load_population(), period=oracle.parse_period(period))
-        write_isu_tidy(sammanstall(data, minsta_antal=n_min), tmp_path / f"t{case}.tidy.csv")
+        data = read_arenden(p, load_codebook(), load_population(), period=oracle.parse_period(period))
+        write_isu_tidy(compile_tables(data, minsta_antal=n_min), tmp_path / f"t{case}.tidy.csv")
         report = describe_difference(expected, (tmp_path / f"t{case}.tidy.csv").read_bytes().decode("utf-8"))
         assert report is None, (f"case {case}: profile {profile} seed {seed} {shape} --minsta-antal {n_min} "
                                 f"period {period}:\n{report}")

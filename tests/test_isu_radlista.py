@@ -8,8 +8,8 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu.model import Rad
-from ojexcel.isu.row_list import RadLista, RadListaError
+from ojexcel.isu.model import Row
+from ojexcel.isu.row_list import RowList, RowListError
 from ojexcel.isu.tidy import TIDY_HEADER, read_isu_tidy
 
 KODER = {"samtliga": [""], "lan": ["01", "14"], "kommun": ["0114", "0180"], "stadsdel": ["0180-01"]}
@@ -23,10 +23,10 @@ def rad(draw):
     delgrupp = draw(st.sampled_from(["", "hrv=Ja", "aldersgrupp=18-24"]))
     if tabell.startswith("medel"):
         if draw(st.booleans()):
-            return Rad(niva, kod, tabell, delgrupp, "medel", None, None, None, None, frozenset({"antal", "bas", "medel"}))
+            return Row(niva, kod, tabell, delgrupp, "medel", None, None, None, None, frozenset({"antal", "bas", "medel"}))
         bas = draw(st.integers(1, 10**6))
         tenths = draw(st.integers(0, 999))
-        return Rad(niva, kod, tabell, delgrupp, "medel", draw(st.integers(0, 10**7)), bas, None,
+        return Row(niva, kod, tabell, delgrupp, "medel", draw(st.integers(0, 10**7)), bas, None,
                    f"{tenths // 10}.{tenths % 10}")
     kategori = draw(st.sampled_from(["Kvinna", "Man", "uppgift_saknas", "minst_ett_svar", "Skyddat boende, ny"]))
     bas = draw(st.integers(0, 10**6))
@@ -39,12 +39,12 @@ def rad(draw):
         masked.add("antal")
     if andel is None and bas != 0:
         masked.add("andel")
-    return Rad(niva, kod, tabell, delgrupp, kategori,
+    return Row(niva, kod, tabell, delgrupp, kategori,
                None if "antal" in masked else antal, None if "bas" in masked else bas,
                None if "andel" in masked else andel, None, frozenset(masked))
 
 
-def tidy_text(rows: list[Rad]) -> str:
+def tidy_text(rows: list[Row]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(TIDY_HEADER)
@@ -67,12 +67,12 @@ def test_tidy_round_trip_keeps_every_value_and_mask(tmp_path_factory, rows):
 
 
 def test_lookups_keep_tidy_order():
-    rows = [Rad("samtliga", "", "kon", "", "Kvinna", 9, 10, 90, None),
-            Rad("samtliga", "", "kon", "", "Man", 1, 10, 10, None),
-            Rad("samtliga", "", "kon", "hrv=Ja", "Kvinna", 5, 5, 100, None),
-            Rad("kommun", "0180", "kon", "", "Kvinna", 9, 10, 90, None),
-            Rad("kommun", "0114", "kon", "", "Kvinna", 9, 10, 90, None)]
-    r = RadLista.from_rows(rows, kalla="x.csv")
+    rows = [Row("samtliga", "", "kon", "", "Kvinna", 9, 10, 90, None),
+            Row("samtliga", "", "kon", "", "Man", 1, 10, 10, None),
+            Row("samtliga", "", "kon", "hrv=Ja", "Kvinna", 5, 5, 100, None),
+            Row("kommun", "0180", "kon", "", "Kvinna", 9, 10, 90, None),
+            Row("kommun", "0114", "kon", "", "Kvinna", 9, 10, 90, None)]
+    r = RowList.from_rows(rows, kalla="x.csv")
     assert r.enheter("kommun") == ("0180", "0114") and r.enheter("lan") == ()
     assert [x.kategori for x in r.tabell("samtliga", "", "kon")] == ["Kvinna", "Man"]
     assert r.delgrupper() == ("", "hrv=Ja") and r.tabellnamn() == ("kon",)
@@ -80,10 +80,10 @@ def test_lookups_keep_tidy_order():
 
 
 def test_a_repeated_row_is_an_error():
-    row = Rad("samtliga", "", "kon", "", "Kvinna", 9, 10, 90, None)
+    row = Row("samtliga", "", "kon", "", "Kvinna", 9, 10, 90, None)
     try:
-        RadLista.from_rows([row, row])
-    except RadListaError as e:
+        RowList.from_rows([row, row])
+    except RowListError as e:
         assert "occurs twice" in str(e)
     else:
         raise AssertionError("a repeated row was accepted")
@@ -106,12 +106,12 @@ def test_hostile_tidy_files_fail_cleanly(tmp_path):
     for name, data in cases.items():
         p = tmp_path / name
         p.write_bytes(data)
-        with pytest.raises(RadListaError, match=expected[name]):
+        with pytest.raises(RowListError, match=expected[name]):
             read_isu_tidy(p)
 
 
 def test_an_endless_file_is_bounded():
     import pytest
 
-    with pytest.raises(RadListaError, match="zero, row 1: the line is longer than"):
+    with pytest.raises(RowListError, match="zero, row 1: the line is longer than"):
         read_isu_tidy("/dev/zero")

@@ -66,17 +66,17 @@ def test_reference_reads_every_column_of_the_sample():
 @pytest.fixture(scope="module")
 def arenden_data():
     from ojexcel.isu.reader import read_arenden
-    from ojexcel.isu.codebook import load_kodbok
+    from ojexcel.isu.codebook import load_codebook
     from ojexcel.population import load_population
 
-    return read_arenden(SAMPLE, load_kodbok(), load_population(), period=(None, None))
+    return read_arenden(SAMPLE, load_codebook(), load_population(), period=(None, None))
 
 
 @pytest.fixture(scope="module")
 def resultat(arenden_data):
-    from ojexcel.isu.compilation import sammanstall
+    from ojexcel.isu.compilation import compile_tables
 
-    return sammanstall(arenden_data, minsta_antal=1)
+    return compile_tables(arenden_data, minsta_antal=1)
 
 
 def _pipeline_value(res, niva: str, kod: str, row: dict[str, str]):

@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from ojexcel.isu.compilation import sammanstall
+from ojexcel.isu.compilation import compile_tables
 from ojexcel.isu.table_plan import load_plan
 from tests.isu_bygg import bygg_arenden
 
@@ -25,7 +25,7 @@ def ab(res, tabell, delgrupp="", niva="samtliga", kod=""):
 
 
 def compile1(rows, **kw):
-    return sammanstall(bygg_arenden(rows), minsta_antal=1, **kw)
+    return compile_tables(bygg_arenden(rows), minsta_antal=1, **kw)
 
 
 def a(enhet="0114", **kw):
@@ -190,7 +190,7 @@ def test_har_brukarenkat_and_toppgrupp():
 
 
 def _med_insatser(antal: list[int]):
-    labels = load_plan().tabeller[load_plan().tabellindex("insatser")].svar
+    labels = load_plan().tabeller[load_plan().table_index("insatser")].svar
     return [a(insatser=list(labels[:k])) for k in antal]
 
 
@@ -258,7 +258,7 @@ def test_no_self_breakdown():
     plan = load_plan()
 
     def dg(t):
-        return {plan.delgrupper[d].split("=")[0] for d in plan.tillatna[plan.tabellindex(t)]}
+        return {plan.delgrupper[d].split("=")[0] for d in plan.tillatna[plan.table_index(t)]}
     assert "kon" not in dg("kon") and "hrv" in dg("kon")
     assert "hrv" not in dg("hedersrelaterat_vald") and "kon" in dg("hedersrelaterat_vald")
     assert "arendelangd" not in dg("medel_arendelangd") and "arendelangd" in dg("medel_antal_insatser")
@@ -315,7 +315,7 @@ def test_empty_scope_tables_not_written():
 
 
 def test_no_arenden():
-    res = sammanstall(bygg_arenden([]), minsta_antal=5)
+    res = compile_tables(bygg_arenden([]), minsta_antal=5)
     assert res.n == 0
     assert res.enheter("samtliga") == ("",) and res.enheter("kommun") == ()
     assert list(res.rader()) == []
@@ -334,12 +334,12 @@ def test_invariant_violations_are_programming_errors():
     arenden = bygg_arenden([a(kon="Kvinna")])
     arenden.enval["kon"][0] = 9
     with pytest.raises(ValueError, match="kon"):
-        sammanstall(arenden)
+        compile_tables(arenden)
     arenden = bygg_arenden([a(genomforande_insatser="Annat")])  # not avslutat
     with pytest.raises(ValueError, match="avslutat"):
-        sammanstall(arenden)
+        compile_tables(arenden)
     with pytest.raises(ValueError):
-        sammanstall(bygg_arenden([a("0180-99")]))
+        compile_tables(bygg_arenden([a("0180-99")]))
 
 
 def test_codes_without_arenden_are_not_units():
@@ -351,6 +351,6 @@ def test_codes_without_arenden_are_not_units():
         for k in d:
             d[k] = d[k][keep]
     arenden.alder = arenden.alder[keep]
-    res = sammanstall(arenden, minsta_antal=1)
+    res = compile_tables(arenden, minsta_antal=1)
     assert res.enheter("kommun") == ("0114",) and res.enheter("stadsdel") == () and res.enheter("lan") == ("01",)
     assert res.tabell("kommun", "0180", "faser") == []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from ojexcel.isu.model import Rad
+from ojexcel.isu.model import Row
 from dev.isu_random import slumpa_arenden
-from ojexcel.isu.compilation import sammanstall
-from ojexcel.isu.row_list import RadLista
-from ojexcel.isu.tidy import read_isu_tidy, tidy_falt, write_isu_tidy
+from ojexcel.isu.compilation import compile_tables
+from ojexcel.isu.row_list import RowList
+from ojexcel.isu.tidy import read_isu_tidy, tidy_fields, write_isu_tidy
 from ojexcel.population import load_population
 from ojexcel.problems import InputError
 from tests.isu_bygg import bygg_arenden
@@ -24,7 +24,7 @@ def a(enhet="0114", **kw):
 def slump():
     pop = load_population()
     codes = ("0114", "0180", "0180-01", "0180-05", "1480-02", "2580", "0115")
-    return sammanstall(slumpa_arenden(3000, codes, seed=7), minsta_antal=5, population=pop)
+    return compile_tables(slumpa_arenden(3000, codes, seed=7), minsta_antal=5, population=pop)
 
 
 def lines(res, tmp_path) -> list[str]:
@@ -36,7 +36,7 @@ def lines(res, tmp_path) -> list[str]:
 
 
 def test_header_and_encoding(tmp_path):
-    res = sammanstall(bygg_arenden([a(kon="Kvinna", ursprung="Född i Sverige, med minst en förälder född i Sverige")] * 6),
+    res = compile_tables(bygg_arenden([a(kon="Kvinna", ursprung="Född i Sverige, med minst en förälder född i Sverige")] * 6),
                       minsta_antal=1)
     text = lines(res, tmp_path)
     assert text[0] == HEADER.decode().strip()
@@ -48,7 +48,7 @@ def test_header_and_encoding(tmp_path):
 
 def test_masked_values_are_empty(tmp_path):
     rows = [a(kon="Man")] * 2 + [a(kon="Kvinna")] * 20 + [a("2580", kon="Kvinna")] * 3
-    text = lines(sammanstall(bygg_arenden(rows), minsta_antal=5), tmp_path)
+    text = lines(compile_tables(bygg_arenden(rows), minsta_antal=5), tmp_path)
     assert "kommun,0114,kon,,Man,,22,," in text  # rule 1 (and Kvinna by rule 3)
     assert "kommun,0114,kon,,Kvinna,,22,," in text
     assert "kommun,2580,kon,,Kvinna,,,," in text  # rule 2
@@ -79,7 +79,7 @@ def test_fast_writer_equals_row_by_row_writer(slump, tmp_path):
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADER.decode().strip().split(","))
-    w.writerows(tidy_falt(r) for r in slump.rader())
+    w.writerows(tidy_fields(r) for r in slump.rader())
     write_isu_tidy(slump, tmp_path / "fast.csv")
     assert (tmp_path / "fast.csv").read_text(encoding="utf-8") == buf.getvalue()
 
@@ -87,7 +87,7 @@ def test_fast_writer_equals_row_by_row_writer(slump, tmp_path):
 def test_generic_writer_for_other_results(slump, tmp_path):
     write_isu_tidy(slump, tmp_path / "a.csv")
     back = read_isu_tidy(tmp_path / "a.csv")
-    assert isinstance(back, RadLista) and back.kalla == "a.csv"
+    assert isinstance(back, RowList) and back.kalla == "a.csv"
     write_isu_tidy(back, tmp_path / "b.csv")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
@@ -109,7 +109,7 @@ def test_reader_round_trip(slump, tmp_path):
 
 def test_big_numbers_and_digits(tmp_path):
     """Digits through several four-digit groups (the writer looks them up four at a time)."""
-    res = sammanstall(bygg_arenden([a(kon="Kvinna")] * 10_007 + [a(kon="Man")] * 3), minsta_antal=1)
+    res = compile_tables(bygg_arenden([a(kon="Kvinna")] * 10_007 + [a(kon="Man")] * 3), minsta_antal=1)
     text = lines(res, tmp_path)
     assert "samtliga,,kon,,Kvinna,10007,10010,100," in text
     assert "samtliga,,kon,,Man,3,10010,0," in text
@@ -164,7 +164,7 @@ def test_reader_missing_file(tmp_path):
 
 def test_rad_interface_fields(slump):
     r = slump.tabell("samtliga", "", "medel_arendelangd")[0]
-    assert isinstance(r, Rad) and r.kategori == "medel" and r.andel is None and "." in r.medel
+    assert isinstance(r, Row) and r.kategori == "medel" and r.andel is None and "." in r.medel
     k = slump.tabell("samtliga", "", "kon")[0]
     assert k.medel is None and isinstance(k.andel, int)
     assert slump.rad("samtliga", "", "kon", "", "Man").kategori == "Man"

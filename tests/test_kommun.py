@@ -14,9 +14,9 @@ from ojexcel import styles
 from ojexcel.cli import main
 from ojexcel.survey.kommun_report import (
     EnhetLookupError,
-    Jamforelser,
+    Comparisons,
     all_enheter,
-    build_blad,
+    build_sheet,
     find_enhet,
 )
 from ojexcel.survey.kommun_report_all import write_all
@@ -129,7 +129,7 @@ def test_shares_are_numbers_and_values_are_coloured(tmp_path, results, tidy):
     table, _ = read_sheet(sheet(tmp_path, results, kod), results.catalogue)
     seen = Counter()
     for ind, cells in table.items():
-        value = cells[BAND_VALUE, unit.fullnamn]
+        value = cells[BAND_VALUE, unit.full_name]
         colour = styles.VALUE_COLOURS.get(value.value)
         seen[value.value] += 1
         if colour:
@@ -146,10 +146,10 @@ def test_district_sheet_has_its_city(tmp_path, results, tidy):
     unit = results.population.unit(kod)
     table, columns = read_sheet(sheet(tmp_path, results, kod), results.catalogue)
     city = f"{unit.stad_namn} (staden)"
-    assert columns[0] == (BAND_VALUE, unit.fullnamn)
+    assert columns[0] == (BAND_VALUE, unit.full_name)
     assert columns[1] == (BAND_SHARE, city) and (BAND_COUNT, city) in columns
     for ind, cells in table.items():
-        assert cells[BAND_VALUE, unit.fullnamn].value == unit_text(tidy, kod, ind)
+        assert cells[BAND_VALUE, unit.full_name].value == unit_text(tidy, kod, ind)
         assert cells[BAND_SHARE, city].value == share(tidy, "storstad", "0180", ind)
         assert cells[BAND_COUNT, city].value == ja_count(tidy, "storstad", "0180", ind)
         assert cells[BAND_SHARE, "Kommungrupp 5"].value == share(tidy, "kommungrupp", "5", ind)
@@ -170,7 +170,7 @@ def test_city_sheet_shows_every_district(tmp_path, results, tidy):
 
 def test_weakest_areas_count_the_units_nej(results, tidy):
     for kod in ("0114", "0180-01", "2584"):
-        blad = build_blad(results, find_enhet(results.population, kod))
+        blad = build_sheet(results, find_enhet(results.population, kod))
         nej = Counter()
         order = []
         for ind in results.catalogue:
@@ -180,14 +180,14 @@ def test_weakest_areas_count_the_units_nej(results, tidy):
         expected = sorted((a for a in order if nej[a]), key=lambda a: (-nej[a], order.index(a)))[:3]
         assert [o.namn for o in blad.svagaste] == expected
         assert [o.nej for o in blad.svagaste] == [nej[a] for a in expected]
-        for a in blad.avvikelser:
+        for a in blad.deviations:
             assert tidy["enhet", kod, a.indikator.id].varde == "Nej"
             assert a.riket == int(tidy["riket", "", a.indikator.id].varde)
-        assert [a.riket for a in blad.avvikelser] == sorted((a.riket for a in blad.avvikelser), reverse=True)
+        assert [a.riket for a in blad.deviations] == sorted((a.riket for a in blad.deviations), reverse=True)
 
 
 def test_guide_sheet_names_the_weakest_areas(tmp_path, results):
-    blad = build_blad(results, find_enhet(results.population, "0114"))
+    blad = build_sheet(results, find_enhet(results.population, "0114"))
     assert blad.svagaste
     guide = [c.value for c in openpyxl.load_workbook(sheet(tmp_path, results, "0114"))[GUIDE]["A"] if c.value]
     assert guide[0] == "Analysguide i fyra steg – Upplands Väsby"
@@ -203,15 +203,15 @@ def test_unit_without_answers(tmp_path, results):
     kod = next(u.kod for u in results.population.units if u.kod not in results.answered)
     table, columns = read_sheet(sheet(tmp_path, results, kod), results.catalogue)
     assert {cells[columns[0]].value for cells in table.values()} == {styles.BORTFALL}
-    blad = build_blad(results, find_enhet(results.population, kod))
-    assert blad.svagaste == () and blad.avvikelser == ()
+    blad = build_sheet(results, find_enhet(results.population, kod))
+    assert blad.svagaste == () and blad.deviations == ()
 
 
 def test_fast_writer_equals_xlsxwriter_reference(tmp_path, results):
     """The command's writer gives the same workbook as XlsxWriter writing cell by cell."""
-    j = Jamforelser.of(results)
+    j = Comparisons.of(results)
     for kod in ("0114", "0180-01", "1280"):
-        blad = build_blad(results, find_enhet(results.population, kod), j)
+        blad = build_sheet(results, find_enhet(results.population, kod), j)
         write_kommun_xlsx(blad, tmp_path / "fast.xlsx")
         write_kommun_xlsx_reference(blad, tmp_path / "ref.xlsx")
         fast, ref = openpyxl.load_workbook(tmp_path / "fast.xlsx"), openpyxl.load_workbook(tmp_path / "ref.xlsx")
@@ -334,7 +334,7 @@ def test_html_page_is_complete_and_self_contained(tmp_path, results, tidy):
 
 
 def test_html_city_page_has_its_districts(results):
-    page = render_kommun_html(build_blad(results, find_enhet(results.population, "Malmö")))
+    page = render_kommun_html(build_sheet(results, find_enhet(results.population, "Malmö")))
     for d in results.population.districts_of("1280"):
         assert f'<th scope="col">{html.escape(d.namn)}</th>' in page
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from ojexcel import styles
 from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.cli import main
-from ojexcel.survey.kommun_report import Jamforelser, build_blad, find_enhet
-from ojexcel.survey.kommun_history import load_historik
+from ojexcel.survey.kommun_report import Comparisons, build_sheet, find_enhet
+from ojexcel.survey.kommun_history import load_history
 from ojexcel.survey.kommun_report_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
 from ojexcel.survey.compilation import build_results
 from ojexcel.survey.results import TIDY_HEADER
@@ -174,10 +174,10 @@ def test_unit_html_colours_history_values(tmp_path, tidy_files, tidy):
 
 
 def test_fast_writer_equals_reference_with_history(tmp_path, tidy_files, results):
-    historik = load_historik(parse_year_files([f"{y}={tidy_files[y]}" for y in YEARS]), results)
-    j = Jamforelser.of(results)
+    historik = load_history(parse_year_files([f"{y}={tidy_files[y]}" for y in YEARS]), results)
+    j = Comparisons.of(results)
     for kod in ("0114", "1480"):
-        blad = build_blad(results, find_enhet(results.population, kod), j, historik)
+        blad = build_sheet(results, find_enhet(results.population, kod), j, historik)
         write_kommun_xlsx(blad, tmp_path / "fast.xlsx")
         write_kommun_xlsx_reference(blad, tmp_path / "ref.xlsx")
         a = openpyxl.load_workbook(tmp_path / "fast.xlsx")[SHEET]

@@ -16,7 +16,7 @@ import pytest
 from ojexcel.survey import workbook_layout as L
 from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.survey.compilation import build_results
-from ojexcel.survey.rule_text import svensk_regel
+from ojexcel.survey.rule_text import swedish_rule
 from ojexcel.survey.workbook import HEADER_CHARS_PER_LINE, HEADER_LINES, write_workbook
 
 from .screen_model import visible
@@ -132,15 +132,15 @@ def test_lan_och_riket_tells_rows_apart(wb):
 def test_the_rule_is_in_swedish_words():
     english = re.compile(r"\b(if|else|and|or|in|any|of|is|not|blank)\b")
     for ind in load_catalogue(2017):
-        text = svensk_regel(ind.regel)
+        text = swedish_rule(ind.regel)
         assert not english.search(text), text
         assert text.startswith("Ja om ") and "Annars Nej." in text
-    assert svensk_regel("Ja if G1=Ja; else Nej") == "Ja om G1 är Ja. Annars Nej."
-    assert svensk_regel("Ja if G7=Ja and G7a in {Ja, Ej aktuellt}; Ej aktuellt if G7=Ej aktuellt; else Nej") == (
+    assert swedish_rule("Ja if G1=Ja; else Nej") == "Ja om G1 är Ja. Annars Nej."
+    assert swedish_rule("Ja if G7=Ja and G7a in {Ja, Ej aktuellt}; Ej aktuellt if G7=Ej aktuellt; else Nej") == (
         "Ja om G7 är Ja och G7a är Ja eller Ej aktuellt. Ej aktuellt om G7 är Ej aktuellt. Annars Nej."
     )
     with pytest.raises(ValueError):
-        svensk_regel("Ja unless G1=Nej")
+        swedish_rule("Ja unless G1=Nej")
 
 
 def test_every_sheet_is_set_up_for_printing(wb):
@@ -187,11 +187,11 @@ def test_libreoffice_prints_headers_and_names_whole(book, tmp_path):
         assert not missing, (ind.rubrik, missing)
     results = build_results(None, 2017)
     for unit in results.population.units:
-        for word in unit.fullnamn.split():
+        for word in unit.full_name.split():
             # LibreOffice may wrap after a hyphen (Hägersten-|Liljeholmen), never inside a word.
             if word not in words:
                 breaks = [i for i in range(1, len(word)) if word[i - 1] == "-"]
-                assert any(word[:i] in words and word[i:] in words for i in breaks), (unit.fullnamn, word)
+                assert any(word[:i] in words and word[i:] in words for i in breaks), (unit.full_name, word)
     assert "Sida 1 av" in text
 
 

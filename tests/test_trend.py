@@ -101,8 +101,8 @@ def test_breaks_follow_each_years_catalogue(trend):
     cat17, cat18 = load_catalogue(2017), load_catalogue(2018)
     kinds = {JAMFORBAR: 0, DELVIS_JAMFORBAR: 0, EJ_JAMFORBAR: 0}
     for ind in trend.indicators:
-        assert ind.steg_till(2016) is None  # first year of the series
-        s17, s18 = ind.steg_till(2017), ind.steg_till(2018)
+        assert ind.step_to(2016) is None  # first year of the series
+        s17, s18 = ind.step_to(2017), ind.step_to(2018)
         assert s17.jamforbarhet == comparability(cat17, ind.id)[0]
         assert s18.jamforbarhet == comparability(cat18, ind.id)[0]
         if s17.brott:
@@ -123,7 +123,7 @@ def test_a_step_over_a_missing_year_takes_the_worst_break(tidy_files):
     t = build_trend(read_inputs([(2016, tidy_files[2016]), (2018, tidy_files[2018])]))
     cat17 = load_catalogue(2017)
     for row in t.riket:
-        step = row.indikator.steg_till(2018)
+        step = row.indikator.step_to(2018)
         assert (step.fran, step.till) == (2016, 2018)
         assert step.jamforbarhet == comparability(cat17, row.indikator.id)[0]
         if step.jamforbarhet == EJ_JAMFORBAR:
@@ -177,7 +177,7 @@ def test_workbook_riket_and_lan_show_the_inputs_with_markers(book, trend, tidy):
             cell = ws.cell(r, c)
             value = tidy[year][("riket", "", row.indikator.id)].varde
             assert cell.value == (int(value) if value else styles.SUPPRESSED)
-            step = row.indikator.steg_till(year)
+            step = row.indikator.step_to(year)
             if step is not None and step.brott:
                 assert marks[step.jamforbarhet] in cell.number_format
                 assert cell.comment is not None and step.not_ in cell.comment.text
@@ -205,7 +205,7 @@ def test_workbook_units_sheet_has_every_value_year_by_year(book, trend, tidy):
     for i, ind in enumerate(trend.indicators):
         for j, year in enumerate(YEARS):
             head = ws.cell(3, 3 + 3 * i + j)
-            step = ind.steg_till(year)
+            step = ind.step_to(year)
             assert head.value.startswith(str(year))
             assert (head.comment is not None) == bool(step and step.brott)
     for r in range(4, 4 + 316, 7):  # every 7th unit, all its cells

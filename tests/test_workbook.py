@@ -23,7 +23,7 @@ from ojexcel.survey.compilation import build_results
 from ojexcel.population import NIVA_STORSTAD, Population
 from ojexcel.styles import BAD, BORTFALL, BORTFALL_MEANING, GOOD, NEUTRAL, SUPPRESSED, SUPPRESSED_MEANING
 from dev.synthetic import generate_rows, write_rows
-from ojexcel.survey.rule_text import svensk_regel
+from ojexcel.survey.rule_text import swedish_rule
 from ojexcel.survey.tidy import read_tidy, write_tidy_file
 from ojexcel.survey.workbook import write_workbook
 from ojexcel.survey.workbook_read import read_workbook
@@ -176,7 +176,7 @@ def test_every_row_carries_its_sort_keys_in_population_order(built, population):
     for u in population.units:
         k = data.keys[("enhet", u.kod)]
         assert (k.lan, k.lanskod, k.kommungrupp, k.skl_kod, k.skl_namn, k.namn) == (
-            u.lan, u.lanskod, u.kommungrupp, u.skl_kod, u.skl_namn, u.fullnamn,
+            u.lan, u.lanskod, u.kommungrupp, u.skl_kod, u.skl_namn, u.full_name,
         )
         assert k.niva == ("Stadsdel" if u.is_district else "Kommun")
     for city in ("0180", "1480", "1280"):
@@ -284,7 +284,7 @@ def test_indikatorer_sheet_lists_the_catalogue(sample_book, catalogue):
     for ind, row in zip(catalogue, body):
         got = dict(zip(L.INDICATOR_COLUMNS, row))
         assert (got["Nr"], got["Indikator-id"], got["Kortnamn (i Excelfilen)"]) == (ind.ordning, ind.id, ind.kortnamn)
-        assert got["Beräkning (regel)"] == svensk_regel(ind.regel) and got["Redovisas som"] == ind.skala
+        assert got["Beräkning (regel)"] == swedish_rule(ind.regel) and got["Redovisas som"] == ind.skala
         assert got["Kolumnrubrik"] == ind.rubrik
         for label, key in (("Indikatornamn", "namn"), ("Målvärde", "malvarde"), ("Jämförbarhet", "jamforbarhet")):
             meta = ind.meta(key)

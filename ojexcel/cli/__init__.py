@@ -370,9 +370,9 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
         historik = None
         if history_files:
             from ..survey.kommun_report import all_enheter
-            from ..survey.kommun_history import load_historik
+            from ..survey.kommun_history import load_history
 
-            historik = load_historik(history_files, results)
+            historik = load_history(history_files, results)
             shown = (enhet,) if enhet is not None else all_enheter(results.population)
             historik_warnings = list(historik.warnings) + historik.saknade(
                 (NIVA_STORSTAD if e.is_city else NIVA_ENHET, e.kod) for e in shown

@@ -75,7 +75,7 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
     from ..io.output import atomic_outputs, check_writable
     from ..population import load_population
     from ..isu.reader import read_arenden
-    from ..isu.codebook import load_kodbok
+    from ..isu.codebook import load_codebook
 
     fran_till = parse_period(period)
     source = arenden if arenden is not None else sample_path()
@@ -83,11 +83,11 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
-        data = read_arenden(source, load_kodbok(), load_population(), period=fran_till)
+        data = read_arenden(source, load_codebook(), load_population(), period=fran_till)
         # The compilation and the writers are imported once the input is known to be valid.
-        from ..isu.compilation import sammanstall
+        from ..isu.compilation import compile_tables
 
-        resultat = sammanstall(data, minsta_antal=minsta_antal)
+        resultat = compile_tables(data, minsta_antal=minsta_antal)
     if not quiet:
         _echo_problems(data.warnings)
     from ..isu.workbook import write_isu_workbook
@@ -124,9 +124,9 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
 
     check_suffix("--out", out, (".csv",), "the Kolada export")
     from ..isu.reader import read_arenden
-    from ..isu.codebook import load_kodbok
-    from ..isu.kolada import kolada_rader, write_kolada_file
-    from ..isu.adults import read_vuxna
+    from ..isu.codebook import load_codebook
+    from ..isu.kolada import kolada_rows, write_kolada_file
+    from ..isu.adults import read_adult_population
 
     with reading(warnings=not quiet):
         source = arenden if arenden is not None else sample_path()
@@ -138,25 +138,25 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
         tabell = data = None
         if vuxna is not None:  # both inputs are read, so one run lists the problems of both
             try:
-                tabell = read_vuxna(vuxna, population)
+                tabell = read_adult_population(vuxna, population)
             except InputError as exc:
                 errors += exc.problems
                 warnings += exc.warnings
         try:
-            data = read_arenden(source, load_kodbok(), population)
+            data = read_arenden(source, load_codebook(), population)
         except InputError as exc:
             errors += exc.problems
             warnings += exc.warnings
         if errors:
             raise InputError(errors, warnings)
-        export = kolada_rader(data, load_kodbok(), population, ar, tabell)
+        export = kolada_rows(data, load_codebook(), population, ar, tabell)
     if not quiet:
         _echo_problems(data.warnings + export.warnings)
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(export.rader, temps[0])
     if not quiet:
         say(f"{out}: {len(export.rader)} rows for {ar} ({data.n} ärenden in {len(data.enheter)} units)"
-            + (f"; {export.utan_varde} without a varde (no population row)" if export.utan_varde else "")
+            + (f"; {export.without_value} without a varde (no population row)" if export.without_value else "")
             + ("" if vuxna is not None else "; no --vuxna: vuxna and varde are empty"))
 
 
@@ -187,15 +187,15 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
     from ..io.output import atomic_outputs, check_writable
     from ..population import load_population
     from ..isu.reader import read_arenden
-    from ..isu.kommun_report import EnhetUtanArenden, enhetsrapport
-    from ..isu.codebook import load_kodbok
+    from ..isu.kommun_report import EnhetWithoutArenden, build_kommun_report
+    from ..isu.codebook import load_codebook
     from ..isu.model import KOMMUN, STADSDEL
 
     fran_till = parse_period(period)
     kod, arenden, fmt = kommun_arguments(args, out, all_units, out_dir, fmt, indata="ARENDEN", fil="an ärende file",
                                          enheter="every kommun and stadsdel with ärenden")
     population = load_population()
-    with reading(EnhetLookupError, EnhetUtanArenden, warnings=not quiet):
+    with reading(EnhetLookupError, EnhetWithoutArenden, warnings=not quiet):
         enhet = None if kod is None else find_enhet(population, kod)
         source = arenden if arenden is not None else sample_path()
         if out is not None:
@@ -203,22 +203,22 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
             check_writable(out)
         else:
             _check_out_dir(out_dir)
-        data = read_arenden(source, load_kodbok(), population, period=fran_till)
-        from ..isu.compilation import sammanstall  # once the input is known to be valid
+        data = read_arenden(source, load_codebook(), population, period=fran_till)
+        from ..isu.compilation import compile_tables  # once the input is known to be valid
 
-        resultat = sammanstall(data, minsta_antal=minsta_antal)
+        resultat = compile_tables(data, minsta_antal=minsta_antal)
         if enhet is not None:
             niva = STADSDEL if enhet.is_district else KOMMUN
-            rapport = enhetsrapport(resultat, population, niva, enhet.kod)
+            rapport = build_kommun_report(resultat, population, niva, enhet.kod)
         else:  # every file --all writes: none may be the input
-            from ..isu.kommun_report_all import enheter_med_arenden, file_name
+            from ..isu.kommun_report_all import enheter_with_arenden, file_name
 
-            refuse_overwrite((source,), [out_dir / file_name(k, fmt) for _, k in enheter_med_arenden(resultat)])
+            refuse_overwrite((source,), [out_dir / file_name(k, fmt) for _, k in enheter_with_arenden(resultat)])
     if not quiet:
         _echo_problems(data.warnings)
-    from ..isu.kommun_report_writer import skrivare
+    from ..isu.kommun_report_writer import writer
 
-    write = skrivare(fmt)
+    write = writer(fmt)
     with writing():
         if enhet is not None:
             with atomic_outputs(out) as (tmp,):
@@ -229,7 +229,7 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
             return
         from ..isu.kommun_report_all import write_all
 
-        n = len(enheter_med_arenden(resultat))
+        n = len(enheter_with_arenden(resultat))
         out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
         if not quiet and sys.stderr.isatty():
             with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:

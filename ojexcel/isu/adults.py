@@ -36,21 +36,21 @@ MAX_VUXNA = 10_000_000  # more adults than Sweden has: a typing error
 MIN_AR, MAX_AR = 1900, 2999
 
 
-class Vuxna(Mapping[tuple[str, int], int]):
+class AdultPopulation(Mapping[tuple[str, int], int]):
     """(enhetskod, år) → inhabitants 18+."""
 
     def __init__(self, kalla: str, rader: dict[tuple[str, int], int]):
         self.kalla = kalla
-        self._rader = rader
+        self._rows = rader
 
     def __getitem__(self, key: tuple[str, int]) -> int:
-        return self._rader[key]
+        return self._rows[key]
 
     def __iter__(self) -> Iterator[tuple[str, int]]:
-        return iter(self._rader)
+        return iter(self._rows)
 
     def __len__(self) -> int:
-        return len(self._rader)
+        return len(self._rows)
 
 
 def known_codes(population: Population) -> frozenset[str]:
@@ -84,7 +84,7 @@ def _whole(value: object, report: Report, *, xlsx: bool, row: int, column: str, 
     return int(t)
 
 
-def read_vuxna(path: Path, population: Population) -> Vuxna:
+def read_adult_population(path: Path, population: Population) -> AdultPopulation:
     """Read and check a population file. Raises InputError listing every problem."""
     path = Path(path)
     report = Report(file=str(path))
@@ -153,4 +153,4 @@ def read_vuxna(path: Path, population: Population) -> Vuxna:
         if n_rows == 0:
             report.error("no rows: the file has a header only")
     report.raise_if_errors()
-    return Vuxna(str(path), rader)
+    return AdultPopulation(str(path), rader)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .codebook import Kodbok, load_kodbok
+from .codebook import Codebook, load_codebook
 
 # The contract's derived tables and means (CONTRACT isu §4), with their scope.
 ALLA, AVSLUTADE, BRUKARENKAT = "alla", "avslutade", "brukarenkat"
@@ -42,12 +42,12 @@ DIAGRAM = ("liggande", "staende", "tratt", "ingen")
 ALL_VALUES = "=*"
 
 
-class KatalogError(Exception):
+class ChartCatalogueError(Exception):
     """The packaged diagram catalogue is malformed (a packaging fault, not bad input)."""
 
 
 @dataclass(frozen=True)
-class Blad:
+class ChartSheet:
     namn: str
     rubrik: str
 
@@ -74,17 +74,17 @@ class Diagram:
         return f"Diagram {self.nr}" if self.nr is not None else f"Tabell {self.tabellnr}"
 
     @property
-    def excelnamn(self) -> str:
+    def excel_name(self) -> str:
         """The Excel table's name: unique, and never a cell reference ('D9' would be one)."""
         return f"Diagram_{self.nr:02d}" if self.nr is not None else f"Tabell_{self.tabellnr:02d}"
 
     @property
-    def ar_medel(self) -> bool:
+    def is_mean(self) -> bool:
         return self.tabell in MEANS_SCOPE
 
 
 @dataclass(frozen=True)
-class Nyckeltal:
+class KeyFigure:
     rubrik: str
     tabell: str
     kategori: str
@@ -92,25 +92,25 @@ class Nyckeltal:
 
 
 @dataclass(frozen=True)
-class Katalog:
-    blad: tuple[Blad, ...]
+class ChartCatalogue:
+    blad: tuple[ChartSheet, ...]
     diagram: tuple[Diagram, ...]
     grupper: dict[str, str]
     gruppmonster: dict[str, str]
     kategorier: dict[str, str]
-    nyckeltal: tuple[Nyckeltal, ...]
+    nyckeltal: tuple[KeyFigure, ...]
 
-    def pa_blad(self, blad: str) -> tuple[Diagram, ...]:
+    def on_sheet(self, blad: str) -> tuple[Diagram, ...]:
         return tuple(d for d in self.diagram if d.blad == blad)
 
-    def gruppnamn(self, delgrupp: str) -> str:
+    def group_name(self, delgrupp: str) -> str:
         """The text shown for a delgrupp: 'HRV', '18-24 år', 'Samtliga'."""
         if delgrupp in self.grupper:
             return self.grupper[delgrupp]
         variabel, _, varde = delgrupp.partition("=")
         return self.gruppmonster.get(variabel, "{}").replace("{}", varde)
 
-    def kategorinamn(self, kategori: str) -> str:
+    def category_name(self, kategori: str) -> str:
         return self.kategorier.get(kategori, kategori)
 
     def expand(self, delgrupper: tuple[str, ...], present: tuple[str, ...]) -> tuple[str, ...]:
@@ -125,7 +125,7 @@ class Katalog:
         return tuple(dict.fromkeys(out))
 
 
-def scope(tabell: str, kodbok: Kodbok) -> str:
+def scope(tabell: str, kodbok: Codebook) -> str:
     """Which ärenden a table counts: alla, avslutade or brukarenkat (CONTRACT §3)."""
     if tabell in DERIVED_SCOPE:
         return DERIVED_SCOPE[tabell]
@@ -136,9 +136,9 @@ def scope(tabell: str, kodbok: Kodbok) -> str:
     return FAS_SCOPE[kodbok[tabell].fas]
 
 
-def etiketter(tabell: str, kodbok: Kodbok) -> tuple[str, ...] | None:
+def etiketter(tabell: str, kodbok: Codebook) -> tuple[str, ...] | None:
     """A codebook variable's answer labels; None for a derived table or a mean."""
-    if tabell in kodbok and kodbok[tabell].valbar:
+    if tabell in kodbok and kodbok[tabell].is_choice:
         return kodbok[tabell].svar
     return None
 
@@ -146,20 +146,20 @@ def etiketter(tabell: str, kodbok: Kodbok) -> tuple[str, ...] | None:
 def _text(entry: dict, key: str, where: str, default: str | None = None) -> str:
     value = entry.get(key, default)
     if not isinstance(value, str):
-        raise KatalogError(f"diagram.toml, {where}: {key} must be a text")
+        raise ChartCatalogueError(f"diagram.toml, {where}: {key} must be a text")
     return value
 
 
-def parse_katalog(text: str, kodbok: Kodbok) -> Katalog:
+def parse_chart_catalogue(text: str, kodbok: Codebook) -> ChartCatalogue:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise KatalogError(f"diagram.toml: {e}") from None
-    blad = tuple(Blad(_text(b, "namn", "[[blad]]"), _text(b, "rubrik", "[[blad]]")) for b in data.get("blad", []))
+        raise ChartCatalogueError(f"diagram.toml: {e}") from None
+    blad = tuple(ChartSheet(_text(b, "namn", "[[blad]]"), _text(b, "rubrik", "[[blad]]")) for b in data.get("blad", []))
     bladnamn = {b.namn for b in blad}
     if len(bladnamn) != len(blad) or not blad:
-        raise KatalogError("diagram.toml: the [[blad]] names must be present and unique")
-    known = {v.kolumn for v in kodbok.variabler if v.valbar} | set(DERIVED_SCOPE) | set(MEANS_SCOPE)
+        raise ChartCatalogueError("diagram.toml: the [[blad]] names must be present and unique")
+    known = {v.kolumn for v in kodbok.variabler if v.is_choice} | set(DERIVED_SCOPE) | set(MEANS_SCOPE)
     diagram: list[Diagram] = []
     nummer: set[int] = set()
     egna = 0
@@ -168,37 +168,37 @@ def parse_katalog(text: str, kodbok: Kodbok) -> Katalog:
         unknown = set(d) - {"nr", "rubrik", "blad", "tabell", "delgrupper", "rader", "visa", "matt", "diagram",
                             "kategorirubrik", "not", "axeltitel"}
         if unknown:
-            raise KatalogError(f"diagram.toml, {where}: unknown keys {sorted(unknown)}")
+            raise ChartCatalogueError(f"diagram.toml, {where}: unknown keys {sorted(unknown)}")
         nr = d.get("nr")
         if nr is not None and (not isinstance(nr, int) or nr < 1 or nr in nummer):
-            raise KatalogError(f"diagram.toml, {where}: nr {nr!r} is not a new positive number")
+            raise ChartCatalogueError(f"diagram.toml, {where}: nr {nr!r} is not a new positive number")
         tabell = _text(d, "tabell", where)
         if tabell not in known:
-            raise KatalogError(f"diagram.toml, {where}: unknown table {tabell!r}")
+            raise ChartCatalogueError(f"diagram.toml, {where}: unknown table {tabell!r}")
         rader = _text(d, "rader", where, "kategorier")
         matt = _text(d, "matt", where, MEDEL if tabell in MEANS_SCOPE else "andel")
         kind = _text(d, "diagram", where)
         if rader not in RADER or matt not in MATT or kind not in DIAGRAM:
-            raise KatalogError(f"diagram.toml, {where}: rader {rader!r}, matt {matt!r} or diagram {kind!r} unknown")
+            raise ChartCatalogueError(f"diagram.toml, {where}: rader {rader!r}, matt {matt!r} or diagram {kind!r} unknown")
         if (matt == MEDEL) != (tabell in MEANS_SCOPE):
-            raise KatalogError(f"diagram.toml, {where}: matt medel is for the means, and the means show medel")
+            raise ChartCatalogueError(f"diagram.toml, {where}: matt medel is for the means, and the means show medel")
         if kind == "ingen" and nr is not None:
-            raise KatalogError(f"diagram.toml, {where}: every diagram of the report gets a chart")
+            raise ChartCatalogueError(f"diagram.toml, {where}: every diagram of the report gets a chart")
         if _text(d, "blad", where) not in bladnamn:
-            raise KatalogError(f"diagram.toml, {where}: unknown sheet {d['blad']!r}")
+            raise ChartCatalogueError(f"diagram.toml, {where}: unknown sheet {d['blad']!r}")
         delgrupper = d.get("delgrupper", [""])
         visa = d.get("visa", [])
         if not (isinstance(delgrupper, list) and delgrupper and all(isinstance(g, str) for g in delgrupper)):
-            raise KatalogError(f"diagram.toml, {where}: delgrupper must be a list of texts")
+            raise ChartCatalogueError(f"diagram.toml, {where}: delgrupper must be a list of texts")
         if not (isinstance(visa, list) and all(isinstance(v, str) for v in visa)):
-            raise KatalogError(f"diagram.toml, {where}: visa must be a list of texts")
+            raise ChartCatalogueError(f"diagram.toml, {where}: visa must be a list of texts")
         labels = etiketter(tabell, kodbok)
         if visa and labels is not None:
             bad = [v for v in visa if v not in labels]
             if bad:
-                raise KatalogError(f"diagram.toml, {where}: {bad} are not labels of {tabell}")
+                raise ChartCatalogueError(f"diagram.toml, {where}: {bad} are not labels of {tabell}")
         if rader == "delgrupper" and (MINST_ETT_SVAR in visa or UPPGIFT_SAKNAS in visa):
-            raise KatalogError(f"diagram.toml, {where}: rows by delgrupp show categories that share one base")
+            raise ChartCatalogueError(f"diagram.toml, {where}: rows by delgrupp show categories that share one base")
         if nr is None:
             egna += 1
         else:
@@ -212,22 +212,22 @@ def parse_katalog(text: str, kodbok: Kodbok) -> Katalog:
     nyckeltal = []
     for i, k in enumerate(data.get("nyckeltal", []), start=1):
         where = f"[[nyckeltal]] {i}"
-        n = Nyckeltal(_text(k, "rubrik", where), _text(k, "tabell", where), _text(k, "kategori", where),
+        n = KeyFigure(_text(k, "rubrik", where), _text(k, "tabell", where), _text(k, "kategori", where),
                       _text(k, "matt", where))
         if n.tabell not in known or n.matt not in MATT:
-            raise KatalogError(f"diagram.toml, {where}: unknown table {n.tabell!r} or matt {n.matt!r}")
+            raise ChartCatalogueError(f"diagram.toml, {where}: unknown table {n.tabell!r} or matt {n.matt!r}")
         nyckeltal.append(n)
 
     def names(key: str) -> dict[str, str]:
         table = data.get(key, {})
         if not all(isinstance(v, str) for v in table.values()):
-            raise KatalogError(f"diagram.toml, [{key}]: every name must be a text")
+            raise ChartCatalogueError(f"diagram.toml, [{key}]: every name must be a text")
         return dict(table)
 
-    return Katalog(blad, tuple(diagram), names("grupper"), names("gruppmonster"), names("kategorier"), tuple(nyckeltal))
+    return ChartCatalogue(blad, tuple(diagram), names("grupper"), names("gruppmonster"), names("kategorier"), tuple(nyckeltal))
 
 
 @cache
-def load_katalog() -> Katalog:
+def load_chart_catalogue() -> ChartCatalogue:
     text = resources.files("ojexcel.isu").joinpath("diagram.toml").read_text(encoding="utf-8")
-    return parse_katalog(text, load_kodbok())
+    return parse_chart_catalogue(text, load_codebook())

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chart_catalogue import MEDEL, MINST_ETT_SVAR, UPPGIFT_SAKNAS, Diagram, Katalog, etiketter
-from .codebook import Kodbok
-from .model import SAMTLIGA, IsuResultat, Rad
+from .chart_catalogue import MEDEL, MINST_ETT_SVAR, UPPGIFT_SAKNAS, Diagram, ChartCatalogue, etiketter
+from .codebook import Codebook
+from .model import SAMTLIGA, IsuResults, Row
 
 ANTAL, BAS, ANDEL = "antal", "bas", "andel"
 RUBRIK = {ANTAL: "Antal", BAS: "Bas", ANDEL: "Andel (%)", MEDEL: "Medel"}
@@ -34,7 +34,7 @@ TOM = Cell(None)
 
 
 @dataclass(frozen=True)
-class Kolumn:
+class Column:
     rubrik: str
     matt: str  # antal, bas, andel or medel
     delgrupp: str
@@ -42,14 +42,14 @@ class Kolumn:
 
 
 @dataclass(frozen=True)
-class Rad_:
+class ChartRow:
     nyckel: str  # the kategori (rader = kategorier) or the delgrupp (rader = delgrupper)
     etikett: str  # the text shown
     celler: tuple[Cell, ...]
 
 
 @dataclass(frozen=True)
-class Serie:
+class Series:
     namn: str
     kolumn: int  # index into `kolumner` of the values charted
     delgrupp: str
@@ -57,14 +57,14 @@ class Serie:
 
 
 @dataclass(frozen=True)
-class DiagramTabell:
+class ChartTable:
     diagram: Diagram
     rubrik: str  # 'Diagram 9: Vilka är de vanligaste insatserna? (N=2 623)'
     radrubrik: str  # the header of the first column
-    kolumner: tuple[Kolumn, ...]
-    rader: tuple[Rad_, ...]
+    kolumner: tuple[Column, ...]
+    rader: tuple[ChartRow, ...]
     diagramrader: int  # the first rows the chart shows
-    serier: tuple[Serie, ...]
+    serier: tuple[Series, ...]
 
     @property
     def tom(self) -> bool:
@@ -72,7 +72,7 @@ class DiagramTabell:
         return all(c is TOM for r in self.rader for c in r.celler) or not self.rader
 
 
-def cell(rad: Rad | None, matt: str) -> Cell:
+def cell(rad: Row | None, matt: str) -> Cell:
     if rad is None:
         return TOM
     value = getattr(rad, matt)
@@ -83,12 +83,12 @@ def cell(rad: Rad | None, matt: str) -> Cell:
     return Cell(value)
 
 
-def tusental(n: int) -> str:
+def thousands(n: int) -> str:
     """3006 -> '3 006' (a no-break space, as the report writes it)."""
     return f"{n:,}".replace(",", "\u00a0")
 
 
-def n_text(rader: list[Rad], flerval: bool, maskning: str) -> str:
+def n_text(rader: list[Row], flerval: bool, maskning: str) -> str:
     """The N of a table as the report gives it: ärenden with an answer (flerval: minst ett svar)."""
     if not rader:
         return "0"
@@ -98,17 +98,17 @@ def n_text(rader: list[Rad], flerval: bool, maskning: str) -> str:
     else:
         rad = rader[0]
         value = rad.bas
-    return maskning if value is None else tusental(value)
+    return maskning if value is None else thousands(value)
 
 
-def bygg(resultat: IsuResultat, d: Diagram, katalog: Katalog, kodbok: Kodbok, maskning: str,
-         niva: str = SAMTLIGA, kod: str = "") -> DiagramTabell:
+def build(resultat: IsuResults, d: Diagram, katalog: ChartCatalogue, kodbok: Codebook, maskning: str,
+         niva: str = SAMTLIGA, kod: str = "") -> ChartTable:
     grupper = katalog.expand(d.delgrupper, resultat.delgrupper())
     tabeller = {g: resultat.tabell(niva, kod, d.tabell, g) for g in grupper}
     labels = etiketter(d.tabell, kodbok)
     flerval = d.tabell in kodbok and kodbok[d.tabell].typ == "flerval"
-    matt_varde = MEDEL if d.ar_medel else ANDEL
-    rubriker = RUBRIK_MEDEL if d.ar_medel else RUBRIK
+    matt_varde = MEDEL if d.is_mean else ANDEL
+    rubriker = RUBRIK_MEDEL if d.is_mean else RUBRIK
 
     # Categories in tidy order over the delgrupper; the chart's first.
     kategorier: dict[str, None] = {}
@@ -117,7 +117,7 @@ def bygg(resultat: IsuResultat, d: Diagram, katalog: Katalog, kodbok: Kodbok, ma
             kategorier.setdefault(r.kategori, None)
     if d.visa:
         visa = list(d.visa)
-    elif d.ar_medel:
+    elif d.is_mean:
         visa = [MEDEL]
     else:
         special = (MINST_ETT_SVAR, UPPGIFT_SAKNAS)
@@ -128,50 +128,50 @@ def bygg(resultat: IsuResultat, d: Diagram, katalog: Katalog, kodbok: Kodbok, ma
     if d.rader == "kategorier":
         ordning = visa + [k for k in kategorier if k not in visa]
         kolumner = tuple(
-            Kolumn(rubriker[m] if len(grupper) == 1 else f"{rubriker[m]} – {katalog.gruppnamn(g)}", m, g, None)
+            Column(rubriker[m] if len(grupper) == 1 else f"{rubriker[m]} – {katalog.group_name(g)}", m, g, None)
             for m in (ANTAL, BAS, matt_varde) for g in grupper
         )
         by_kat = {g: {r.kategori: r for r in rows} for g, rows in tabeller.items()}
         rader = tuple(
-            Rad_(k, katalog.kategorinamn(k), tuple(cell(by_kat[c.delgrupp].get(k), c.matt) for c in kolumner))
+            ChartRow(k, katalog.category_name(k), tuple(cell(by_kat[c.delgrupp].get(k), c.matt) for c in kolumner))
             for k in ordning
         )
         chart_matt = d.matt if d.matt != MEDEL else MEDEL
         serier = tuple(
-            Serie(katalog.gruppnamn(c.delgrupp), i, c.delgrupp, None)
+            Series(katalog.group_name(c.delgrupp), i, c.delgrupp, None)
             for i, c in enumerate(kolumner) if c.matt == chart_matt
         )
         diagramrader = len(visa)
         if len(grupper) == 1:
             n = f"N={n_text(tabeller[grupper[0]], flerval, maskning)}"
         else:
-            n = ", ".join(f"{katalog.gruppnamn(g)} N={n_text(tabeller[g], flerval, maskning)}" for g in grupper)
+            n = ", ".join(f"{katalog.group_name(g)} N={n_text(tabeller[g], flerval, maskning)}" for g in grupper)
         radrubrik = d.kategorirubrik
     else:
-        def kolumn(m: str, k: str) -> Kolumn:
-            if d.ar_medel:
-                return Kolumn(rubriker[m], m, "", k)
-            return Kolumn(f"{rubriker[m]} – {katalog.kategorinamn(k)}", m, "", k)
+        def kolumn(m: str, k: str) -> Column:
+            if d.is_mean:
+                return Column(rubriker[m], m, "", k)
+            return Column(f"{rubriker[m]} – {katalog.category_name(k)}", m, "", k)
 
         kolumner = tuple(
-            [kolumn(ANTAL, k) for k in visa] + [Kolumn(rubriker[BAS], BAS, "", visa[0] if visa else None)]
+            [kolumn(ANTAL, k) for k in visa] + [Column(rubriker[BAS], BAS, "", visa[0] if visa else None)]
             + [kolumn(matt_varde, k) for k in visa]
         )
         rader = tuple(
-            Rad_(g, katalog.gruppnamn(g), tuple(
+            ChartRow(g, katalog.group_name(g), tuple(
                 cell({r.kategori: r for r in tabeller[g]}.get(c.kategori), c.matt) for c in kolumner))
             for g in grupper
         )
         chart_matt = d.matt
         serier = tuple(
-            Serie(katalog.kategorinamn(c.kategori or ""), i, "", c.kategori)
+            Series(katalog.category_name(c.kategori or ""), i, "", c.kategori)
             for i, c in enumerate(kolumner) if c.matt == chart_matt
         )
         diagramrader = len(rader)
         n = ""
         if "" in tabeller:
             first = tabeller[""][0] if tabeller[""] else None
-            n = f"N={maskning if first is not None and first.bas is None else tusental(first.bas if first else 0)}"
+            n = f"N={maskning if first is not None and first.bas is None else thousands(first.bas if first else 0)}"
         radrubrik = "Grupp"
     rubrik = f"{d.namn}: {d.rubrik}" + (f" ({n})" if n else "")
-    return DiagramTabell(d, rubrik, radrubrik, kolumner, rader, diagramrader, serier)
+    return ChartTable(d, rubrik, radrubrik, kolumner, rader, diagramrader, serier)

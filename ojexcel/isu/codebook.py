@@ -23,12 +23,12 @@ DATUM_AKTUALISERING = "datum_aktualisering"
 REQUIRED = (ARENDE_ID, ENHETSKOD, DATUM_AKTUALISERING)
 
 
-class KodbokError(Exception):
+class CodebookError(Exception):
     """The packaged codebook is malformed (a packaging fault, not bad input)."""
 
 
 @dataclass(frozen=True)
-class Variabel:
+class Variable:
     kolumn: str
     suv_nr: int | None
     fas: str
@@ -37,7 +37,7 @@ class Variabel:
     svar: tuple[str, ...]  # labels in Bilaga 2 order; empty for datum/heltal/fritext
 
     @property
-    def valbar(self) -> bool:
+    def is_choice(self) -> bool:
         """An answer chosen from labels (enval or flerval)."""
         return self.typ in ("enval", "flerval")
 
@@ -47,19 +47,19 @@ class Variabel:
 
 
 @dataclass(frozen=True)
-class Kodbok:
-    variabler: tuple[Variabel, ...]  # in codebook order (the tidy export's table order)
+class Codebook:
+    variabler: tuple[Variable, ...]  # in codebook order (the tidy export's table order)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_kolumn", {v.kolumn: v for v in self.variabler})
 
-    def __getitem__(self, kolumn: str) -> Variabel:
+    def __getitem__(self, kolumn: str) -> Variable:
         return self.by_kolumn[kolumn]  # type: ignore[attr-defined]
 
     def __contains__(self, kolumn: str) -> bool:
         return kolumn in self.by_kolumn  # type: ignore[attr-defined]
 
-    def av_typ(self, *typer: str) -> tuple[Variabel, ...]:
+    def of_type(self, *typer: str) -> tuple[Variable, ...]:
         return tuple(v for v in self.variabler if v.typ in typer)
 
     @property
@@ -68,29 +68,29 @@ class Kodbok:
         return REQUIRED[:2] + tuple(v.kolumn for v in self.variabler)
 
 
-def parse_kodbok(text: str) -> Kodbok:
-    out: list[Variabel] = []
+def parse_codebook(text: str) -> Codebook:
+    out: list[Variable] = []
     seen: set[str] = set()
     for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         kolumn = row["kolumn"].strip()
         if not kolumn or kolumn in seen:
-            raise KodbokError(f"variabler.csv row {n}: blank or repeated kolumn {kolumn!r}")
+            raise CodebookError(f"variabler.csv row {n}: blank or repeated kolumn {kolumn!r}")
         seen.add(kolumn)
         if row["fas"] not in FASER or row["typ"] not in TYPER:
-            raise KodbokError(f"variabler.csv row {n}: unknown fas {row['fas']!r} or typ {row['typ']!r}")
+            raise CodebookError(f"variabler.csv row {n}: unknown fas {row['fas']!r} or typ {row['typ']!r}")
         svar = tuple(s.strip() for s in row["svar"].split("|")) if row["svar"].strip() else ()
         if (row["typ"] in ("enval", "flerval")) != bool(svar) or len(set(svar)) != len(svar):
-            raise KodbokError(f"variabler.csv row {n}: {kolumn} has labels {svar!r} for typ {row['typ']}")
+            raise CodebookError(f"variabler.csv row {n}: {kolumn} has labels {svar!r} for typ {row['typ']}")
         if row["typ"] == "flerval" and len(svar) > 32:
-            raise KodbokError(f"variabler.csv row {n}: {kolumn} has more than 32 labels")
-        out.append(Variabel(kolumn, int(row["suv_nr"]) if row["suv_nr"].strip() else None,
+            raise CodebookError(f"variabler.csv row {n}: {kolumn} has more than 32 labels")
+        out.append(Variable(kolumn, int(row["suv_nr"]) if row["suv_nr"].strip() else None,
                             row["fas"], row["typ"], row["fraga"], svar))
     if DATUM_AKTUALISERING not in seen:
-        raise KodbokError("variabler.csv: datum_aktualisering is missing")
-    return Kodbok(tuple(out))
+        raise CodebookError("variabler.csv: datum_aktualisering is missing")
+    return Codebook(tuple(out))
 
 
 @cache
-def load_kodbok() -> Kodbok:
+def load_codebook() -> Codebook:
     text = resources.files("ojexcel.isu").joinpath("variabler.csv").read_text(encoding="utf-8")
-    return parse_kodbok(text)
+    return parse_codebook(text)

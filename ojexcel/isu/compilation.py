@@ -15,16 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import derived as H
-from .masking import maskera
+from .masking import mask
 from .model import KOMMUN, LAN, NIVAER, NO_DATE, SAMTLIGA, STADSDEL, Arenden
-from .counting import Raknare
-from .results import IsuTabeller
-from .table_plan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, Plan, Tabell, load_plan
+from .counting import Tally
+from .results import IsuTables
+from .table_plan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, Plan, Table, load_plan
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
 
 
-def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTabeller:
+def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTables:
     """Compile and mask every table (CONTRACT isu §2–§5). `population`: the reference units
     (default: the packaged ones), for each registration code's kommun and län."""
     if minsta_antal < 1:
@@ -34,12 +34,12 @@ def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> Isu
 
         population = load_population()
     plan = load_plan()
-    _kontrollera(arenden, plan)
+    _check(arenden, plan)
     finns = np.bincount(arenden.enhet.astype(np.intp), minlength=len(arenden.enheter)) > 0
-    enheter, karta = enhetskarta(arenden.enheter, population, finns)
-    antal, bas = rakna(arenden, plan, enheter, karta)
-    mask_bas, mask_antal = maskera(plan, antal, bas, minsta_antal)
-    return IsuTabeller(
+    enheter, karta = unit_map(arenden.enheter, population, finns)
+    antal, bas = count_tables(arenden, plan, enheter, karta)
+    mask_bas, mask_antal = mask(plan, antal, bas, minsta_antal)
+    return IsuTables(
         plan=plan,
         kalla=arenden.kalla,
         period=arenden.period,
@@ -59,7 +59,7 @@ def sammanstall(arenden: Arenden, minsta_antal: int = 5, population=None) -> Isu
 # Levels
 
 
-def enhetskarta(koder: tuple[str, ...], population, finns: np.ndarray | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
+def unit_map(koder: tuple[str, ...], population, finns: np.ndarray | None = None) -> tuple[list[tuple[str, str]], np.ndarray]:
     """The output units in tidy order — (niva, kod) — and the [unit × registration code] 0/1
     matrix saying which registration codes' ärenden each output unit counts (one unit per level). `finns`: which codes
     have at least one ärende (only units with ärenden appear, §3; default: all)."""
@@ -100,7 +100,7 @@ def enhetskarta(koder: tuple[str, ...], population, finns: np.ndarray | None = N
 # Input invariants (the reader guarantees them; a violation is a programming error, not bad input)
 
 
-def _kontrollera(a: Arenden, plan: Plan) -> None:
+def _check(a: Arenden, plan: Plan) -> None:
     n = a.n
     if a.enhet.shape != (n,) or (n and (a.enhet.min() < 0 or a.enhet.max() >= len(a.enheter))):
         raise ValueError("Arenden.enhet does not index Arenden.enheter")
@@ -136,7 +136,7 @@ def _kontrollera(a: Arenden, plan: Plan) -> None:
 # Counting
 
 
-def _summering(enheter: list[tuple[str, str]], karta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _level_sums(enheter: list[tuple[str, str]], karta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Per level: (its output units, the registration codes ordered by unit, where each unit's
     codes start). On one level a code belongs to at most one unit."""
     out = []
@@ -153,7 +153,7 @@ def _summering(enheter: list[tuple[str, str]], karta: np.ndarray) -> list[tuple[
     return out
 
 
-def _nedbrytningskoder(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) -> list[np.ndarray]:
+def _breakdown_codes(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) -> list[np.ndarray]:
     out = []
     for nb in plan.nedbrytningar:
         if nb.namn == "hrv":
@@ -168,7 +168,7 @@ def _nedbrytningskoder(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) 
     return out
 
 
-def rakna(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`antal` and `bas` for every (output unit, slot): int64 arrays [units × plan.slots]."""
     avsl = a.avslutat
     med_bu = avsl & H.har_brukarenkat(a)
@@ -186,14 +186,14 @@ def rakna(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndar
         "har_brukarenkat": H.ja_nej(med_bu, inom=avsl),
         "toppgrupp": H.ja_nej((a.enval["maluppfoljning"] == 1) & (a.enval["bu_forandring_valdsutsatthet"] == 1), inom=avsl),
     }
-    raknare = Raknare(a.enhet.astype(np.intp), len(a.enheter), plan, _nedbrytningskoder(a, plan, harledda))
+    raknare = Tally(a.enhet.astype(np.intp), len(a.enheter), plan, _breakdown_codes(a, plan, harledda))
     U = karta.shape[0]
     antal = np.zeros((U, plan.slots), dtype=np.int64)
     bas = np.zeros((U, plan.slots), dtype=np.int64)
 
-    summering = _summering(enheter, karta)
+    summering = _level_sums(enheter, karta)
 
-    def till_enheter(raw: np.ndarray) -> np.ndarray:
+    def to_units(raw: np.ndarray) -> np.ndarray:
         """[E, D, C] per registration code → [U, D, C] per output unit: per level, the codes
         sorted by their unit and summed group by group (`np.add.reduceat`), exactly."""
         E, D, C = raw.shape
@@ -220,39 +220,39 @@ def rakna(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndar
                    + 8 * med_bu)
             jobb.append((kod, 16))
         else:
-            inom, _ = _medel(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
+            inom, _ = _mean(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
             jobb.append((np.where(inom, 0, 1), 1))
-    raknat = raknare.kategorier_samlat(jobb)
+    raknat = raknare.categories_joint(jobb)
 
     for ti, t in enumerate(plan.tabeller):
         scope = omfang[t.omfang]
         if t.typ == ENVAL:
-            rader_a, rader_b, omf = _enval_rader(t, till_enheter(raknat[ti]))
+            rader_a, rader_b, omf = _enval_rows(t, to_units(raknat[ti]))
         elif t.typ == FLERVAL:
             bits = a.flerval[t.namn] if scope is None else np.where(scope, a.flerval[t.namn], 0)
-            pi, pk = _par(bits, t)
+            pi, pk = _pairs(bits, t)
             raw = np.concatenate([raknat[ti], raknare.par(pi, pk, len(t.svar) + len(t.kombinerade))], axis=2)
-            rader_a, rader_b, omf = _flerval_rader(t, till_enheter(raw))
+            rader_a, rader_b, omf = _flerval_rows(t, to_units(raw))
         elif t.typ == FASER:
-            rader_a, rader_b, omf = _faser_rader(till_enheter(raknat[ti]))
+            rader_a, rader_b, omf = _faser_rows(to_units(raknat[ti]))
         else:  # MEDEL
-            inom, varde = _medel(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
+            inom, varde = _mean(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
             if inom.any() and float(varde[inom].sum()) >= _EXACT:
                 raise ValueError(f"{t.namn}: sums beyond exact arithmetic")
             c = np.where(inom, 0, 1).astype(np.uint8)
             raw = np.concatenate([raknare.kategorier(c, 1, vikter=varde.astype(np.float64)), raknat[ti]], axis=2)
-            raw = till_enheter(raw)
+            raw = to_units(raw)
             rader_a, rader_b, omf = raw[:, :, 0:1], raw[:, :, 1:2], raw[:, :, 1]
         ds = list(plan.tillatna[ti])
-        R = t.bredd
+        R = t.width
         a0, a1 = plan.start[ti], plan.start[ti] + len(ds) * R
-        skriven = (omf[:, ds] > 0)[:, :, None]
-        antal[:, a0:a1] = np.where(skriven, rader_a[:, ds, :], 0).reshape(U, -1)
-        bas[:, a0:a1] = np.where(skriven, rader_b[:, ds, :], -1).reshape(U, -1)  # bas −1: table not written
+        is_written = (omf[:, ds] > 0)[:, :, None]
+        antal[:, a0:a1] = np.where(is_written, rader_a[:, ds, :], 0).reshape(U, -1)
+        bas[:, a0:a1] = np.where(is_written, rader_b[:, ds, :], -1).reshape(U, -1)  # bas −1: table not written
     return antal, bas
 
 
-def _par(bits: np.ndarray, t: Tabell) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(bits: np.ndarray, t: Table) -> tuple[np.ndarray, np.ndarray]:
     """(ärende, category) pairs of a flerval column: one per answer, then one per combined
     category the ärende has any part of (category K + j)."""
     pis, pks = [], []
@@ -268,7 +268,7 @@ def _par(bits: np.ndarray, t: Tabell) -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(pis), np.concatenate(pks)
 
 
-def _enval_rader(t: Tabell, raw: np.ndarray):
+def _enval_rows(t: Table, raw: np.ndarray):
     """raw [U, D, K+1] (0 = no answer) → antal, bas [U, D, rows], scope [U, D]."""
     K = len(t.svar)
     lab = raw[:, :, 1:K + 1]
@@ -280,7 +280,7 @@ def _enval_rader(t: Tabell, raw: np.ndarray):
     return rader_a, rader_b, omf
 
 
-def _flerval_rader(t: Tabell, raw: np.ndarray):
+def _flerval_rows(t: Table, raw: np.ndarray):
     """raw [U, D, 2 + K + J]: no answer, some answer, per label, per combined category."""
     ingen, minst = raw[:, :, 0], raw[:, :, 1]
     omf = ingen + minst
@@ -290,7 +290,7 @@ def _flerval_rader(t: Tabell, raw: np.ndarray):
     return rader_a, rader_b, omf
 
 
-def _faser_rader(raw: np.ndarray):
+def _faser_rows(raw: np.ndarray):
     """raw [U, D, 16] by code insats + 2·avslutat + 4·måluppföljning + 8·brukarenkät."""
     koder = np.arange(16)
 
@@ -304,7 +304,7 @@ def _faser_rader(raw: np.ndarray):
     return rader_a, rader_b, omf
 
 
-def _medel(namn: str, a: Arenden, insatser, samverkan, avsl, har_datum, dagar) -> tuple[np.ndarray, np.ndarray]:
+def _mean(namn: str, a: Arenden, insatser, samverkan, avsl, har_datum, dagar) -> tuple[np.ndarray, np.ndarray]:
     """The ärenden averaged and their values (§4's means)."""
     if namn == "medel_antal_insatser":
         return np.ones(a.n, dtype=bool), H.antal_svar(insatser)

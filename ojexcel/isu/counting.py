@@ -16,7 +16,7 @@ from .table_plan import Plan
 GRANS = 256  # joint codes of several tables counted in one pass: at most this many combinations
 
 
-class Raknare:
+class Tally:
     """Counts per (registration unit, delgrupp, category) for every delgrupp at once."""
 
     def __init__(self, enh: np.ndarray, antal_enheter: int, plan: Plan, nedbrytningskoder: list[np.ndarray]):
@@ -73,7 +73,7 @@ class Raknare:
             d += v
         return out
 
-    def kategorier_samlat(self, jobb: list[tuple[np.ndarray, int]], grans: int = GRANS) -> list[np.ndarray]:
+    def categories_joint(self, jobb: list[tuple[np.ndarray, int]], grans: int = GRANS) -> list[np.ndarray]:
         """`kategorier` for many (c, C) at once: jobs are packed into joint codes of at most
         `grans` combinations, so one bincount pass serves several tables; each table's counts
         are then the joint counts summed over the other tables' codes."""

@@ -33,7 +33,7 @@ import numpy as np
 
 from ..population import Population
 from ..problems import WARNING, Problem
-from .codebook import Kodbok
+from .codebook import Codebook
 from .model import Arenden, day_number
 
 KOLADA_HEADER = ("kpi", "enhetskod", "period", "antal", "vuxna", "varde")
@@ -45,7 +45,7 @@ PER_INVANARE = 10_000  # Kolada: antal per 10 000 vuxna invånare
 
 
 @dataclass(frozen=True)
-class Villkor:
+class Condition:
     """One condition on an ärende: a `flerval` column with at least one answer (`svar` empty),
     or an `enval` column whose answer is one of `svar` (labels of the codebook)."""
 
@@ -59,28 +59,28 @@ class KoladaKpi:
 
     kpi: str
     datum: str  # the `datum` column that must lie in ÅR
-    villkor: tuple[Villkor, ...] = ()
+    villkor: tuple[Condition, ...] = ()
 
 
-def _forsta_tva(kodbok: Kodbok, kolumn: str) -> tuple[str, ...]:
+def _first_two(kodbok: Codebook, kolumn: str) -> tuple[str, ...]:
     return kodbok[kolumn].svar[:2]
 
 
-def kpier(kodbok: Kodbok) -> tuple[KoladaKpi, ...]:
+def kpis(kodbok: Codebook) -> tuple[KoladaKpi, ...]:
     """The three KPIs of §7, in Kolada's id order."""
-    minst_en_insats = Villkor("insatser")
+    minst_en_insats = Condition("insatser")
     return (
         KoladaKpi("U30750", "datum_aktualisering"),  # aktualiserade
         KoladaKpi("U30751", "datum_aktualisering", (minst_en_insats,)),  # minst en insats
         KoladaKpi("U30752", "datum_avslut", (  # avslutade, målet nått helt eller delvis
             minst_en_insats,
-            Villkor("forandringsmal_finns", ("Ja",)),
-            Villkor("maluppfoljning", _forsta_tva(kodbok, "maluppfoljning")),
+            Condition("forandringsmal_finns", ("Ja",)),
+            Condition("maluppfoljning", _first_two(kodbok, "maluppfoljning")),
         )),
     )
 
 
-def raknas(kpi: KoladaKpi, data: Arenden, kodbok: Kodbok, ar: int) -> np.ndarray:
+def raknas(kpi: KoladaKpi, data: Arenden, kodbok: Codebook, ar: int) -> np.ndarray:
     """Boolean mask: the ärenden `kpi` counts in year `ar`."""
     dagar = data.datum[kpi.datum]
     mask = (dagar >= day_number(_dt.date(ar, 1, 1))) & (dagar <= day_number(_dt.date(ar, 12, 31)))
@@ -100,21 +100,21 @@ def raknas(kpi: KoladaKpi, data: Arenden, kodbok: Kodbok, ar: int) -> np.ndarray
 # Numbers
 
 
-def per_10000_tiondelar(antal: int, vuxna: int) -> int:
+def per_10000_tenths(antal: int, vuxna: int) -> int:
     """10 000·antal/vuxna in tenths, halves rounded up, exactly: (antal 1, vuxna 800) → 125 (12.5)."""
     if vuxna <= 0 or antal < 0:
         raise ValueError("vuxna must be positive and antal non-negative")
     return (2 * PER_INVANARE * 10 * antal + vuxna) // (2 * vuxna)
 
 
-def medel_tiondelar(varden: list[int]) -> int:
+def mean_tenths(varden: list[int]) -> int:
     """The mean of values in tenths, in tenths, halves rounded up, exactly: [12, 13] → 13 (1.25 → 1.3)."""
     if not varden:
         raise ValueError("no values to average")
     return (2 * sum(varden) + len(varden)) // (2 * len(varden))
 
 
-def tiondelar_text(t: int) -> str:
+def tenths_text(t: int) -> str:
     """Tenths as text with a decimal point: 125 → '12.5', 3 → '0.3'."""
     return f"{t // 10}.{t % 10}"
 
@@ -124,7 +124,7 @@ def tiondelar_text(t: int) -> str:
 
 
 @dataclass(frozen=True)
-class KoladaRad:
+class KoladaRow:
     kpi: str
     enhetskod: str
     period: int
@@ -134,16 +134,16 @@ class KoladaRad:
 
     @property
     def varde(self) -> str:
-        return "" if self.tiondelar is None else tiondelar_text(self.tiondelar)
+        return "" if self.tiondelar is None else tenths_text(self.tiondelar)
 
 
 @dataclass
 class KoladaExport:
-    rader: list[KoladaRad]
+    rader: list[KoladaRow]
     warnings: list[Problem]
 
     @property
-    def utan_varde(self) -> int:
+    def without_value(self) -> int:
         return sum(r.tiondelar is None for r in self.rader)
 
 
@@ -152,14 +152,14 @@ class KoladaExport:
 SMA_TAL = 5
 
 
-def _kommun_av(kod: str, population: Population) -> str:
+def _kommun_of(kod: str, population: Population) -> str:
     unit = population.by_kod.get(kod)  # type: ignore[attr-defined]
     return unit.stad if unit is not None and unit.stad is not None else kod
 
 
-def kolada_rader(
+def kolada_rows(
     data: Arenden,
-    kodbok: Kodbok,
+    kodbok: Codebook,
     population: Population,
     ar: int,
     vuxna: Mapping[tuple[str, int], int] | None = None,
@@ -171,14 +171,14 @@ def kolada_rader(
     warnings: list[Problem] = []
     stadsdelar = [k for k in data.enheter if population.by_kod.get(k) is not None  # type: ignore[attr-defined]
                   and population.by_kod[k].is_district]  # type: ignore[attr-defined]
-    kommuner = sorted({_kommun_av(k, population) for k in data.enheter})
+    kommuner = sorted({_kommun_of(k, population) for k in data.enheter})
     per_stad: dict[str, list[str]] = {}
     for k in stadsdelar:
-        per_stad.setdefault(_kommun_av(k, population), []).append(k)
+        per_stad.setdefault(_kommun_of(k, population), []).append(k)
 
-    rader: list[KoladaRad] = []
+    rader: list[KoladaRow] = []
     aktualiserade_i_ar = 0
-    for kpi in kpier(kodbok):
+    for kpi in kpis(kodbok):
         mask = raknas(kpi, data, kodbok, ar)
         if kpi.datum == "datum_aktualisering" and not kpi.villkor:
             aktualiserade_i_ar = int(mask.sum())
@@ -186,18 +186,18 @@ def kolada_rader(
         antal = {k: int(per_kod[i]) for i, k in enumerate(data.enheter)}
         kommun_antal: dict[str, int] = {}
         for k, a in antal.items():
-            kommun_antal[_kommun_av(k, population)] = kommun_antal.get(_kommun_av(k, population), 0) + a
+            kommun_antal[_kommun_of(k, population)] = kommun_antal.get(_kommun_of(k, population), 0) + a
 
-        egna: dict[str, KoladaRad] = {}
+        egna: dict[str, KoladaRow] = {}
         for kod in stadsdelar:
-            egna[kod] = _rad(kpi.kpi, kod, ar, antal[kod], vuxna.get((kod, ar)))
+            egna[kod] = _row(kpi.kpi, kod, ar, antal[kod], vuxna.get((kod, ar)))
         for kod in kommuner:
             if kod in per_stad:
                 varden = [egna[s].tiondelar for s in per_stad[kod] if egna[s].tiondelar is not None]
-                egna[kod] = KoladaRad(kpi.kpi, kod, ar, kommun_antal[kod], None,
-                                      medel_tiondelar(varden) if varden else None)  # type: ignore[arg-type]
+                egna[kod] = KoladaRow(kpi.kpi, kod, ar, kommun_antal[kod], None,
+                                      mean_tenths(varden) if varden else None)  # type: ignore[arg-type]
             else:
-                egna[kod] = _rad(kpi.kpi, kod, ar, kommun_antal[kod], vuxna.get((kod, ar)))
+                egna[kod] = _row(kpi.kpi, kod, ar, kommun_antal[kod], vuxna.get((kod, ar)))
         rader.extend(egna[k] for k in sorted(egna))
 
     if data.n and aktualiserade_i_ar == 0:
@@ -215,18 +215,18 @@ def kolada_rader(
     return KoladaExport(rader, warnings)
 
 
-def _rad(kpi: str, kod: str, ar: int, antal: int, vuxna: int | None) -> KoladaRad:
-    return KoladaRad(kpi, kod, ar, antal, vuxna, None if vuxna is None else per_10000_tiondelar(antal, vuxna))
+def _row(kpi: str, kod: str, ar: int, antal: int, vuxna: int | None) -> KoladaRow:
+    return KoladaRow(kpi, kod, ar, antal, vuxna, None if vuxna is None else per_10000_tenths(antal, vuxna))
 
 
-def write_kolada(rader: list[KoladaRad], out: TextIO) -> None:
+def write_kolada(rader: list[KoladaRow], out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(KOLADA_HEADER)
     for r in rader:
         writer.writerow((r.kpi, r.enhetskod, r.period, r.antal, "" if r.vuxna is None else r.vuxna, r.varde))
 
 
-def write_kolada_file(rader: list[KoladaRad], path: Path) -> None:
+def write_kolada_file(rader: list[KoladaRow], path: Path) -> None:
     """UTF-8 without BOM, `\\n` line ends (write through `output.atomic_outputs`)."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         write_kolada(rader, fh)

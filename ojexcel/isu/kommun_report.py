@@ -29,7 +29,7 @@ from functools import cache
 from importlib import resources
 
 from ..population import Population
-from .model import KOMMUN, LAN, SAMTLIGA, STADSDEL, IsuResultat, Rad
+from .model import KOMMUN, LAN, SAMTLIGA, STADSDEL, IsuResults, Row
 
 TABELLER_CSV = "enhetsrapport_tabeller.csv"
 UPPGIFT_SAKNAS = "uppgift_saknas"
@@ -39,12 +39,12 @@ MIN_BAS_AVVIKELSE = 20
 MIN_SKILLNAD = 5  # percentage points
 
 
-class EnhetUtanArenden(LookupError):
+class EnhetWithoutArenden(LookupError):
     """The unit asked for has no ärenden in the input."""
 
 
 @dataclass(frozen=True)
-class Tabellval:
+class TableSelection:
     kapitel: str
     diagram: str  # the SKR report's diagram number, or ''
     tabell: str
@@ -53,31 +53,31 @@ class Tabellval:
 
 
 @cache
-def tabellval() -> tuple[Tabellval, ...]:
+def table_selection() -> tuple[TableSelection, ...]:
     text = resources.files("ojexcel.isu").joinpath(TABELLER_CSV).read_text(encoding="utf-8")
     out = []
     for row in csv.DictReader(io.StringIO(text)):
-        out.append(Tabellval(row["kapitel"], row["diagram"], row["tabell"], row["delgrupp"], row["rubrik"]))
+        out.append(TableSelection(row["kapitel"], row["diagram"], row["tabell"], row["delgrupp"], row["rubrik"]))
     return tuple(out)
 
 
 @dataclass(frozen=True)
-class Niva:
+class Level:
     niva: str  # samtliga, lan, kommun, stadsdel
     kod: str
     namn: str
 
 
 @dataclass(frozen=True)
-class Jamforelserad:
+class ComparisonRow:
     kategori: str
-    celler: tuple[Rad | None, ...]  # one per level; None: the level has no such row
+    celler: tuple[Row | None, ...]  # one per level; None: the level has no such row
 
 
 @dataclass(frozen=True)
-class Tabell:
-    val: Tabellval
-    rader: tuple[Jamforelserad, ...]
+class Table:
+    val: TableSelection
+    rader: tuple[ComparisonRow, ...]
 
     @property
     def medel(self) -> bool:
@@ -89,95 +89,95 @@ class Tabell:
 
 
 @dataclass(frozen=True)
-class Kapitel:
+class Chapter:
     namn: str
-    tabeller: tuple[Tabell, ...]
+    tabeller: tuple[Table, ...]
 
 
 @dataclass(frozen=True)
-class Avvikelse:
-    tabell: Tabell
+class Deviation:
+    tabell: Table
     kategori: str
     enhet: int  # the unit's andel
     samtliga: int  # samtliga's andel
 
     @property
-    def skillnad(self) -> int:
+    def difference(self) -> int:
         return self.enhet - self.samtliga
 
 
 @dataclass(frozen=True)
-class Enhetsrapport:
+class KommunReport:
     kalla: str
     period: tuple
     minsta_antal: int
-    enhet: Niva
+    enhet: Level
     stad_namn: str | None  # a stadsdel's city
-    nivaer: tuple[Niva, ...]  # the unit first, samtliga last
-    kapitel: tuple[Kapitel, ...]
-    toppgrupp: Jamforelserad | None  # the toppgrupp share (kategori Ja), if written
-    arenden: Jamforelserad | None  # faser: aktualiserade
-    avslutade: Jamforelserad | None  # faser: avslutade
-    avvikelser: tuple[Avvikelse, ...]
+    nivaer: tuple[Level, ...]  # the unit first, samtliga last
+    kapitel: tuple[Chapter, ...]
+    toppgrupp: ComparisonRow | None  # the toppgrupp share (kategori Ja), if written
+    arenden: ComparisonRow | None  # faser: aktualiserade
+    avslutade: ComparisonRow | None  # faser: avslutade
+    deviations: tuple[Deviation, ...]
 
     @property
-    def tabeller(self) -> tuple[Tabell, ...]:
+    def tabeller(self) -> tuple[Table, ...]:
         return tuple(t for k in self.kapitel for t in k.tabeller)
 
 
-def nivaer_for(population: Population, niva: str, kod: str) -> tuple[tuple[Niva, ...], str | None]:
+def levels_for(population: Population, niva: str, kod: str) -> tuple[tuple[Level, ...], str | None]:
     """The levels of a report on (niva, kod): unit, [its city], län, samtliga."""
     if niva == STADSDEL:
         unit = population.unit(kod)
         stad = unit.stad or kod[:4]
         lanskod = unit.lanskod
-        out = [Niva(STADSDEL, kod, unit.namn), Niva(KOMMUN, stad, population.municipalities[stad])]
+        out = [Level(STADSDEL, kod, unit.namn), Level(KOMMUN, stad, population.municipalities[stad])]
         stad_namn: str | None = population.municipalities[stad]
     else:
         namn = population.municipalities[kod]
         unit = population.by_kod.get(kod)  # type: ignore[attr-defined]
         lanskod = unit.lanskod if unit is not None else population.districts_of(kod)[0].lanskod
-        out = [Niva(KOMMUN, kod, namn)]
+        out = [Level(KOMMUN, kod, namn)]
         stad_namn = None
-    out += [Niva(LAN, lanskod, population.lan[lanskod]), Niva(SAMTLIGA, "", "Samtliga")]
+    out += [Level(LAN, lanskod, population.lan[lanskod]), Level(SAMTLIGA, "", "Samtliga")]
     return tuple(out), stad_namn
 
 
-def _jamfor(resultat: IsuResultat, nivaer: tuple[Niva, ...], tabell: str, delgrupp: str) -> tuple[Jamforelserad, ...]:
+def _compare(resultat: IsuResults, nivaer: tuple[Level, ...], tabell: str, delgrupp: str) -> tuple[ComparisonRow, ...]:
     tabeller = [resultat.tabell(n.niva, n.kod, tabell, delgrupp) for n in nivaer]
     per_niva = [{r.kategori: r for r in t} for t in tabeller]
     order: dict[str, None] = {}
     for t in reversed(tabeller):  # samtliga's order first: it has every category any unit has
         for r in t:
             order.setdefault(r.kategori)
-    return tuple(Jamforelserad(k, tuple(p.get(k) for p in per_niva)) for k in order)
+    return tuple(ComparisonRow(k, tuple(p.get(k) for p in per_niva)) for k in order)
 
 
-def enhetsrapport(resultat: IsuResultat, population: Population, niva: str, kod: str) -> Enhetsrapport:
+def build_kommun_report(resultat: IsuResults, population: Population, niva: str, kod: str) -> KommunReport:
     """The report on the unit (niva `kommun` or `stadsdel`, its code). Raises EnhetUtanArenden."""
     if kod not in resultat.enheter(niva):
-        raise EnhetUtanArenden(f"{kod} has no ärenden in the input (as a {niva})")
-    nivaer, stad_namn = nivaer_for(population, niva, kod)
-    kapitel: list[Kapitel] = []
-    for namn in dict.fromkeys(v.kapitel for v in tabellval()):
+        raise EnhetWithoutArenden(f"{kod} has no ärenden in the input (as a {niva})")
+    nivaer, stad_namn = levels_for(population, niva, kod)
+    kapitel: list[Chapter] = []
+    for namn in dict.fromkeys(v.kapitel for v in table_selection()):
         tabeller = []
-        for val in tabellval():
+        for val in table_selection():
             if val.kapitel != namn:
                 continue
-            rader = _jamfor(resultat, nivaer, val.tabell, val.delgrupp)
+            rader = _compare(resultat, nivaer, val.tabell, val.delgrupp)
             if rader:
-                tabeller.append(Tabell(val, rader))
+                tabeller.append(Table(val, rader))
         if tabeller:
-            kapitel.append(Kapitel(namn, tuple(tabeller)))
+            kapitel.append(Chapter(namn, tuple(tabeller)))
 
-    def rad(tabell: str, kategori: str) -> Jamforelserad | None:
-        for r in _jamfor(resultat, nivaer, tabell, ""):
+    def rad(tabell: str, kategori: str) -> ComparisonRow | None:
+        for r in _compare(resultat, nivaer, tabell, ""):
             if r.kategori == kategori:
                 return r
         return None
 
     tabeller = [t for k in kapitel for t in k.tabeller]
-    return Enhetsrapport(
+    return KommunReport(
         kalla=resultat.kalla,
         period=resultat.period,
         minsta_antal=resultat.minsta_antal,
@@ -188,32 +188,32 @@ def enhetsrapport(resultat: IsuResultat, population: Population, niva: str, kod:
         toppgrupp=rad("toppgrupp", "Ja"),
         arenden=rad("faser", "aktualiserade"),
         avslutade=rad("faser", "avslutade"),
-        avvikelser=avvikelser(tabeller),
+        deviations=deviations(tabeller),
     )
 
 
-def visad(rad: Rad | None, falt: str) -> bool:
+def shown_value_of(rad: Row | None, field: str) -> bool:
     """A value of `rad` is shown: it exists and is not masked."""
-    return rad is not None and falt not in rad.maskerad and getattr(rad, falt) is not None
+    return rad is not None and field not in rad.maskerad and getattr(rad, field) is not None
 
 
-def avvikelser(tabeller: list[Tabell]) -> tuple[Avvikelse, ...]:
+def deviations(tabeller: list[Table]) -> tuple[Deviation, ...]:
     """The unit's largest differences in andel from samtliga (masked cells never used)."""
-    kandidater: list[tuple[int, int, Avvikelse]] = []
+    kandidater: list[tuple[int, int, Deviation]] = []
     for n, t in enumerate(tabeller):
         if t.val.delgrupp:
             continue
-        basta: Avvikelse | None = None
+        basta: Deviation | None = None
         for r in t.rader:
             egen, alla = r.celler[0], r.celler[-1]
-            if r.kategori in (UPPGIFT_SAKNAS, MEDEL) or not (visad(egen, "andel") and visad(alla, "andel")):
+            if r.kategori in (UPPGIFT_SAKNAS, MEDEL) or not (shown_value_of(egen, "andel") and shown_value_of(alla, "andel")):
                 continue
-            if not visad(egen, "bas") or egen.bas < MIN_BAS_AVVIKELSE:  # type: ignore[union-attr,operator]
+            if not shown_value_of(egen, "bas") or egen.bas < MIN_BAS_AVVIKELSE:  # type: ignore[union-attr,operator]
                 continue
-            a = Avvikelse(t, r.kategori, egen.andel, alla.andel)  # type: ignore[union-attr,arg-type]
-            if abs(a.skillnad) >= MIN_SKILLNAD and (basta is None or abs(a.skillnad) > abs(basta.skillnad)):
+            a = Deviation(t, r.kategori, egen.andel, alla.andel)  # type: ignore[union-attr,arg-type]
+            if abs(a.difference) >= MIN_SKILLNAD and (basta is None or abs(a.difference) > abs(basta.difference)):
                 basta = a
         if basta is not None:
-            kandidater.append((-abs(basta.skillnad), n, basta))
+            kandidater.append((-abs(basta.difference), n, basta))
     kandidater.sort(key=lambda x: (x[0], x[1]))
     return tuple(a for _, _, a in kandidater[:MAX_AVVIKELSER])

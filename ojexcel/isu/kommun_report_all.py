@@ -13,12 +13,12 @@ from typing import Callable
 
 from ..io.parallel import write_files
 from ..population import Population
-from .kommun_report import enhetsrapport, tabellval
-from .kommun_report_writer import skrivare
-from .model import KOMMUN, STADSDEL, IsuResultat
+from .kommun_report import build_kommun_report, table_selection
+from .kommun_report_writer import writer
+from .model import KOMMUN, STADSDEL, IsuResults
 
 
-def enheter_med_arenden(resultat: IsuResultat) -> list[tuple[str, str]]:
+def enheter_with_arenden(resultat: IsuResults) -> list[tuple[str, str]]:
     """(niva, kod) of every kommun and stadsdel with ärenden: kommuner first."""
     return [(KOMMUN, k) for k in resultat.enheter(KOMMUN)] + [(STADSDEL, k) for k in resultat.enheter(STADSDEL)]
 
@@ -30,18 +30,18 @@ def file_name(kod: str, fmt: str) -> str:
 def _warm_up(fmt: str) -> None:
     """Load the catalogues and compile the templates once, before the workers are forked."""
     from ..io.templating import environment
-    from .chart_catalogue import load_katalog
+    from .chart_catalogue import load_chart_catalogue
     from .kommun_report_text import HTML_PAGE, TEXTER
 
-    tabellval()
-    load_katalog()
+    table_selection()
+    load_chart_catalogue()
     environment(False).get_template(TEXTER)
     if fmt == "html":
         environment(True).get_template(HTML_PAGE)
 
 
 def write_all(
-    resultat: IsuResultat,
+    resultat: IsuResults,
     population: Population,
     out_dir: Path,
     fmt: str,
@@ -49,14 +49,14 @@ def write_all(
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
     """Write every unit's report into `out_dir`; returns the paths in `enheter_med_arenden` order."""
-    write = skrivare(fmt)
-    units = enheter_med_arenden(resultat)
+    write = writer(fmt)
+    units = enheter_with_arenden(resultat)
     paths = [out_dir / file_name(k, fmt) for _, k in units]
     _warm_up(fmt)
 
     def render(i: int, tmp: Path) -> None:
         niva, kod = units[i]
-        write(enhetsrapport(resultat, population, niva, kod), tmp)
+        write(build_kommun_report(resultat, population, niva, kod), tmp)
 
     write_files(paths, render, jobs, progress)
     return paths

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..styles import FINNS_INTE, MASKERAD
-from .kommun_report import UPPGIFT_SAKNAS, Enhetsrapport, Tabell, visad
-from .kommun_report_text import HTML_PAGE, cell, kategori_text, texter, varde_falt
+from .kommun_report import UPPGIFT_SAKNAS, KommunReport, Table, shown_value_of
+from .kommun_report_text import HTML_PAGE, cell, category_text, texts, value_fields
 
 # One hue and its shades (survives greyscale printing and colour-blindness); every bar has a
 # dark outline, so the lightest shade is visible on white too.
@@ -31,7 +31,7 @@ MAX_LABEL = 52  # characters of a category label inside the chart (the table has
 
 
 @dataclass(frozen=True)
-class Stapel:
+class Bar:
     x: int
     y: int
     w: int
@@ -41,10 +41,10 @@ class Stapel:
 
 
 @dataclass(frozen=True)
-class Grupp:
+class Group:
     label: str
     label_y: int
-    staplar: tuple[Stapel, ...]
+    staplar: tuple[Bar, ...]
 
 
 @dataclass(frozen=True)
@@ -52,14 +52,14 @@ class Diagram:
     id: str
     height: int
     legend: tuple[tuple[int, str, str], ...]  # (x, fill, name)
-    grupper: tuple[Grupp, ...]
+    grupper: tuple[Group, ...]
 
 
-def _kort(text: str) -> str:
+def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def diagram(rapport: Enhetsrapport, tabell: Tabell, nummer: int) -> Diagram | None:
+def diagram(rapport: KommunReport, tabell: Table, nummer: int) -> Diagram | None:
     """The bar chart of a table's shares; None for a table of means."""
     if tabell.medel:
         return None
@@ -78,32 +78,32 @@ def diagram(rapport: Enhetsrapport, tabell: Tabell, nummer: int) -> Diagram | No
         staplar = []
         for i, c in enumerate(rad.celler):
             by = y + i * (BAR_H + BAR_GAP)
-            if visad(c, "andel"):
+            if shown_value_of(c, "andel"):
                 w = round(BAR_MAX * min(c.andel, 100) / 100)  # type: ignore[union-attr]
                 text = f"{c.andel} %"  # type: ignore[union-attr]
             else:
                 w = 0
                 text = cell(c, "andel")
-            staplar.append(Stapel(BAR_LEFT, by, w, shades[i % len(shades)], text, BAR_LEFT + w + 4))
-        grupper.append(Grupp(_kort(kategori_text(rad.kategori)), y + per_grupp // 2 + 4, tuple(staplar)))
+            staplar.append(Bar(BAR_LEFT, by, w, shades[i % len(shades)], text, BAR_LEFT + w + 4))
+        grupper.append(Group(_short(category_text(rad.kategori)), y + per_grupp // 2 + 4, tuple(staplar)))
         y += per_grupp + GROUP_GAP
     return Diagram(f"d{nummer}", y + 4, tuple(legend), tuple(grupper))
 
 
-def render_enhetsrapport_html(rapport: Enhetsrapport) -> str:
+def render_kommun_report_html(rapport: KommunReport) -> str:
     from ..io.templating import environment
 
-    t = texter(rapport)
+    t = texts(rapport)
     diagrammen = {}
     for i, tab in enumerate(rapport.tabeller, start=1):
         diagrammen[tab.nyckel] = (i, diagram(rapport, tab, i))
     return environment(True).get_template(HTML_PAGE).render(
-        r=rapport, t=t, cell=cell, kategori_text=kategori_text, varde_falt=varde_falt,
+        r=rapport, t=t, cell=cell, category_text=category_text, value_fields=value_fields,
         diagrammen=diagrammen, WIDTH=WIDTH, LABEL_RIGHT=LABEL_RIGHT, BAR_H=BAR_H, OUTLINE=OUTLINE,
         MASKERAD=MASKERAD, FINNS_INTE=FINNS_INTE,
     )
 
 
-def write_enhetsrapport_html(rapport: Enhetsrapport, path: Path) -> None:
+def write_kommun_report_html(rapport: KommunReport, path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(render_enhetsrapport_html(rapport))
+        fh.write(render_kommun_report_html(rapport))

@@ -14,24 +14,24 @@ catalogue's (`diagram.toml`), never a variable's name; here only how a value is 
 from __future__ import annotations
 
 from ..styles import FINNS_INTE, FINNS_INTE_MEANING, MASKERAD, MASKERAD_MEANING
-from .chart_catalogue import load_katalog
-from .kommun_report import MEDEL, Enhetsrapport
-from .model import Rad
+from .chart_catalogue import load_chart_catalogue
+from .kommun_report import MEDEL, KommunReport
+from .model import Row
 
 TEXTER = "isu_enhet_texter.j2"
 HTML_PAGE = "isu_enhet.html.j2"
 
-def kategori_text(kategori: str) -> str:
+def category_text(kategori: str) -> str:
     """The text shown for a category: the workbook catalogue's name for a key (`uppgift_saknas` →
     'Uppgift saknas'), an answer label as it is, a numeric range with an en dash (18–24)."""
-    namn = load_katalog().kategorinamn(kategori)
+    namn = load_chart_catalogue().category_name(kategori)
     return namn.replace("-", "–") if namn[:1].isdigit() else namn
 
 
-def grupp_text(delgrupp: str) -> str:
+def group_text(delgrupp: str) -> str:
     """The text shown for a delgrupp (`hrv=Ja` → 'Hedersrelaterat våld: ja'), from the workbook
     catalogue (`diagram.toml`, [grupper] and [gruppmonster]): one place for the names."""
-    return load_katalog().gruppnamn(delgrupp)
+    return load_chart_catalogue().group_name(delgrupp)
 
 
 def tal(n: int) -> str:
@@ -44,37 +44,37 @@ def medel_text(medel: str) -> str:
     return medel.replace(".", ",")
 
 
-def symbol(rad: Rad | None, falt: str) -> str | None:
+def symbol(rad: Row | None, field: str) -> str | None:
     """The symbol shown for one value of a row (antal, bas, andel or medel) — `MASKERAD` when it is
     masked, `FINNS_INTE` when it does not exist — or None when the row has the value."""
     if rad is None:
         return FINNS_INTE
-    if falt in rad.maskerad:
+    if field in rad.maskerad:
         return MASKERAD
-    return FINNS_INTE if getattr(rad, falt) is None else None
+    return FINNS_INTE if getattr(rad, field) is None else None
 
 
-def cell(rad: Rad | None, falt: str) -> str:
+def cell(rad: Row | None, field: str) -> str:
     """The text of one value of a row: antal, bas, andel or medel."""
-    tecken = symbol(rad, falt)
+    tecken = symbol(rad, field)
     if tecken is not None:
         return tecken
-    value = getattr(rad, falt)
-    if falt == "medel":
+    value = getattr(rad, field)
+    if field == "medel":
         return medel_text(value)
-    return tal(value) if falt in ("antal", "bas") else str(value)
+    return tal(value) if field in ("antal", "bas") else str(value)
 
 
-def varde_falt(kategori: str) -> str:
+def value_fields(kategori: str) -> str:
     """The third value of a row: `medel` on medel rows, else `andel`."""
     return "medel" if kategori == MEDEL else "andel"
 
 
-def texter(rapport: Enhetsrapport):
+def texts(rapport: KommunReport):
     """The report's texts as a template module: `t.titel`, `t.sammanfattning`, …"""
     from ..io.templating import environment
 
-    ctx = {"r": rapport, "kategori_text": kategori_text, "grupp_text": grupp_text, "tal": tal, "cell": cell,
+    ctx = {"r": rapport, "category_text": category_text, "group_text": group_text, "tal": tal, "cell": cell,
            "MASKERAD": MASKERAD, "MASKERAD_MEANING": MASKERAD_MEANING,
            "FINNS_INTE": FINNS_INTE, "FINNS_INTE_MEANING": FINNS_INTE_MEANING}
     return environment(False).get_template(TEXTER).make_module(ctx)

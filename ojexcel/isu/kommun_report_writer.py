@@ -4,18 +4,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .kommun_report import Enhetsrapport
+from .kommun_report import KommunReport
 
 FORMATS = ("xlsx", "html")
 
 
-def skrivare(fmt: str) -> Callable[[Enhetsrapport, Path], None]:
+def writer(fmt: str) -> Callable[[KommunReport, Path], None]:
     if fmt == "xlsx":
-        from .kommun_report_xlsx import write_enhetsrapport_xlsx
+        from .kommun_report_xlsx import write_kommun_report_xlsx
 
-        return write_enhetsrapport_xlsx
+        return write_kommun_report_xlsx
     if fmt == "html":
-        from .kommun_report_html import write_enhetsrapport_html
+        from .kommun_report_html import write_kommun_report_html
 
-        return write_enhetsrapport_html
+        return write_kommun_report_html
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")

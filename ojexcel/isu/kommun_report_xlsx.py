@@ -12,38 +12,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
-from .kommun_report import Enhetsrapport
-from .kommun_report_text import kategori_text, symbol, texter, varde_falt
-from .model import Rad
+from .kommun_report import KommunReport
+from .kommun_report_text import category_text, symbol, texts, value_fields
+from .model import Row
 
 KATEGORI_BREDD = 52
 VARDE_BREDD = 13
 TEXT_BREDD = 110
 
 
-def _ordrader(text: str, bredd: int) -> int:
+def _text_rows(text: str, width: int) -> int:
     """Lines a header needs when wrapped at word boundaries in a column `bredd` characters wide."""
     lines, used = 1, 0
     for word in text.split():
         need = len(word) if used == 0 else used + 1 + len(word)
-        if need > bredd and used:
+        if need > width and used:
             lines, used = lines + 1, len(word)
         else:
             used = need
     return lines
 
 
-def _value(rad: Rad | None, falt: str):
+def _value(rad: Row | None, field: str):
     """A number to write, or the symbol text."""
-    tecken = symbol(rad, falt)
+    tecken = symbol(rad, field)
     if tecken is not None:
         return tecken
-    v = getattr(rad, falt)
-    return float(v) if falt == "medel" else v
+    v = getattr(rad, field)
+    return float(v) if field == "medel" else v
 
 
-def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
-    t = texter(rapport)
+def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
+    t = texts(rapport)
     wb = new_workbook(path, {"title": str(t.titel), "author": "ojexcel", "comments": "ojexcel isu kommun"},
                       in_memory=True)  # no temporary file per part: ~70 files less per report (--all)
     bold = wb.add_format({"bold": True})
@@ -55,13 +55,13 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
     sym = wb.add_format({"align": "right"})
     rubrikrad = wb.add_format({"bold": True, "text_wrap": True, "valign": "top"})
 
-    def utskrift(ws) -> None:  # printed: landscape, one page wide
+    def print_layout(ws) -> None:  # printed: landscape, one page wide
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)
 
     om = wb.add_worksheet("Om rapporten")
-    utskrift(om)
+    print_layout(om)
     om.set_column(0, 0, TEXT_BREDD // 2)
     om.set_column(1, len(rapport.nivaer), 18)
     row = 0
@@ -77,16 +77,16 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
     for i, n in enumerate(rapport.nivaer, start=1):
         om.write_string(row, i, n.namn, bold)
     row += 1
-    for text, rad, falt in t.nyckeltal:
+    for text, rad, field in t.nyckeltal:
         om.write_string(row, 0, text)
         for i in range(len(rapport.nivaer)):
-            v = _value(rad.celler[i] if rad is not None else None, falt)
+            v = _value(rad.celler[i] if rad is not None else None, field)
             (om.write_string(row, i + 1, v, sym) if isinstance(v, str) else om.write_number(row, i + 1, v, num))
         row += 1
     row += 1
     om.write_string(row, 0, str(t.sammanfattning_rubrik), h2)
     row += 1
-    for text in [str(t.sammanfattning_inledning)] + [str(t.avvikelse(a)) for a in rapport.avvikelser]:
+    for text in [str(t.sammanfattning_inledning)] + [str(t.avvikelse(a)) for a in rapport.deviations]:
         om.merge_range(row, 0, row, len(rapport.nivaer), text, wrap)
         om.set_row(row, LINE_HEIGHT * wrapped_lines(text, TEXT_BREDD))
         row += 1
@@ -104,7 +104,7 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
     n_tabell = 0
     for kap in rapport.kapitel:
         ws = wb.add_worksheet(kap.namn[:31])
-        utskrift(ws)
+        print_layout(ws)
         ws.set_column(0, 0, KATEGORI_BREDD)
         ws.set_column(1, 3 * len(rapport.nivaer), VARDE_BREDD)
         row = 0
@@ -119,7 +119,7 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
             for n in rapport.nivaer:
                 header += [{"header": f"{n.namn}: {f}", "header_format": rubrikrad}
                            for f in ("antal", "bas", str(t.vardekolumn(tab)).lower())]
-            ws.set_row(row, LINE_HEIGHT * max(_ordrader(h["header"], VARDE_BREDD) for h in header))
+            ws.set_row(row, LINE_HEIGHT * max(_text_rows(h["header"], VARDE_BREDD) for h in header))
             first = row
             last = row + len(tab.rader)
             ws.add_table(first, 0, last, len(header) - 1, {
@@ -128,16 +128,16 @@ def write_enhetsrapport_xlsx(rapport: Enhetsrapport, path: Path) -> None:
             })
             for rad in tab.rader:
                 row += 1
-                ws.write_string(row, 0, kategori_text(rad.kategori))
-                vf = varde_falt(rad.kategori)
+                ws.write_string(row, 0, category_text(rad.kategori))
+                vf = value_fields(rad.kategori)
                 col = 1
                 for c in rad.celler:
-                    for falt in ("antal", "bas", vf):
-                        v = _value(c, falt)
+                    for field in ("antal", "bas", vf):
+                        v = _value(c, field)
                         if isinstance(v, str):
                             ws.write_string(row, col, v, sym)
                         else:
-                            ws.write_number(row, col, v, dec if falt == "medel" else num)
+                            ws.write_number(row, col, v, dec if field == "medel" else num)
                         col += 1
             row += 2
     wb.close()

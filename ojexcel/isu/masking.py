@@ -22,7 +22,7 @@ import numpy as np
 from .table_plan import ENVAL, FLERVAL, MEDELRAD, SAKNAS, Plan
 
 
-def maskera(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -> tuple[np.ndarray, np.ndarray]:
+def mask(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -> tuple[np.ndarray, np.ndarray]:
     N = int(minsta_antal)
     mask_bas = (bas >= 1) & (bas < N)  # rule 2; on medel rows rule 6
     undantag = (plan.slot_typ == SAKNAS) | (plan.slot_typ == MEDELRAD)
@@ -34,7 +34,7 @@ def maskera(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -
     for ti, t in enumerate(plan.tabeller):
         if t.typ not in (ENVAL, FLERVAL):
             continue  # FASER: rules 1–2 only; MEDEL: rule 6 only
-        nd, R = len(plan.tillatna[ti]), t.bredd
+        nd, R = len(plan.tillatna[ti]), t.width
         cols = slice(plan.start[ti], plan.start[ti] + nd * R)
         mc = mask_antal[:, cols].reshape(U, nd, R).copy()
         mb = mask_bas[:, cols].reshape(U, nd, R)
@@ -62,6 +62,6 @@ def maskera(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -
         # Rule 4: a combined category is masked when any of its parts is.
         for j, komb in enumerate(t.kombinerade):
             delar = [forskjutning + p for p in komb.delar]
-            mc[:, :, t.komb_start + j] |= (mc[:, :, delar] | mb[:, :, delar]).any(axis=2)
+            mc[:, :, t.combined_start + j] |= (mc[:, :, delar] | mb[:, :, delar]).any(axis=2)
         mask_antal[:, cols] = (mc & ~mb).reshape(U, nd * R)
     return mask_bas, mask_antal

@@ -74,7 +74,7 @@ class Arenden:
 
 
 @dataclass(frozen=True)
-class Rad:
+class Row:
     """One row of a table, as in the tidy export (CONTRACT §4–§6).
 
     A value that is not shown is None: `maskerad` names the fields hidden by masking (§2), so a
@@ -94,7 +94,7 @@ class Rad:
     maskerad: frozenset[str] = frozenset()  # subset of {'antal', 'bas', 'andel', 'medel'}
 
 
-class IsuResultat(Protocol):
+class IsuResults(Protocol):
     """What `tabeller.sammanstall` returns (the implementation is free in its storage)."""
 
     kalla: str
@@ -107,10 +107,10 @@ class IsuResultat(Protocol):
     def enheter(self, niva: str) -> tuple[str, ...]:
         """The codes present at a level, in tidy order ('' alone for samtliga)."""
 
-    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Rad]:
+    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Row]:
         """One table's rows in tidy order; [] when the table is not written (empty scope)."""
 
-    def rader(self) -> Iterator[Rad]:
+    def rader(self) -> Iterator[Row]:
         """Every row, in the tidy export's order (CONTRACT §6)."""
 
     def tabellnamn(self) -> tuple[str, ...]:

@@ -34,8 +34,8 @@ from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
 from ..survey.reader import column_label
 from ..io.tables import ISU_LIMITS, open_table
-from .values import ALDER, BAD_DATE, EXCLUSIVE, Alder, Cell, Datum, Enhet, Issue, Val, day_of, not_text, shown, shown_name
-from .codebook import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Kodbok
+from .values import ALDER, BAD_DATE, EXCLUSIVE, AgeCell, Cell, DateCell, Enhet, Issue, ChoiceCell, day_of, not_text, shown, shown_name
+from .codebook import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Codebook
 from .model import EPOCH, NO_DATE, Arenden
 
 DATUM_AVSLUT = "datum_avslut"
@@ -124,7 +124,7 @@ class _Plan:
     nameless: list[int]  # positions without a name (checked for values)
 
 
-def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan | None:
+def _map_header(header: list[object], kodbok: Codebook, probs: _Problems) -> _Plan | None:
     known = {normalize(c): c for c in kodbok.kolumner}
     index: dict[str, int] = {}
     unknown: list[str] = []
@@ -179,7 +179,7 @@ def _map_header(header: list[object], kodbok: Kodbok, probs: _Problems) -> _Plan
 # -- reading ------------------------------------------------------------------------------------
 
 class _Reader:
-    def __init__(self, plan: _Plan, kodbok: Kodbok, population: Population, probs: _Problems, xlsx: bool,
+    def __init__(self, plan: _Plan, kodbok: Codebook, population: Population, probs: _Problems, xlsx: bool,
                  delimiter: str | None):
         self.plan = plan
         self.kodbok = kodbok
@@ -194,12 +194,12 @@ class _Reader:
             self.columns.append((idx[ENHETSKOD], self.enhet))
         for var in kodbok.variabler:
             col: Cell | None = None
-            if var.valbar:
-                col = Val(var, xlsx)
+            if var.is_choice:
+                col = ChoiceCell(var, xlsx)
             elif var.typ == "datum":
-                col = Datum(var.kolumn, xlsx, required=var.kolumn == DATUM_AKTUALISERING)
+                col = DateCell(var.kolumn, xlsx, required=var.kolumn == DATUM_AKTUALISERING)
             elif var.kolumn == ALDER:
-                col = Alder(var.kolumn, xlsx)
+                col = AgeCell(var.kolumn, xlsx)
             if col is not None and var.kolumn in idx:
                 self.columns.append((idx[var.kolumn], col))
         self.out: dict[str, array | bytearray] = {
@@ -386,7 +386,7 @@ class _Reader:
         return enhet, enval, flerval, datum, alder
 
 
-def _consistency(r: _Reader, kodbok: Kodbok, enval, flerval, datum, enhet) -> None:
+def _consistency(r: _Reader, kodbok: Codebook, enval, flerval, datum, enhet) -> None:
     """CONTRACT §1's consistency rules on rows whose answers are all valid; clears ignored answers."""
     ok = np.frombuffer(bytes(r.bad), dtype=np.uint8) == 0
     rows = np.frombuffer(r.rows, dtype=np.int32)
@@ -420,7 +420,7 @@ def _consistency(r: _Reader, kodbok: Kodbok, enval, flerval, datum, enhet) -> No
 
     avslutat = (slut != NO_DATE) | (enval[AVSLUTSORSAK] != 0)
     ignored = [v for v in kodbok.variabler
-               if v.valbar and (v.fas == "brukarenkat" or (v.fas == "avslut" and v.kolumn != AVSLUTSORSAK))]
+               if v.is_choice and (v.fas == "brukarenkat" or (v.fas == "avslut" and v.kolumn != AVSLUTSORSAK))]
     for var in ignored:
         arr = enval.get(var.kolumn, flerval.get(var.kolumn))
         mask = ~avslutat & (arr != 0)
@@ -440,7 +440,7 @@ def _consistency(r: _Reader, kodbok: Kodbok, enval, flerval, datum, enhet) -> No
     parter[mask] = 0
 
 
-def read_arenden(path, kodbok: Kodbok, population: Population,
+def read_arenden(path, kodbok: Codebook, population: Population,
                  period: tuple[_dt.date | None, _dt.date | None] = (None, None)) -> Arenden:
     """Read and validate an ärende file (CONTRACT isu §1); keep the ärenden in `period` (inclusive).
 

@@ -14,7 +14,7 @@ from typing import Iterator
 import numpy as np
 
 from ..problems import Problem
-from .model import NIVAER, SAMTLIGA, Rad
+from .model import NIVAER, SAMTLIGA, Row
 from .table_plan import MEDELRAD, Plan
 
 MASK_RAD = frozenset({"antal", "bas", "andel"})
@@ -33,13 +33,13 @@ def medel_text(summa: int, antal: int) -> str:
     return f"{tiondelar // 10}.{tiondelar % 10}"
 
 
-def andelar(antal: np.ndarray, bas: np.ndarray) -> np.ndarray:
+def shares(antal: np.ndarray, bas: np.ndarray) -> np.ndarray:
     """Vectorised `andel_halvt_upp`; −1 where bas ≤ 0."""
     b = np.maximum(bas, 1)
     return np.where(bas > 0, (200 * antal + b) // (2 * b), -1)
 
 
-class IsuTabeller:
+class IsuTables:
     """`IsuResultat` over the column-wise arrays of `tabeller.sammanstall`."""
 
     def __init__(self, *, plan: Plan, kalla: str, period: tuple[_dt.date | None, _dt.date | None], minsta_antal: int,
@@ -75,7 +75,7 @@ class IsuTabeller:
     def delgrupper(self) -> tuple[str, ...]:
         return self.plan.delgrupper
 
-    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Rad]:
+    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Row]:
         u = self._index.get((niva, kod))
         t = self.plan._tabellindex.get(tabell)  # type: ignore[attr-defined]
         d = self.plan._delgruppindex.get(delgrupp)  # type: ignore[attr-defined]
@@ -84,27 +84,27 @@ class IsuTabeller:
         block = self.plan.block(t, d)
         if block is None or self.bas[u, block.start] < 0:
             return []
-        return list(self._rader(u, np.arange(block.start, block.stop)))
+        return list(self._rows(u, np.arange(block.start, block.stop)))
 
-    def rader(self) -> Iterator[Rad]:
+    def rader(self) -> Iterator[Row]:
         for u in range(len(self.enhetslista)):
-            yield from self._rader(u, np.flatnonzero(self.bas[u] >= 0))
+            yield from self._rows(u, np.flatnonzero(self.bas[u] >= 0))
 
     # -- conveniences for renderers -------------------------------------------------------------
 
-    def rad(self, niva: str, kod: str, tabell: str, delgrupp: str, kategori: str) -> Rad | None:
+    def rad(self, niva: str, kod: str, tabell: str, delgrupp: str, kategori: str) -> Row | None:
         """One row, or None when its table is not written."""
         for r in self.tabell(niva, kod, tabell, delgrupp):
             if r.kategori == kategori:
                 return r
         return None
 
-    def skriven(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> bool:
+    def is_written(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> bool:
         return bool(self.tabell(niva, kod, tabell, delgrupp))
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _rader(self, u: int, slots: np.ndarray) -> Iterator[Rad]:
+    def _rows(self, u: int, slots: np.ndarray) -> Iterator[Row]:
         """The rows of unit u at these slots (column-wise reads, then one Rad per row)."""
         plan = self.plan
         niva, kod = self.enhetslista[u]
@@ -118,12 +118,12 @@ class IsuTabeller:
             kategori = self._kategorier[t][r]
             if medel:
                 if mb:
-                    yield Rad(niva, kod, namn[t], dg[d], kategori, None, None, None, None, MASK_MEDEL)
+                    yield Row(niva, kod, namn[t], dg[d], kategori, None, None, None, None, MASK_MEDEL)
                 else:
-                    yield Rad(niva, kod, namn[t], dg[d], kategori, a, b, None, medel_text(a, b) if b > 0 else None)
+                    yield Row(niva, kod, namn[t], dg[d], kategori, a, b, None, medel_text(a, b) if b > 0 else None)
             elif mb:
-                yield Rad(niva, kod, namn[t], dg[d], kategori, None, None, None, None, MASK_RAD)
+                yield Row(niva, kod, namn[t], dg[d], kategori, None, None, None, None, MASK_RAD)
             elif mc:
-                yield Rad(niva, kod, namn[t], dg[d], kategori, None, b, None, None, MASK_ANTAL)
+                yield Row(niva, kod, namn[t], dg[d], kategori, None, b, None, None, MASK_ANTAL)
             else:
-                yield Rad(niva, kod, namn[t], dg[d], kategori, a, b, andel_halvt_upp(a, b) if b > 0 else None, None)
+                yield Row(niva, kod, namn[t], dg[d], kategori, a, b, andel_halvt_upp(a, b) if b > 0 else None, None)

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..problems import InputError, Problem
-from .model import NIVAER, SAMTLIGA, Rad
+from .model import NIVAER, SAMTLIGA, Row
 
 Key = tuple[str, str, str, str]  # (niva, kod, tabell, delgrupp)
 
 
-class RadListaError(InputError):
+class RowListError(InputError):
     """Rows that cannot be results: a repeated key, or a tidy file that does not follow §6. An
     `InputError` (every problem naming file, row, column and value), so commands report it as
     they report any bad input."""
@@ -33,10 +33,10 @@ class RadListaError(InputError):
 
 
 @dataclass
-class RadLista:
+class RowList:
     """`IsuResultat` over a list of `Rad`, in the order given (the tidy export's order)."""
 
-    rows: list[Rad]
+    rows: list[Row]
     kalla: str = ""
     period: tuple[_dt.date | None, _dt.date | None] = (None, None)
     minsta_antal: int = 5
@@ -46,32 +46,32 @@ class RadLista:
 
     def __post_init__(self) -> None:
         # One dict per table (kategori -> Rad): lookups and the repeated-row check in one place.
-        self._tables: dict[Key, dict[str, Rad]] = {}
+        self._tables: dict[Key, dict[str, Row]] = {}
         enheter: dict[str, dict[str, None]] = {niva: {} for niva in NIVAER}
         tabeller: dict[str, None] = {}
         delgrupper: dict[str, None] = {"": None}
         last_key: Key | None = None
-        table: dict[str, Rad] = {}
+        table: dict[str, Row] = {}
         for i, rad in enumerate(self.rows):
             key = (rad.niva, rad.kod, rad.tabell, rad.delgrupp)
             if key != last_key:
                 if rad.niva not in enheter:
-                    raise RadListaError([Problem("unknown niva", row=i + 1, column="niva", value=rad.niva)])
+                    raise RowListError([Problem("unknown niva", row=i + 1, column="niva", value=rad.niva)])
                 table = self._tables.setdefault(key, {})
                 last_key = key
                 enheter[rad.niva].setdefault(rad.kod, None)
                 tabeller.setdefault(rad.tabell, None)
                 delgrupper.setdefault(rad.delgrupp, None)
             if rad.kategori in table:
-                raise RadListaError([Problem("occurs twice", row=i + 1, value="/".join(key + (rad.kategori,)))])
+                raise RowListError([Problem("occurs twice", row=i + 1, value="/".join(key + (rad.kategori,)))])
             table[rad.kategori] = rad
         self._enheter = {niva: tuple(kods) for niva, kods in enheter.items()}
         self._tabellnamn = tuple(tabeller)
         self._delgrupper = tuple(delgrupper)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Rad], *, kalla: str = "", period=(None, None), minsta_antal: int = 5,
-                  n: int | None = None, utanfor_period: int = 0, warnings: list[Problem] | None = None) -> "RadLista":
+    def from_rows(cls, rows: Iterable[Row], *, kalla: str = "", period=(None, None), minsta_antal: int = 5,
+                  n: int | None = None, utanfor_period: int = 0, warnings: list[Problem] | None = None) -> "RowList":
         """Results from rows in tidy order. `n` defaults to the samtliga `faser` table's
         `aktualiserade` count (None when it is masked or missing: then pass it)."""
         lista = cls(list(rows), kalla=kalla, period=period, minsta_antal=minsta_antal, n=0,
@@ -87,10 +87,10 @@ class RadLista:
     def enheter(self, niva: str) -> tuple[str, ...]:
         return self._enheter.get(niva, ())
 
-    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Rad]:
+    def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Row]:
         return list(self._tables.get((niva, kod, tabell, delgrupp), {}).values())
 
-    def rader(self) -> Iterator[Rad]:
+    def rader(self) -> Iterator[Row]:
         return iter(self.rows)
 
     def tabellnamn(self) -> tuple[str, ...]:

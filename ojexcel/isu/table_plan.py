@@ -17,7 +17,7 @@ from importlib import resources
 import numpy as np
 
 from . import derived as H
-from .codebook import Kodbok, KodbokError, load_kodbok
+from .codebook import Codebook, CodebookError, load_codebook
 
 # Table kinds.
 ENVAL, FLERVAL, FASER, MEDEL = "enval", "flerval", "faser", "medel"
@@ -57,18 +57,18 @@ EGEN_NEDBRYTNING = {"hedersrelaterat_vald": HRV, "medel_arendelangd": "arendelan
 
 
 @dataclass(frozen=True)
-class Kombinerad:
+class Combined:
     namn: str
     delar: tuple[int, ...]  # 0-based label positions
 
 
 @dataclass(frozen=True)
-class Tabell:
+class Table:
     namn: str
     typ: str  # ENVAL (variables and derived), FLERVAL, FASER, MEDEL
     omfang: str  # ALLA, AVSLUTADE, BRUKARENKAT (MEDEL: its own set, see tabeller)
     svar: tuple[str, ...]  # labels (FASER: its rows)
-    kombinerade: tuple[Kombinerad, ...] = ()
+    kombinerade: tuple[Combined, ...] = ()
     harledd: bool = False
 
     @property
@@ -84,7 +84,7 @@ class Tabell:
         return (MEDEL_KATEGORI,)
 
     @property
-    def radtyper(self) -> tuple[int, ...]:
+    def row_kinds(self) -> tuple[int, ...]:
         k, j = len(self.svar), len(self.kombinerade)
         if self.typ == ENVAL:
             return (ETIKETT,) * k + (KOMBINERAD,) * j + (SAKNAS,)
@@ -95,17 +95,17 @@ class Tabell:
         return (MEDELRAD,)
 
     @property
-    def bredd(self) -> int:
-        return len(self.radtyper)
+    def width(self) -> int:
+        return len(self.row_kinds)
 
     @property
-    def komb_start(self) -> int:
+    def combined_start(self) -> int:
         """Row position of the first combined category."""
         return len(self.svar) + (1 if self.typ == FLERVAL else 0)
 
 
 @dataclass(frozen=True)
-class Nedbrytning:
+class Breakdown:
     namn: str
     svar: tuple[str, ...]
     flera: bool = False  # an ärende belongs to each of its answers (funktionsnedsattning)
@@ -113,8 +113,8 @@ class Nedbrytning:
 
 @dataclass(frozen=True, eq=False)  # identity hash: caches keyed by the plan
 class Plan:
-    tabeller: tuple[Tabell, ...]
-    nedbrytningar: tuple[Nedbrytning, ...]
+    tabeller: tuple[Table, ...]
+    nedbrytningar: tuple[Breakdown, ...]
     delgrupper: tuple[str, ...]  # '' first, then 'VARIABEL=värde' in §4's order
     delgrupp_nedbrytning: tuple[int, ...]  # per delgrupp: breakdown index, -1 for ''
     tillatna: tuple[tuple[int, ...], ...]  # per table: the delgrupp indexes it is written for
@@ -126,10 +126,10 @@ class Plan:
     slot_rad: np.ndarray
     slot_typ: np.ndarray
 
-    def tabellindex(self, namn: str) -> int:
+    def table_index(self, namn: str) -> int:
         return self._tabellindex[namn]  # type: ignore[attr-defined]
 
-    def delgruppindex(self, namn: str) -> int:
+    def delgrupp_index(self, namn: str) -> int:
         return self._delgruppindex[namn]  # type: ignore[attr-defined]
 
     def block(self, t: int, d: int) -> slice | None:
@@ -137,9 +137,9 @@ class Plan:
         pos = self._blockpos[t].get(d)  # type: ignore[attr-defined]
         if pos is None:
             return None
-        bredd = self.tabeller[t].bredd
-        a = self.start[t] + pos * bredd
-        return slice(a, a + bredd)
+        width = self.tabeller[t].width
+        a = self.start[t] + pos * width
+        return slice(a, a + width)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_tabellindex", {t.namn: i for i, t in enumerate(self.tabeller)})
@@ -147,45 +147,45 @@ class Plan:
         object.__setattr__(self, "_blockpos", tuple({d: p for p, d in enumerate(ds)} for ds in self.tillatna))
 
 
-def parse_kombinerade(text: str, kodbok: Kodbok) -> dict[str, tuple[Kombinerad, ...]]:
-    out: dict[str, list[Kombinerad]] = {}
+def parse_combined(text: str, kodbok: Codebook) -> dict[str, tuple[Combined, ...]]:
+    out: dict[str, list[Combined]] = {}
     for n, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         tabell, namn = row["tabell"].strip(), row["kategori"].strip()
-        if tabell not in kodbok or not kodbok[tabell].valbar:
-            raise KodbokError(f"kombinerade.csv row {n}: {tabell!r} is not an enval or flerval variable")
+        if tabell not in kodbok or not kodbok[tabell].is_choice:
+            raise CodebookError(f"kombinerade.csv row {n}: {tabell!r} is not an enval or flerval variable")
         svar = kodbok[tabell].svar
         delar = tuple(d.strip() for d in row["delar"].split("|"))
         if any(d not in svar for d in delar) or len(set(delar)) != len(delar) or len(delar) < 2:
-            raise KodbokError(f"kombinerade.csv row {n}: parts {delar!r} are not labels of {tabell}")
+            raise CodebookError(f"kombinerade.csv row {n}: parts {delar!r} are not labels of {tabell}")
         if namn in svar or namn in (k.namn for k in out.get(tabell, ())) or namn in (UPPGIFT_SAKNAS, MINST_ETT_SVAR):
-            raise KodbokError(f"kombinerade.csv row {n}: category {namn!r} repeats a row of {tabell}")
-        out.setdefault(tabell, []).append(Kombinerad(namn, tuple(svar.index(d) for d in delar)))
+            raise CodebookError(f"kombinerade.csv row {n}: category {namn!r} repeats a row of {tabell}")
+        out.setdefault(tabell, []).append(Combined(namn, tuple(svar.index(d) for d in delar)))
     return {k: tuple(v) for k, v in out.items()}
 
 
-def build_plan(kodbok: Kodbok, kombinerade: dict[str, tuple[Kombinerad, ...]]) -> Plan:
-    tabeller: list[Tabell] = []
-    for v in kodbok.av_typ("enval", "flerval"):
-        tabeller.append(Tabell(v.kolumn, v.typ, SCOPE_AV_FAS[v.fas], v.svar, kombinerade.get(v.kolumn, ())))
+def build_plan(kodbok: Codebook, kombinerade: dict[str, tuple[Combined, ...]]) -> Plan:
+    tabeller: list[Table] = []
+    for v in kodbok.of_type("enval", "flerval"):
+        tabeller.append(Table(v.kolumn, v.typ, SCOPE_AV_FAS[v.fas], v.svar, kombinerade.get(v.kolumn, ())))
     for namn, omfang, svar in HARLEDDA:
-        tabeller.append(Tabell(namn, FASER if namn == "faser" else ENVAL, omfang, svar, harledd=True))
+        tabeller.append(Table(namn, FASER if namn == "faser" else ENVAL, omfang, svar, harledd=True))
     for namn in MEDELTABELLER:
-        tabeller.append(Tabell(namn, MEDEL, ALLA, (), harledd=True))
+        tabeller.append(Table(namn, MEDEL, ALLA, (), harledd=True))
     namn_alla = [t.namn for t in tabeller]
     if len(set(namn_alla)) != len(namn_alla):
-        raise KodbokError("a derived table's name repeats a codebook variable")
+        raise CodebookError("a derived table's name repeats a codebook variable")
 
     derived = {namn: svar for namn, _, svar in HARLEDDA}
-    ned: list[Nedbrytning] = []
+    ned: list[Breakdown] = []
     for namn in NEDBRYTNINGAR:
         if namn == HRV:
-            ned.append(Nedbrytning(HRV, kodbok["hedersrelaterat_vald"].svar[:2]))
+            ned.append(Breakdown(HRV, kodbok["hedersrelaterat_vald"].svar[:2]))
         elif namn in derived:
-            ned.append(Nedbrytning(namn, derived[namn]))
+            ned.append(Breakdown(namn, derived[namn]))
         else:
-            ned.append(Nedbrytning(namn, kodbok[namn].svar, flera=kodbok[namn].typ == "flerval"))
+            ned.append(Breakdown(namn, kodbok[namn].svar, flera=kodbok[namn].typ == "flerval"))
     if ned[1].svar != ("Ja", "Nej"):
-        raise KodbokError("hedersrelaterat_vald must begin with the labels Ja, Nej")
+        raise CodebookError("hedersrelaterat_vald must begin with the labels Ja, Nej")
 
     delgrupper = [""]
     delgrupp_ned = [-1]
@@ -203,7 +203,7 @@ def build_plan(kodbok: Kodbok, kombinerade: dict[str, tuple[Kombinerad, ...]]) -
         ds = tuple(d for d, b in enumerate(delgrupp_ned) if b < 0 or ned[b].namn not in egen)
         tillatna.append(ds)
         start.append(pos)
-        typer = t.radtyper
+        typer = t.row_kinds
         for d in ds:
             st.extend([ti] * len(typer))
             sd.extend([d] * len(typer))
@@ -227,6 +227,6 @@ def build_plan(kodbok: Kodbok, kombinerade: dict[str, tuple[Kombinerad, ...]]) -
 
 @cache
 def load_plan() -> Plan:
-    kodbok = load_kodbok()
+    kodbok = load_codebook()
     text = resources.files("ojexcel.isu").joinpath("kombinerade.csv").read_text(encoding="utf-8")
-    return build_plan(kodbok, parse_kombinerade(text, kodbok))
+    return build_plan(kodbok, parse_combined(text, kodbok))

@@ -25,15 +25,15 @@ from typing import Iterator
 import numpy as np
 
 from ..problems import Problem
-from .model import NIVAER, SAMTLIGA, Rad
-from .row_list import RadLista, RadListaError
-from .results import IsuTabeller, andelar, medel_text
+from .model import NIVAER, SAMTLIGA, Row
+from .row_list import RowList, RowListError
+from .results import IsuTables, shares, medel_text
 from .table_plan import MEDEL_KATEGORI, MEDELRAD, Plan
 
 TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")
 
 
-def falt(text: str) -> str:
+def field(text: str) -> str:
     """One CSV field as csv.writer (QUOTE_MINIMAL) writes it."""
     if any(ch in text for ch in ',"\n\r'):
         return '"' + text.replace('"', '""') + '"'
@@ -43,18 +43,18 @@ def falt(text: str) -> str:
 def write_isu_tidy(resultat, path: Path | str) -> None:
     with open(path, "wb") as fh:
         fh.write((",".join(TIDY_HEADER) + "\n").encode("utf-8"))
-        if isinstance(resultat, IsuTabeller):
+        if isinstance(resultat, IsuTables):
             for chunk in _tidy_bytes(resultat):
                 fh.write(chunk)
         else:
             text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
             writer = csv.writer(text, lineterminator="\n")
-            writer.writerows(tidy_falt(r) for r in resultat.rader())
+            writer.writerows(tidy_fields(r) for r in resultat.rader())
             text.flush()
             text.detach()
 
 
-def tidy_falt(r: Rad) -> tuple:
+def tidy_fields(r: Row) -> tuple:
     def s(v) -> str:
         return "" if v is None else str(v)
 
@@ -70,7 +70,7 @@ def _prefix(plan: Plan) -> tuple[np.ndarray, np.ndarray]:
     """Every slot's `tabell,delgrupp,kategori,` as UTF-8, concatenated in slot order, and their
     lengths."""
     texts = [
-        (f"{falt(t.namn)},{falt(plan.delgrupper[d])},{falt(t.kategorier[r])},").encode("utf-8")
+        (f"{field(t.namn)},{field(plan.delgrupper[d])},{field(t.kategorier[r])},").encode("utf-8")
         for t, d, r in zip((plan.tabeller[i] for i in plan.slot_tabell.tolist()), plan.slot_delgrupp.tolist(),
                            plan.slot_rad.tolist())
     ]
@@ -84,31 +84,31 @@ _TIOPOTENSER = 10 ** np.arange(1, 19, dtype=np.int64)
 _KOLUMN = np.arange(64)
 
 
-def _grupper(v: np.ndarray) -> int:
+def _groups(v: np.ndarray) -> int:
     """Four-digit groups needed for the largest of v (≥ 1)."""
     storst = int(v.max()) if v.size else 0
     return max(1, -(-len(str(storst)) // 4))
 
 
-def _skriv_tal(mat: np.ndarray, giltig: np.ndarray, off: int, grupper: int, v: np.ndarray,
+def _write_numbers(mat: np.ndarray, giltig: np.ndarray, off: int, grupper: int, v: np.ndarray,
                tom: np.ndarray) -> np.ndarray:
     """Whole numbers v ≥ 0 as ASCII digits, right-aligned and zero-padded in columns
     off … off + 4·grupper of `mat` (four digits per table look-up); `giltig` marks the digits
     that belong to the text (no leading zeros; none for an empty field). Returns the digit counts."""
-    bredd = 4 * grupper
+    width = 4 * grupper
     v0 = np.where(tom, 0, v)
     rest = v0
     for g in range(grupper - 1, -1, -1):
         mat[:, off + 4 * g: off + 4 * g + 4] = _FYRA[rest % 10_000 if g else rest]
         if g:
             rest = rest // 10_000
-    nd = np.searchsorted(_TIOPOTENSER[:bredd - 1], v0, side="right") + 1
+    nd = np.searchsorted(_TIOPOTENSER[:width - 1], v0, side="right") + 1
     nd[tom] = 0
-    giltig[:, off:off + bredd] = _KOLUMN[:bredd][None, :] >= (bredd - nd)[:, None]
+    giltig[:, off:off + width] = _KOLUMN[:width][None, :] >= (width - nd)[:, None]
     return nd
 
 
-def _tidy_bytes(res: IsuTabeller) -> Iterator:
+def _tidy_bytes(res: IsuTables) -> Iterator:
     """One unit's rows at a time. A row is `niva,kod,` + the slot's prefix + `antal,bas,andel,` +
     `\n` (medel is empty on these rows). The written slots' prefixes are cut from the concatenated
     prefixes with one mask; after each, its numbers, the line end and the next row's `niva,kod,`
@@ -127,20 +127,20 @@ def _tidy_bytes(res: IsuTabeller) -> Iterator:
         if idx.size:
             a, b = res.antal[u, idx], b_all[idx]
             mb, mc = res.mask_bas[u, idx], res.mask_antal[u, idx]
-            andel = andelar(a, b)
+            andel = shares(a, b)
             dolj_a = mb | mc
             r = idx.size
-            bas_bytes = _utvalda(pool, pre_start, skriv)
+            bas_bytes = _selected(pool, pre_start, skriv)
             slut = np.frombuffer(b"\n" + enhet, dtype=np.uint8)
-            ga, gb = _grupper(np.where(dolj_a, 0, a)), _grupper(np.where(mb, 0, b))
+            ga, gb = _groups(np.where(dolj_a, 0, a)), _groups(np.where(mb, 0, b))
             # antal digits , bas digits , andel digits (≤ 100: one group) , \n niva,kod,
-            bredd = 4 * ga + 1 + 4 * gb + 1 + 4 + 1 + slut.size
-            mat = np.empty((r, bredd), dtype=np.uint8)
-            giltig = np.empty((r, bredd), dtype=bool)
+            width = 4 * ga + 1 + 4 * gb + 1 + 4 + 1 + slut.size
+            mat = np.empty((r, width), dtype=np.uint8)
+            giltig = np.empty((r, width), dtype=bool)
             n_ins = 3 + slut.size
             off = 0
             for v, tom, g in ((a, dolj_a, ga), (b, mb, gb), (andel, dolj_a | (andel < 0), 1)):
-                n_ins = n_ins + _skriv_tal(mat, giltig, off, g, v, tom)
+                n_ins = n_ins + _write_numbers(mat, giltig, off, g, v, tom)
                 off += 4 * g
                 mat[:, off] = komma
                 giltig[:, off] = True
@@ -160,18 +160,18 @@ def _tidy_bytes(res: IsuTabeller) -> Iterator:
             delar.append(out[: out.size - lu])  # the last row's trailing `niva,kod,` cut off
         # The means are the last tables of every unit: their few rows are formatted one by one.
         for s in np.flatnonzero((b_all >= 0) & medelrad).tolist():
-            delar.append(enhet + pool[pre_start[s]:pre_start[s + 1]].tobytes() + _medel_tal(res, u, s))
+            delar.append(enhet + pool[pre_start[s]:pre_start[s + 1]].tobytes() + _mean_numbers(res, u, s))
         yield from delar
 
 
-def _utvalda(pool: np.ndarray, start: np.ndarray, skriv: np.ndarray) -> np.ndarray:
+def _selected(pool: np.ndarray, start: np.ndarray, skriv: np.ndarray) -> np.ndarray:
     """The concatenated prefixes of the slots in `skriv`, cut from `pool` run by run (the written
     slots come in whole tables × delgrupper)."""
     kant = np.flatnonzero(np.diff(np.concatenate([[False], skriv, [False]]).astype(np.int8)))
     return np.concatenate([pool[start[a]:start[b]] for a, b in zip(kant[0::2].tolist(), kant[1::2].tolist())])
 
 
-def _medel_tal(res: IsuTabeller, u: int, s: int) -> bytes:
+def _mean_numbers(res: IsuTables, u: int, s: int) -> bytes:
     """`antal,bas,,medel\n` of a medel row (all empty when masked)."""
     if res.mask_bas[u, s]:
         return b",,,\n"
@@ -202,7 +202,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # never in a name: it would corrupt e
 _MEAN = re.compile(r"[0-9]{1,12}\.[0-9]")
 
 
-def tidy_rad(values: dict[str, str]) -> tuple[Rad | None, list[tuple[str, str, str]]]:
+def tidy_row(values: dict[str, str]) -> tuple[Row | None, list[tuple[str, str, str]]]:
     """One tidy row (column -> text) as a `Rad`, or the problems (column, value, reason)."""
     problems: list[tuple[str, str, str]] = []
 
@@ -258,7 +258,7 @@ def tidy_rad(values: dict[str, str]) -> tuple[Rad | None, list[tuple[str, str, s
     if problems:
         return None, problems
     intern = sys.intern
-    return Rad(intern(niva), intern(kod), intern(tabell), intern(delgrupp), intern(kategori),
+    return Row(intern(niva), intern(kod), intern(tabell), intern(delgrupp), intern(kategori),
                antal, bas, andel, medel, frozenset(maskerad)), []
 
 
@@ -275,7 +275,7 @@ def _whole(text: str) -> int | None | bool:
     return False
 
 
-def _fast_rad(fields: list[str], intern) -> Rad | None:
+def _fast_row(fields: list[str], intern) -> Row | None:
     """The common row (not a mean, every value well formed) without building a dict; None sends
     the row to `tidy_rad`, which names its problems."""
     niva, kod, tabell, delgrupp, kategori, a, b, p, m = fields
@@ -289,7 +289,7 @@ def _fast_rad(fields: list[str], intern) -> Rad | None:
     if antal is False or bas is False or andel is False or (andel is not None and andel > 100):
         return None
     masked = ("antal",) * (antal is None) + ("bas",) * (bas is None) + ("andel",) * (andel is None and bas != 0)
-    return Rad(intern(niva, niva), intern(kod, kod), intern(tabell, tabell), intern(delgrupp, delgrupp),
+    return Row(intern(niva, niva), intern(kod, kod), intern(tabell, tabell), intern(delgrupp, delgrupp),
                intern(kategori, kategori), antal, bas, andel, None, _MASK.get(masked) or frozenset(masked))
 
 
@@ -301,16 +301,16 @@ def _lines(fh, name: str):
         if not line:
             return
         if number == 1 and line.startswith("\ufeff"):
-            raise RadListaError("starts with a byte-order mark; the tidy export has none", file=name, row=1)
+            raise RowListError("starts with a byte-order mark; the tidy export has none", file=name, row=1)
         if len(line) > MAX_LINE:
-            raise RadListaError(f"the line is longer than {MAX_LINE} characters", file=name, row=number)
+            raise RowListError(f"the line is longer than {MAX_LINE} characters", file=name, row=number)
         if number > MAX_ROWS:
-            raise RadListaError(f"more than {MAX_ROWS} rows, more than a tidy export can be", file=name)
+            raise RowListError(f"more than {MAX_ROWS} rows, more than a tidy export can be", file=name)
         yield line
 
 
 def read_isu_tidy(path: str | Path, *, kalla: str | None = None, period=(None, None), minsta_antal: int = 5,
-                  n: int | None = None, utanfor_period: int = 0) -> RadLista:
+                  n: int | None = None, utanfor_period: int = 0) -> RowList:
     """A tidy export (CONTRACT §6) as results (`kalla` defaults to the file's name, `n` to the
     samtliga `faser` count). Raises `RadListaError` listing every problem (the first MAX_ERRORS in
     full) with file, row (header = row 1), column and value."""
@@ -319,16 +319,16 @@ def read_isu_tidy(path: str | Path, *, kalla: str | None = None, period=(None, N
     try:
         size = path.stat().st_size
         if size > MAX_TIDY_BYTES:
-            raise RadListaError(f"{size} bytes, more than a tidy export can be ({MAX_TIDY_BYTES})", file=name)
+            raise RowListError(f"{size} bytes, more than a tidy export can be ({MAX_TIDY_BYTES})", file=name)
         fh = open(path, encoding="utf-8", newline="")
     except OSError as e:
-        raise RadListaError(f"cannot be read ({e.strerror or e})", file=name) from None
+        raise RowListError(f"cannot be read ({e.strerror or e})", file=name) from None
     with fh:
         return _read_tidy_stream(fh, name, kalla=path.name if kalla is None else kalla, period=period,
                                  minsta_antal=minsta_antal, n=n, utanfor_period=utanfor_period)
 
 
-def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
+def _read_tidy_stream(fh, name: str, **meta) -> RowList:
     """Streams the rows (memory: the rows kept, never the whole text)."""
     reader = csv.reader(_lines(fh, name), strict=True)
     errors: list[Problem] = []
@@ -342,14 +342,14 @@ def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
         else:
             more += 1
 
-    rows: list[Rad] = []
+    rows: list[Row] = []
     strings: dict[str, str] = {}  # one object per distinct text: keys repeat on every row
     try:
         header = next(reader, None)
         if header is None:
-            raise RadListaError("the file is empty", file=name)
+            raise RowListError("the file is empty", file=name)
         if tuple(header) != TIDY_HEADER:
-            raise RadListaError(f"the header must be exactly {','.join(TIDY_HEADER)}", file=name, row=1)
+            raise RowListError(f"the header must be exactly {','.join(TIDY_HEADER)}", file=name, row=1)
         for line, fields in enumerate(reader, start=2):
             if len(fields) != len(TIDY_HEADER):
                 report(line, None, ",".join(fields), f"has {len(fields)} fields, not {len(TIDY_HEADER)}")
@@ -358,11 +358,11 @@ def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
                 col, value = next((c, v) for c, v in zip(TIDY_HEADER, fields) if len(v) > MAX_FIELD)
                 report(line, col, value, f"is longer than {MAX_FIELD} characters")
                 continue
-            rad = _fast_rad(fields, strings.setdefault)
+            rad = _fast_row(fields, strings.setdefault)
             if rad is not None:
                 rows.append(rad)
                 continue
-            rad, problems = tidy_rad(dict(zip(TIDY_HEADER, fields)))
+            rad, problems = tidy_row(dict(zip(TIDY_HEADER, fields)))
             for col, value, reason in problems:
                 report(line, col, value, reason)
             if rad is not None:
@@ -373,9 +373,9 @@ def _read_tidy_stream(fh, name: str, **meta) -> RadLista:
         errors.append(Problem(f"not UTF-8 ({e.reason})", file=name, row=reader.line_num + 1))
     if errors:
         tail = [Problem(f"{more} more problems not shown", file=name)] if more else []
-        raise RadListaError(errors + tail)
+        raise RowListError(errors + tail)
     try:
-        return RadLista.from_rows(rows, **meta)
-    except RadListaError as e:
-        raise RadListaError([Problem(p.message, file=name, row=p.row and p.row + 1, column=p.column, value=p.value)
+        return RowList.from_rows(rows, **meta)
+    except RowListError as e:
+        raise RowListError([Problem(p.message, file=name, row=p.row and p.row + 1, column=p.column, value=p.value)
                              for p in e.problems]) from None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..survey.codebook import normalize
 from ..population import Population
 from ..problems import ERROR, WARNING
-from .codebook import ENHETSKOD, Variabel
+from .codebook import ENHETSKOD, Variable
 from .model import EPOCH, NO_DATE
 
 # Exclusive answers (decision, CONTRACT §1): they stand alone in their cell.
@@ -127,17 +127,17 @@ class Cell:
         return self.bad, err("not_text", f"{not_text(value)} where text is expected")
 
 
-def _expected(var: Variabel) -> str:
+def _expected(var: Variable) -> str:
     labels = ", ".join(var.svar)
     if len(labels) > 160:
         labels = ", ".join(var.svar[:3]) + f", … ({len(var.svar)} labels, variabler.csv)"
     return f"expected {labels}, or a number 1–{len(var.svar)}"
 
 
-class Val(Cell):
+class ChoiceCell(Cell):
     """enval / flerval: labels (normalised) or their 1-based numbers, `|`-separated."""
 
-    def __init__(self, var: Variabel, xlsx: bool):
+    def __init__(self, var: Variable, xlsx: bool):
         self.var = var
         self.flerval = var.typ == "flerval"
         self.typecode = "I" if self.flerval else "B"
@@ -207,7 +207,7 @@ class Val(Cell):
         return super().parse_cell(value)
 
 
-class Datum(Cell):
+class DateCell(Cell):
     typecode = "i"
     blank = int(NO_DATE)
     bad = BAD_DATE
@@ -244,7 +244,7 @@ class Datum(Cell):
         return self.bad, err("date", f"{not_text(value)} where a date is expected", "not a date ÅÅÅÅ-MM-DD")
 
 
-class Alder(Cell):
+class AgeCell(Cell):
     typecode = "h"
 
     def parse_text(self, text: str) -> tuple[int, Issue | None]:

@@ -30,10 +30,10 @@ from ..io.templating import render
 from ..survey.workbook import Styles
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import workbook_charts as ritning
-from .chart_catalogue import UPPGIFT_SAKNAS, Katalog, load_katalog, scope
-from .chart_tables import ANDEL, ANTAL, DiagramTabell, bygg, tusental
-from .codebook import Kodbok, load_kodbok
-from .model import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResultat, Rad
+from .chart_catalogue import UPPGIFT_SAKNAS, ChartCatalogue, load_chart_catalogue, scope
+from .chart_tables import ANDEL, ANTAL, ChartTable, build, thousands
+from .codebook import Codebook, load_codebook
+from .model import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResults, Row
 
 TEMPLATE = "isu_arbetsbok.txt.j2"
 TITEL = "Socialtjänstens stöd till våldsutsatta vuxna"
@@ -62,18 +62,18 @@ def _period_text(period) -> str:
     return f"Ärenden aktualiserade {fran.isoformat()} – {till.isoformat()}."
 
 
-def _value_text(rad: Rad | None, matt: str) -> str:
+def _value_text(rad: Row | None, matt: str) -> str:
     if rad is None:
         return FINNS_INTE
     value = getattr(rad, matt)
     if value is None:
         return MASKERAD if matt in rad.maskerad else FINNS_INTE
-    return tusental(value) if isinstance(value, int) else str(value).replace(".", ",")
+    return thousands(value) if isinstance(value, int) else str(value).replace(".", ",")
 
 
 def _count_text(n: int, minsta_antal: int) -> str:
     """A count on the cover, masked like any count (CONTRACT §2 rule 1: the pooled total too)."""
-    return MASKERAD if 1 <= n < minsta_antal else tusental(n)
+    return MASKERAD if 1 <= n < minsta_antal else thousands(n)
 
 
 def _numbers(diagram) -> str:
@@ -87,14 +87,14 @@ def _numbers(diagram) -> str:
     return "; ".join(parts)
 
 
-def sheet_texts(resultat: IsuResultat, katalog: Katalog) -> dict[str, list[str]]:
+def sheet_texts(resultat: IsuResults, katalog: ChartCatalogue) -> dict[str, list[str]]:
     faser = []
     for rad in resultat.tabell(SAMTLIGA, "", "faser"):
         antal = _value_text(rad, ANTAL)
         andel = _value_text(rad, ANDEL)
         share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != FINNS_INTE else ""
-        faser.append((katalog.kategorinamn(rad.kategori), f"{antal} ärenden{share}"))
-    innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.pa_blad(b.namn))})") for b in katalog.blad]
+        faser.append((katalog.category_name(rad.kategori), f"{antal} ärenden{share}"))
+    innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.on_sheet(b.namn))})") for b in katalog.blad]
     text = render(
         TEMPLATE,
         titel=TITEL,
@@ -129,7 +129,7 @@ def _notes(lines: list[str]) -> dict[str, str]:
 
 
 @cache
-def enhetsnamn() -> dict[str, tuple[str, str]]:
+def unit_names() -> dict[str, tuple[str, str]]:
     """Code -> (name, län name) for län, kommuner and stadsdelar of the reference files."""
     out: dict[str, tuple[str, str]] = {}
     lan: dict[str, str] = {}
@@ -180,7 +180,7 @@ def _print_setup(ws, landscape: bool = True) -> None:
 
 # -- chapter sheets --------------------------------------------------------------------------------
 
-def _write_chapter(wb, ws, blad, resultat: IsuResultat, katalog: Katalog, kodbok: Kodbok,
+def _write_chapter(wb, ws, blad, resultat: IsuResults, katalog: ChartCatalogue, kodbok: Codebook,
                    kapitel: list[str], noter: dict[str, str], st: IsuStyles) -> None:
     ws.write_string(0, 0, f"{blad.namn}: {blad.rubrik}", st.title)
     intro = [line for line in kapitel if line.strip()]
@@ -189,10 +189,10 @@ def _write_chapter(wb, ws, blad, resultat: IsuResultat, katalog: Katalog, kodbok
     r = len(intro) + 2
     widest = 1
     breaks = []
-    for d in katalog.pa_blad(blad.namn):
+    for d in katalog.on_sheet(blad.namn):
         if widest > 1:  # printed, every diagram after the first starts a new page
             breaks.append(r)
-        t = bygg(resultat, d, katalog, kodbok, MASKERAD)
+        t = build(resultat, d, katalog, kodbok, MASKERAD)
         r, ncols = _write_diagram(wb, ws, blad.namn, t, r, kodbok, noter, st)
         widest = max(widest, ncols)
     ws.set_h_pagebreaks(breaks)
@@ -204,12 +204,12 @@ def _write_chapter(wb, ws, blad, resultat: IsuResultat, katalog: Katalog, kodbok
     _print_setup(ws)
 
 
-def _table_notes(t: DiagramTabell, kodbok: Kodbok, noter: dict[str, str]) -> list[str]:
+def _table_notes(t: ChartTable, kodbok: Codebook, noter: dict[str, str]) -> list[str]:
     """The lines under a diagram's caption: the catalogue's note, how the shares are based, and
     which ärenden the table counts — one sentence a line, so no line runs under the chart."""
     d = t.diagram
     parts = [d.not_] if d.not_ else []
-    if d.ar_medel:
+    if d.is_mean:
         parts.append(noter["medel"])
     elif d.tabell in kodbok and kodbok[d.tabell].typ == "flerval":
         parts.append(noter["flerval"])
@@ -219,7 +219,7 @@ def _table_notes(t: DiagramTabell, kodbok: Kodbok, noter: dict[str, str]) -> lis
     return [s if s.endswith(".") else s + "." for p in parts for s in _sentences(p)]
 
 
-def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, noter: dict[str, str],
+def _write_diagram(wb, ws, blad: str, t: ChartTable, r: int, kodbok: Codebook, noter: dict[str, str],
                    st: IsuStyles) -> tuple[int, int]:
     """Write one diagram block from row r: caption, note, the table, the chart beside it.
     Returns the next free row and the number of table columns."""
@@ -236,7 +236,7 @@ def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, 
     columns = [{"header": t.radrubrik, "header_format": st.header}] + [
         {"header": k.rubrik, "header_format": st.header} for k in t.kolumner]
     ws.add_table(header, 0, last, ncols - 1, {
-        "name": t.diagram.excelnamn,
+        "name": t.diagram.excel_name,
         "columns": columns,
         "style": TABLE_STYLE,
         "autofilter": True,
@@ -258,7 +258,7 @@ def _write_diagram(wb, ws, blad: str, t: DiagramTabell, r: int, kodbok: Kodbok, 
     table_rows = last - header + 1
     chart_rows = 0
     if t.diagram.diagram != "ingen" and t.rader and t.serier:
-        chart_rows = ritning.lagg_till(wb, ws, blad, t, caption_row, header, first, 0, ncols + CHART_GAP_COLUMNS)
+        chart_rows = ritning.add(wb, ws, blad, t, caption_row, header, first, 0, ncols + CHART_GAP_COLUMNS)
     return header + max(table_rows, chart_rows) + BLOCK_GAP_ROWS, ncols
 
 
@@ -268,7 +268,7 @@ def _sentences(text: str) -> list[str]:
     return re.split(r"(?<=\.) (?=[A-ZÅÄÖ.])", text)
 
 
-def _write_per_kommun(ws, resultat: IsuResultat, katalog: Katalog, lines: list[str], st: IsuStyles) -> None:
+def _write_per_kommun(ws, resultat: IsuResults, katalog: ChartCatalogue, lines: list[str], st: IsuStyles) -> None:
     lines = [part for line in lines if line.strip() for part in _sentences(line)]
     ws.write_string(0, 0, lines[0], st.title)
     for i, line in enumerate(lines[1:], start=1):
@@ -283,14 +283,14 @@ def _write_per_kommun(ws, resultat: IsuResultat, katalog: Katalog, lines: list[s
         "columns": [{"header": c, "header_format": st.header} for c in columns],
         "style": TABLE_STYLE,
     })
-    names = enhetsnamn()
+    names = unit_names()
     for i, (niva, kod) in enumerate(units, start=header + 1):
         namn, lan = ("Samtliga", "") if niva == SAMTLIGA else names.get(kod, ("", ""))
         if niva == LAN:
             lan = namn
         for c, text in enumerate((NIVA_NAMN[niva], kod, namn, lan)):
             ws.write_string(i, c, text, st.text)
-        tables: dict[str, dict[str, Rad]] = {}
+        tables: dict[str, dict[str, Row]] = {}
         for c, k in enumerate(katalog.nyckeltal, start=len(keys)):
             if k.tabell not in tables:
                 tables[k.tabell] = {r.kategori: r for r in resultat.tabell(niva, kod, k.tabell)}
@@ -312,9 +312,9 @@ def _write_per_kommun(ws, resultat: IsuResultat, katalog: Katalog, lines: list[s
 
 # -- the workbook ----------------------------------------------------------------------------------
 
-def write_isu_workbook(resultat: IsuResultat, path) -> None:
-    katalog = load_katalog()
-    kodbok = load_kodbok()
+def write_isu_workbook(resultat: IsuResults, path) -> None:
+    katalog = load_chart_catalogue()
+    kodbok = load_codebook()
     texts = sheet_texts(resultat, katalog)
     wb = new_workbook(path, {
         "title": f"{TITEL}: individbaserad systematisk uppföljning",

@@ -10,7 +10,7 @@ so the bars survive greyscale printing and colour-blindness; every number is in 
 """
 from __future__ import annotations
 
-from .chart_tables import ANDEL, ANTAL, DiagramTabell
+from .chart_tables import ANDEL, ANTAL, ChartTable
 from .chart_catalogue import MEDEL
 
 # One hue (blue) from dark to light; a chart with k series takes k evenly spaced shades.
@@ -24,7 +24,7 @@ BREDD = 620  # pixels
 RADHOJD = 20  # pixels of a default row
 
 
-def nyanser(k: int) -> list[str]:
+def shades(k: int) -> list[str]:
     if k <= 1:
         return [NYANSER[0]]
     if k == 2:
@@ -33,7 +33,7 @@ def nyanser(k: int) -> list[str]:
     return [NYANSER[round(i * step)] for i in range(k)] if k <= len(NYANSER) else [NYANSER[i % len(NYANSER)] for i in range(k)]
 
 
-def hojd(t: DiagramTabell) -> int:
+def height(t: ChartTable) -> int:
     """The chart's height in pixels: room for every category's bars."""
     k = max(1, len(t.serier))
     n = max(1, t.diagramrader)
@@ -43,7 +43,7 @@ def hojd(t: DiagramTabell) -> int:
     return min(1400, 110 + n * per + (24 if k > 1 else 0))
 
 
-def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, forsta: int, forsta_kol: int,
+def add(wb, ws, blad: str, t: ChartTable, rubrikrad: int, rad: int, forsta: int, forsta_kol: int,
               kol: int) -> int:
     """Insert `t`'s chart at (rad, kol), beside the table. `rubrikrad` holds the caption (the
     chart's title), `forsta` is the table's first data row and `forsta_kol` its first column (the
@@ -52,7 +52,7 @@ def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, for
     kind = "column" if d.diagram == "staende" else "bar"
     chart = wb.add_chart({"type": kind})
     sista = forsta + t.diagramrader - 1
-    farger = nyanser(len(t.serier))
+    farger = shades(len(t.serier))
     for s, farg in zip(t.serier, farger):
         c = forsta_kol + 1 + s.kolumn
         celler = [r.celler[s.kolumn] for r in t.rader[: t.diagramrader]]
@@ -104,7 +104,7 @@ def lagg_till(wb, ws, blad: str, t: DiagramTabell, rubrikrad: int, rad: int, for
     chart.set_legend({"position": "bottom", "font": {"size": 9}} if len(t.serier) > 1 else {"none": True})
     chart.show_blanks_as("gap")
     chart.set_chartarea({"border": {"color": "#BFBFBF"}})
-    h = hojd(t)
+    h = height(t)
     chart.set_size({"width": BREDD, "height": h})
     ws.insert_chart(rad, kol, chart, {"x_offset": 4, "y_offset": 2, "object_position": 1,
                                       "description": alt_text(t)})
@@ -115,14 +115,14 @@ SLAG = {"liggande": "Liggande stapeldiagram", "staende": "Stående stapeldiagram
         "tratt": "Liggande staplar i fasernas ordning"}
 
 
-def alt_text(t: DiagramTabell) -> str:
+def alt_text(t: ChartTable) -> str:
     """The chart's text alternative: what it shows and where its numbers are."""
     d = t.diagram
     vad = {ANDEL: "andel ärenden i procent", ANTAL: "antal ärenden", MEDEL: "medelvärde"}[d.matt]
     serier = ", ".join(s.namn for s in t.serier)
     grupper = f" för {serier}" if len(t.serier) > 1 else ""
     return (f"{t.rubrik}. {SLAG[d.diagram]}: {vad}{grupper}. "
-            f"Varje tal finns i tabellen {d.excelnamn} till vänster om diagrammet.")
+            f"Varje tal finns i tabellen {d.excel_name} till vänster om diagrammet.")
 
 
 def _col(c: int) -> str:

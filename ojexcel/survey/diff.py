@@ -263,6 +263,6 @@ def _reference_names() -> dict[tuple[str, str], str]:
     from ..population import load_population
 
     pop = load_population()
-    names = {(NIVA_ENHET, u.kod): u.fullnamn for u in pop.units}
+    names = {(NIVA_ENHET, u.kod): u.full_name for u in pop.units}
     names.update(((g.niva, g.kod), g.namn) for g in pop.groups())
     return names

@@ -34,7 +34,7 @@ def granskning_rows(results: Results, blank: str) -> list[tuple[str, ...]]:
     return [
         (
             g.enhetskod,
-            units[g.enhetskod].fullnamn if g.enhetskod in units else "",
+            units[g.enhetskod].full_name if g.enhetskod in units else "",
             g.kolumn,
             blank if g.gammalt is None else g.gammalt,
             blank if g.nytt is None else g.nytt,

@@ -31,20 +31,20 @@ from .trend import (
     DELVIS_JAMFORBAR,
     EJ_JAMFORBAR,
     JAMFORBAR,
-    Steg,
+    Step,
     TrendInput,
     catalogues_between,
     read_inputs,
     trend_indicators,
 )
 
-__all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Brott", "Historik", "Historikcell", "load_historik"]
+__all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Break", "History", "HistoryCell", "load_history"]
 
 MAX_EXEMPEL = 5  # differing values / missing units named in a warning
 
 
 @dataclass(frozen=True, slots=True)
-class Historikcell:
+class HistoryCell:
     """One year's value of one indicator for the sheet's unit (or city)."""
 
     varde: str | int | None  # unit value (None = bortfall) or the city's share (None = not shown)
@@ -53,26 +53,26 @@ class Historikcell:
 
 
 @dataclass(frozen=True)
-class Brott:
+class Break:
     """A break in an indicator's series: the step into `steg.till` is not (fully) comparable."""
 
     indikator: Indicator
-    steg: Steg
+    steg: Step
 
 
 @dataclass(frozen=True, eq=False)
-class Historik:
+class History:
     year: int  # the sheet's year (its values come from Results)
     years: tuple[int, ...]  # every year shown, ascending; includes `year`
     sources: tuple[tuple[int, str], ...]  # the files given, by year (file name only: the sheet shows it)
     inputs: tuple[TrendInput, ...]  # one per year of `years`
-    steg: tuple[tuple[Steg | None, ...], ...]  # per indicator of the sheet's catalogue, per year
+    steg: tuple[tuple[Step | None, ...], ...]  # per indicator of the sheet's catalogue, per year
     ids: tuple[str, ...]  # the sheet's catalogue's indicator ids
     marks: tuple[tuple[str, ...], ...]  # per indicator, per year: comparability of the step into it
-    brott: tuple[Brott, ...]  # every break between the years shown, catalogue order
+    brott: tuple[Break, ...]  # every break between the years shown, catalogue order
     warnings: tuple[Problem, ...]
 
-    def serie(self, niva: str, kod: str) -> tuple[tuple[Historikcell, ...], ...]:
+    def serie(self, niva: str, kod: str) -> tuple[tuple[HistoryCell, ...], ...]:
         """Per indicator of the sheet's catalogue, one cell per year of `years`."""
         city = niva == NIVA_STORSTAD
         rows_by_year = [inp.rows for inp in self.inputs]
@@ -90,7 +90,7 @@ class Historik:
                 cell = made.get((city, v, mark))
                 if cell is None:
                     varde = (int(v) if v else None) if city else (v or None)
-                    cell = made[city, v, mark] = Historikcell(varde, False, mark if varde is not None else JAMFORBAR)
+                    cell = made[city, v, mark] = HistoryCell(varde, False, mark if varde is not None else JAMFORBAR)
                 cells.append(cell)
             out.append(tuple(cells))
         return tuple(out)
@@ -115,8 +115,8 @@ class Historik:
         return problems
 
 
-_SAKNAS = Historikcell(None, True, JAMFORBAR)
-_CELLS: dict[tuple[bool, str, str], Historikcell] = {}
+_SAKNAS = HistoryCell(None, True, JAMFORBAR)
+_CELLS: dict[tuple[bool, str, str], HistoryCell] = {}
 
 
 def current_input(results: Results) -> TrendInput:
@@ -135,7 +135,7 @@ def current_input(results: Results) -> TrendInput:
     return TrendInput(results.year, None, rows, ids)
 
 
-def load_historik(pairs: Sequence[tuple[int, str | Path]], results: Results) -> Historik:
+def load_history(pairs: Sequence[tuple[int, str | Path]], results: Results) -> History:
     """Read the tidy exports (YEAR, file) once. Raises InputError (every problem, naming the file)
     or CatalogueError."""
     inputs = read_inputs(pairs)
@@ -156,10 +156,10 @@ def load_historik(pairs: Sequence[tuple[int, str | Path]], results: Results) -> 
     brott = []
     for ind in results.catalogue.indicators:
         ti = by_id[ind.id]
-        steps = tuple(ti.steg_till(y) if y in ti.ar else None for y in years)
+        steps = tuple(ti.step_to(y) if y in ti.ar else None for y in years)
         steg.append(steps)
-        brott += [Brott(ind, s) for s in steps if s is not None and s.brott]
-    return Historik(
+        brott += [Break(ind, s) for s in steps if s is not None and s.brott]
+    return History(
         year=results.year,
         years=years,
         sources=tuple((inp.year, Path(inp.source).name) for inp in inputs),

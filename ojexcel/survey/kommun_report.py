@@ -36,7 +36,7 @@ from .results import Results
 from .rules import NEJ
 
 if TYPE_CHECKING:
-    from .kommun_history import Brott, Historik
+    from .kommun_history import Break, History
 
 # Column kinds: a unit's value, a group's share of Ja (percent), a group's Ja count "ja av enheter".
 VARDE = "varde"
@@ -85,7 +85,7 @@ def city(population: Population, kod: str) -> Enhet:
 
 
 def unit_enhet(unit: Unit) -> Enhet:
-    return Enhet(kod=unit.kod, namn=unit.fullnamn, unit=unit)
+    return Enhet(kod=unit.kod, namn=unit.full_name, unit=unit)
 
 
 def all_enheter(population: Population) -> tuple[Enhet, ...]:
@@ -112,7 +112,7 @@ def _names(population: Population) -> list[tuple[Enhet, str, int]]:
         e = unit_enhet(u)
         out.append((e, _norm(u.namn), 0))
         if u.is_district:
-            out.append((e, _norm(u.fullnamn), len(_norm(u.stad_namn or "")) + 1))
+            out.append((e, _norm(u.full_name), len(_norm(u.stad_namn or "")) + 1))
     return out
 
 
@@ -170,7 +170,7 @@ def _ambiguous(query: str, candidates: list[Enhet]) -> str:
 
 
 @dataclass(frozen=True)
-class Kolumn:
+class Column:
     typ: str  # VARDE, ANDEL, JA_ANTAL or HISTORIK
     niva: str  # enhet, storstad, lan, riket, kommungrupp, skl_grupp
     kod: str
@@ -178,7 +178,7 @@ class Kolumn:
 
 
 @dataclass(frozen=True)
-class Rad:
+class Row:
     """One indicator: one cell per column — a unit value (str, None = bortfall), a share (int, None =
     suppressed), a group's Aggregate (for JA_ANTAL: its `ja` of `enheter`) or a Historikcell."""
 
@@ -187,21 +187,21 @@ class Rad:
 
 
 @dataclass(frozen=True)
-class Indikatoromrade:
+class IndicatorArea:
     namn: str
-    rader: tuple[Rad, ...]
+    rader: tuple[Row, ...]
     nej: int  # Nej among the unit's values (a city: among its districts' values)
     antal: int  # values counted: indicators (a city: indicators × districts)
 
 
 @dataclass(frozen=True)
-class Kvalitetsomrade:
+class QualityArea:
     namn: str
-    omraden: tuple[Indikatoromrade, ...]
+    omraden: tuple[IndicatorArea, ...]
 
 
 @dataclass(frozen=True)
-class Avvikelse:
+class Deviation:
     """An indicator where the unit is behind riket: its value is Nej (a city: its share is lower)."""
 
     indikator: Indicator
@@ -210,26 +210,26 @@ class Avvikelse:
 
 
 @dataclass(frozen=True)
-class Blad:
+class KommunSheet:
     year: int
     title: str  # the catalogue's title
     enhet: Enhet
-    kolumner: tuple[Kolumn, ...]
-    kvalitetsomraden: tuple[Kvalitetsomrade, ...]
-    svagaste: tuple[Indikatoromrade, ...]  # most Nej first, ties in catalogue order; only areas with Nej
-    avvikelser: tuple[Avvikelse, ...]
+    kolumner: tuple[Column, ...]
+    kvalitetsomraden: tuple[QualityArea, ...]
+    svagaste: tuple[IndicatorArea, ...]  # most Nej first, ties in catalogue order; only areas with Nej
+    deviations: tuple[Deviation, ...]
     besvarat: int  # units (of the sheet: 1, or the city's districts) that answered the survey
     besvarat_vinr: int  # … and its VINR part
     enheter: int  # 1, or the number of districts
     historik_kallor: tuple[tuple[int, str], ...] = ()  # --history: (year, tidy file) given
-    brott: tuple["Brott", ...] = ()  # --history: breaks in the series between the years shown
+    brott: tuple["Break", ...] = ()  # --history: breaks in the series between the years shown
 
     @property
-    def rader(self) -> tuple[Rad, ...]:
+    def rader(self) -> tuple[Row, ...]:
         return tuple(r for k in self.kvalitetsomraden for o in k.omraden for r in o.rader)
 
     @property
-    def indikatoromraden(self) -> tuple[Indikatoromrade, ...]:
+    def indicator_areas(self) -> tuple[IndicatorArea, ...]:
         return tuple(o for k in self.kvalitetsomraden for o in k.omraden)
 
 
@@ -246,93 +246,93 @@ def comparison_groups(enhet: Enhet) -> tuple[tuple[str, str], ...]:
 
 
 @dataclass(frozen=True, eq=False)
-class Jamforelser:
+class Comparisons:
     """Each group's aggregates and shares, looked up once per run (every sheet reads the same)."""
 
     aggregates: dict[tuple[str, str], tuple[Aggregate, ...]]
-    andelar: dict[tuple[str, str], tuple[int | None, ...]]
+    shares: dict[tuple[str, str], tuple[int | None, ...]]
     namn: dict[tuple[str, str], str]
 
     @classmethod
-    def of(cls, results: Results) -> "Jamforelser":
+    def of(cls, results: Results) -> "Comparisons":
         aggregates = {(g.group.niva, g.group.kod): g.aggregates for g in results.groups}
         return cls(
             aggregates=aggregates,
-            andelar={key: tuple(a.andel for a in aggs) for key, aggs in aggregates.items()},
+            shares={key: tuple(a.andel for a in aggs) for key, aggs in aggregates.items()},
             namn={(g.group.niva, g.group.kod): g.group.namn for g in results.groups},
         )
 
 
-def build_blad(
-    results: Results, enhet: Enhet, jamforelser: Jamforelser | None = None, historik: "Historik | None" = None
-) -> Blad:
+def build_sheet(
+    results: Results, enhet: Enhet, jamforelser: Comparisons | None = None, historik: "Historik | None" = None
+) -> KommunSheet:
     """Select the sheet's content for `enhet` from `results` (`jamforelser`: its groups, if at hand;
     `historik`: the unit's own series, read once per run)."""
-    j = jamforelser or Jamforelser.of(results)
+    j = jamforelser or Comparisons.of(results)
     groups = comparison_groups(enhet)
     # Ja counts for the groups the unit belongs to (riket's share is on every sheet already).
     count_groups = [key for key in groups if key[0] != NIVA_RIKET]
     value_units = enhet.districts if enhet.is_city else (enhet.unit,)
 
-    kolumner: list[Kolumn] = []
+    kolumner: list[Column] = []
     if not enhet.is_city:
-        kolumner.append(Kolumn(VARDE, NIVA_ENHET, enhet.kod, enhet.namn))
-    kolumner += [Kolumn(ANDEL, niva, kod, j.namn[niva, kod]) for niva, kod in groups]
-    kolumner += [Kolumn(JA_ANTAL, niva, kod, j.namn[niva, kod]) for niva, kod in count_groups]
+        kolumner.append(Column(VARDE, NIVA_ENHET, enhet.kod, enhet.namn))
+    kolumner += [Column(ANDEL, niva, kod, j.namn[niva, kod]) for niva, kod in groups]
+    kolumner += [Column(JA_ANTAL, niva, kod, j.namn[niva, kod]) for niva, kod in count_groups]
     if enhet.is_city:
-        kolumner += [Kolumn(VARDE, NIVA_ENHET, u.kod, u.namn) for u in value_units]
+        kolumner += [Column(VARDE, NIVA_ENHET, u.kod, u.namn) for u in value_units]
 
     values = [results.unit_values[u.kod] for u in value_units]
     columns = [] if enhet.is_city else [values[0]]
-    columns += [j.andelar[key] for key in groups]
+    columns += [j.shares[key] for key in groups]
     columns += [j.aggregates[key] for key in count_groups]
     if enhet.is_city:
         columns += values
     if historik is not None:
         niva = NIVA_STORSTAD if enhet.is_city else NIVA_ENHET
-        kolumner += [Kolumn(HISTORIK, niva, enhet.kod, str(year)) for year in historik.years]
+        kolumner += [Column(HISTORIK, niva, enhet.kod, str(year)) for year in historik.years]
         columns += list(zip(*historik.serie(niva, enhet.kod)))
-    rader = [Rad(ind, cells) for ind, cells in zip(results.catalogue.indicators, zip(*columns))]
+    rader = [Row(ind, cells) for ind, cells in zip(results.catalogue.indicators, zip(*columns))]
 
-    kvalitetsomraden: list[Kvalitetsomrade] = []
-    omraden: list[Indikatoromrade] = []
+    kvalitetsomraden: list[QualityArea] = []
+    omraden: list[IndicatorArea] = []
     n_units = len(value_units)
     for k_namn, k_rows in groupby(rader, key=lambda r: r.indikator.kvalitetsomrade):
         areas = []
         for o_namn, o_rows in groupby(k_rows, key=lambda r: r.indikator.indikatoromrade):
             o_rows = tuple(o_rows)
             nej = sum(v[r.indikator.ordning - 1] == NEJ for r in o_rows for v in values)
-            areas.append(Indikatoromrade(o_namn, o_rows, nej, len(o_rows) * n_units))
+            areas.append(IndicatorArea(o_namn, o_rows, nej, len(o_rows) * n_units))
         omraden += areas
-        kvalitetsomraden.append(Kvalitetsomrade(k_namn, tuple(areas)))
+        kvalitetsomraden.append(QualityArea(k_namn, tuple(areas)))
 
     # Weakest areas: most Nej first; sorted() is stable, so ties keep catalogue order.
     svagaste = tuple(sorted((o for o in omraden if o.nej), key=lambda o: -o.nej)[:MAX_SVAGASTE])
 
-    riket = j.andelar[NIVA_RIKET, ""]
-    avvikelser: list[tuple[int, Avvikelse]] = []
-    own = j.andelar[NIVA_STORSTAD, enhet.kod] if enhet.is_city else None
+    riket = j.shares[NIVA_RIKET, ""]
+    deviations: list[tuple[int, Deviation]] = []
+    own = j.shares[NIVA_STORSTAD, enhet.kod] if enhet.is_city else None
     for i, ind in enumerate(results.catalogue.indicators):
         r = riket[i]
         if r is None:
             continue
         if own is None:
             if values[0][i] == NEJ:
-                avvikelser.append((-r, Avvikelse(ind, NEJ, r)))
+                deviations.append((-r, Deviation(ind, NEJ, r)))
         else:
             s = own[i]
             if s is not None and s < r:
-                avvikelser.append((s - r, Avvikelse(ind, s, r)))
-    avvikelser.sort(key=lambda pair: pair[0])
+                deviations.append((s - r, Deviation(ind, s, r)))
+    deviations.sort(key=lambda pair: pair[0])
 
-    return Blad(
+    return KommunSheet(
         year=results.year,
         title=results.catalogue.title,
         enhet=enhet,
         kolumner=tuple(kolumner),
         kvalitetsomraden=tuple(kvalitetsomraden),
         svagaste=svagaste,
-        avvikelser=tuple(a for _, a in avvikelser[:MAX_AVVIKELSER]),
+        deviations=tuple(a for _, a in deviations[:MAX_AVVIKELSER]),
         besvarat=sum(u.kod in results.answered for u in value_units),
         besvarat_vinr=sum(u.kod in results.answered_vinr_part for u in value_units),
         enheter=n_units,

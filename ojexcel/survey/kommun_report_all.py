@@ -15,18 +15,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .kommun_report import Blad, Enhet, Jamforelser, all_enheter, build_blad
+from .kommun_report import KommunSheet, Enhet, Comparisons, all_enheter, build_sheet
 from ..io.output import atomic_outputs
 from ..io.parallel import default_jobs, write_files  # noqa: F401 (default_jobs: bench/)
 from .results import Results
 
 if TYPE_CHECKING:
-    from .kommun_history import Historik
+    from .kommun_history import History
 
 FORMATS = ("xlsx", "html")
 
 
-def writer(fmt: str) -> Callable[[Blad, Path], None]:
+def writer(fmt: str) -> Callable[[KommunSheet, Path], None]:
     if fmt == "xlsx":
         from .kommun_report_xlsx import write_kommun_xlsx
 
@@ -38,10 +38,10 @@ def writer(fmt: str) -> Callable[[Blad, Path], None]:
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def write_one(results: Results, enhet: Enhet, fmt: str, path: Path, historik: Historik | None = None) -> None:
+def write_one(results: Results, enhet: Enhet, fmt: str, path: Path, historik: History | None = None) -> None:
     write = writer(fmt)
     with atomic_outputs(path) as (tmp,):
-        write(build_blad(results, enhet, historik=historik), tmp)
+        write(build_sheet(results, enhet, historik=historik), tmp)
 
 
 def file_name(enhet: Enhet, fmt: str) -> str:
@@ -54,7 +54,7 @@ def write_all(
     fmt: str,
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
-    historik: Historik | None = None,
+    historik: History | None = None,
 ) -> list[Path]:
     """Write every unit's and city's sheet into `out_dir`; returns the paths, in population order.
 
@@ -63,19 +63,19 @@ def write_all(
     """
     write = writer(fmt)
     enheter = all_enheter(results.population)
-    jamforelser = Jamforelser.of(results)
+    jamforelser = Comparisons.of(results)
     _warm_up(fmt, results, jamforelser, enheter, historik)
     paths = [out_dir / file_name(e, fmt) for e in enheter]
 
     def render(i: int, tmp: Path) -> None:
-        write(build_blad(results, enheter[i], jamforelser, historik), tmp)
+        write(build_sheet(results, enheter[i], jamforelser, historik), tmp)
 
     write_files(paths, render, jobs, progress)
     return paths
 
 
 def _warm_up(
-    fmt: str, results: Results, jamforelser: Jamforelser, enheter: tuple[Enhet, ...], historik: Historik | None
+    fmt: str, results: Results, jamforelser: Comparisons, enheter: tuple[Enhet, ...], historik: History | None
 ) -> None:
     """Compile the templates and build the XLSX frames once, before workers are forked."""
     from .kommun_report_text import ANALYSGUIDE, HTML_PAGE, TEXTER, template
@@ -90,4 +90,4 @@ def _warm_up(
             kind = (e.is_city, e.is_district, len(e.districts))
             if kind not in seen:
                 seen.add(kind)
-                frame_book(tuple(sheet.frame for sheet in layout(build_blad(results, e, jamforelser, historik))[1]))
+                frame_book(tuple(sheet.frame for sheet in layout(build_sheet(results, e, jamforelser, historik))[1]))

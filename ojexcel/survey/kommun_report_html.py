@@ -11,21 +11,21 @@ from pathlib import Path
 
 from . import kommun_report as kommun
 from .. import styles
-from .kommun_report import Blad
-from .kommun_report_text import HTML_PAGE, analysguide, celltexter, context, nest, template, texter
+from .kommun_report import KommunSheet
+from .kommun_report_text import HTML_PAGE, analysis_guide, cell_texts, context, nest, template, texts
 
 # CSS class of a coloured unit value.
 VALUE_CLASS = {value: colour.name.lower() for value, colour in styles.VALUE_COLOURS.items()}
 
 
-def render_kommun_html(blad: Blad) -> str:
-    t = texter(blad)
+def render_kommun_html(blad: KommunSheet) -> str:
+    t = texts(blad)
     band = [(text, len(list(cols))) for text, cols in groupby(str(t.band(k)) for k in blad.kolumner)]
     ctx = context(blad)
-    ctx.update(t=t, guide=nest(analysguide(blad, t)), band=band, celler=celltexter(blad, t), klass=VALUE_CLASS)
+    ctx.update(t=t, guide=nest(analysis_guide(blad, t)), band=band, celler=cell_texts(blad, t), klass=VALUE_CLASS)
     return template(HTML_PAGE).render(ctx)
 
 
-def write_kommun_html(blad: Blad, path: Path) -> None:
+def write_kommun_html(blad: KommunSheet, path: Path) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(render_kommun_html(blad))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import kommun_report as kommun
 from .. import styles
-from .kommun_report import ANDEL, HISTORIK, VARDE, Blad
+from .kommun_report import ANDEL, HISTORIK, VARDE, KommunSheet
 from ..population import KOMMUNGRUPP_NAMN, NIVA_STORSTAD
 from ..io.templating import environment
 
@@ -23,7 +23,7 @@ RUBRIK1, RUBRIK2, RUBRIK3, PUNKT, STYCKE = "h1", "h2", "h3", "li", "p"
 
 
 @dataclass(frozen=True)
-class Stycke:
+class Paragraph:
     typ: str  # RUBRIK1, RUBRIK2, RUBRIK3, PUNKT or STYCKE
     text: str
     niva: int = 0  # bullet depth: 1 or 2
@@ -34,7 +34,7 @@ def template(name: str):
     return environment(name.endswith(".html.j2")).get_template(name)
 
 
-def context(blad: Blad) -> dict:
+def context(blad: KommunSheet) -> dict:
     return {
         "blad": blad,
         "s": styles,
@@ -43,7 +43,7 @@ def context(blad: Blad) -> dict:
     }
 
 
-def texter(blad: Blad):
+def texts(blad: KommunSheet):
     """The sheet's texts as a template module: `t.titel`, `t.rubrik(kolumn)`, `t.legend`, …"""
     return template(TEXTER).make_module(context(blad))
 
@@ -65,11 +65,11 @@ def ja_text(t, aggregate) -> str:
 _BROTT_TEXT: dict[tuple, str] = {}
 
 
-def brott_text(t, brott) -> str:
+def break_text(t, brott) -> str:
     key = (brott.indikator.id, brott.steg)
     text = _BROTT_TEXT.get(key)
     if text is None:
-        text = _BROTT_TEXT[key] = str(t.brott_text(brott))
+        text = _BROTT_TEXT[key] = str(t.break_text(brott))
     return text
 
 
@@ -77,7 +77,7 @@ def brott_text(t, brott) -> str:
 MARKS = styles.COMPARABILITY_MARKS
 
 
-def historik_cell(kolumn, cell) -> tuple[str | int, str | None, str]:
+def history_cell(kolumn, cell) -> tuple[str | int, str | None, str]:
     """(value shown: text or a share, colour key of a unit value or None, comparability marker) of
     a HISTORIK cell (`kommun_historik.Historikcell`)."""
     if cell.saknas:
@@ -89,7 +89,7 @@ def historik_cell(kolumn, cell) -> tuple[str | int, str | None, str]:
     return styles.unit_text(cell.varde), colour, mark
 
 
-def celltexter(blad: Blad, t) -> list[tuple[tuple[str, str | None], ...]]:
+def cell_texts(blad: KommunSheet, t) -> list[tuple[tuple[str, str | None], ...]]:
     """Each row's cells as (text shown, colour key of a coloured unit value or None): value (".." =
     bortfall), share ("x" = suppressed), "12 av 39", a history value with its marker ("Ja †")."""
     kolumner = blad.kolumner
@@ -104,7 +104,7 @@ def celltexter(blad: Blad, t) -> list[tuple[tuple[str, str | None], ...]]:
             elif typ == ANDEL:
                 cells.append((styles.share_text(value), None))
             elif typ == HISTORIK:
-                shown, colour, mark = historik_cell(kol, value)
+                shown, colour, mark = history_cell(kol, value)
                 cells.append((f"{shown} {mark}" if mark else str(shown), colour))
             else:
                 cells.append((ja_text(t, value), None))
@@ -112,29 +112,29 @@ def celltexter(blad: Blad, t) -> list[tuple[tuple[str, str | None], ...]]:
     return out
 
 
-def analysguide(blad: Blad, t=None) -> list[Stycke]:
+def analysis_guide(blad: KommunSheet, t=None) -> list[Paragraph]:
     """The analysis guide for the sheet's unit, as blocks."""
     ctx = context(blad)
-    ctx["t"] = texter(blad) if t is None else t
+    ctx["t"] = texts(blad) if t is None else t
     return parse_blocks(template(ANALYSGUIDE).render(ctx))
 
 
 @dataclass(frozen=True)
-class Lista:
+class ListBlock:
     """Consecutive bullets: (text, sub-bullets) — the guide's blocks nested for HTML."""
 
     punkter: tuple[tuple[str, tuple[str, ...]], ...]
     typ: str = "ul"
 
 
-def nest(blocks: list[Stycke]) -> list[Stycke | Lista]:
+def nest(blocks: list[Paragraph]) -> list[Paragraph | ListBlock]:
     """Group consecutive bullets into lists, sub-bullets under the bullet before them."""
-    out: list[Stycke | Lista] = []
+    out: list[Paragraph | ListBlock] = []
     items: list[tuple[str, list[str]]] = []
 
     def flush() -> None:
         if items:
-            out.append(Lista(tuple((text, tuple(sub)) for text, sub in items)))
+            out.append(ListBlock(tuple((text, tuple(sub)) for text, sub in items)))
             items.clear()
 
     for b in blocks:
@@ -149,21 +149,21 @@ def nest(blocks: list[Stycke]) -> list[Stycke | Lista]:
     return out
 
 
-def parse_blocks(text: str) -> list[Stycke]:
-    out: list[Stycke] = []
+def parse_blocks(text: str) -> list[Paragraph]:
+    out: list[Paragraph] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             continue
         if stripped.startswith("### "):
-            out.append(Stycke(RUBRIK3, stripped[4:]))
+            out.append(Paragraph(RUBRIK3, stripped[4:]))
         elif stripped.startswith("## "):
-            out.append(Stycke(RUBRIK2, stripped[3:]))
+            out.append(Paragraph(RUBRIK2, stripped[3:]))
         elif stripped.startswith("# "):
-            out.append(Stycke(RUBRIK1, stripped[2:]))
+            out.append(Paragraph(RUBRIK1, stripped[2:]))
         elif stripped.startswith("- "):
             depth = 1 + (len(line) - len(line.lstrip(" "))) // 2
-            out.append(Stycke(PUNKT, stripped[2:], min(depth, 2)))
+            out.append(Paragraph(PUNKT, stripped[2:], min(depth, 2)))
         else:
-            out.append(Stycke(STYCKE, stripped))
+            out.append(Paragraph(STYCKE, stripped))
     return out

@@ -28,8 +28,8 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .kommun_report import ANDEL, HISTORIK, JA_ANTAL, VARDE, Blad
-from .kommun_report_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysguide, brott_text, historik_cell, ja_text, texter
+from .kommun_report import ANDEL, HISTORIK, JA_ANTAL, VARDE, KommunSheet
+from .kommun_report_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysis_guide, break_text, history_cell, ja_text, texts
 from ..styles import SUPPRESSED, VALUE_COLOURS, unit_text
 from ..io.xlsx_cells import column_letters
 from ..io.xlsx_writer import A4, LINE_HEIGHT, new_workbook, wrapped_lines
@@ -102,10 +102,10 @@ class Sheet:
         self.cells.append((row, col, value, fmt))
 
 
-def layout(blad: Blad) -> tuple[str, list[Sheet]]:
+def layout(blad: KommunSheet) -> tuple[str, list[Sheet]]:
     """The workbook's title and its two sheets' cells."""
-    t = texter(blad)
-    sheets = [_jamforelse(blad, t), _guide(blad, t)]
+    t = texts(blad)
+    sheets = [_comparison(blad, t), _guide(blad, t)]
     for sheet in sheets:
         _fit_heights(sheet)
     return t.titel, sheets
@@ -124,7 +124,7 @@ def _fit_heights(sheet: Sheet) -> None:
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
 
 
-def _jamforelse(blad: Blad, t) -> Sheet:
+def _comparison(blad: KommunSheet, t) -> Sheet:
     kolumner = blad.kolumner
     band_row, head_row = HEAD_ROWS, HEAD_ROWS + 1
     ws = Sheet(
@@ -172,7 +172,7 @@ def _jamforelse(blad: Blad, t) -> Sheet:
                     elif typ == ANDEL:
                         cells.append((row, c, SUPPRESSED if value is None else value, "andel"))
                     elif typ == HISTORIK:
-                        shown, colour, mark = historik_cell(kolumner[c - 1], value)
+                        shown, colour, mark = history_cell(kolumner[c - 1], value)
                         base = colour or ("cell" if shown.__class__ is str and shown != SUPPRESSED else "andel")
                         cells.append((row, c, shown, base + mark))
                     else:
@@ -189,7 +189,7 @@ def _jamforelse(blad: Blad, t) -> Sheet:
         ws.text(row, 0, t.brott_rubrik, RUBRIK3)
         for b in blad.brott:
             row += 1
-            ws.text(row, 0, brott_text(t, b), "text")
+            ws.text(row, 0, break_text(t, b), "text")
         if not blad.brott:
             row += 1
             ws.text(row, 0, t.inga_brott, "text")
@@ -197,9 +197,9 @@ def _jamforelse(blad: Blad, t) -> Sheet:
     return ws
 
 
-def _guide(blad: Blad, t) -> Sheet:
+def _guide(blad: KommunSheet, t) -> Sheet:
     ws = Sheet(Frame(name=t.guidenamn, widths=(GUIDE_WIDTH,), landscape=True))  # 110 units fit A4 landscape at 100 %
-    for row, stycke in enumerate(analysguide(blad, t)):
+    for row, stycke in enumerate(analysis_guide(blad, t)):
         if stycke.typ == PUNKT:
             bullet = "•" if stycke.niva == 1 else "–"
             ws.text(row, 0, f"{bullet} {stycke.text}", "li1" if stycke.niva == 1 else "li2")
@@ -256,7 +256,7 @@ def write_layout_xlsxwriter(title: str, sheets: list[Sheet], target) -> None:
     wb.close()
 
 
-def write_kommun_xlsx_reference(blad: Blad, path: Path) -> None:
+def write_kommun_xlsx_reference(blad: KommunSheet, path: Path) -> None:
     title, sheets = layout(blad)
     write_layout_xlsxwriter(title, sheets, str(path))
 
@@ -385,6 +385,6 @@ def write_layout_fast(title: str, sheets: list[Sheet], target) -> None:
             z.writestr(info, replaced.get(name, data), compresslevel=ZIP_LEVEL)
 
 
-def write_kommun_xlsx(blad: Blad, path: Path) -> None:
+def write_kommun_xlsx(blad: KommunSheet, path: Path) -> None:
     title, sheets = layout(blad)
     write_layout_fast(title, sheets, str(path))

@@ -61,7 +61,7 @@ def _clause(text: str) -> str:
     return sentence
 
 
-def svensk_regel(regel: str) -> str:
+def swedish_rule(regel: str) -> str:
     """The rule in Swedish words: one sentence per clause."""
     sentences = []
     for part in regel.split(";"):

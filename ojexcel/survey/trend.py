@@ -40,7 +40,7 @@ _SPELLINGS = {
 
 
 @dataclass(frozen=True)
-class Steg:
+class Step:
     """How a year's value of an indicator compares with the previous year shown."""
 
     fran: int
@@ -61,9 +61,9 @@ class TrendIndicator:
     namn: str
     skala: str
     ar: tuple[int, ...]  # the years shown in which the indicator is present
-    steg: tuple[Steg, ...]  # one per year in `ar` after the first
+    steg: tuple[Step, ...]  # one per year in `ar` after the first
 
-    def steg_till(self, ar: int) -> Steg | None:
+    def step_to(self, ar: int) -> Step | None:
         for s in self.steg:
             if s.till == ar:
                 return s
@@ -74,11 +74,11 @@ class TrendIndicator:
 class TrendCell:
     ar: int
     varde: str | None  # the tidy value; '' = blank (bortfall / not shown); None = no row that year
-    steg: Steg | None  # comparability with the previous year shown; None for the indicator's first year
+    steg: Step | None  # comparability with the previous year shown; None for the indicator's first year
 
 
 @dataclass(frozen=True)
-class Forandring:
+class TrendChange:
     """Change of a share from the first to the last year shown, in percentage points."""
 
     fran: int
@@ -95,11 +95,11 @@ class TrendRow:
     namn: str
     indikator: TrendIndicator
     cells: tuple[TrendCell, ...]  # one per year of the trend
-    forandring: Forandring | None  # aggregate rows only
+    forandring: TrendChange | None  # aggregate rows only
 
 
 @dataclass(frozen=True)
-class EnhetRad:
+class EnhetRow:
     """One unit's values: per indicator (Trend.indicators order), per year (Trend.years order).
 
     A value is the tidy value ('' = bortfall) or None when the year has no row for it. The
@@ -118,10 +118,10 @@ class Trend:
     indicators: tuple[TrendIndicator, ...]
     riket: tuple[TrendRow, ...]
     lan: tuple[TrendRow, ...]
-    enheter: tuple[EnhetRad, ...]
+    enheter: tuple[EnhetRow, ...]
 
     @property
-    def breaks(self) -> tuple[tuple[TrendIndicator, Steg], ...]:
+    def breaks(self) -> tuple[tuple[TrendIndicator, Step], ...]:
         return tuple((ind, s) for ind in self.indicators for s in ind.steg if s.brott)
 
 
@@ -140,7 +140,7 @@ def comparability(catalogue: Catalogue, indicator_id: str) -> tuple[str, str]:
     return value, str(ind.meta("jamforbarhet_not")).strip()
 
 
-def step(indicator_id: str, fran: int, till: int, catalogues: dict[int, Catalogue]) -> Steg:
+def step(indicator_id: str, fran: int, till: int, catalogues: dict[int, Catalogue]) -> Step:
     """The step from year `fran` to `till`: the worst comparability of every year after `fran`."""
     worst, notes = JAMFORBAR, []
     for year in range(fran + 1, till + 1):
@@ -152,7 +152,7 @@ def step(indicator_id: str, fran: int, till: int, catalogues: dict[int, Catalogu
             worst = value
         if value != JAMFORBAR:
             notes.append(f"{year} jämfört med {year - 1}: {value}" + (f" – {note}" if note else ""))
-    return Steg(fran, till, worst, "; ".join(notes))
+    return Step(fran, till, worst, "; ".join(notes))
 
 
 def catalogues_between(years: Iterable[int]) -> dict[int, Catalogue]:
@@ -274,7 +274,7 @@ def trend_indicators(inputs: Sequence[TrendInput], catalogues: dict[int, Catalog
     return tuple(t[2] for t in described)
 
 
-def _forandring(ind: TrendIndicator, cells: tuple[TrendCell, ...]) -> Forandring | None:
+def _change(ind: TrendIndicator, cells: tuple[TrendCell, ...]) -> TrendChange | None:
     if len(ind.ar) < 2:
         return None
     fran, till = ind.ar[0], ind.ar[-1]
@@ -282,10 +282,10 @@ def _forandring(ind: TrendIndicator, cells: tuple[TrendCell, ...]) -> Forandring
     by_year = {c.ar: c.varde for c in cells}
     a, b = by_year.get(fran), by_year.get(till)
     if worst == EJ_JAMFORBAR:
-        return Forandring(fran, till, None, worst, EJ_JAMFORBAR)
+        return TrendChange(fran, till, None, worst, EJ_JAMFORBAR)
     if not a or not b:
-        return Forandring(fran, till, None, worst, "värde saknas")
-    return Forandring(fran, till, int(b) - int(a), worst)
+        return TrendChange(fran, till, None, worst, "värde saknas")
+    return TrendChange(fran, till, int(b) - int(a), worst)
 
 
 def _value(inp: TrendInput, key: tuple[str, str, str]) -> str | None:
@@ -297,9 +297,9 @@ def _row(niva: str, kod: str, namn: str, ind: TrendIndicator, inputs: Sequence[T
     cells = []
     for inp in inputs:
         tidy = inp.rows.get((niva, kod, ind.id))
-        cells.append(TrendCell(inp.year, None if tidy is None else tidy.varde, ind.steg_till(inp.year)))
+        cells.append(TrendCell(inp.year, None if tidy is None else tidy.varde, ind.step_to(inp.year)))
     cells = tuple(cells)
-    return TrendRow(niva, kod, namn, ind, cells, None if niva == NIVA_ENHET else _forandring(ind, cells))
+    return TrendRow(niva, kod, namn, ind, cells, None if niva == NIVA_ENHET else _change(ind, cells))
 
 
 def build_trend(inputs: Sequence[TrendInput], population: Population | None = None) -> Trend:
@@ -312,9 +312,9 @@ def build_trend(inputs: Sequence[TrendInput], population: Population | None = No
         _row(NIVA_LAN, lanskod, namn, ind, inputs) for lanskod, namn in population.lan.items() for ind in indicators
     )
     enheter = tuple(
-        EnhetRad(
+        EnhetRow(
             u.kod,
-            u.fullnamn,
+            u.full_name,
             tuple(tuple(_value(inp, (NIVA_ENHET, u.kod, ind.id)) for inp in inputs) for ind in indicators),
         )
         for u in population.units
@@ -335,4 +335,4 @@ def unit_series(kod: str, pairs: Sequence[tuple[int, str | Path]]) -> tuple[Tren
         raise InputError([Problem("not a unit of the population", enhetskod=kod, value=kod)])
     unit = population.unit(kod)
     indicators = trend_indicators(inputs, _catalogues(inp.year for inp in inputs))
-    return tuple(_row(NIVA_ENHET, kod, unit.fullnamn, ind, inputs) for ind in indicators)
+    return tuple(_row(NIVA_ENHET, kod, unit.full_name, ind, inputs) for ind in indicators)

@@ -212,7 +212,7 @@ def _write_units(wb, trend: Trend, fmt: _Formats, wrap_bold, bold) -> None:
             ws.write_string(0, c0, ind.kortnamn, wrap_bold)
             ws.write_string(1, c0, ind.id, bold)
         for j, year in enumerate(trend.years):
-            steg = ind.steg_till(year)
+            steg = ind.step_to(year)
             mark = MARKS[steg.jamforbarhet] if steg else ""
             marks.append(mark)
             ws.write_string(2, c0 + j, f"{year} {mark}".rstrip(), bold)

@@ -256,8 +256,8 @@ def _write_units(ws, st: Styles, results: Results, lines: list[str]) -> None:
         if b.start:
             start = c
         span[start] = span.get(start, 0) + 1
-    indikatoromraden = _bands([f"{i.kvalitetsdimension}\t{i.kvalitetsomrade}\t{i.indikatoromrade}" for i in cat])
-    for j, (ind, b1, b2) in enumerate(zip(cat, omraden, indikatoromraden)):
+    indicator_areas = _bands([f"{i.kvalitetsdimension}\t{i.kvalitetsomrade}\t{i.indikatoromrade}" for i in cat])
+    for j, (ind, b1, b2) in enumerate(zip(cat, omraden, indicator_areas)):
         c = first + j
         texts = ((band1, b1, _band1_text(ind.kvalitetsdimension, ind.kvalitetsomrade, span.get(j, 1))),
                  (band2, b2, ind.indikatoromrade))
@@ -290,9 +290,9 @@ def _write_units(ws, st: Styles, results: Results, lines: list[str]) -> None:
         niva = L.NIVA_STADSDEL_LABEL if unit.is_district else L.NIVA_KOMMUN_LABEL
         keys = {L.COL_LAN: unit.lan, L.COL_LANSKOD: unit.lanskod, L.COL_KOMMUNGRUPP: unit.kommungrupp,
                 L.COL_SKL: unit.skl_kod, L.COL_SKL_NAMN: unit.skl_namn, L.COL_NIVA: niva,
-                L.COL_KOD: unit.kod, L.COL_NAMN: unit.fullnamn}
+                L.COL_KOD: unit.kod, L.COL_NAMN: unit.full_name}
         _write_keys(ws, r, keys, col_of, st.text, st.integer, st.name)
-        if len(unit.fullnamn) > NAME_CHARS:
+        if len(unit.full_name) > NAME_CHARS:
             ws.set_row(r, 2 * LINE_HEIGHT)
         for c, value in enumerate(results.unit_values[unit.kod], start=first):
             ws.write_string(r, c, unit_text(value), st.value[value])
@@ -422,7 +422,7 @@ INDICATOR_WIDTHS = (5, 36, 45, 24, 45, 45, 12, 16, 24, 30, 45, 18, 14, 60, 60, 1
 
 
 def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> None:
-    from .rule_text import svensk_regel
+    from .rule_text import swedish_rule
 
     header = _write_heading(ws, st, lines)
     r = header
@@ -443,7 +443,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
             ind.skala,
             DEL_NAMN.get(ind.del_, ind.del_),
             _meta_text(ind.meta("enkatfragor")),
-            svensk_regel(ind.regel),
+            swedish_rule(ind.regel),
             _meta_text(ind.meta("jamforbarhet")),
             _meta_text(ind.meta("jamforbarhet_not")),
         )
