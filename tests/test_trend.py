@@ -14,7 +14,7 @@ from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.cli import main
 from ojexcel.survey.compilation import build_results, sample_path
 from ojexcel.problems import InputError
-from ojexcel.survey.tidy import read_tidy, write_tidy_file
+from ojexcel.survey.tidy import read_tidy
 from ojexcel.survey.trend import (
     DELVIS_JAMFORBAR,
     EJ_JAMFORBAR,

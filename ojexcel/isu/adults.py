@@ -27,7 +27,7 @@ from typing import Iterator, Mapping
 
 from ..population import Population
 from ..problems import Report
-from ..survey.reader import cell_text
+from ..io.cells import cell_text
 from ..io.tables import SURVEY_LIMITS, open_table
 
 ENHETSKOD, AR, VUXNA = "enhetskod", "ar", "vuxna"

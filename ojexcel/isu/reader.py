@@ -29,10 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..survey.codebook import normalize
+from ..io.cells import column_label, field_count_message, normalize
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
-from ..survey.reader import column_label
 from ..io.tables import ISU_LIMITS, open_table
 from .values import ALDER, BAD_DATE, EXCLUSIVE, AgeCell, Cell, DateCell, Enhet, Issue, ChoiceCell, day_of, not_text, shown, shown_name
 from .codebook import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Codebook
@@ -298,10 +297,9 @@ class _Reader:
             return list(cells[:width]) + [None] * (width - len(cells))
         if all(map(_is_blank, cells)):
             return None
-        from ..survey.reader import _field_count_message
 
         aid = cells[self.id_at] if self.id_at is not None and self.id_at < len(cells) else None
-        self.probs.add(ERROR, "fields", _field_count_message(cells, width, self.delimiter, False),
+        self.probs.add(ERROR, "fields", field_count_message(cells, width, self.delimiter, False),
                        summary="the row's field count differs from the header's", row=n,
                        arende_id=aid.strip() if isinstance(aid, str) and aid.strip() else None)
         return None

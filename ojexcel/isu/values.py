@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..survey.codebook import normalize
+from ..io.cells import normalize
 from ..population import Population
 from ..problems import ERROR, WARNING
 from .codebook import ENHETSKOD, Variable

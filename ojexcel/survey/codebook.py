@@ -6,10 +6,10 @@ after trimming and collapsing whitespace (CONTRACT §2). `asked_if` is the surve
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from ..io.cells import normalize
 from ..io.resources import KATALOG, read_csv_rows
 
 FREE_TEXT = "(fritext)"
@@ -17,11 +17,6 @@ PART_GENERAL = "G"
 PART_VINR = "V"
 
 _SPACE = re.compile(r"\s+")
-
-
-def normalize(text: str) -> str:
-    """Comparison key of an answer or column name: NFC, trimmed, single spaces, case-folded."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
 
 
 @dataclass(frozen=True)

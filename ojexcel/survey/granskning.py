@@ -23,7 +23,8 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .codebook import PART_VINR, Codebook, normalize
+from ..io.cells import ENHETSKOD, cell_text, normalize
+from .codebook import PART_VINR, Codebook
 from ..population import Population
 from ..problems import Problem, Report
 from ..io.tables import SURVEY_LIMITS, open_table
@@ -32,13 +33,11 @@ from .reader import (
     YES_NO,
     ResponseRow,
     Responses,
-    cell_text,
     close_match,
     suggest_label,
     unit_code_problem,
 )
 
-ENHETSKOD = "enhetskod"
 KOLUMN = "kolumn"
 NYTT_VARDE = "nytt_varde"
 MOTIVERING = "motivering"

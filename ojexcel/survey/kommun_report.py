@@ -36,7 +36,7 @@ from .results import Results
 from .rules import NEJ
 
 if TYPE_CHECKING:
-    from .kommun_history import Break, History
+    from .kommun_history import Break
 
 # Column kinds: a unit's value, a group's share of Ja (percent), a group's Ja count "ja av enheter".
 VARDE = "varde"
@@ -264,7 +264,7 @@ class Comparisons:
 
 
 def build_sheet(
-    results: Results, enhet: Enhet, jamforelser: Comparisons | None = None, historik: "Historik | None" = None
+    results: Results, enhet: Enhet, jamforelser: Comparisons | None = None, historik: "History | None" = None
 ) -> KommunSheet:
     """Select the sheet's content for `enhet` from `results` (`jamforelser`: its groups, if at hand;
     `historik`: the unit's own series, read once per run)."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
-from . import kommun_report as kommun
 from .. import styles
 from .kommun_report import KommunSheet
 from .kommun_report_text import HTML_PAGE, analysis_guide, cell_texts, context, nest, template, texts

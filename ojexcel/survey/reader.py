@@ -13,12 +13,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .codebook import Codebook, normalize
+from .codebook import Codebook
+from ..io.cells import ENHETSKOD, cell_text, column_label, field_count_message, normalize
 from ..population import CITIES, Population
 from ..problems import InputError, Problem, Report
 from ..io.tables import SURVEY_LIMITS, open_table
 
-ENHETSKOD = "enhetskod"
 ENHET = "enhet"
 BESVARAT_VINR = "besvarat_vinr"
 FIXED_COLUMNS = (ENHETSKOD, ENHET, BESVARAT_VINR)
@@ -52,64 +52,8 @@ class Responses:
 
 # -- validating ---------------------------------------------------------------------------------
 
-def _cell_text(value: object, report: Report, **where) -> str | None:
-    """A cell as text, None when blank. Formulas, non-text values and stray BOMs are errors."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if value.startswith("=") and where.get("xlsx"):
-            report.error("a formula where an answer is expected; enter the answer as text", **_w(where, value))
-            return None
-        if "\ufeff" in value:
-            report.error(
-                "a stray byte order mark (BOM, U+FEFF) inside the file: were two files joined, or text "
-                "pasted from another file? Remove it",
-                **_w(where, value),
-            )
-            value = value.replace("\ufeff", "")
-        return value if value.strip() else None
-    report.error(_not_text_message(value, where.get("column")), **_w(where, value))
-    return None
-
-
-def _not_text_message(value: object, column: str | None) -> str:
-    import datetime
-
-    if isinstance(value, bool):
-        kind = "a TRUE/FALSE value"
-    elif isinstance(value, (int, float)):
-        if column == ENHETSKOD:
-            if float(value).is_integer() and 0 < value < 1000:  # the hint applies: a zero was lost
-                return (
-                    f"enhetskod is a number ({value}), and a number loses the leading zero, but "
-                    f"{int(value):04d} is not a kommunkod either: check the code, and format the column as Text"
-                )
-            return (
-                f"enhetskod is a number ({value}) that is not a kommunkod: format the column as Text "
-                f"and enter the code as text"
-            )
-        kind = f"a number ({value})"
-    elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
-        kind = f"a date or time ({value})"
-    else:
-        kind = f"a {type(value).__name__} value"
-    return f"{kind} where text is expected; enter the answer as text (format the cell as Text)"
-
-
-def _w(where: dict, value: object) -> dict:
-    return {k: v for k, v in where.items() if k != "xlsx"} | {"value": value}
-
-
 def _known_columns(codebook: Codebook) -> dict[str, str]:
     return {normalize(c): c for c in FIXED_COLUMNS} | {normalize(q.column): q.column for q in codebook.questions}
-
-
-def column_label(i: int) -> str:
-    """'#5 (E)': a column's position (0-based i) and its spreadsheet letter, as problems name a
-    column without a usable name (the survey and ISU readers)."""
-    from ..io.xlsx_cells import column_letters
-
-    return f"#{i + 1} ({column_letters(i + 1)})"
 
 
 def _is_blank(cell: object) -> bool:
@@ -233,17 +177,6 @@ def _suggest_district(kod: str, population: Population) -> str:
     return ""
 
 
-def _field_count_message(cells: list, width: int, delimiter: str | None, last: bool) -> str:
-    n = len(cells)
-    msg = f"the row has {n} field{'s' if n != 1 else ''} but the header has {width}"
-    other = {",": ";", ";": ","}.get(delimiter or "")
-    if other and n < width and sum(str(c).count(other) for c in cells) + n >= width:
-        return msg + f": the row is separated by {other!r} but the header by {delimiter!r} (mixed delimiters)"
-    if last and n < width:
-        return msg + ": the last row is cut short; is the file truncated?"
-    return msg + " (a stray delimiter, or mixed ',' and ';')"
-
-
 def unit_code_problem(kod: str, population: Population) -> str | None:
     """Why `kod` is not a unit of the population (with a hint), or None when it is one."""
     if kod in CITIES:
@@ -261,11 +194,6 @@ def _suggest_code(kod: str, population: Population) -> str:
     if kod.isdigit() and len(kod) < 4 and kod.zfill(4) in population.by_kod:
         return f"; did you mean {kod.zfill(4)} (kommunkod has 4 digits with its leading zero)?"
     return ""
-
-
-def cell_text(value: object, report: Report, *, xlsx: bool, **where) -> str | None:
-    """A cell as text (None when blank); a formula, a non-text value or a stray BOM is an error."""
-    return _cell_text(value, report, xlsx=xlsx, **where)
 
 
 def read_responses(path: str | os.PathLike, codebook: Codebook, population: Population) -> Responses:
@@ -328,7 +256,7 @@ def _read_rows(opened, codebook: Codebook, population: Population, report: Repor
             kod_at = index[ENHETSKOD]
             kod = cells[kod_at].strip() if kod_at < len(cells) and isinstance(cells[kod_at], str) else None
             report.error(
-                _field_count_message(cells, width, delimiter, last),
+                field_count_message(cells, width, delimiter, last),
                 row=n, enhetskod=kod if kod in population.by_kod else None,
             )
             continue
@@ -340,7 +268,7 @@ def _read_rows(opened, codebook: Codebook, population: Population, report: Repor
             continue
 
         def cell(col: str, kod: str | None = None):
-            return _cell_text(cells[index[col]], report, row=n, enhetskod=kod, column=col, xlsx=is_xlsx)
+            return cell_text(cells[index[col]], report, row=n, enhetskod=kod, column=col, xlsx=is_xlsx)
 
         kod_raw = numeric_kod(raw_kod, population) if is_xlsx else None
         if kod_raw is not None:

@@ -1,0 +1,84 @@
+"""One cell of an input table, as both products' readers see it: comparison keys, text cells,
+column labels and field-count messages (the survey reader and the ISU reader share these)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..problems import Report
+from .xlsx_cells import column_letters
+
+ENHETSKOD = "enhetskod"  # the unit-code column of both products' inputs
+_SPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Comparison key of an answer or column name: NFC, trimmed, single spaces, case-folded."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+def column_label(i: int) -> str:
+    """'#5 (E)': a column's position (0-based i) and its spreadsheet letter, as problems name a
+    column without a usable name (the survey and ISU readers)."""
+    return f"#{i + 1} ({column_letters(i + 1)})"
+
+
+def cell_text(value: object, report: Report, **where) -> str | None:
+    """A cell as text, None when blank. Formulas (in XLSX: `xlsx=True` among `where`), non-text
+    values and stray BOMs are errors, reported with `where` (row, enhetskod, column …)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if value.startswith("=") and where.get("xlsx"):
+            report.error("a formula where an answer is expected; enter the answer as text", **_w(where, value))
+            return None
+        if "\ufeff" in value:
+            report.error(
+                "a stray byte order mark (BOM, U+FEFF) inside the file: were two files joined, or text "
+                "pasted from another file? Remove it",
+                **_w(where, value),
+            )
+            value = value.replace("\ufeff", "")
+        return value if value.strip() else None
+    report.error(_not_text_message(value, where.get("column")), **_w(where, value))
+    return None
+
+
+def _not_text_message(value: object, column: str | None) -> str:
+    import datetime
+
+    if isinstance(value, bool):
+        kind = "a TRUE/FALSE value"
+    elif isinstance(value, (int, float)):
+        if column == ENHETSKOD:
+            if float(value).is_integer() and 0 < value < 1000:  # the hint applies: a zero was lost
+                return (
+                    f"enhetskod is a number ({value}), and a number loses the leading zero, but "
+                    f"{int(value):04d} is not a kommunkod either: check the code, and format the column as Text"
+                )
+            return (
+                f"enhetskod is a number ({value}) that is not a kommunkod: format the column as Text "
+                f"and enter the code as text"
+            )
+        kind = f"a number ({value})"
+    elif isinstance(value, (datetime.date, datetime.time, datetime.timedelta)):
+        kind = f"a date or time ({value})"
+    else:
+        kind = f"a {type(value).__name__} value"
+    return f"{kind} where text is expected; enter the answer as text (format the cell as Text)"
+
+
+def _w(where: dict, value: object) -> dict:
+    return {k: v for k, v in where.items() if k != "xlsx"} | {"value": value}
+
+
+def field_count_message(cells: list, width: int, delimiter: str | None, last: bool) -> str:
+    """Why a CSV row has another number of fields than the header (mixed delimiters, a cut file)."""
+    n = len(cells)
+    msg = f"the row has {n} field{'s' if n != 1 else ''} but the header has {width}"
+    other = {",": ";", ";": ","}.get(delimiter or "")
+    if other and n < width and sum(str(c).count(other) for c in cells) + n >= width:
+        return msg + f": the row is separated by {other!r} but the header by {delimiter!r} (mixed delimiters)"
+    if last and n < width:
+        return msg + ": the last row is cut short; is the file truncated?"
+    return msg + " (a stray delimiter, or mixed ',' and ';')"
