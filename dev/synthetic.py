@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from ojexcel.survey.aggregate import share_half_up
+from ojexcel.rounding import share_half_up
 from ojexcel.survey.catalogue import Catalogue, Indicator
 from ojexcel.survey.codebook import PART_VINR, Codebook
 from ojexcel.population import Population

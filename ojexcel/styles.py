@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .survey.rules import DELVIS, JA, NEJ
-
 
 @dataclass(frozen=True)
 class Colour:
@@ -26,9 +24,6 @@ HEADER_FILL = "#DDEBF7"
 GOOD = Colour("Good", "C6EFCE", "006100", "grönt – önskvärt resultat")
 NEUTRAL = Colour("Neutral", "FFEB9C", "9C5700", "gult – delvis önskvärt resultat")
 BAD = Colour("Bad", "FFC7CE", "9C0006", "rött – ett utvecklingsområde")
-
-# Unit values with a colour; "Ej aktuellt", bortfall and aggregate shares carry no fill.
-VALUE_COLOURS: dict[str, Colour] = {JA: GOOD, DELVIS: NEUTRAL, NEJ: BAD}
 
 # Symbols for what is not a value. Explained on every cover sheet and legend.
 BORTFALL = ".."

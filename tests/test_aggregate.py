@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ojexcel.survey.aggregate import Aggregate, count, is_suppressed, share_half_up
+from ojexcel.rounding import share_half_up
+from ojexcel.survey.aggregate import Aggregate, count, is_suppressed
 
 
 @pytest.mark.parametrize(

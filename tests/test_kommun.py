@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel import styles
+from ojexcel.survey.rules import VALUE_COLOURS
 from ojexcel.cli import main
 from ojexcel.survey.kommun_report import (
     EnhetLookupError,
@@ -129,7 +130,7 @@ def test_shares_are_numbers_and_values_are_coloured(tmp_path, results, tidy):
     seen = Counter()
     for ind, cells in table.items():
         value = cells[BAND_VALUE, unit.full_name]
-        colour = styles.VALUE_COLOURS.get(value.value)
+        colour = VALUE_COLOURS.get(value.value)
         seen[value.value] += 1
         if colour:
             assert value.fill.fgColor.rgb[-6:] == colour.fill and value.font.color.rgb[-6:] == colour.font
@@ -324,7 +325,7 @@ def test_html_page_is_complete_and_self_contained(tmp_path, results, tidy):
     for ind in results.catalogue:
         row = re.search(rf'<tr id="{ind.id}">(.*?)</tr>', page, re.S).group(1)
         value = unit_text(tidy, "0180-01", ind.id)
-        colour = styles.VALUE_COLOURS.get(value)
+        colour = VALUE_COLOURS.get(value)
         cell = f'<td class="{colour.name.lower()}">{value}</td>' if colour else f"<td>{value}</td>"
         assert row.split("</th>", 1)[1].startswith(cell), ind.id
         assert f"<td>{share(tidy, 'riket', '', ind.id)}</td>" in row
@@ -349,7 +350,7 @@ def _luminance(rgb: str) -> float:
 
 def test_value_colours_are_accessible():
     """WCAG AA: text on its fill has a contrast ratio of at least 4.5."""
-    for colour in styles.VALUE_COLOURS.values():
+    for colour in VALUE_COLOURS.values():
         light, dark = sorted((_luminance(colour.fill), _luminance(colour.font)), reverse=True)
         assert (light + 0.05) / (dark + 0.05) >= 4.5, colour.name
 

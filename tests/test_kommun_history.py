@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel import styles
+from ojexcel.survey.rules import VALUE_COLOURS
 from ojexcel.survey.catalogue import load_catalogue
 from ojexcel.cli import main
 from ojexcel.survey.kommun_report import Comparisons, build_sheet, find_enhet
@@ -113,8 +114,8 @@ def test_history_equals_tidy_inputs(tmp_path, tidy_files, tidy, kod, niva, band)
                 assert cell.number_format == (f'@" {mark}"' if isinstance(value, str) else f'0" {mark}"'), (ind, year)
             else:
                 assert "†" not in cell.number_format and "*" not in cell.number_format, (ind, year)
-            if value in styles.VALUE_COLOURS:  # coloured like the unit's own value
-                assert cell.fill.fgColor.rgb.endswith(styles.VALUE_COLOURS[value].fill)
+            if value in VALUE_COLOURS:  # coloured like the unit's own value
+                assert cell.fill.fgColor.rgb.endswith(VALUE_COLOURS[value].fill)
             else:
                 assert cell.fill.fill_type is None
 
@@ -170,7 +171,7 @@ def test_unit_html_colours_history_values(tmp_path, tidy_files, tidy):
     for year, (_, klass, text) in zip(YEARS, cells):
         value = expected(tidy, year, "enhet", "0114", "socialjour")
         assert text == value
-        assert klass == (styles.VALUE_COLOURS[value].name.lower() if value in styles.VALUE_COLOURS else "")
+        assert klass == (VALUE_COLOURS[value].name.lower() if value in VALUE_COLOURS else "")
 
 
 def test_fast_writer_equals_reference_with_history(tmp_path, tidy_files, results):

@@ -9,7 +9,7 @@ lays out in two columns:
 - `[symbol] text` (a sample cell in the symbol's own format, when the styles have one);
 - any other text a paragraph in the second column; an empty line an empty row.
 
-Used by the survey workbook (`workbook.py`) and the ISU workbook (`isu/arbetsbok.py`).
+Used by the survey workbook (`survey/workbook.py`) and the ISU workbook (`isu/workbook.py`).
 """
 from __future__ import annotations
 
@@ -59,7 +59,22 @@ def fit_row_height(ws, r: int, line: str) -> None:
         ws.set_row(r, LINE_HEIGHT * lines)
 
 
-def write_information(ws, st, lines: list[str], title: str | None = None) -> None:
+class CoverStyles:
+    """The formats a cover sheet uses (XlsxWriter formats belong to one workbook). `sample` maps a
+    symbol to the format of its sample cell (`[symbol] text` lines); a workbook adds its own."""
+
+    def __init__(self, wb) -> None:
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.subtitle = wb.add_format({"font_size": 12})
+        self.heading = wb.add_format({"bold": True, "font_size": 12})
+        self.note = wb.add_format({})
+        self.label = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
+        self.paragraph = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+        self.sample: dict = {}
+
+
+def write_information(ws, st: CoverStyles, lines: list[str], title: str | None = None) -> None:
     """The cover sheet from its template lines. `st` holds the formats (`title`, `subtitle`,
     `heading`, `label`, `paragraph`, `link`, and `sample`: symbol → format). `title` (the survey
     workbook's) goes into the printed footer; without it (the ISU workbook, which sets its own

@@ -33,6 +33,7 @@ import numpy as np
 
 from ..population import Population
 from ..problems import WARNING, Problem
+from ..rounding import div_half_up, tenths_half_up, tenths_text
 from .codebook import Codebook
 from .model import Arenden, day_number
 
@@ -104,19 +105,14 @@ def per_10000_tenths(antal: int, vuxna: int) -> int:
     """10 000·antal/vuxna in tenths, halves rounded up, exactly: (antal 1, vuxna 800) → 125 (12.5)."""
     if vuxna <= 0 or antal < 0:
         raise ValueError("vuxna must be positive and antal non-negative")
-    return (2 * PER_INVANARE * 10 * antal + vuxna) // (2 * vuxna)
+    return tenths_half_up(PER_INVANARE * antal, vuxna)
 
 
 def mean_tenths(varden: list[int]) -> int:
     """The mean of values in tenths, in tenths, halves rounded up, exactly: [12, 13] → 13 (1.25 → 1.3)."""
     if not varden:
         raise ValueError("no values to average")
-    return (2 * sum(varden) + len(varden)) // (2 * len(varden))
-
-
-def tenths_text(t: int) -> str:
-    """Tenths as text with a decimal point: 125 → '12.5', 3 → '0.3'."""
-    return f"{t // 10}.{t % 10}"
+    return div_half_up(sum(varden), len(varden))
 
 
 # --------------------------------------------------------------------------------------------

@@ -93,8 +93,8 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
     row += 1
     om.write_string(row, 0, str(t.legend_rubrik), h2)
     row += 1
-    for symbol, text in t.legend:
-        om.write_string(row, 0, f"{symbol}  {text}")
+    for mark, text in t.legend:
+        om.write_string(row, 0, f"{mark}  {text}")
         row += 1
     row += 1
     kalla = str(t.kalla)

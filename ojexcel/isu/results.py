@@ -14,6 +14,7 @@ from typing import Iterator
 import numpy as np
 
 from ..problems import Problem
+from ..rounding import share_half_up, tenths_half_up, tenths_text
 from .model import NIVAER, SAMTLIGA, Row
 from .table_plan import MEDELRAD, Plan
 
@@ -22,21 +23,9 @@ MASK_MEDEL = frozenset({"antal", "bas", "medel"})
 MASK_ANTAL = frozenset({"antal", "andel"})
 
 
-def andel_halvt_upp(antal: int, bas: int) -> int:
-    """round(100·antal/bas), halves up, exactly (bas > 0)."""
-    return (200 * antal + bas) // (2 * bas)
-
-
 def medel_text(summa: int, antal: int) -> str:
     """summa/antal with one decimal, halves up, exactly, with a decimal point: 49/20 → '2.5'."""
-    tiondelar = (20 * summa + antal) // (2 * antal)
-    return f"{tiondelar // 10}.{tiondelar % 10}"
-
-
-def shares(antal: np.ndarray, bas: np.ndarray) -> np.ndarray:
-    """Vectorised `andel_halvt_upp`; −1 where bas ≤ 0."""
-    b = np.maximum(bas, 1)
-    return np.where(bas > 0, (200 * antal + b) // (2 * b), -1)
+    return tenths_text(tenths_half_up(summa, antal))
 
 
 class IsuTables:
@@ -126,4 +115,4 @@ class IsuTables:
             elif mc:
                 yield Row(niva, kod, namn[t], dg[d], kategori, None, b, None, None, MASK_ANTAL)
             else:
-                yield Row(niva, kod, namn[t], dg[d], kategori, a, b, andel_halvt_upp(a, b) if b > 0 else None, None)
+                yield Row(niva, kod, namn[t], dg[d], kategori, a, b, share_half_up(a, b) if b > 0 else None, None)

@@ -27,7 +27,8 @@ import numpy as np
 from ..problems import Problem
 from .model import NIVAER, SAMTLIGA, Row
 from .row_list import RowList, RowListError
-from .results import IsuTables, shares, medel_text
+from ..rounding import shares_half_up
+from .results import IsuTables, medel_text
 from .table_plan import MEDEL_KATEGORI, MEDELRAD, Plan
 
 TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")
@@ -127,7 +128,7 @@ def _tidy_bytes(res: IsuTables) -> Iterator:
         if idx.size:
             a, b = res.antal[u, idx], b_all[idx]
             mb, mc = res.mask_bas[u, idx], res.mask_antal[u, idx]
-            andel = shares(a, b)
+            andel = shares_half_up(a, b)
             dolj_a = mb | mc
             r = idx.size
             bas_bytes = _selected(pool, pre_start, skriv)

@@ -23,11 +23,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ..io.cover_sheet import package_version, template_sections, write_information
+from ..io.cover_sheet import CoverStyles, package_version, template_sections, write_information
 from ..io.resources import MUNICIPALITY_GROUPS, read_csv_rows
 from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
 from ..io.templating import render
-from ..survey.workbook import Styles
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from . import workbook_charts as ritning
 from .chart_catalogue import UPPGIFT_SAKNAS, ChartCatalogue, load_chart_catalogue, scope
@@ -322,7 +321,8 @@ def write_isu_workbook(resultat: IsuResults, path) -> None:
         "author": "ojexcel",
         "keywords": "ISU, våld i nära relationer, socialtjänst, SU-Kvinnofrid",
     })
-    cover = Styles(wb)
+    cover = CoverStyles(wb)
+    cover.sample[MASKERAD] = wb.add_format({"border": 1, "border_color": BORDER, "valign": "top", "align": "center"})
     st = IsuStyles(wb)
     info = wb.add_worksheet(INFORMATION)
     write_information(info, cover, texts[INFORMATION])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+from ..rounding import share_half_up
 
 SUPPRESSION_PERCENT = 20
 
@@ -39,13 +40,6 @@ class Aggregate:
         if self.suppressed:
             return None
         return share_half_up(self.ja, self.denominator)
-
-
-def share_half_up(ja: int, denominator: int) -> int:
-    """round(100·ja/denominator) with halves rounded up, exactly: 1/8 → 13, 3/8 → 38."""
-    if denominator <= 0:
-        raise ValueError("denominator must be positive")
-    return (200 * ja + denominator) // (2 * denominator)
 
 
 def is_suppressed(excluded: int, n: int) -> bool:

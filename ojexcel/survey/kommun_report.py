@@ -36,7 +36,7 @@ from .results import Results
 from .rules import NEJ
 
 if TYPE_CHECKING:
-    from .kommun_history import Break
+    from .kommun_history import Break, History
 
 # Column kinds: a unit's value, a group's share of Ja (percent), a group's Ja count "ja av enheter".
 VARDE = "varde"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import kommun_report as kommun
 from .. import styles
+from .rules import VALUE_COLOURS
 from .kommun_report import ANDEL, HISTORIK, VARDE, KommunSheet
 from ..population import KOMMUNGRUPP_NAMN, NIVA_STORSTAD
 from ..io.templating import environment
@@ -39,6 +40,7 @@ def context(blad: KommunSheet) -> dict:
         "blad": blad,
         "s": styles,
         "k": kommun,
+        "value_colours": VALUE_COLOURS,
         "kommungrupp_namn": KOMMUNGRUPP_NAMN[blad.enhet.keys.kommungrupp],
     }
 
@@ -85,7 +87,7 @@ def history_cell(kolumn, cell) -> tuple[str | int, str | None, str]:
     mark = MARKS[cell.jamforbarhet]
     if kolumn.niva == NIVA_STORSTAD:
         return (styles.SUPPRESSED if cell.varde is None else cell.varde), None, mark
-    colour = cell.varde if cell.varde in styles.VALUE_COLOURS else None
+    colour = cell.varde if cell.varde in VALUE_COLOURS else None
     return styles.unit_text(cell.varde), colour, mark
 
 
@@ -93,7 +95,7 @@ def cell_texts(blad: KommunSheet, t) -> list[tuple[tuple[str, str | None], ...]]
     """Each row's cells as (text shown, colour key of a coloured unit value or None): value (".." =
     bortfall), share ("x" = suppressed), "12 av 39", a history value with its marker ("Ja †")."""
     kolumner = blad.kolumner
-    colours = styles.VALUE_COLOURS
+    colours = VALUE_COLOURS
     out = []
     for rad in blad.rader:
         cells = []

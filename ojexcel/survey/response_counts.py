@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .aggregate import share_half_up
+from ..rounding import share_half_up
 from ..population import Group
 from .results import Results
 

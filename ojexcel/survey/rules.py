@@ -15,12 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping
 
+from ..styles import BAD, GOOD, NEUTRAL, Colour
 from .codebook import Codebook
 
 JA = "Ja"
 DELVIS = "Delvis"
 NEJ = "Nej"
 EJ_AKTUELLT = "Ej aktuellt"
+# Unit values with a colour; "Ej aktuellt", bortfall and aggregate shares carry no fill.
+VALUE_COLOURS: dict[str, Colour] = {JA: GOOD, DELVIS: NEUTRAL, NEJ: BAD}
 OUTCOMES = (JA, DELVIS, NEJ, EJ_AKTUELLT)
 
 NOT_ASKED = None  # the value of a follow-up the survey did not ask

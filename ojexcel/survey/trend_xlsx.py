@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import styles
+from .rules import VALUE_COLOURS
 from ..population import NIVA_ENHET
 from .rules import EJ_AKTUELLT
 from ..io.templating import render
@@ -82,7 +83,7 @@ def _write_row(ws, r: int, c0: int, row: TrendRow, fmt: _Formats, comments: bool
         if symbol is not None:
             ws.write_string(r, c, symbol, fmt.get(True, mark))
         elif row.niva == NIVA_ENHET:
-            ws.write_string(r, c, cell.varde, fmt.get(True, mark, styles.VALUE_COLOURS.get(cell.varde)))
+            ws.write_string(r, c, cell.varde, fmt.get(True, mark, VALUE_COLOURS.get(cell.varde)))
         else:
             ws.write_number(r, c, int(cell.varde), fmt.get(False, mark))
         if comments and mark and cell.varde is not None:
@@ -221,7 +222,7 @@ def _write_units(wb, trend: Trend, fmt: _Formats, wrap_bold, bold) -> None:
     # Per column: what a value shows (a symbol for no value / bortfall) and its format.
     shown = {None: styles.SAKNAS, "": styles.BORTFALL}
     column_formats = {
-        mark: {v: fmt.get(True, mark, styles.VALUE_COLOURS.get(v)) for v in styles.VALUE_COLOURS}
+        mark: {v: fmt.get(True, mark, VALUE_COLOURS.get(v)) for v in VALUE_COLOURS}
         | {v: fmt.get(True, mark) for v in (None, "", EJ_AKTUELLT)}
         for mark in set(marks)
     }

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .aggregate import SUPPRESSION_PERCENT
-from ..io.cover_sheet import package_version, template_sections, write_information
+from ..io.cover_sheet import CoverStyles, package_version, template_sections, write_information
 from ..population import KOMMUNGRUPP_NAMN, NIVA_RIKET, NIVA_STORSTAD
 from .results import GroupResult, Results
 from .rules import EJ_AKTUELLT
+from .rules import VALUE_COLOURS
 from ..styles import (
     BORDER,
     BORTFALL,
@@ -41,7 +42,6 @@ from ..styles import (
     HEADER_FILL,
     SUPPRESSED,
     SUPPRESSED_MEANING,
-    VALUE_COLOURS,
     unit_text,
 )
 from .response_counts import response_counts
@@ -109,19 +109,13 @@ def sheet_texts(results: Results) -> dict[str, list[str]]:
 
 # -- formats ---------------------------------------------------------------------------------------
 
-class Styles:
+class Styles(CoverStyles):
     """Every Format the workbook uses, created once (XlsxWriter formats are workbook-level)."""
 
     def __init__(self, wb) -> None:
+        super().__init__(wb)
         cell = {"border": 1, "border_color": BORDER, "valign": "top"}
         centre = cell | {"align": "center"}
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.subtitle = wb.add_format({"font_size": 12})
-        self.heading = wb.add_format({"bold": True, "font_size": 12})
-        self.note = wb.add_format({})
-        self.label = wb.add_format({"bold": True, "valign": "top", "text_wrap": True})
-        self.paragraph = wb.add_format({"text_wrap": True, "valign": "top"})
-        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
         head = cell | {"bold": True, "bg_color": HEADER_FILL, "text_wrap": True}
         self.header = wb.add_format(head)
         self.header_right = wb.add_format(head | {"align": "right"})
