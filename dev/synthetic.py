@@ -59,7 +59,7 @@ def column_groups(catalogue: Catalogue) -> list[tuple[tuple[str, ...], list[Indi
     return [(tuple(sorted(c, key=order.__getitem__)), inds) for c, inds in groups]
 
 
-def _combinations(columns: tuple[str, ...], codebook: Codebook) -> list[dict[str, str | None]]:
+def answer_combinations(columns: tuple[str, ...], codebook: Codebook) -> list[dict[str, str | None]]:
     """Every complete answer combination of `columns` (parents before children) under skip logic."""
     out: list[dict[str, str | None]] = [{}]
     for col in columns:
@@ -123,7 +123,7 @@ def generate_rows(
     for columns, indicators in column_groups(catalogue):
         lead = next((i for i in indicators if i.id in targets), indicators[0])
         part_units = [k for k in respondents if lead.del_ != PART_VINR or k in vinr]
-        combos = _combinations(columns, codebook)
+        combos = answer_combinations(columns, codebook)
         by_outcome: dict[str, list[dict]] = {}
         weights: dict[str, list[float]] = {}
         others = [i for i in indicators if i is not lead]

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .problems import ReferenceDataError
 from .io.resources import MUNICIPALITY_GROUPS, read_csv_rows
+from .problems import ReferenceDataError
 
 CITIES = ("0180", "1480", "1280")  # Stockholm, Göteborg, Malmö: answer per district
 

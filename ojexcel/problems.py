@@ -142,7 +142,15 @@ def format_problems(problems, omitted: int = 0, limit: int = MAX_SHOWN) -> list[
     return out
 
 
-class InputError(Exception):
+class OjexcelError(Exception):
+    """The base of every failure a user can act on. The command line prints its message and exits
+    with `exit_code` (click's convention: the status lives on the exception); anything else that
+    escapes a command is an internal error (exit 3)."""
+
+    exit_code: int = 1
+
+
+class InputError(OjexcelError):
     """Invalid input: one or more problems, all reported together. `warnings`: the warnings found
     on the way (shown beside the errors: a misspelt column is a warning *and* a missing column)."""
 
@@ -158,7 +166,7 @@ class InputError(Exception):
         return len(self.problems) + self.omitted
 
 
-class ReferenceDataError(Exception):
+class ReferenceDataError(OjexcelError):
     """The packaged reference data (municipality_groups/) failed its start-up checks."""
 
 

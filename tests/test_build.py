@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from ojexcel.cli import main
 from ojexcel.survey.compilation import build_results, sample_path
-from ojexcel.survey.results import TIDY_HEADER
+from ojexcel.survey.tidy import TIDY_HEADER
 
 from .conftest import blank_row
 

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from ojexcel.survey.catalogue import CatalogueError, available_years, load_catalogue
-from dev.synthetic import _combinations
+from dev.synthetic import answer_combinations
 
 from .conftest import SHARED_SPEC, SPEC
 
@@ -145,7 +145,7 @@ class WordsParser:
 def test_rule_agrees_with_words_on_every_answer_combination(catalogue, row):
     ind = catalogue[row["id"]]
     words = WordsParser(row["regel"]).rule()
-    combos = _combinations(ind.columns, catalogue.codebook)
+    combos = answer_combinations(ind.columns, catalogue.codebook)
     assert combos
     for world in combos:
         assert ind.rule.decide(world) == words(world), (ind.id, world)

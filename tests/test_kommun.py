@@ -223,10 +223,10 @@ def test_fast_writer_equals_xlsxwriter_reference(tmp_path, results):
             assert {k: d.height for k, d in a.row_dimensions.items()} == {k: d.height for k, d in b.row_dimensions.items()}
             for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
                 for x, y in zip(ra, rb, strict=True):
-                    assert _look(x) == _look(y), (kod, a.title, x.coordinate)
+                    assert cell_look(x) == cell_look(y), (kod, a.title, x.coordinate)
 
 
-def _look(cell):
+def cell_look(cell):
     f = cell.font
     return (
         cell.value, cell.data_type, cell.number_format, cell.fill.fill_type, cell.fill.fgColor.rgb,

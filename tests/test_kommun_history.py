@@ -17,11 +17,11 @@ from ojexcel.survey.kommun_report import Comparisons, build_sheet, find_enhet
 from ojexcel.survey.kommun_history import load_history
 from ojexcel.survey.kommun_report_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
 from ojexcel.survey.compilation import build_results
-from ojexcel.survey.results import TIDY_HEADER
+from ojexcel.survey.tidy import TIDY_HEADER
 from ojexcel.survey.tidy import read_tidy
 from ojexcel.survey.trend import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR, comparability, parse_year_files
 
-from .test_kommun import _look
+from .test_kommun import cell_look
 
 YEARS = (2016, 2017, 2018)
 SHEET = "Jämförelse"
@@ -186,7 +186,7 @@ def test_fast_writer_equals_reference_with_history(tmp_path, tidy_files, results
         assert {k: d.width for k, d in a.column_dimensions.items()} == {k: d.width for k, d in b.column_dimensions.items()}
         for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
             for x, y in zip(ra, rb, strict=True):
-                assert _look(x) == _look(y), (kod, x.coordinate)
+                assert cell_look(x) == cell_look(y), (kod, x.coordinate)
 
 
 def test_all_with_history_reads_once_and_matches_one(tmp_path, tidy_files, monkeypatch):

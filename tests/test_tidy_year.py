@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from ojexcel.cli import main
 from ojexcel.problems import InputError
-from ojexcel.survey.results import TIDY_HEADER
+from ojexcel.survey.tidy import TIDY_HEADER
 from ojexcel.survey.tidy import read_tidy
 
 

@@ -71,11 +71,11 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
 
     Without ARENDEN the embedded synthetic sample is used.
     """
-    from . import _echo_problems, reading, say, workbook_and_tidy, writing
     from ..io.output import atomic_outputs, check_writable
-    from ..population import load_population
-    from ..isu.reader import read_arenden
     from ..isu.codebook import load_codebook
+    from ..isu.reader import read_arenden
+    from ..population import load_population
+    from .common import echo_problems, reading, say, workbook_and_tidy, writing
 
     fran_till = parse_period(period)
     source = arenden if arenden is not None else sample_path()
@@ -89,9 +89,9 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
 
         resultat = compile_tables(data, minsta_antal=minsta_antal)
     if not quiet:
-        _echo_problems(data.warnings)
-    from ..isu.workbook import write_isu_workbook
+        echo_problems(data.warnings)
     from ..isu.tidy import write_isu_tidy
+    from ..isu.workbook import write_isu_workbook
 
     with writing(), atomic_outputs(*outputs, inputs=(source,)) as temps:
         write_isu_workbook(resultat, temps[0])
@@ -117,16 +117,16 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
     Writes kpi,enhetskod,period,antal,vuxna,varde: one row per KPI and per kommun and stadsdel
     with ärenden, ordered by kpi then enhetskod. Without ARENDEN the embedded synthetic sample is used.
     """
-    from . import _echo_problems, check_suffix, reading, refuse_overwrite, say, writing
     from ..io.output import atomic_outputs, check_writable
     from ..population import load_population
     from ..problems import InputError
+    from .common import check_suffix, echo_problems, reading, refuse_overwrite, say, writing
 
     check_suffix("--out", out, (".csv",), "the Kolada export")
-    from ..isu.reader import read_arenden
+    from ..isu.adults import read_adult_population
     from ..isu.codebook import load_codebook
     from ..isu.kolada import kolada_rows, write_kolada_file
-    from ..isu.adults import read_adult_population
+    from ..isu.reader import read_arenden
 
     with reading(warnings=not quiet):
         source = arenden if arenden is not None else sample_path()
@@ -151,7 +151,7 @@ def kolada(arenden: Path | None, ar: int, out: Path, vuxna: Path | None, quiet: 
             raise InputError(errors, warnings)
         export = kolada_rows(data, load_codebook(), population, ar, tabell)
     if not quiet:
-        _echo_problems(data.warnings + export.warnings)
+        echo_problems(data.warnings + export.warnings)
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(export.rader, temps[0])
     if not quiet:
@@ -182,29 +182,31 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
     """
     import sys
 
-    from . import _check_out_dir, _echo_problems, kommun_arguments, reading, refuse_overwrite, writing
-    from ..survey.kommun_report import EnhetLookupError, find_enhet
     from ..io.output import atomic_outputs, check_writable
-    from ..population import load_population
-    from ..isu.reader import read_arenden
-    from ..isu.kommun_report import EnhetWithoutArenden, build_kommun_report
     from ..isu.codebook import load_codebook
+    from ..isu.kommun_report import build_kommun_report
     from ..isu.model import KOMMUN, STADSDEL
+    from ..isu.reader import read_arenden
+    from ..population import load_population
+    from ..survey.kommun_report import find_enhet
+    from .common import check_out_dir, echo_problems, kommun_arguments, reading, refuse_overwrite, say, writing
 
     fran_till = parse_period(period)
     kod, arenden, fmt = kommun_arguments(args, out, all_units, out_dir, fmt, indata="ARENDEN", fil="an ärende file",
                                          enheter="every kommun and stadsdel with ärenden")
     population = load_population()
-    with reading(EnhetLookupError, EnhetWithoutArenden, warnings=not quiet):
+    with reading(warnings=not quiet):
         enhet = None if kod is None else find_enhet(population, kod)
         source = arenden if arenden is not None else sample_path()
         if out is not None:
             refuse_overwrite((source,), (out,))
             check_writable(out)
         else:
-            _check_out_dir(out_dir)
+            check_out_dir(out_dir)
         data = read_arenden(source, load_codebook(), population, period=fran_till)
-        from ..isu.compilation import compile_tables  # once the input is known to be valid
+        from ..isu.compilation import (
+            compile_tables,  # once the input is known to be valid
+        )
 
         resultat = compile_tables(data, minsta_antal=minsta_antal)
         if enhet is not None:
@@ -215,7 +217,7 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
 
             refuse_overwrite((source,), [out_dir / file_name(k, fmt) for _, k in enheter_with_arenden(resultat)])
     if not quiet:
-        _echo_problems(data.warnings)
+        echo_problems(data.warnings)
     from ..isu.kommun_report_writer import writer
 
     write = writer(fmt)
@@ -224,8 +226,7 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
             with atomic_outputs(out) as (tmp,):
                 write(rapport, tmp)
             if not quiet:
-                click.echo(f"{out}: {enhet.namn} ({enhet.kod}), {len(rapport.tabeller)} tables; masking below {minsta_antal}",
-                           err=True)
+                say(f"{out}: {enhet.namn} ({enhet.kod}), {len(rapport.tabeller)} tables; masking below {minsta_antal}")
             return
         from ..isu.kommun_report_all import write_all
 
@@ -237,4 +238,4 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         else:
             paths = write_all(resultat, population, out_dir, fmt, jobs)
     if not quiet:
-        click.echo(f"{out_dir}: {len(paths)} {fmt} reports (kommuner and stadsdelar with ärenden)", err=True)
+        say(f"{out_dir}: {len(paths)} {fmt} reports (kommuner and stadsdelar with ärenden)")

@@ -39,14 +39,16 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from ..problems import OjexcelError
+
 NAME_MAX = 255  # bytes of one file name (Linux, macOS, Windows)
 PATH_MAX = 4096
 STAGING_PREFIX = ".ojexcel-"
 JOURNAL = "journal.json"
 
 
-class OutputError(Exception):
-    pass
+class OutputError(OjexcelError):
+    """An output that cannot be written, or would replace an input (nothing is written)."""
 
 
 def _shown(path: Path | str) -> str:

@@ -37,8 +37,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .limits import ISU_LIMITS, SURVEY_LIMITS, Limits
 from ..problems import Report
+from .limits import ISU_LIMITS, SURVEY_LIMITS, Limits
 from .tables_csv import CsvTable, Unreadable, detect_encoding
 
 __all__ = ["Limits", "SURVEY_LIMITS", "ISU_LIMITS", "Table", "open_table", "regular_file"]
@@ -75,7 +75,7 @@ class Table:
             report.error(f"unreadable: {exc}", row=exc.row, fatal=True)
             report.raise_if_errors()
         except OSError as exc:
-            report.error(f"unreadable: {_os_reason(exc)}", fatal=True)
+            report.error(f"unreadable: {os_reason(exc)}", fatal=True)
             report.raise_if_errors()
 
 
@@ -102,7 +102,7 @@ def open_table(path: Path, report: Report, limits: Limits = SURVEY_LIMITS) -> It
         except Unreadable as exc:
             report.error(f"unreadable: {exc}", row=exc.row)
         except OSError as exc:
-            report.error(_os_reason(exc))
+            report.error(os_reason(exc))
         report.raise_if_errors()
         header = source.header
         if not header or not any(c is not None and str(c).strip() for c in header):
@@ -129,7 +129,7 @@ def regular_file(path: Path, limits: Limits) -> Iterator[Path]:
             shutil.rmtree(spool, ignore_errors=True)
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, IsADirectoryError):

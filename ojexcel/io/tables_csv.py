@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .limits import Limits
 from ..problems import Report
+from .limits import Limits
 
 
 class Unreadable(Exception):

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from .limits import Limits
 from ..problems import Report
+from .limits import Limits
 from .tables_csv import Unreadable
 from .xlsx_cells import column_letters
 

@@ -47,12 +47,13 @@ import functools
 import posixpath
 import re
 import zipfile
-from zlib import error as zlib_error
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
+from zlib import error as zlib_error
 
+from ..problems import OjexcelError
 from .limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, WORKBOOK_LIMITS, Limits
 
 SMALL_PART = 16 * 2**20  # workbook, relationships, styles: a few KB in any real file
@@ -61,7 +62,7 @@ NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
 
 
-class XlsxError(Exception):
+class XlsxError(OjexcelError):
     """The file cannot be read as an XLSX workbook (not a zip, a missing part, malformed XML)."""
 
     def __init__(self, path: str | Path, reason: str) -> None:

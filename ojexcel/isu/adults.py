@@ -25,10 +25,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..population import Population
-from ..problems import Report
 from ..io.cells import cell_text
 from ..io.tables import SURVEY_LIMITS, open_table
+from ..population import Population
+from ..problems import Report
 
 ENHETSKOD, AR, VUXNA = "enhetskod", "ar", "vuxna"
 VUXNA_HEADER = (ENHETSKOD, AR, VUXNA)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from ..problems import OjexcelError
 from .codebook import Codebook, load_codebook
 
 # The contract's derived tables and means (CONTRACT isu §4), with their scope.
@@ -42,7 +43,7 @@ DIAGRAM = ("liggande", "staende", "tratt", "ingen")
 ALL_VALUES = "=*"
 
 
-class ChartCatalogueError(Exception):
+class ChartCatalogueError(OjexcelError):
     """The packaged diagram catalogue is malformed (a packaging fault, not bad input)."""
 
 

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .chart_catalogue import MEDEL, MINST_ETT_SVAR, UPPGIFT_SAKNAS, Diagram, ChartCatalogue, etiketter
+from .chart_catalogue import (
+    MEDEL,
+    MINST_ETT_SVAR,
+    UPPGIFT_SAKNAS,
+    ChartCatalogue,
+    Diagram,
+    etiketter,
+)
 from .codebook import Codebook
 from .model import SAMTLIGA, IsuResults, Row
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from ..problems import OjexcelError
+
 FASER = ("aktualisering", "fore", "under", "avslut", "brukarenkat")
 TYPER = ("enval", "flerval", "datum", "heltal", "fritext")
 
@@ -23,7 +25,7 @@ DATUM_AKTUALISERING = "datum_aktualisering"
 REQUIRED = (ARENDE_ID, ENHETSKOD, DATUM_AKTUALISERING)
 
 
-class CodebookError(Exception):
+class CodebookError(OjexcelError):
     """The packaged codebook is malformed (a packaging fault, not bad input)."""
 
 

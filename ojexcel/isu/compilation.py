@@ -15,11 +15,21 @@ from __future__ import annotations
 import numpy as np
 
 from . import derived as H
+from .counting import Tally
 from .masking import mask
 from .model import KOMMUN, LAN, NIVAER, NO_DATE, SAMTLIGA, STADSDEL, Arenden
-from .counting import Tally
 from .results import IsuTables
-from .table_plan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, Plan, Table, load_plan
+from .table_plan import (
+    ALLA,
+    AVSLUTADE,
+    BRUKARENKAT,
+    ENVAL,
+    FASER,
+    FLERVAL,
+    Plan,
+    Table,
+    load_plan,
+)
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
 

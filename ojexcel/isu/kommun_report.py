@@ -29,6 +29,7 @@ from functools import cache
 from importlib import resources
 
 from ..population import Population
+from ..problems import OjexcelError
 from .model import KOMMUN, LAN, SAMTLIGA, STADSDEL, IsuResults, Row
 
 TABELLER_CSV = "enhetsrapport_tabeller.csv"
@@ -39,7 +40,7 @@ MIN_BAS_AVVIKELSE = 20
 MIN_SKILLNAD = 5  # percentage points
 
 
-class EnhetWithoutArenden(LookupError):
+class EnhetWithoutArenden(OjexcelError, LookupError):
     """The unit asked for has no ärenden in the input."""
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..styles import FINNS_INTE, MASKERAD
 from .kommun_report import UPPGIFT_SAKNAS, KommunReport, Table, shown_value_of
-from .kommun_report_text import HTML_PAGE, cell, category_text, texts, value_fields
+from .kommun_report_text import HTML_PAGE, category_text, cell, texts, value_fields
 
 # One hue and its shades (survives greyscale printing and colour-blindness); every bar has a
 # dark outline, so the lightest shade is visible on white too.

@@ -30,12 +30,26 @@ from pathlib import Path
 import numpy as np
 
 from ..io.cells import column_label, field_count_message, normalize
+from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
-from ..io.tables import ISU_LIMITS, open_table
-from .values import ALDER, BAD_DATE, EXCLUSIVE, AgeCell, Cell, DateCell, Enhet, Issue, ChoiceCell, day_of, not_text, shown, shown_name
 from .codebook import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Codebook
 from .model import EPOCH, NO_DATE, Arenden
+from .values import (
+    ALDER,
+    BAD_DATE,
+    EXCLUSIVE,
+    AgeCell,
+    Cell,
+    ChoiceCell,
+    DateCell,
+    Enhet,
+    Issue,
+    day_of,
+    not_text,
+    shown,
+    shown_name,
+)
 
 DATUM_AVSLUT = "datum_avslut"
 AVSLUTSORSAK = "avslutsorsak"

@@ -25,10 +25,10 @@ from typing import Iterator
 import numpy as np
 
 from ..problems import Problem
-from .model import NIVAER, SAMTLIGA, Row
-from .row_list import RowList, RowListError
 from ..rounding import shares_half_up
+from .model import NIVAER, SAMTLIGA, Row
 from .results import IsuTables, medel_text
+from .row_list import RowList, RowListError
 from .table_plan import MEDEL_KATEGORI, MEDELRAD, Plan
 
 TIDY_HEADER = ("niva", "kod", "tabell", "delgrupp", "kategori", "antal", "bas", "andel", "medel")

@@ -23,11 +23,16 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ..io.cover_sheet import CoverStyles, package_version, template_sections, write_information
+from ..io.cover_sheet import (
+    CoverStyles,
+    package_version,
+    template_sections,
+    write_information,
+)
 from ..io.resources import MUNICIPALITY_GROUPS, read_csv_rows
-from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
 from ..io.templating import render
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
 from . import workbook_charts as ritning
 from .chart_catalogue import UPPGIFT_SAKNAS, ChartCatalogue, load_chart_catalogue, scope
 from .chart_tables import ANDEL, ANTAL, ChartTable, build, thousands

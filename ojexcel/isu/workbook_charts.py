@@ -10,8 +10,8 @@ so the bars survive greyscale printing and colour-blindness; every number is in 
 """
 from __future__ import annotations
 
-from .chart_tables import ANDEL, ANTAL, ChartTable
 from .chart_catalogue import MEDEL
+from .chart_tables import ANDEL, ANTAL, ChartTable
 
 # One hue (blue) from dark to light; a chart with k series takes k evenly spaced shades.
 NYANSER = ("#1F3864", "#2E75B6", "#5B9BD5", "#9DC3E6", "#C9DDF2")

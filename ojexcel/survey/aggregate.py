@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 from ..rounding import share_half_up
+from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 
 SUPPRESSION_PERCENT = 20
 

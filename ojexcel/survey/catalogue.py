@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .codebook import Codebook, load_codebook
 from ..io.resources import KATALOG, resource
+from ..problems import OjexcelError
+from .codebook import Codebook, load_codebook
 from .rules import In, Rule, RuleError, build_rule, rule_columns_with_parents
 
 # Keys of an [[indikator]] entry that describe it; every other key (but `typ`) is a rule parameter.
@@ -40,8 +41,8 @@ OPTIONAL_METADATA_KEYS = (
 )
 
 
-class CatalogueError(ValueError):
-    pass
+class CatalogueError(OjexcelError, ValueError):
+    """An indicator catalogue that cannot be read or does not fit its codebook."""
 
 
 @dataclass(frozen=True)

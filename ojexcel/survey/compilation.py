@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .catalogue import load_catalogue
-from ..population import load_population
 from ..io.resources import SAMPLES, resource
+from ..population import load_population
+from .catalogue import load_catalogue
 from .reader import read_responses
 from .results import Results, compute_results
 

@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from ..population import NIVA_ENHET
+from ..problems import OjexcelError
 
 Key = tuple[str, str, str]  # (niva, kod, indikator)
 # The tidy export's count columns (tidy.COUNT_COLUMNS; a test keeps them equal). Not imported:
@@ -31,8 +32,11 @@ KIND_FILL = "fill"
 KIND_COUNTS = "counts"
 
 
-class DiffInputError(Exception):
-    """A side cannot be read: unreadable, or not an ojexcel workbook / tidy export."""
+class DiffInputError(OjexcelError):
+    """A side cannot be read: unreadable, or not an ojexcel workbook / tidy export. Exit 2, as
+    diff(1) says trouble."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -142,9 +146,9 @@ def compare(
     for ind in sorted(old_inds - new_inds):
         removed.append(Entry("indikator", indikator=ind))
     names = old.names | new.names
-    for niva, kod in sorted(new_rows - old_rows, key=_row_order):
+    for niva, kod in sorted(new_rows - old_rows, key=row_order):
         added.append(Entry("enhet" if niva == NIVA_ENHET else "grupp", niva, kod, name=names.get((niva, kod), "")))
-    for niva, kod in sorted(old_rows - new_rows, key=_row_order):
+    for niva, kod in sorted(old_rows - new_rows, key=row_order):
         removed.append(Entry("enhet" if niva == NIVA_ENHET else "grupp", niva, kod, name=names.get((niva, kod), "")))
     if old.sheets and new.sheets:
         added += [Entry("blad", name=s) for s in new.sheets if s not in old.sheets]
@@ -167,19 +171,19 @@ def compare(
         if counts and a.counts != b.counts and a.counts is not None and b.counts is not None:
             changes.append(Change(niva, kod, ind, _blank(a.value), _blank(b.value), KIND_COUNTS, a.counts, b.counts))
 
-    changes.sort(key=lambda c: (*_row_order((c.niva, c.kod)), _indicator_order(c.indikator)))
+    changes.sort(key=lambda c: (*row_order((c.niva, c.kod)), indicator_order(c.indikator)))
     return DiffReport(old, new, changes, added, removed, compared_cells=len(common), fills_compared=fills)
 
 
 _LEVELS = ("enhet", "storstad", "lan", "riket", "kommungrupp", "skl_grupp")
 
 
-def _row_order(row: tuple[str, str]) -> tuple[int, str]:
+def row_order(row: tuple[str, str]) -> tuple[int, str]:
     niva, kod = row
     return (_LEVELS.index(niva) if niva in _LEVELS else len(_LEVELS), kod)
 
 
-def _indicator_order(ind: str) -> tuple[int, str]:
+def indicator_order(ind: str) -> tuple[int, str]:
     """Catalogue order of the indicator where a catalogue knows it, else by id."""
     order = _catalogue_order()
     return (order.get(ind, len(order)), ind)
@@ -201,9 +205,9 @@ def _catalogue_order() -> dict[str, int]:
 def load_side(path: str | Path) -> Side:
     """Read a workbook (.xlsx) or a tidy export (CSV) into a Side. Raises DiffInputError."""
     from ..io.limits import WORKBOOK_LIMITS
-    from ..problems import printable
     from ..io.tables import regular_file
     from ..io.tables_csv import Unreadable
+    from ..problems import printable
 
     path = Path(path)
     shown = printable(str(path))
@@ -222,9 +226,9 @@ def load_side(path: str | Path) -> Side:
     except Unreadable as exc:
         raise DiffInputError(f"{shown}: {exc}") from None
     except OSError as exc:
-        from ..io.tables import _os_reason
+        from ..io.tables import os_reason
 
-        raise DiffInputError(f"{shown}: {_os_reason(exc)}") from None
+        raise DiffInputError(f"{shown}: {os_reason(exc)}") from None
 
 
 def _load_tidy(path: Path, named: Path) -> Side:

@@ -9,15 +9,18 @@ names nothing on either side is an error listing the closest matches — never a
 from __future__ import annotations
 
 from ..names import close_matches, did_you_mean, normalise
+from ..problems import OjexcelError
 
 
-class FilterError(ValueError):
-    """An --only or --indicator item that names nothing (a usage error)."""
+class FilterError(OjexcelError, ValueError):
+    """An --only or --indicator item that names nothing (a usage error: exit 2)."""
+
+    exit_code = 2
 
 
 def _unit_code(item: str) -> str | None:
-    from .kommun_report import EnhetLookupError, find_enhet
     from ..population import load_population
+    from .kommun_report import EnhetLookupError, find_enhet
 
     try:
         return find_enhet(load_population(), item).kod

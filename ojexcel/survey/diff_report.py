@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 import re
 
-from .diff import COUNT_NAMES, KIND_COUNTS, KIND_FILL, KIND_VALUE, Change, DiffReport
 from ..population import NIVA_ENHET
 from ..problems import is_printable, printable, safe_char
 from ..styles import BAD, GOOD, NEUTRAL, share_text, unit_text
+from .diff import COUNT_NAMES, KIND_COUNTS, KIND_FILL, KIND_VALUE, Change, DiffReport
 
 FILL_NAMES = {c.fill: c.name for c in (GOOD, NEUTRAL, BAD)}
 
@@ -189,10 +189,10 @@ FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json
 
 def render_dump(side) -> str:
     """A canonical line per cell, sorted by key: for `git diff` via textconv (re-sorting is invisible)."""
-    from .diff import _indicator_order, _row_order
+    from .diff import indicator_order, row_order
 
     lines = []
-    for key in sorted(side.cells, key=lambda k: (*_row_order((k[0], k[1])), _indicator_order(k[2]))):
+    for key in sorted(side.cells, key=lambda k: (*row_order((k[0], k[1])), indicator_order(k[2]))):
         cell = side.cells[key]
         niva, kod, ind = key
         parts = [niva, kod or "-", ind, _shown(cell.value or None, niva)]

@@ -58,7 +58,7 @@ def tidy_frame(rows: Iterable[TidyRow]) -> pd.DataFrame:
 
 def results_frame(results) -> pd.DataFrame:
     """`Results.to_frame()`: the tidy export's rows of one run."""
-    from .results import tidy_rows
+    from .tidy import tidy_rows
 
     def parsed():
         for ar, niva, kod, ind, varde, *counts in tidy_rows(results):

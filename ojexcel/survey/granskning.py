@@ -24,10 +24,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..io.cells import ENHETSKOD, cell_text, normalize
-from .codebook import PART_VINR, Codebook
+from ..io.tables import SURVEY_LIMITS, open_table
 from ..population import Population
 from ..problems import Problem, Report
-from ..io.tables import SURVEY_LIMITS, open_table
+from .codebook import PART_VINR, Codebook
 from .reader import (
     BESVARAT_VINR,
     YES_NO,

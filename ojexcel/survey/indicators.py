@@ -6,9 +6,9 @@ could change the result (see `rules.evaluate`).
 """
 from __future__ import annotations
 
+from ..population import Population
 from .catalogue import Catalogue
 from .codebook import PART_VINR
-from ..population import Population
 from .reader import Responses
 from .rules import evaluate
 

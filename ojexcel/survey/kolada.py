@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from .catalogue import load_catalogue
-from ..population import NIVA_ENHET, Population
-from ..problems import Report
 from ..io.resources import MUNICIPALITY_GROUPS, resource
+from ..population import NIVA_ENHET, Population
+from ..problems import OjexcelError, Report
+from .catalogue import load_catalogue
 from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 from .tidy import TidyRow
 
@@ -39,7 +39,7 @@ LEFT_OUT = ("", EJ_AKTUELLT)  # values that give no row
 COMBINED_LABELS = {JA, DELVIS, NEJ}  # the words a combined KPI's coding must define
 
 
-class KoladaTableError(ValueError):
+class KoladaTableError(OjexcelError, ValueError):
     """The packaged coding table is malformed."""
 
 

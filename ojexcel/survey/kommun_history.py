@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .catalogue import Indicator
 from ..population import NIVA_ENHET, NIVA_STORSTAD
 from ..problems import WARNING, Problem
+from .catalogue import Indicator
 from .results import Results
 from .tidy import TidyRow
 from .trend import (

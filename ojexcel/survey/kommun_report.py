@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from .aggregate import Aggregate
 from ..names import close_matches, did_you_mean, normalise
-from .catalogue import Indicator
 from ..population import (
     CITIES,
     NIVA_ENHET,
@@ -32,6 +30,9 @@ from ..population import (
     Population,
     Unit,
 )
+from ..problems import OjexcelError
+from .aggregate import Aggregate
+from .catalogue import Indicator
 from .results import Results
 from .rules import NEJ
 
@@ -49,7 +50,7 @@ MAX_AVVIKELSER = 5  # indicators where the unit is furthest behind riket
 MAX_KANDIDATER = 15  # candidates listed in an ambiguous-name error
 
 
-class EnhetLookupError(LookupError):
+class EnhetLookupError(OjexcelError, LookupError):
     """KOD names no unit or city, or several (the message lists the candidates)."""
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .kommun_report import KommunSheet, Enhet, Comparisons, all_enheter, build_sheet
 from ..io.output import atomic_outputs
 from ..io.parallel import default_jobs, write_files  # noqa: F401 (default_jobs: bench/)
+from .kommun_report import Comparisons, Enhet, KommunSheet, all_enheter, build_sheet
 from .results import Results
 
 if TYPE_CHECKING:

@@ -9,9 +9,17 @@ from __future__ import annotations
 from itertools import groupby
 from pathlib import Path
 
-from .rules import VALUE_COLOURS
 from .kommun_report import KommunSheet
-from .kommun_report_text import HTML_PAGE, analysis_guide, cell_texts, context, nest, template, texts
+from .kommun_report_text import (
+    HTML_PAGE,
+    analysis_guide,
+    cell_texts,
+    context,
+    nest,
+    template,
+    texts,
+)
+from .rules import VALUE_COLOURS
 
 # CSS class of a coloured unit value.
 VALUE_CLASS = {value: colour.name.lower() for value, colour in VALUE_COLOURS.items()}

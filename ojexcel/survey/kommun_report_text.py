@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import kommun_report as kommun
 from .. import styles
-from .rules import VALUE_COLOURS
-from .kommun_report import ANDEL, HISTORIK, VARDE, KommunSheet
-from ..population import KOMMUNGRUPP_NAMN, NIVA_STORSTAD
 from ..io.templating import environment
+from ..population import KOMMUNGRUPP_NAMN, NIVA_STORSTAD
+from . import kommun_report as kommun
+from .kommun_report import ANDEL, HISTORIK, VARDE, KommunSheet
+from .rules import VALUE_COLOURS
 
 TEXTER = "kommun_texter.j2"
 ANALYSGUIDE = "analysguide.md.j2"

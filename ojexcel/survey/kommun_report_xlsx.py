@@ -28,12 +28,23 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from .kommun_report import ANDEL, HISTORIK, JA_ANTAL, VARDE, KommunSheet
-from .kommun_report_text import MARKS, PUNKT, RUBRIK1, RUBRIK2, RUBRIK3, analysis_guide, break_text, history_cell, ja_text, texts
-from ..styles import SUPPRESSED, unit_text
-from .rules import VALUE_COLOURS
 from ..io.xlsx_cells import column_letters
 from ..io.xlsx_writer import A4, LINE_HEIGHT, new_workbook, wrapped_lines
+from ..styles import SUPPRESSED, unit_text
+from .kommun_report import ANDEL, HISTORIK, JA_ANTAL, VARDE, KommunSheet
+from .kommun_report_text import (
+    MARKS,
+    PUNKT,
+    RUBRIK1,
+    RUBRIK2,
+    RUBRIK3,
+    analysis_guide,
+    break_text,
+    history_cell,
+    ja_text,
+    texts,
+)
+from .rules import VALUE_COLOURS
 
 NAME_WIDTH = 70
 GUIDE_WIDTH = 110

@@ -13,11 +13,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .codebook import Codebook
-from ..io.cells import ENHETSKOD, cell_text, column_label, field_count_message, normalize
+from ..io.cells import (
+    ENHETSKOD,
+    cell_text,
+    column_label,
+    field_count_message,
+    normalize,
+)
+from ..io.tables import SURVEY_LIMITS, open_table
 from ..population import CITIES, Population
 from ..problems import InputError, Problem, Report
-from ..io.tables import SURVEY_LIMITS, open_table
+from .codebook import Codebook
 
 ENHET = "enhet"
 BESVARAT_VINR = "besvarat_vinr"

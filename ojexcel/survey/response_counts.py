@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..rounding import share_half_up
 from ..population import Group
+from ..rounding import share_half_up
 from .results import Results
 
 

@@ -6,13 +6,12 @@ diff and the trend all read `Results`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator
 
+from ..population import NIVA_RIKET, Group, Population
+from ..problems import Problem
 from .aggregate import Aggregate, aggregate_group
 from .catalogue import Catalogue
 from .indicators import UnitValues, compute_unit_values
-from ..population import NIVA_ENHET, NIVA_RIKET, Group, Population
-from ..problems import Problem
 from .reader import Responses
 
 
@@ -79,32 +78,3 @@ def compute_results(responses: Responses, catalogue: Catalogue, population: Popu
         answered_vinr_part=frozenset(k for k, r in responses.rows.items() if r.besvarat_vinr),
         warnings=tuple(responses.warnings),
     )
-
-
-TIDY_HEADER = ("ar", "niva", "kod", "indikator", "varde", "ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
-
-
-def tidy_rows(results: Results) -> Iterator[tuple[str, ...]]:
-    """The tidy export's rows (CONTRACT §5, `ar` first): unit rows, then every group, in catalogue order."""
-    ids = results.catalogue.ids
-    ar = str(results.year)
-    for unit in results.population.units:
-        for ind_id, value in zip(ids, results.unit_values[unit.kod]):
-            yield (ar, NIVA_ENHET, unit.kod, ind_id, value or "", "", "", "", "", "", "")
-    for gr in results.groups:
-        g = gr.group
-        for ind_id, agg in zip(ids, gr.aggregates):
-            andel = agg.andel
-            yield (
-                ar,
-                g.niva,
-                g.kod,
-                ind_id,
-                "" if andel is None else str(andel),
-                str(agg.ja),
-                str(agg.delvis),
-                str(agg.nej),
-                str(agg.ej_aktuellt),
-                str(agg.bortfall),
-                str(agg.enheter),
-            )

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping
 
+from ..problems import OjexcelError
 from ..styles import BAD, GOOD, NEUTRAL, Colour
 from .codebook import Codebook
 
@@ -148,8 +149,8 @@ class Rule:
         return "; ".join(parts + [f"else {self.otherwise}"])
 
 
-class RuleError(ValueError):
-    pass
+class RuleError(OjexcelError, ValueError):
+    """A catalogue rule that cannot be built or evaluated."""
 
 
 def _values(params: dict, key: str, default: list[str] | None = None) -> tuple[str, ...]:

@@ -9,16 +9,48 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import NamedTuple, TextIO
+from typing import TYPE_CHECKING, Iterator, NamedTuple, TextIO
 
-from ..population import ALL_LEVELS, NIVA_ENHET
 from ..io.limits import TIDY_LIMITS
-from ..problems import Report
 from ..io.tables import open_table
-from .results import TIDY_HEADER, Results, tidy_rows
+from ..population import ALL_LEVELS, NIVA_ENHET
+from ..problems import Report
+
+if TYPE_CHECKING:
+    from .results import Results
 
 COUNT_COLUMNS = ("ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
 UNIT_VALUES = ("Ja", "Delvis", "Nej", "Ej aktuellt", "")
+
+
+TIDY_HEADER = ("ar", "niva", "kod", "indikator", "varde", "ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
+
+
+def tidy_rows(results: Results) -> Iterator[tuple[str, ...]]:
+    """The tidy export's rows (CONTRACT §5, `ar` first): unit rows, then every group, in catalogue order."""
+    ids = results.catalogue.ids
+    ar = str(results.year)
+    for unit in results.population.units:
+        for ind_id, value in zip(ids, results.unit_values[unit.kod]):
+            yield (ar, NIVA_ENHET, unit.kod, ind_id, value or "", "", "", "", "", "", "")
+    for gr in results.groups:
+        g = gr.group
+        for ind_id, agg in zip(ids, gr.aggregates):
+            andel = agg.andel
+            yield (
+                ar,
+                g.niva,
+                g.kod,
+                ind_id,
+                "" if andel is None else str(andel),
+                str(agg.ja),
+                str(agg.delvis),
+                str(agg.nej),
+                str(agg.ej_aktuellt),
+                str(agg.bortfall),
+                str(agg.enheter),
+            )
+
 
 
 def write_tidy(results: Results, out: TextIO) -> None:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .catalogue import Catalogue, CatalogueError, load_catalogue
 from ..population import NIVA_ENHET, NIVA_LAN, NIVA_RIKET, Population, load_population
 from ..problems import InputError, Problem, Report
+from .catalogue import Catalogue, CatalogueError, load_catalogue
 from .tidy import TidyRow, read_tidy
 
 JAMFORBAR = "jämförbar"

@@ -12,12 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import styles
-from .rules import VALUE_COLOURS
-from ..population import NIVA_ENHET
-from .rules import EJ_AKTUELLT
 from ..io.templating import render
-from .trend import EJ_JAMFORBAR, Trend, TrendRow
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, print_setup, wrapped_lines
+from ..population import NIVA_ENHET
+from .rules import EJ_AKTUELLT, VALUE_COLOURS
+from .trend import EJ_JAMFORBAR, Trend, TrendRow
 
 COVER_WIDTH = 120
 

@@ -29,12 +29,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .aggregate import SUPPRESSION_PERCENT
-from ..io.cover_sheet import CoverStyles, package_version, template_sections, write_information
+from ..io.cover_sheet import (
+    CoverStyles,
+    package_version,
+    template_sections,
+    write_information,
+)
+from ..io.templating import render
+from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, print_setup, wrapped_lines
 from ..population import KOMMUNGRUPP_NAMN, NIVA_RIKET, NIVA_STORSTAD
-from .results import GroupResult, Results
-from .rules import EJ_AKTUELLT
-from .rules import VALUE_COLOURS
 from ..styles import (
     BORDER,
     BORTFALL,
@@ -44,11 +47,11 @@ from ..styles import (
     SUPPRESSED_MEANING,
     unit_text,
 )
-from .response_counts import response_counts
-from ..io.templating import render
-from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, print_setup, wrapped_lines
 from . import workbook_layout as L
-
+from .aggregate import SUPPRESSION_PERCENT
+from .response_counts import response_counts
+from .results import GroupResult, Results
+from .rules import EJ_AKTUELLT, VALUE_COLOURS
 
 TEMPLATE = "arbetsbok.txt.j2"
 

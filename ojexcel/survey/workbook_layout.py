@@ -26,7 +26,14 @@ Sheets, in order:
 """
 from __future__ import annotations
 
-from ..population import NIVA_ENHET, NIVA_KOMMUNGRUPP, NIVA_LAN, NIVA_RIKET, NIVA_SKL, NIVA_STORSTAD
+from ..population import (
+    NIVA_ENHET,
+    NIVA_KOMMUNGRUPP,
+    NIVA_LAN,
+    NIVA_RIKET,
+    NIVA_SKL,
+    NIVA_STORSTAD,
+)
 
 SHEET_INFORMATION = "Information"
 SHEET_ENHETER = "Kommuner och stadsdelar"

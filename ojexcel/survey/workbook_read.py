@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import workbook_layout as L
 from ..population import NIVA_ENHET, NIVA_STORSTAD
-from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
+from ..problems import OjexcelError
 from ..styles import BORTFALL, SUPPRESSED
+from . import workbook_layout as L
+from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 
 if TYPE_CHECKING:
     from ..io.xlsx_cells import Sheet
@@ -41,7 +42,7 @@ HEADER_SEARCH_ROWS = 40  # the header row must be within the first rows of a she
 _UNIT_TEXTS = frozenset((JA, DELVIS, NEJ, EJ_AKTUELLT, BORTFALL))
 
 
-class WorkbookReadError(Exception):
+class WorkbookReadError(OjexcelError):
     """The file is not an ojexcel workbook, or a sheet of it cannot be understood."""
 
     path: str

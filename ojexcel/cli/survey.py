@@ -1,0 +1,299 @@
+"""The survey commands: `ojexcel build`, `kommun`, `kolada`, `trend`, `diff`, `dump`."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from ..problems import short_line
+from .common import (
+    Folder,
+    check_out_dir,
+    check_suffix,
+    echo_problems,
+    embedded_sample,
+    kommun_arguments,
+    reading,
+    refuse_overwrite,
+    say,
+    workbook_and_tidy,
+    writing,
+)
+
+EXIT_DIFF_TROUBLE = 2  # diff(1): trouble reading a side
+
+
+@click.command()
+@click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The workbook to write (.xlsx).")
+@click.option("--tidy", "tidy", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tidy export (CSV).")
+@click.option(
+    "--granskning", "granskning", type=click.Path(dir_okay=False, path_type=Path),
+    help="Review overrides (CSV/XLSX: enhetskod,kolumn,nytt_varde,motivering) applied to the raw answers.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
+def build(responses: Path | None, year: int, out: Path, tidy: Path | None, granskning: Path | None, quiet: bool) -> None:
+    """Build the workbook (and tidy export) from RESPONSES (CSV or XLSX).
+
+    Without RESPONSES the embedded synthetic sample of YEAR is used.
+    """
+    from ..io.output import atomic_outputs, check_writable
+    from ..survey.compilation import build_results
+    from ..survey.tidy import write_tidy_file
+    from ..survey.workbook import write_workbook
+
+    inputs = (embedded_sample(responses, year), granskning)
+    outputs = workbook_and_tidy(out, tidy, inputs)
+    with reading(warnings=not quiet):
+        for o in outputs:
+            check_writable(o)
+        results = build_results(responses, year, granskning)
+
+    if not quiet:
+        echo_problems(results.warnings)
+    with writing(), atomic_outputs(*outputs, inputs=inputs) as temps:
+        write_workbook(results, temps[0])
+        if tidy:
+            write_tidy_file(results, temps[1])
+    if not quiet:
+        say(
+            f"{out}: {len(results.population.units)} units, {results.answered_survey} answered the survey, "
+            f"{results.answered_vinr} the VINR part; {len(results.catalogue)} indicators"
+            + (f"; {len(results.granskning)} review override(s) applied" if results.granskning else "")
+            + (f"; tidy export {tidy}" if tidy else ""),
+        )
+
+
+@click.command()
+@click.argument("args", nargs=-1, metavar="[KOD] [RESPONSES]")
+@click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write (one unit).")
+@click.option("--all", "all_units", is_flag=True, help="Write one file per unit and per big city into --out-dir.")
+@click.option("--out-dir", "out_dir", type=Folder(file_okay=False, path_type=Path), help="Folder for --all.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "html"]), default=None,
+    help="xlsx (default) or html: one self-contained page. Without it, --out's suffix decides.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes for --all (0: one per core).")
+@click.option(
+    "--history", "history", multiple=True, metavar="YEAR=TIDY.csv",
+    help="Add the unit's own values of that year from its tidy export (repeat, or several in one value).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
+def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, out_dir: Path | None,
+           fmt: str | None, jobs: int, history: tuple[str, ...], quiet: bool) -> None:
+    """A municipality's own sheet: its results beside its län, riket, kommungrupp and SKL-grupp.
+
+    KOD is a kommunkod (0114), a district code (0180-01), a city (0180, 1480, 1280) or a name
+    (case-insensitive; a unique prefix will do). With --all, every unit and city is written to
+    --out-dir and KOD is left out. Without RESPONSES the embedded sample of YEAR is used.
+    --history 2016=TIDY16.csv adds the unit's own series (a city: its share) with comparability
+    markers; YEAR's own values always come from this run.
+    """
+    from ..io.output import check_writable
+    from ..population import NIVA_ENHET, NIVA_STORSTAD, load_population
+    from ..survey.compilation import build_results
+    from ..survey.kommun_report import find_enhet
+    from ..survey.kommun_report_all import write_all, write_one
+    from ..survey.trend import parse_year_files
+
+    try:
+        history_files = parse_year_files(history)
+    except ValueError as exc:
+        raise click.UsageError(f"--history {exc}") from None
+    kod, responses, fmt = kommun_arguments(args, out, all_units, out_dir, fmt,
+                                           other_inputs=tuple(given for _, given in history_files))
+
+    with reading():
+        enhet = None if kod is None else find_enhet(load_population(year), kod)
+        inputs = (embedded_sample(responses, year), *(given for _, given in history_files))
+        if out is not None:
+            refuse_overwrite(inputs, (out,))
+            check_writable(out)
+        else:
+            check_out_dir(out_dir)
+            from ..survey.kommun_report import all_enheter
+            from ..survey.kommun_report_all import file_name
+
+            # every file --all would write: none may be an input
+            refuse_overwrite(inputs, [out_dir / file_name(e, fmt) for e in all_enheter(load_population(year))])
+        results = build_results(responses, year)
+        historik = None
+        if history_files:
+            from ..survey.kommun_history import load_history
+            from ..survey.kommun_report import all_enheter
+
+            historik = load_history(history_files, results)
+            shown = (enhet,) if enhet is not None else all_enheter(results.population)
+            historik_warnings = list(historik.warnings) + historik.saknade(
+                (NIVA_STORSTAD if e.is_city else NIVA_ENHET, e.kod) for e in shown
+            )
+
+    if not quiet:
+        echo_problems(results.warnings)
+        if historik is not None:
+            echo_problems(historik_warnings)
+    with writing():
+        if enhet is not None:
+            write_one(results, enhet, fmt, out, historik)
+            if not quiet:
+                say(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators")
+            return
+        out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
+        n = len(results.population.units) + 3
+        if not quiet and sys.stderr.isatty():
+            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
+        else:
+            paths = write_all(results, out_dir, fmt, jobs, historik=historik)
+    if not quiet:
+        say(f"{out_dir}: {len(paths)} {fmt} files (units and cities)")
+
+
+@click.command()
+@click.argument("tidy", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--year", required=True, type=int, help="The survey year of TIDY: Kolada's period.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The Kolada CSV to write.")
+@click.option("--stadsdelar", is_flag=True, help="Also export the districts of Stockholm, Göteborg and Malmö (under this project's district codes).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
+def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> None:
+    """Code the unit values of a tidy export (TIDY) as Kolada publishes them: kpi,enhetskod,period,varde."""
+    from ..io.output import atomic_outputs, check_writable
+    from ..population import load_population
+    from ..survey.kolada import (
+        kolada_rows,
+        load_kpis,
+        write_kolada_file,
+    )
+    from ..survey.tidy import read_tidy
+
+    refuse_overwrite((tidy,), (out,))
+    check_suffix("--out", out, (".csv",), "the Kolada export")
+    with reading():
+        check_writable(out)
+        rows = kolada_rows(
+            read_tidy(tidy, year), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
+        )
+    with writing(), atomic_outputs(out) as temps:
+        write_kolada_file(rows, temps[0])
+    if not quiet:
+        say(f"{out}: {len(rows)} Kolada values for {year}")
+
+
+@click.command()
+@click.argument("years", nargs=-1, required=True, metavar="YEAR=TIDY.csv...")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The trend workbook to write (.xlsx).")
+@click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
+def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
+    """Years side by side from tidy exports of several years, e.g. 2016=t16.csv 2017=t17.csv.
+
+    Indicators are matched by id; a value that is not (or only partly) comparable with the
+    previous year is marked, and no change is computed across a break.
+    """
+    from ..io.output import atomic_outputs, check_writable
+    from ..survey.trend import build_trend, parse_year_files, read_inputs
+    from ..survey.trend_xlsx import write_trend_workbook
+
+    try:
+        pairs = parse_year_files(years)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    refuse_overwrite([p for _, p in pairs], (out,))
+    check_suffix("--out", out, (".xlsx",), "the trend workbook")
+    with reading():
+        check_writable(out)
+        model = build_trend(read_inputs(pairs))
+    with writing(), atomic_outputs(out) as temps:
+        write_trend_workbook(model, temps[0])
+    if not quiet:
+        say(
+            f"{out}: {_count(len(model.years), 'year')} ({', '.join(map(str, model.years))}), "
+            f"{_count(len(model.indicators), 'indicator')}, "
+            f"{len(model.breaks)} comparability break(s) marked"
+        )
+
+def _count(n: int, noun: str) -> str:
+    """'1 year', '3 years'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+@contextmanager
+def diff_trouble(command: str, error: type[Exception]):
+    """diff(1)'s convention: trouble (an unreadable side) is exit status 2."""
+    try:
+        yield
+    except error as exc:
+        click.echo(short_line(f"ojexcel {command}: {exc}"), err=True)
+        sys.exit(EXIT_DIFF_TROUBLE)
+
+
+def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
+    """Repeated options and comma/space separated lists both work: --only 0114,0115 --only 0117."""
+    items = {v.strip() for value in values for v in value.replace(",", " ").split() if v.strip()}
+    return frozenset(items) or None
+
+
+def _split_names(values: tuple[str, ...]) -> frozenset[str] | None:
+    """--only: repeated options and comma-separated lists; an item may be a name with spaces
+    ('Upplands Väsby'). A value without commas holding only codes is split at spaces too."""
+    items: set[str] = set()
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            words = part.split()
+            if len(words) > 1 and all(any(ch.isdigit() for ch in w) for w in words):
+                items.update(words)  # "0114 0115": codes separated by spaces
+            elif part:
+                items.add(part)
+    return frozenset(items) or None
+
+
+def _diff_filters(only, indicators, sides):
+    """--only and --indicator resolved against both sides; an unknown item is a usage error."""
+    from ..survey.diff_filter import FilterError, resolve_indicators, resolve_only
+
+    try:
+        return resolve_only(_split_names(only), sides), resolve_indicators(_split_multi(indicators), sides)
+    except FilterError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--ignore-fills", is_flag=True, help="Do not report fills that changed without a value change.")
+@click.option("--only", "only", multiple=True, metavar="KOD|NAME", help="Only these units/groups, by code or name (repeat, or comma-separated).")
+@click.option("--indicator", "indicators", multiple=True, metavar="ID", help="Only these indicators (repeat, or comma-separated).")
+@click.option("--counts", is_flag=True, help="Also report aggregates whose counts changed.")
+def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, counts: bool) -> None:
+    """Semantic diff of two workbooks or tidy exports, aligned by (niva, kod, indikator).
+
+    Exit status as diff(1): 0 identical, 1 differences, 2 trouble.
+    """
+    from ..survey.diff import DiffInputError, compare, load_side
+    from ..survey.diff_report import FORMATS
+
+    with diff_trouble("diff", DiffInputError):
+        a, b = load_side(old), load_side(new)
+    keep_codes, keep_ids = _diff_filters(only, indicators, (a, b))
+    report = compare(a, b, ignore_fills=ignore_fills, only=keep_codes, indicators=keep_ids, counts=counts)
+    click.echo(FORMATS[fmt](report), nl=False)
+    sys.exit(0 if report.identical else 1)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def dump(path: Path) -> None:
+    """Print a workbook or tidy export as sorted canonical lines (a git textconv filter)."""
+    from ..survey.diff import DiffInputError, load_side
+    from ..survey.diff_report import render_dump
+
+    with diff_trouble("dump", DiffInputError):
+        side = load_side(path)
+    click.echo(render_dump(side), nl=False)
+
+
