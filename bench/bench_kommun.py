@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--history", action="store_true", help="with --history for 2016, 2017 and 2018")
     args = parser.parse_args()
 
-    from ojexcel.survey.kommun_report_all import default_jobs
+    from ojexcel.io.parallel import default_jobs
     from ojexcel.survey.compilation import build_results
 
     jobs = args.jobs or default_jobs()

@@ -1,6 +1,6 @@
 """ojexcel: Öppna jämförelser – Våld i nära relationer, from raw survey responses to the workbook.
 
-The Python API, for notebooks (see README, *Python API*)::
+The Python API, for notebooks (docs/python-api.md)::
 
     import ojexcel
     results = ojexcel.build()                      # the embedded 2017 sample; or build("svar.csv", 2017)
@@ -16,6 +16,10 @@ from __future__ import annotations
 __all__ = ["__version__", "build", "read_tidy", "write_workbook", "write_tidy", "InputError"]
 
 _API = {"build", "read_tidy", "write_workbook", "write_tidy"}
+
+from . import _compat  # noqa: E402  (old import paths, one release: docs/python-api.md)
+
+_compat.install()
 
 
 def __getattr__(name: str):

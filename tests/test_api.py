@@ -103,3 +103,22 @@ def test_write_workbook_and_bad_input(results, tmp_path):
     with pytest.raises(ojexcel.InputError) as exc:
         ojexcel.build(bad, 2017)
     assert exc.value.problems and str(bad) in str(exc.value.problems[0])
+
+
+def test_old_import_paths_still_work_for_one_release():
+    """The paths the README showed before the move into io/, survey/, isu/ (docs/python-api.md):
+    the same module object as at its new place, with a DeprecationWarning naming the new path."""
+    import importlib
+    import warnings
+
+    from ojexcel._compat import MOVED
+
+    for old, new in MOVED.items():
+        sys.modules.pop(old, None)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            module = importlib.import_module(old)
+        assert module is importlib.import_module(new), old
+        assert any(issubclass(w.category, DeprecationWarning) and new in str(w.message) for w in caught), old
+    from ojexcel.xlsx_cells import read_cells  # noqa: F401  (the README's example of 0.1)
+    from ojexcel.trend import unit_series  # noqa: F401

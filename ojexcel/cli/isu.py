@@ -11,17 +11,11 @@ from pathlib import Path
 
 import click
 
-SAMPLE_NAME = "isu_arenden.csv"
-
-
 def sample_path() -> Path:
     """The embedded synthetic sample (`samples/isu_arenden.csv`)."""
-    from ..io.resources import SAMPLES, resource
+    from ..io.resources import isu_sample
 
-    node = resource(SAMPLES, SAMPLE_NAME)
-    if not node.is_file():
-        raise FileNotFoundError("the embedded ISU sample is missing from the installation")
-    return Path(str(node))
+    return isu_sample()
 
 
 def parse_period(text: str | None) -> tuple[_dt.date | None, _dt.date | None]:
@@ -218,7 +212,7 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
             refuse_overwrite((source,), [out_dir / file_name(k, fmt) for _, k in enheter_with_arenden(resultat)])
     if not quiet:
         echo_problems(data.warnings)
-    from ..isu.kommun_report_writer import writer
+    from ..isu.kommun_report_all import writer
 
     write = writer(fmt)
     with writing():

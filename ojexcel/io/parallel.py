@@ -18,6 +18,20 @@ from typing import Callable, Sequence
 from .output import atomic_outputs
 
 CHUNK = 8  # files per task handed to a worker
+FORMATS = ("xlsx", "html")  # the formats of a unit's own report, in both products
+
+
+def file_name(kod: str, fmt: str) -> str:
+    """A unit's file in an `--all` folder: its code and format (`0114.xlsx`, `0180-01.html`)."""
+    return f"{kod}.{fmt}"
+
+
+def by_format(fmt: str, writers: dict[str, Callable[[], Callable]]) -> Callable:
+    """The writer of `fmt`: `writers` maps each format to a loader, so a format's modules are
+    imported only when it is written."""
+    if fmt not in FORMATS or fmt not in writers:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return writers[fmt]()
 
 
 def default_jobs() -> int:

@@ -1,8 +1,9 @@
-"""Where the packaged data lives: reference data, catalogues, templates, the embedded sample."""
+"""Where the packaged data lives: reference data, catalogues, templates, the embedded samples."""
 from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from importlib import resources
 from importlib.resources.abc import Traversable
 
@@ -23,3 +24,24 @@ def read_csv_rows(package: str, name: str) -> list[dict[str, str]]:
     """A packaged UTF-8 CSV as a list of dicts (header row = keys)."""
     text = resource(package, name).read_text(encoding="utf-8-sig")
     return list(csv.DictReader(io.StringIO(text)))
+
+
+ISU_SAMPLE = "isu_arenden.csv"
+
+
+def sample_file(name: str, missing: str | None = None) -> Path:
+    """An embedded synthetic sample (`samples/`) as a file path; FileNotFoundError when absent."""
+    node = resource(SAMPLES, name)
+    if not node.is_file():
+        raise FileNotFoundError(missing or f"the embedded sample {name} is missing from the installation")
+    return Path(str(node))
+
+
+def survey_sample(year: int) -> Path:
+    """The embedded synthetic response file of a survey year."""
+    return sample_file(f"svar_{year}.csv", f"no embedded sample for {year}")
+
+
+def isu_sample() -> Path:
+    """The embedded synthetic ISU sample (3 070 ärenden, `samples/isu_arenden.csv`)."""
+    return sample_file(ISU_SAMPLE, "the embedded ISU sample is missing from the installation")

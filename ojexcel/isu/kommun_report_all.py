@@ -1,7 +1,7 @@
 """Every unit's ISU report (`ojexcel isu kommun --all`): one file per kommun and stadsdel with ärenden.
 
 Named by code (`0114.xlsx`, `0180-01.html`, `0180.xlsx`), kommuner first, then stadsdelar, each in
-the results' order. Written as one all-or-nothing output set by `parallel_outputs.write_files`:
+the results' order. Written as one all-or-nothing output set by `io.parallel.write_files`:
 the compiled results are computed once, the templates and catalogues loaded once, and then the
 files are rendered by forked worker processes (`jobs`; 0 = one per available core). Every file
 depends only on its own unit, so the bytes do not depend on the number of workers.
@@ -11,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..io.parallel import write_files
+from ..io.parallel import by_format, file_name, write_files
 from ..population import Population
-from .kommun_report import build_kommun_report, table_selection
-from .kommun_report_writer import writer
+from .kommun_report import KommunReport, build_kommun_report, table_selection
 from .model import KOMMUN, STADSDEL, IsuResults
 
 
@@ -23,8 +22,20 @@ def enheter_with_arenden(resultat: IsuResults) -> list[tuple[str, str]]:
     return [(KOMMUN, k) for k in resultat.enheter(KOMMUN)] + [(STADSDEL, k) for k in resultat.enheter(STADSDEL)]
 
 
-def file_name(kod: str, fmt: str) -> str:
-    return f"{kod}.{fmt}"
+def writer(fmt: str) -> Callable[[KommunReport, Path], None]:
+    """The report's writer for `fmt` (xlsx or html)."""
+
+    def xlsx():
+        from .kommun_report_xlsx import write_kommun_report_xlsx
+
+        return write_kommun_report_xlsx
+
+    def html():
+        from .kommun_report_html import write_kommun_report_html
+
+        return write_kommun_report_html
+
+    return by_format(fmt, {"xlsx": xlsx, "html": html})
 
 
 def _warm_up(fmt: str) -> None:
@@ -48,7 +59,7 @@ def write_all(
     jobs: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> list[Path]:
-    """Write every unit's report into `out_dir`; returns the paths in `enheter_med_arenden` order."""
+    """Write every unit's report into `out_dir`; returns the paths in `enheter_with_arenden` order."""
     write = writer(fmt)
     units = enheter_with_arenden(resultat)
     paths = [out_dir / file_name(k, fmt) for _, k in units]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..io.resources import SAMPLES, resource
+from ..io.resources import survey_sample
 from ..population import load_population
 from .catalogue import load_catalogue
 from .reader import read_responses
@@ -16,10 +16,7 @@ from .results import Results, compute_results
 
 def sample_path(year: int) -> Path:
     """The embedded synthetic response file of a survey year."""
-    node = resource(SAMPLES, f"svar_{year}.csv")
-    if not node.is_file():
-        raise FileNotFoundError(f"no embedded sample for {year}")
-    return Path(str(node))
+    return survey_sample(year)
 
 
 def build_results(responses_path: str | Path | None, year: int, granskning: str | Path | None = None) -> Results:

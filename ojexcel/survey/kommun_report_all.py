@@ -16,26 +16,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..io.output import atomic_outputs
-from ..io.parallel import default_jobs, write_files  # noqa: F401 (default_jobs: bench/)
+from ..io.parallel import by_format, write_files
+from ..io.parallel import file_name as unit_file_name
 from .kommun_report import Comparisons, Enhet, KommunSheet, all_enheter, build_sheet
 from .results import Results
 
 if TYPE_CHECKING:
     from .kommun_history import History
 
-FORMATS = ("xlsx", "html")
-
-
 def writer(fmt: str) -> Callable[[KommunSheet, Path], None]:
-    if fmt == "xlsx":
+    """The sheet's writer for `fmt` (xlsx or html)."""
+
+    def xlsx():
         from .kommun_report_xlsx import write_kommun_xlsx
 
         return write_kommun_xlsx
-    if fmt == "html":
+
+    def html():
         from .kommun_report_html import write_kommun_html
 
         return write_kommun_html
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+    return by_format(fmt, {"xlsx": xlsx, "html": html})
 
 
 def write_one(results: Results, enhet: Enhet, fmt: str, path: Path, historik: History | None = None) -> None:
@@ -45,7 +47,7 @@ def write_one(results: Results, enhet: Enhet, fmt: str, path: Path, historik: Hi
 
 
 def file_name(enhet: Enhet, fmt: str) -> str:
-    return f"{enhet.kod}.{fmt}"
+    return unit_file_name(enhet.kod, fmt)
 
 
 def write_all(
