@@ -95,18 +95,43 @@ def same_file(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
+def _identities(path: Path) -> list[tuple]:
+    """What makes two names one file (as `same_file`): the existing file's (device, inode), and
+    the resolved path (for a file not yet there)."""
+    keys: list[tuple] = []
+    try:
+        st = os.stat(path)
+        keys.append(("inode", st.st_dev, st.st_ino))
+    except OSError:
+        pass
+    try:
+        keys.append(("path", str(Path(path).resolve())))
+    except (OSError, RuntimeError):
+        keys.append(("path", os.path.abspath(path)))
+    return keys
+
+
 def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path | None]) -> None:
-    """OutputError when an output would replace one of the run's inputs or two outputs are one file."""
-    outputs = list(outputs)
-    inputs = [i for i in inputs if i is not None]
+    """OutputError when an output would replace one of the run's inputs or two outputs are one file.
+
+    Each name is looked at once (its identities in a dict), so `--all`'s hundreds of outputs cost
+    one stat and one resolve each, not one comparison per pair."""
+    seen_inputs: dict[tuple, Path] = {}
     for given in inputs:
-        for o in outputs:
-            if same_file(given, o):
-                raise OutputError(f"{_shown(given)}: the input would be overwritten by the output {_shown(o)}")
-    for i, a in enumerate(outputs):
-        for b in outputs[i + 1:]:
-            if same_file(a, b):
-                raise OutputError(f"{_shown(a)}: named twice as an output")
+        if given is not None:
+            for key in _identities(given):
+                seen_inputs.setdefault(key, given)
+    seen_outputs: dict[tuple, Path] = {}
+    for o in outputs:
+        keys = _identities(o)
+        given = next((seen_inputs[k] for k in keys if k in seen_inputs), None)
+        if given is not None:
+            raise OutputError(f"{_shown(given)}: the input would be overwritten by the output {_shown(o)}")
+        twice = next((seen_outputs[k] for k in keys if k in seen_outputs), None)
+        if twice is not None:
+            raise OutputError(f"{_shown(twice)}: named twice as an output")
+        for k in keys:
+            seen_outputs[k] = o
 
 
 def _lock_wait() -> float:
