@@ -35,10 +35,13 @@ def _private_temp_files(wb) -> None:
 
     from xlsxwriter.exceptions import FileCreateError
 
+    from .spool import private_temp_name
+
     close = wb.close
 
     def close_cleanly():
-        folder = tempfile.mkdtemp(prefix="ojexcel-xlsx-")
+        # named with the process id: a run killed while closing leaves a folder the next sweeps (D129)
+        folder = tempfile.mkdtemp(prefix=private_temp_name("ojexcel-xlsx-"))
         wb.tmpdir = folder
         try:
             return close()
