@@ -31,6 +31,9 @@ class Limits:
     max_row_chars: int = 16 * 2**20
     # a file only ojexcel writes (a tidy export) is UTF-8: no Windows-1252 fallback
     utf8_only: bool = False
+    # an XLSX's shared strings (xl/sharedStrings.xml): strings and characters kept in memory
+    max_shared_strings: int = 1_000_000
+    max_shared_chars: int = 32 * 2**20
 
 
 MiB = 2**20

@@ -72,7 +72,7 @@ class Table:
                     raise Unreadable(f"over {limit:,} data rows, the limit for this input", row=n)
                 yield n, cells
         except Unreadable as exc:
-            report.error(f"unreadable: {exc}", row=exc.row, fatal=True)
+            report.error(f"unreadable: {exc}", row=exc.row, column=exc.column, value=exc.value, fatal=True)
             report.raise_if_errors()
         except OSError as exc:
             report.error(f"unreadable: {os_reason(exc)}", fatal=True)
@@ -100,7 +100,7 @@ def open_table(path: Path, report: Report, limits: Limits = SURVEY_LIMITS) -> It
             if source.header is None:
                 raise Unreadable("the file is empty: no header row" if kind == "xlsx" else "the file is empty")
         except Unreadable as exc:
-            report.error(f"unreadable: {exc}", row=exc.row)
+            report.error(f"unreadable: {exc}", row=exc.row, column=exc.column, value=exc.value)
         except OSError as exc:
             report.error(os_reason(exc))
         report.raise_if_errors()

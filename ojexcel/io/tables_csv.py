@@ -18,11 +18,12 @@ from .limits import Limits
 
 
 class Unreadable(Exception):
-    """The file cannot be read; `row` is the record where that was found (header = 1)."""
+    """The file cannot be read; `row` is the record where that was found (header = 1), `column` and
+    `value` the cell when one is to blame."""
 
-    def __init__(self, message: str, row: int | None = None):
+    def __init__(self, message: str, row: int | None = None, column: str | None = None, value: object = None):
         super().__init__(message)
-        self.row = row
+        self.row, self.column, self.value = row, column, value
 
 
 CHUNK = 1 << 20
@@ -213,6 +214,72 @@ def detect_delimiter(first_line: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
+class RecordOverLimit(Exception):
+    """A CSV record (one or more lines: quoted fields may hold line breaks) over a limit."""
+
+
+class RecordBound:
+    """The lines of a CSV for `csv.reader`, counted for the record being parsed, so that a record
+    of millions of fields (quoted fields with line breaks, `"\n","\n",…`) ends at the limit before
+    the csv module has built it (D131). Call `start()` before each record. Characters are counted
+    per line; fields as the delimiters outside quotes (a cheap upper bound first — the delimiters
+    on the record's lines — and, only when that reaches the limit, exactly, by the quotes' parity)."""
+
+    def __init__(self, lines, delimiter: str, max_chars: int, max_fields: int) -> None:
+        self.delimiter, self.max_chars, self.max_fields = delimiter, max_chars, max_fields
+        # the record so far: characters, delimiters, its first line, its other lines (or None),
+        # the delimiters outside quotes once counted exactly (or None), inside quotes at the end?
+        self._state: list = [0, 0, "", None, None, False]
+        self._lines = self._counted(iter(lines))
+
+    def start(self) -> None:
+        state = self._state
+        state[0] = state[1] = 0
+        state[3] = state[4] = None
+        state[5] = False
+
+    def __iter__(self):
+        return self._lines
+
+    def _counted(self, lines):
+        state, delimiter, max_chars, max_fields = self._state, self.delimiter, self.max_chars, self.max_fields
+        for line in lines:
+            chars = state[0] = state[0] + len(line)
+            if chars > max_chars:
+                raise RecordOverLimit(f"over {max_chars:,} characters, the limit for this file")
+            if state[4] is not None:
+                self._count(line)
+            else:
+                delimiters = state[1] = state[1] + line.count(delimiter)
+                if chars == len(line):
+                    state[2] = line  # the record's first line
+                elif state[3] is None:
+                    state[3] = [line]  # a record of several lines (quoted line breaks)
+                else:
+                    state[3].append(line)
+                if delimiters >= max_fields:  # the bound is reached: count exactly, from the start
+                    state[4] = 0
+                    for seen in [state[2], *(state[3] or ())]:
+                        self._count(seen)
+            yield line
+
+    def _count(self, line: str) -> None:
+        """Add the line's delimiters outside quotes to the exact count (the quotes' parity)."""
+        state, delimiter = self._state, self.delimiter
+        if '"' not in line:
+            if not state[5]:
+                state[4] += line.count(delimiter)
+        else:
+            parts = line.split('"')
+            quoted = state[5]
+            for i, part in enumerate(parts):
+                if quoted == (i % 2 == 1):  # outside quotes
+                    state[4] += part.count(delimiter)
+            state[5] = quoted ^ ((len(parts) - 1) % 2 == 1)
+        if state[4] >= self.max_fields:
+            raise RecordOverLimit(f"more than {self.max_fields:,} fields, over the limit of {self.max_fields:,} columns")
+
+
 class CsvTable:
     """The streamed records of a CSV whose encoding is known. `header` is read on opening."""
 
@@ -226,8 +293,10 @@ class CsvTable:
             first = first.lstrip("\ufeff")
             self.delimiter = detect_delimiter(first.splitlines()[0] if first.strip() else first)
             self._fh.seek(0)
-            # detect_encoding has checked every line's length: the file object is iterated directly
-            self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=True)
+            # detect_encoding has checked every line's length; a record (lines joined by quoted line
+            # breaks) is bounded while csv parses it
+            self._bound = RecordBound(self._fh, self.delimiter, limits.max_row_chars, limits.max_columns)
+            self._reader = csv.reader(self._bound, delimiter=self.delimiter, strict=True)
             self._iter = self._records()
             first_record = next(self._iter, None)
             self.header = None if first_record is None else first_record[1]
@@ -260,15 +329,21 @@ class CsvTable:
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(record number, cells) of every record, the header (1) first, blank records included."""
         reader, limit, n, line = self._reader, self.limits.max_columns, 0, 0
+        start = self._bound.start
         old = csv.field_size_limit(self.limits.max_cell_chars)
         try:
             while True:
+                start()
                 try:
                     cells = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as exc:
                     raise self._error(exc, n + 1, line + 1) from None
+                except RecordOverLimit as exc:
+                    raise Unreadable(
+                        f"the record starting on line {line + 1} has {exc}; an unclosed quote (\") can cause "
+                        "this", row=n + 1) from None
                 n += 1
                 line = reader.line_num
                 if len(cells) > limit:

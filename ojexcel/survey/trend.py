@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..population import NIVA_ENHET, NIVA_LAN, NIVA_RIKET, Population, load_population
+from ..population import CITIES, NIVA_ENHET, NIVA_LAN, NIVA_RIKET, NIVA_STORSTAD, Population, load_population
 from ..problems import InputError, Problem, Report
 from .catalogue import Catalogue, CatalogueError, load_catalogue
-from .tidy import TidyRow, read_tidy
+from .tidy import TidyRow, iter_tidy
 
 JAMFORBAR = "jämförbar"
 DELVIS_JAMFORBAR = "delvis jämförbar"
@@ -207,45 +207,70 @@ def parse_year_files(values: Iterable[str]) -> list[tuple[int, Path]]:
     return out
 
 
+# The levels a trend or a unit's history shows; rows of other levels (kommungrupp, SKL group) are
+# checked by the reader and not kept.
+KEPT_LEVELS = (NIVA_RIKET, NIVA_LAN, NIVA_STORSTAD, NIVA_ENHET)
+
+
 def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population | None = None) -> list[TrendInput]:
-    """Read and check the tidy exports of several years. Raises InputError with every problem."""
+    """Read and check the tidy exports of several years. Raises InputError with every problem.
+
+    Each file is streamed (`tidy.iter_tidy`) and only the rows a trend shows are kept: riket, the
+    population's län and cities, its units, for the indicators of the year's catalogue (D132).
+    So memory follows the population and catalogues, never the files: twenty hostile exports of
+    250 000 rows each cost what twenty real ones do."""
     problems: list[Problem] = []
     years = [y for y, _ in pairs]
     dupes = sorted({y for y in years if years.count(y) > 1})
     if dupes:
         raise InputError([Problem(f"year {', '.join(map(str, dupes))} given more than once")])
     population = population or load_population(max(years))
+    units = population.by_kod
+    shown = {NIVA_RIKET: {""}, NIVA_LAN: set(population.lan), NIVA_STORSTAD: set(CITIES)}
+    omitted = 0
     out = []
     for year, path in sorted(pairs):
-        try:
-            rows = read_tidy(path, year)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
         report = Report(file=str(path))
         try:
             known = set(load_catalogue(year).ids)
         except CatalogueError as exc:
             report.error(f"year {year}: {exc}")
-            known = set()
+            known = None
         ids: dict[str, None] = {}
+        unknown: dict[str, None] = {}
         by_key: dict[tuple[str, str, str], TidyRow] = {}
-        units = population.by_kod
-        for r in rows:
-            by_key[(r.niva, r.kod, r.indikator)] = r
-            if r.indikator not in ids:
-                ids[r.indikator] = None
-            if r.niva == NIVA_ENHET and r.kod not in units:
-                report.error("not a unit of the population", enhetskod=r.kod, column="kod", value=r.kod)
-        for ind in ids:
-            if known and ind not in known:
-                report.error(f"indicator not in the {year} catalogue: is this the tidy export of {year}?",
-                             column="indikator", value=ind)
+        try:
+            for r in iter_tidy(path, year):
+                ind = r.indikator
+                if known is not None and ind not in known:
+                    if ind not in unknown and len(unknown) < MAX_UNKNOWN_NAMED:
+                        unknown[ind] = None
+                    continue
+                if r.niva == NIVA_ENHET:
+                    if r.kod not in units:
+                        report.error("not a unit of the population", enhetskod=r.kod, column="kod", value=r.kod)
+                        continue
+                elif r.kod not in shown.get(r.niva, ()):
+                    continue
+                by_key[(r.niva, r.kod, ind)] = r
+                if ind not in ids:
+                    ids[ind] = None
+        except InputError as exc:
+            problems.extend(exc.problems)
+            omitted += exc.omitted
+            continue
+        for ind in unknown:
+            report.error(f"indicator not in the {year} catalogue: is this the tidy export of {year}?",
+                         column="indikator", value=ind)
         problems.extend(report.errors)
+        omitted += report.omitted["error"]
         out.append(TrendInput(year, str(path), by_key, tuple(ids)))
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, omitted=omitted)
     return out
+
+
+MAX_UNKNOWN_NAMED = 100  # indicators not in the catalogue named one by one, per file
 
 
 # -- building -----------------------------------------------------------------------------------------

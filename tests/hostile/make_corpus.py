@@ -216,6 +216,10 @@ def make_all(folder: Path) -> list[str]:
         "xl/sharedStrings.xml": ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
                                  Repeat("<si><t>Ja</t></si>", 600 * MiB), "</sst>"],
     })
+    xlsx("inflating_strings_used.xlsx", _responses_sheet('<row r="9"><c r="A9" t="s"><v>0</v></c></row>'), extra={
+        "xl/sharedStrings.xml": ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+                                 Repeat("<si><t>Ja</t></si>", 600 * MiB), "</sst>"],
+    })
     whitespace = [SHEET_HEAD, _row_xml(1, header), Repeat(" ", 200 * MiB), SHEET_TAIL]
     xlsx("whitespace_row.xlsx", whitespace)
     laughs = (
@@ -223,12 +227,13 @@ def make_all(folder: Path) -> list[str]:
         '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>'
     )
-    xlsx("entity_expansion.xlsx", _responses_sheet(), extra={"xl/sharedStrings.xml": laughs})
+    uses_strings = _responses_sheet('<row r="9"><c r="A9" t="s"><v>0</v></c></row>')  # else they are never read
+    xlsx("entity_expansion.xlsx", uses_strings, extra={"xl/sharedStrings.xml": laughs})
     xxe = (
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'
     )
-    xlsx("external_entity.xlsx", _responses_sheet(), extra={"xl/sharedStrings.xml": xxe})
+    xlsx("external_entity.xlsx", uses_strings, extra={"xl/sharedStrings.xml": xxe})
     xlsx("sheet_outside_package.xlsx", _responses_sheet(), targets=("../../../etc/passwd",))
     xlsx("bad_character_reference.xlsx", _responses_sheet('<row r="9"><c r="A9" t="inlineStr"><is><t>&#xFFFFFFFF;</t></is></c></row>'))
     xlsx("nul_character_reference.xlsx", _responses_sheet('<row r="9"><c r="A9" t="inlineStr"><is><t>a&#0;b</t></is></c></row>'))
