@@ -118,12 +118,15 @@ class XlsxTable:
         except XlsxError as exc:
             raise _unreadable(exc) from None
         for ref in self._sheet.merged:
-            first = re.match(r"[A-Z]+(\d+)", ref)
+            first = re.match(r"[A-Z]+([0-9]+)", ref)
             self.report.error(
                 "merged cells: only the first cell of a merged range holds a value, the others read as "
                 "blank; unmerge them and give every cell its own value",
                 row=int(first.group(1)) if first else None, column=ref,
             )
+        more = self._sheet.merged_count - len(self._sheet.merged)
+        if more > 0:  # the sheet's merged ranges beyond the first ones are counted, not kept
+            self.report.error(f"merged cells: {more:,} more merged ranges; unmerge them all", count=more)
 
 
 def _unreadable(exc) -> Unreadable:

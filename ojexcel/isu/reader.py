@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.cells import column_label, field_count_message, normalize
+from ..io.cells import STRAY_BOM, NumericCodes, column_label, field_count_message, has_stray_bom, normalize
 from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
@@ -39,6 +39,7 @@ from .values import (
     ALDER,
     BAD_DATE,
     EXCLUSIVE,
+    NUMERIC_CODE,
     AgeCell,
     Cell,
     ChoiceCell,
@@ -123,7 +124,7 @@ class _Problems:
                 out.append(Problem(
                     f"{extra} more row{'s' if extra != 1 else ''} with this {severity}: {k.summary} "
                     f"(rows {rows}; {k.count} in all)",
-                    file=self.file, column=column, severity=severity,
+                    file=self.file, column=column, severity=severity, count=extra,
                 ))
         return out
 
@@ -149,6 +150,8 @@ def _map_header(header: list[object], kodbok: Codebook, probs: _Problems) -> _Pl
             nameless.append(i)
             continue
         text = raw if isinstance(raw, str) else str(raw)
+        if has_stray_bom(text):  # the survey reader's rule (D134)
+            probs.add(ERROR, "bom", STRAY_BOM, row=1, column=column_label(i), value=text, limit=None)
         key = normalize(text.replace("\ufeff", ""))
         name = known.get(key)
         if name is None:
@@ -224,6 +227,7 @@ class _Reader:
         self.ids: list[str | None] = []  # arende_id per ärende, for messages only (dropped when done)
         self.first_row: dict[str, int] = {}
         self.nameless_with_values: set[int] = set()
+        self.numeric = NumericCodes()  # rows whose enhetskod was a number (D6, D134)
 
     # row by row: width, blank rows, arende_id
     def read(self, rows) -> None:
@@ -247,7 +251,7 @@ class _Reader:
                 raw = cells[id_at]
                 if (raw.__class__ is str and (aid := raw.strip()) and len(aid) <= MAX_ID_CHARS
                         and not (len(aid) == header_len and aid.casefold() == ARENDE_ID)
-                        and not (xlsx and aid[0] == "=")):
+                        and not (xlsx and aid[0] == "=") and "\ufeff" not in aid):
                     first = setdefault(aid, n)
                     if first != n:
                         self.duplicate(n, aid, first)
@@ -263,6 +267,8 @@ class _Reader:
                 batch.clear()
         if batch:
             self.convert(batch)
+        if self.numeric.count:
+            self.probs.add(WARNING, NUMERIC_CODE, self.numeric.warning(), column=ENHETSKOD, limit=None)
 
     def duplicate(self, n: int, aid: str, first: int) -> None:
         self.probs.add(ERROR, "duplicate_id", f"duplicate arende_id: already given in row {first}",
@@ -296,6 +302,9 @@ class _Reader:
         if self.xlsx and aid.startswith("="):
             self.probs.add(ERROR, "formula", "a formula where an arende_id is expected; enter the value itself",
                            row=n, column=ARENDE_ID, value=aid)
+            return True, None
+        if has_stray_bom(aid):  # never part of an identifier: the survey reader's rule (D134)
+            self.probs.add(ERROR, "bom", STRAY_BOM, row=n, column=ARENDE_ID, value=aid)
             return True, None
         first = self.first_row.setdefault(aid, n)
         if first != n:
@@ -365,6 +374,9 @@ class _Reader:
                 enhet_codes = codes
 
     def report(self, issue: Issue, k: int, column: str, value: object, enhet: int | None) -> None:
+        if issue.kind == NUMERIC_CODE:
+            self.numeric.note(self.rows[k])
+            return
         if issue.severity == ERROR:
             self.bad[k] = 1
         self.probs.add(issue.severity, issue.kind, issue.message, summary=issue.summary, row=self.rows[k],
@@ -465,7 +477,7 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         found = report.problems + probs.problems()
         errors = [p for p in found if p.severity == ERROR]
         if errors:
-            raise InputError(errors, [p for p in found if p.severity == WARNING])
+            raise InputError(errors, [p for p in found if p.severity == WARNING], report.omitted[ERROR])
 
     plan = None
     try:
@@ -477,7 +489,7 @@ def read_arenden(path, kodbok: Codebook, population: Population,
     except InputError as exc:  # unreadable, or damaged further on: with what was found before
         mine = probs.problems()
         raise InputError(exc.problems + [p for p in mine if p.severity == ERROR],
-                         exc.warnings + [p for p in mine if p.severity == WARNING]) from None
+                         exc.warnings + [p for p in mine if p.severity == WARNING], exc.omitted) from None
     if plan is None:
         fail()
 

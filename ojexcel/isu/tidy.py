@@ -390,7 +390,7 @@ def _read_tidy_stream(fh, name: str, **meta) -> RowList:
     except UnicodeDecodeError as e:
         errors.append(Problem(f"not UTF-8 ({e.reason})", file=name, row=reader.line_num + 1))
     if errors:
-        tail = [Problem(f"{more} more problems not shown", file=name)] if more else []
+        tail = [Problem(f"{more} more problems not shown", file=name, count=more)] if more else []
         raise RowListError(errors + tail)
     try:
         return RowList.from_rows(rows, **meta)

@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..io.cells import normalize
+from ..io.cells import STRAY_BOM, has_stray_bom, normalize, numeric_unit_code, unit_code_number_message
 from ..population import Population
 from ..problems import ERROR, WARNING
 from .codebook import ENHETSKOD, Variable
@@ -104,6 +104,8 @@ class Cell:
             if got is None:
                 if raw.startswith("=") and self.xlsx:
                     got = (self.bad, err("formula", "a formula where a value is expected; enter the value itself"))
+                elif has_stray_bom(raw):  # the survey reader's rule (D134): never part of a value
+                    got = (self.bad, err("bom", STRAY_BOM))
                 else:
                     got = self.parse_text(raw.strip())
                 if len(raw) > CACHE_CHARS:
@@ -266,8 +268,14 @@ class AgeCell(Cell):
         return self.bad, self.problem()
 
 
+NUMERIC_CODE = "numeric_kod"  # an Issue kind: a numeric enhetskod read as its kommunkod (D6, D134)
+
+
 class Enhet(Cell):
-    """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly."""
+    """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly. A whole
+    number whose zero-padded form is a code (an XLSX re-saved by a spreadsheet: 114) is read as
+    that code, as the survey reader does (D134): its Issue (kind NUMERIC_CODE) is one warning for
+    all such rows, which the reader gives."""
 
     typecode = "H"
     blank_ok = False
@@ -288,17 +296,20 @@ class Enhet(Cell):
                 hint = f"; did you mean {text.zfill(4)} (a kommunkod has 4 digits, leading zero included)?"
             return self.bad, err("unknown_unit", "unknown enhetskod: not a kommunkod of kommuner.csv nor a "
                                   "district code of stadsdelar_2017.csv" + hint, "unknown enhetskod")
-        if text not in self.position:
-            self.position[text] = len(self.codes)
-            self.codes.append(text)
-        return self.position[text], None
+        return self.index(text), None
+
+    def index(self, code: str) -> int:
+        if code not in self.position:
+            self.position[code] = len(self.codes)
+            self.codes.append(code)
+        return self.position[code]
 
     def parse_cell(self, value: object) -> tuple[int, Issue | None]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            code = f"{int(value):04d}" if float(value).is_integer() else str(value)
-            return self.bad, err("not_text", f"enhetskod is a number ({value}), and a number loses the leading zero: "
-                                  f"format the column as Text and enter the code as text ({code!r})",
-                                  "enhetskod is a number, not text")
+            code = numeric_unit_code(value, self.valid)
+            if code is not None:
+                return self.index(code), Issue(WARNING, NUMERIC_CODE, "", "")
+            return self.bad, err("not_text", unit_code_number_message(value), "enhetskod is a number that is not a kommunkod")
         return super().parse_cell(value)
 
 
