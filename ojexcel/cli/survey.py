@@ -142,13 +142,15 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
             if not quiet:
                 say(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators")
             return
-        out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
-        n = len(results.population.units) + 3
-        if not quiet and sys.stderr.isatty():
-            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
-                paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
-        else:
-            paths = write_all(results, out_dir, fmt, jobs, historik=historik)
+        from ..io.output import output_folder
+
+        with output_folder(out_dir):  # a failed run removes the folder it made (D136)
+            n = len(results.population.units) + 3
+            if not quiet and sys.stderr.isatty():
+                with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                    paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
+            else:
+                paths = write_all(results, out_dir, fmt, jobs, historik=historik)
     if not quiet:
         say(f"{out_dir}: {len(paths)} {fmt} files (units and cities)")
 

@@ -206,6 +206,28 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator
                 shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextmanager
+def output_folder(path: Path) -> Iterator[Path]:
+    """An `--out-dir`: created when missing (the folder itself, never the folders above it, as for
+    `--out`); when the block fails, removed again if this run created it and it is still empty, so
+    a failed run leaves no folder it made (D136)."""
+    path = Path(path)
+    try:
+        path.mkdir()
+        created = True
+    except FileExistsError:
+        created = False
+    try:
+        yield path
+    except BaseException:
+        if created:
+            try:
+                os.rmdir(path)  # only an empty folder: anything someone put there since stays
+            except OSError:
+                pass
+        raise
+
+
 def _fault(kind: str, k: int) -> None:
     fault = os.environ.get("OJEXCEL_TEST_FAULT")
     if fault and fault == f"{kind}:{k}":
