@@ -149,3 +149,21 @@ def test_a_report_counts_past_its_cap():
     with pytest.raises(InputError) as info:
         report.raise_if_errors()
     assert info.value.count == 1500
+
+
+def test_the_isu_reader_stops_after_too_many_errors(tmp_path, monkeypatch):
+    """D137: a file of a million bad rows is refused early; the count said is what was found."""
+    from ojexcel.isu import reader
+
+    monkeypatch.setattr(reader, "MAX_ERRORS", 30)
+    monkeypatch.setattr(reader, "BATCH_ROWS", 16)
+    header, rows = _sample_rows()
+    kon = header.index("kon")
+    for r in rows[:200]:
+        r[kon] = "Kvina"
+    _write_csv(tmp_path / "a.csv", header, rows[:200])
+    with pytest.raises(InputError) as info:
+        read_arenden(tmp_path / "a.csv", KODBOK, POP)
+    stop = [p for p in info.value.problems if "the reading stopped" in p.message]
+    assert len(stop) == 1 and stop[0].row == 33  # after the second batch of 16 rows
+    assert info.value.count == 32 + 1

@@ -60,6 +60,10 @@ SAMVERKAN = "samverkan"
 MAX_ID_CHARS = 64
 
 BATCH_ROWS = 4096
+# The reading stops after this many errors (D137): a national file has some 26 000 ärenden, so a
+# file with more errors than that many times over is not one to correct cell by cell, and a
+# million bad rows must not cost a minute before the first of them is shown.
+MAX_ERRORS = 100_000
 DETAIL = {ERROR: 20, WARNING: 3}  # problems of one kind listed one by one; the rest are counted
 SUMMARY_ROWS = 5  # rows named in a summary line
 
@@ -228,6 +232,7 @@ class _Reader:
         self.first_row: dict[str, int] = {}
         self.nameless_with_values: set[int] = set()
         self.numeric = NumericCodes()  # rows whose enhetskod was a number (D6, D134)
+        self.stopped_at: int | None = None  # the row where the reading stopped (MAX_ERRORS)
 
     # row by row: width, blank rows, arende_id
     def read(self, rows) -> None:
@@ -265,6 +270,9 @@ class _Reader:
             if len(batch) >= BATCH_ROWS:
                 self.convert(batch)
                 batch.clear()
+                if self.probs.errors >= MAX_ERRORS:
+                    self.stopped_at = n
+                    break
         if batch:
             self.convert(batch)
         if self.numeric.count:
@@ -486,11 +494,15 @@ def read_arenden(path, kodbok: Codebook, population: Population,
             if plan is not None:
                 reader = _Reader(plan, kodbok, population, probs, table.xlsx, table.delimiter)
                 reader.read(table.rows())
+                if reader.stopped_at is not None:
+                    probs.add(ERROR, "stopped", f"the reading stopped after row {reader.stopped_at:,}: "
+                              f"{probs.errors:,} errors, over the {MAX_ERRORS:,} a file is read for; correct "
+                              "these first (the rows after it were not checked)", row=reader.stopped_at, limit=None)
     except InputError as exc:  # unreadable, or damaged further on: with what was found before
         mine = probs.problems()
         raise InputError(exc.problems + [p for p in mine if p.severity == ERROR],
                          exc.warnings + [p for p in mine if p.severity == WARNING], exc.omitted) from None
-    if plan is None:
+    if plan is None or reader.stopped_at is not None:
         fail()
 
     if not reader.rows and not probs.errors:

@@ -28,7 +28,10 @@ COMMENT_LABEL = "Kommentar (möjlighet till)"  # Bilaga 2's comment field: never
 CACHE_MAX = 50_000  # distinct raw values remembered per column …
 CACHE_CHARS = 200  # … each at most this long (a hostile file cannot fill memory through the caches)
 SHOWN_CHARS = 60  # a value in a message is cut to this
+SUGGESTED = 25  # "did you mean …?" for the first unknown answers of a column (the ones listed): a
+# hostile file of a million distinct misspellings must not cost a million difflib searches (D137)
 
+_COMMENT_KEY = normalize(COMMENT_LABEL)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _EPOCH_ORDINAL = EPOCH.toordinal()
 BAD_DATE = int(NO_DATE) + 1  # an invalid date while reading; never in a result
@@ -146,25 +149,36 @@ class ChoiceCell(Cell):
         super().__init__(var.kolumn, xlsx)
         self.labels = {normalize(label): k for k, label in enumerate(var.svar, start=1)}
         self.exclusive = {var.nummer(label) for label in EXCLUSIVE.get(var.kolumn, ())}
+        self.suggested = 0
+        self.expected = _expected(var)
+        self.unknown = err("unknown", f"unknown answer; {self.expected}", "unknown answer or number")
+        # a cell lists each answer once; twice is a warning, more parts than that no answer at all
+        self.max_parts = 2 * len(var.svar)
 
     def answer(self, part: str) -> int | Issue:
-        k = self.labels.get(normalize(part))
+        key = normalize(part)
+        k = self.labels.get(key)
         if k is not None:
             return k
         if part.isascii() and part.isdigit():
             k = int(part) if len(part) <= 6 else 0
             if 1 <= k <= len(self.var.svar):
                 return k
-            return err("unknown", f"no answer has number {shown(part, 12)}; {_expected(self.var)}",
-                        "unknown answer or number")
-        if normalize(part) == normalize(COMMENT_LABEL):
+            return err("unknown", f"no answer has number {shown(part, 12)}; {self.expected}", "unknown answer or number")
+        if key == _COMMENT_KEY:
             return err("unknown", f"'{COMMENT_LABEL}' is Bilaga 2's comment field, never an answer; "
-                        f"{_expected(self.var)}", "unknown answer or number")
-        close = difflib.get_close_matches(normalize(part), list(self.labels), n=1, cutoff=0.8)
+                        f"{self.expected}", "unknown answer or number")
+        if self.suggested >= SUGGESTED:
+            return self.unknown
+        self.suggested += 1
+        close = difflib.get_close_matches(key[:CACHE_CHARS], list(self.labels), n=1, cutoff=0.8)
         suggestion = f"; did you mean {self.var.svar[self.labels[close[0]] - 1]!r}?" if close else ""
-        return err("unknown", f"unknown answer; {_expected(self.var)}{suggestion}", "unknown answer or number")
+        return err("unknown", f"unknown answer; {self.expected}{suggestion}", "unknown answer or number")
 
     def parse_text(self, text: str) -> tuple[int, Issue | None]:
+        if "|" in text and text.count("|") >= self.max_parts:
+            return self.bad, err("parts", f"{text.count('|') + 1} answers in one cell, more than the "
+                                 f"{len(self.var.svar)} the variable has (each at most twice)")
         parts = [p.strip() for p in text.split("|")] if "|" in text else [text]
         answers: list[int] = []
         for part in parts:
