@@ -133,16 +133,21 @@ def format_problems(problems, omitted: int = 0, limit: int = MAX_SHOWN) -> list[
                 + (f" (rows {', '.join(rows)}{more})" if rows else "")
                 + (f", column {p.column}" if p.column else "") + f": {p.message}"
             ), n))
-    hidden = omitted
+    hidden, hidden_warnings = omitted, 0  # `omitted` counts errors
     if len(lines) > limit:  # errors before warnings, each in file order
         errors = [i for i, (severity, _, _) in enumerate(lines) if severity == ERROR][:limit]
         warnings = [i for i, (severity, _, _) in enumerate(lines) if severity != ERROR][: limit - len(errors)]
         kept = set(errors + warnings)
-        hidden += sum(n for i, (_, _, n) in enumerate(lines) if i not in kept)
+        hidden += sum(n for i, (severity, _, n) in enumerate(lines) if i not in kept and severity == ERROR)
+        hidden_warnings = sum(n for i, (severity, _, n) in enumerate(lines) if i not in kept and severity != ERROR)
         lines = [lines[i] for i in sorted(kept)]
     out = [line for _, line, _ in lines]
-    if hidden:
+    if hidden and hidden_warnings:  # the warnings apart: a command's count says the errors
+        out.append(f"… and {hidden:,} more problem(s) and {hidden_warnings:,} more warning(s) not shown")
+    elif hidden:
         out.append(f"… and {hidden:,} more problem(s) not shown")
+    elif hidden_warnings:
+        out.append(f"… and {hidden_warnings:,} more warning(s) not shown")
     return out
 
 

@@ -35,6 +35,12 @@ class Limits:
     max_shared_strings: int = 1_000_000
     max_shared_chars: int = 32 * 2**20
 
+    @property
+    def max_records(self) -> int:
+        """CSV records, blank ones included (a sheet's empty formatted rows exported): twice the
+        data rows, or Excel's rows when that is more; each record's lines are bounded too (D131)."""
+        return max(2 * self.max_rows, EXCEL_MAX_ROWS)
+
 
 MiB = 2**20
 

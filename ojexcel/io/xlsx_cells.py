@@ -298,35 +298,98 @@ class Workbook:
     def _shared_strings(self) -> list[str]:
         """The shared strings, parsed when a cell first uses one (a file whose cells use none may
         hold any: they are never read), within `limits.max_shared_strings` strings and
-        `limits.max_shared_chars` characters."""
+        `limits.max_shared_chars` characters. Tokenized like the sheets (each `<si>`, its `<t>`
+        texts, phonetic runs left out); a part with comments or CDATA goes through ElementTree."""
         if self._strings is None:
-            strings: list[str] = []
-            parser = ET.XMLPullParser(events=("start", "end"))
-            root = None
             part = self._strings_part
-            most, chars, most_chars = self.limits.max_shared_strings, 0, self.limits.max_shared_chars
-            try:
-                if part in self._members:
-                    for piece in self._text(part):
-                        parser.feed(piece)
-                        for event, el in parser.read_events():
-                            if root is None:
-                                root = el
-                            elif event == "end" and _local(el.tag) == "si":
-                                # openpyxl's partial unescaping of "_x005F_" (an escaped "_"), kept so both agree.
-                                text = _text_of(el).replace("x005F_", "")
-                                strings.append(text)
-                                chars += len(text)
-                                if len(strings) > most or chars > most_chars:
-                                    raise XlsxError(self.path, f"part {part} holds over {most:,} strings or "
-                                                               f"{most_chars:,} characters, the limit for this input")
-                        if root is not None:
-                            root.clear()  # the strings read are kept as text only
-                    parser.close()
-            except (ET.ParseError, LookupError, ValueError, RecursionError) as exc:
-                raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {exc})") from None
-            self._strings = strings
+            self._strings = []
+            if part in self._members:
+                try:
+                    self._strings = self._tokenized_strings(part)
+                except _Unusual:
+                    self._strings = self._parsed_strings(part)
         return self._strings
+
+    def _too_many(self) -> XlsxError:
+        most, most_chars = self.limits.max_shared_strings, self.limits.max_shared_chars
+        return XlsxError(self.path, f"part {self._strings_part} holds over {most:,} strings or {most_chars:,} "
+                                    "characters, the limit for this input")
+
+    def _keep(self, strings: list[str], text: str, chars: int) -> int:
+        strings.append(text)
+        chars += len(text)
+        if len(strings) > self.limits.max_shared_strings or chars > self.limits.max_shared_chars:
+            raise self._too_many()
+        return chars
+
+    def _tokenized_strings(self, part: str) -> list[str]:
+        strings: list[str] = []
+        add = strings.append
+        chars = 0
+        most, most_chars = self.limits.max_shared_strings, self.limits.max_shared_chars
+        buf = ""
+        fail = functools.partial(self._bad, part)
+
+        def gap(text: str) -> None:  # between strings: only the sst tags and white space
+            if text.strip() and not _SST_TAGS.fullmatch(text.strip()):
+                fail(f"unexpected {text.strip()[:40]!r}")
+
+        for piece in self._text(part):
+            buf += piece
+            if "<!" in buf:
+                raise _Unusual
+            at = 0
+            for m in _SI.finditer(buf):
+                if m.start() != at:
+                    gap(buf[at:m.start()])
+                at = m.end()
+                text, inner = m.group(1, 2)
+                if text is None:  # not the common <si><t>…</t></si>
+                    text = ""
+                    if inner:
+                        if "rPh" in inner:
+                            inner = _RPH.sub("", inner)
+                        text = "".join(_T.findall(inner))
+                if "&" in text or "\r" in text:
+                    if _BAD_AMP.search(text):
+                        fail(f"a stray '&' in {shown_value(text)}")
+                    try:
+                        text = _unescape(text)
+                    except _BadReference as exc:
+                        fail(str(exc))
+                if "x005F_" in text:  # openpyxl's partial unescaping of "_x005F_" (an escaped "_"), kept
+                    text = text.replace("x005F_", "")
+                add(text)
+                chars += len(text)
+            if len(strings) > most or chars > most_chars:
+                raise self._too_many()
+            buf = buf[at:]
+            if len(buf) > max(self.limits.max_row_chars, 1 << 20) + len(piece):
+                fail(f"a string of over {self.limits.max_row_chars:,} characters of XML")
+        if re.search(r"<(?:[\w.-]+:)?si\b", buf):
+            fail("the part ends inside a string (truncated?)")
+        gap(buf)
+        return strings
+
+    def _parsed_strings(self, part: str) -> list[str]:
+        strings: list[str] = []
+        chars = 0
+        parser = ET.XMLPullParser(events=("start", "end"))
+        root = None
+        try:
+            for piece in self._text(part):
+                parser.feed(piece)
+                for event, el in parser.read_events():
+                    if root is None:
+                        root = el
+                    elif event == "end" and _local(el.tag) == "si":
+                        chars = self._keep(strings, _text_of(el).replace("x005F_", ""), chars)
+                if root is not None:
+                    root.clear()  # the strings read are kept as text only
+            parser.close()
+        except (ET.ParseError, LookupError, ValueError, RecursionError) as exc:
+            raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {exc})") from None
+        return strings
 
     def date_styles(self) -> frozenset[str]:
         """The style indexes (as written in a cell's s attribute) whose number format is a date."""
@@ -483,6 +546,16 @@ def _colour(el: ET.Element) -> str | None:
     return rgb[-6:].upper()
 
 
+class _Unusual(Exception):
+    """Shared strings the tokenizer leaves to ElementTree (comments, CDATA)."""
+
+
+# Shared strings, tokenized: each <si> (or <si/>), its <t> texts, its phonetic runs (<rPh>) left out.
+_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>'
+                 r"|<(?:[\w.-]+:)?si\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?si\s*>)", re.S)
+_T = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*?(?:/>|>([^<]*)</(?:[\w.-]+:)?t\s*>)")
+_RPH = re.compile(r"<(?:[\w.-]+:)?rPh\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?rPh\s*>)", re.S)
+_SST_TAGS = re.compile(r"(?:<\?xml[^>]*\?>|<(?:[\w.-]+:)?sst\b[^>]*>|</(?:[\w.-]+:)?sst\s*>|\s)+")
 _DECLARED_ENCODING = re.compile(r"""\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
 
 
