@@ -75,3 +75,21 @@ def test_trend_keeps_only_the_rows_it_shows(tmp_path, tidy_files):
     with pytest.raises(InputError) as info:
         read_inputs([(2017, path)])
     assert info.value.problems[0].message == "not a unit of the population"
+
+
+def test_trend_refuses_a_file_of_more_rows_than_its_year_holds(tmp_path):
+    """Twice (units and groups) × indicators: twenty such files once took 2.8 GB and a minute."""
+    from ojexcel.population import load_population
+    from ojexcel.survey.catalogue import load_catalogue
+
+    pop = load_population(2017)
+    ids = load_catalogue(2017).ids
+    most = 2 * (len(pop.units) + len(pop.groups())) * len(ids)
+    path = tmp_path / "t.csv"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(SURVEY_HEADER)
+        for i in range(most + 10):
+            fh.write(f"2017,kommungrupp,{i // len(ids)},{ids[i % len(ids)]},50,1,1,0,0,0,2\n")
+    with pytest.raises(InputError) as info:
+        read_inputs([(2017, path)])
+    assert f"over {most:,} data rows" in str(info.value)

@@ -32,13 +32,21 @@ values must hold no stray ``&``, and the part must end with ``</worksheet>`` (tr
 cell in an unusual layout (formula, rich inline text, attributes in another order) is parsed
 with expat first. A full expat pass over each sheet would cost a sixth of the reading time; XML
 outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, styles)
-are parsed by ElementTree, shared strings incrementally.
+are parsed by ElementTree; shared strings are tokenized like the sheets (ElementTree only for a
+part with comments or CDATA), and only when a cell first uses one.
 
 Bounded (issue 12): every part is read within `limits.Limits` (uncompressed size per part and
 in total, checked against the zip's declaration and counted while reading), a DOCTYPE is refused,
 sheets are decompressed and tokenized piece by piece (`Workbook.rows` streams a sheet's rows;
 `Workbook.sheet` collects them, refusing rows and columns beyond Excel's maximum and sheets that
 would be mostly empty space), and a character reference that is not an XML character fails.
+Issue 17 (D138, D130): the zip's directory is bounded before zipfile reads it (10 000 members,
+2 MB), small parts by their elements, number formats by Excel's 255 characters (each distinct
+code classified once), cell styles by Excel's 64 000, shared strings by `limits` (strings and
+characters), merged ranges counted (the first 100 kept), a row by its 16 384 cells; a value no
+spreadsheet writes (a number of superscript digits, 5 000 digits or beyond a double, shared
+string -1, an XML declaration's other encoding, a zip member of a newer zip version) fails
+naming its part and cell, never an internal error.
 """
 from __future__ import annotations
 
@@ -58,6 +66,8 @@ from zlib import error as zlib_error
 from ..problems import OjexcelError, shown_value
 from .limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, WORKBOOK_LIMITS, Limits
 
+# Parts bounded by what a workbook can hold, not only by their size (D138): a 4 KB file once hung
+# every reader on one long number format, 2 MB of merged ranges took 2.8 GB.
 SMALL_PART = 16 * 2**20  # workbook, relationships, styles: a few KB in any real file
 MAX_SMALL_ELEMENTS = 500_000  # XML elements in one such part (Excel's 64 000 styles need ~200 000)
 MAX_ZIP_MEMBERS = 10_000  # a workbook has tens of parts; a thousand sheets some 3 000

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple, TextIO
 
@@ -96,14 +97,17 @@ def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool 
     return list(iter_tidy(path, year, several_years=several_years))
 
 
-def iter_tidy(path: str | Path, year: int | None = None, *, several_years: bool = False) -> Iterator[TidyRow]:
+def iter_tidy(path: str | Path, year: int | None = None, *, several_years: bool = False,
+              max_rows: int | None = None) -> Iterator[TidyRow]:
     """`read_tidy`'s rows streamed, for a reader that keeps only some (`trend`): the valid rows in
     file order; at the end (or at a damaged part) InputError with every problem. Memory is the
-    keys seen (for duplicates), never the rows."""
+    keys seen (for duplicates), never the rows. `max_rows`: fewer data rows than TIDY_LIMITS
+    allows (what one year's export can hold)."""
     path = Path(path)
     report = Report(file=str(path))
+    limits = TIDY_LIMITS if max_rows is None else replace(TIDY_LIMITS, max_rows=min(max_rows, TIDY_LIMITS.max_rows))
     # the shared reader tells a workbook by its bytes (read once: a pipe works too)
-    with open_table(path, report, TIDY_LIMITS) as table:
+    with open_table(path, report, limits) as table:
         if table.xlsx:
             report.error("is an XLSX workbook, not a tidy export: give the CSV written by `ojexcel build --tidy`")
             report.raise_if_errors()

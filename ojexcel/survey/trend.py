@@ -218,7 +218,8 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
     Each file is streamed (`tidy.iter_tidy`) and only the rows a trend shows are kept: riket, the
     population's län and cities, its units, for the indicators of the year's catalogue (D132).
     So memory follows the population and catalogues, never the files: twenty hostile exports of
-    250 000 rows each cost what twenty real ones do."""
+    250 000 rows each cost what twenty real ones do. A file of more rows than twice what its year
+    can hold (units and groups × indicators) is refused when it gets there."""
     problems: list[Problem] = []
     years = [y for y, _ in pairs]
     dupes = sorted({y for y in years if years.count(y) > 1})
@@ -227,6 +228,7 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
     population = population or load_population(max(years))
     units = population.by_kod
     shown = {NIVA_RIKET: {""}, NIVA_LAN: set(population.lan), NIVA_STORSTAD: set(CITIES)}
+    keys = len(population.units) + len(population.groups())  # (niva, kod) a year's export holds
     omitted = 0
     out = []
     for year, path in sorted(pairs):
@@ -240,7 +242,9 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
         unknown: dict[str, None] = {}
         by_key: dict[tuple[str, str, str], TidyRow] = {}
         try:
-            for r in iter_tidy(path, year):
+            # one row per (niva, kod, indikator): twice that is more than any export of the year
+            most = 2 * keys * (len(known) if known else MAX_INDICATORS)
+            for r in iter_tidy(path, year, max_rows=most):
                 ind = r.indikator
                 if known is not None and ind not in known:
                     if ind not in unknown and len(unknown) < MAX_UNKNOWN_NAMED:
@@ -271,6 +275,7 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
 
 
 MAX_UNKNOWN_NAMED = 100  # indicators not in the catalogue named one by one, per file
+MAX_INDICATORS = 100  # a year without a catalogue (an error anyway): its file is read within this
 
 
 # -- building -----------------------------------------------------------------------------------------

@@ -165,7 +165,13 @@ def write_zip(path: Path, members: dict, declared: dict | None = None, version: 
             ) + raw_name + extra)
         central = b"".join(records)
         fh.write(central)
-        fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), offset, 0))
+        n = len(entries)
+        if n > 0xFFFF:  # zip64 end records: the count does not fit 16 bits
+            fh.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, n, n, len(central), offset))
+            fh.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + len(central), 1))
+            fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0))
+        else:
+            fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), offset, 0))
 
 
 def write_xlsx(path: Path, sheet_pieces, *, targets=("worksheets/sheet1.xml",), extra: dict | None = None,
