@@ -101,7 +101,7 @@ CASES = [
     ("styles_too_many.xlsx", BUILD, 1, "70,000 cell styles, over Excel's 65,536"),
     ("styles_elements.xlsx", BUILD, 1, "holds over 500,000 XML elements"),
     ("zip_members_many.xlsx", BUILD, 1, "its zip directory lists 20,005 members"),
-    ("merged_ranges_many.xlsx", BUILD, 1, "2,664,990 more merged ranges"),
+    ("merged_ranges_many.xlsx", BUILD, 1, "742,630 more merged ranges"),
     ("shared_strings_many.xlsx", BUILD, 1, "holds over 1,000,000 strings"),
     ("cells_in_one_column.xlsx", BUILD, 1, "row 9 holds 20,000 cells, more than Excel's 16,384 columns"),
     ("overrides_superscript.xlsx", GRANSKNING, 1, "cell A2: " + NOT_A_NUMBER),
