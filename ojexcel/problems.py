@@ -79,7 +79,7 @@ class Problem:
     arende_id: str | None = None  # ISU: the ärende (terminal messages only, never an output file)
     fatal: bool = False  # the reading stopped here: kept beyond the cap, shown first
     # how many problems this one stands for: a summary line ("… 2 884 more rows with this error")
-    # counts every row it summarises, so a count said is the count found (D133)
+    # counts every row it summarises, so a count said is the count found (D173)
     count: int = 1
 
     def where(self) -> str:

@@ -187,7 +187,7 @@ def test_xlsx_time_of_day_warns_and_bad_cells_are_errors(tmp_path):
     errors, warnings = problems(write_xlsx(tmp_path / "a.xlsx", header, rows))
     w = one(warnings, "row 2", "time of day")
     assert w.column == "datum_aktualisering"
-    # a re-saved file's numeric code is read as its kommunkod, as the survey reader does (D6, D134)
+    # a re-saved file's numeric code is read as its kommunkod, as the survey reader does (D6, D174)
     assert one(warnings, "column enhetskod", "in 1 row(s) (row 3)", "114 → 0114").row is None
     assert not [p for p in errors if p.column == "enhetskod"]
     one(errors, "row 3", "column datum_aktualisering", "44621", "format the cell as a date")

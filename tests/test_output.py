@@ -297,7 +297,7 @@ def test_kommun_all_killed_at_a_rename_keeps_the_old_319_files(tmp_path):
     assert (tmp_path / "mine.txt").read_text() == "not ojexcel's"
 
 
-# -- --all -j 2: workers die with their parent, a full disk is one clean line (D135, D136) ------------
+# -- --all -j 2: workers die with their parent, a full disk is one clean line (D175, D176) ------------
 
 def _children(pid: int) -> list[int]:
     out = []

@@ -1,4 +1,4 @@
-"""Recovery acts only on what it can prove is its own (D127), and outputs keep private modes (D128).
+"""Recovery acts only on what it can prove is its own (D167), and outputs keep private modes (D168).
 
 A journal planted in an output folder (`.ojexcel-*/journal.json`) names files outside the folder,
 `..`, symlinks that lead elsewhere, another main journal: the next run leaves every file outside
@@ -203,7 +203,7 @@ def test_a_set_over_two_folders_is_rolled_back_in_either_order(tmp_path, order):
     assert not [q for f in (a, b) for q in f.iterdir() if q.name.startswith(".ojexcel")]
 
 
-# -- modes (D128) ---------------------------------------------------------------------------------
+# -- modes (D168) ---------------------------------------------------------------------------------
 
 def _build(out: Path, umask: int, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(

@@ -1,7 +1,7 @@
 """Issue 17, item 12: an ISU XLSX re-saved by a spreadsheet (kommun codes became numbers) is read
-as the survey reader reads one (D6, D134: one shared rule, one warning), a stray BOM is refused by
+as the survey reader reads one (D6, D174: one shared rule, one warning), a stray BOM is refused by
 both readers alike, and every summary counts every problem: the count a command says equals the
-problems found, those summarised and those only counted included (D133)."""
+problems found, those summarised and those only counted included (D173)."""
 from __future__ import annotations
 
 import csv
@@ -152,7 +152,7 @@ def test_a_report_counts_past_its_cap():
 
 
 def test_the_isu_reader_stops_after_too_many_errors(tmp_path, monkeypatch):
-    """D137: a file of a million bad rows is refused early; the count said is what was found."""
+    """D177: a file of a million bad rows is refused early; the count said is what was found."""
     from ojexcel.isu import reader
 
     monkeypatch.setattr(reader, "MAX_ERRORS", 30)

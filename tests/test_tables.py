@@ -86,7 +86,7 @@ def _limited(**changes) -> Limits:
 @pytest.mark.parametrize("limit, content, message", [
     ({"max_rows": 2}, "a\n1\n2\n3\n", "over 2 data rows"),
     ({"max_columns": 3}, "a,b,c,d\n", "more than 3 fields, over the limit of 3 columns"),
-    # counted while the record is parsed: quoted line breaks make one record of many lines (D131)
+    # counted while the record is parsed: quoted line breaks make one record of many lines (D171)
     ({"max_columns": 3}, 'a\n"\n","\n","\n","\n"\n', "the record starting on line 2 has more than 3 fields"),
     ({"max_columns": 4}, 'a,b,c\n"x,y,z,w","1,2,3,4,5",3\n', None),  # delimiters inside quotes are not fields
     ({"max_row_chars": 100}, 'a\n"' + "x\n" * 60 + '"\n', "has over 100 characters"),

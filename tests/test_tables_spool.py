@@ -1,4 +1,4 @@
-"""A piped input's spool never outlives its process (D129): it has no name in $TMPDIR while the run
+"""A piped input's spool never outlives its process (D169): it has no name in $TMPDIR while the run
 reads it, nothing is left after kill -9, and stale spools of processes that are gone are swept."""
 from __future__ import annotations
 

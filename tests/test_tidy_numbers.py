@@ -1,7 +1,7 @@
 """The tidy readers take counts as the exports write them: ASCII digits only, never `-5`, `1_000`,
 ` 5` or another script's digits (which `int()` accepts), each refused naming row, column and value;
 a record of many quoted lines is bounded while it is parsed; and `trend` keeps only the rows it
-shows (D132)."""
+shows (D172)."""
 from __future__ import annotations
 
 import pytest

@@ -227,7 +227,7 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         n = len(enheter_with_arenden(resultat))
         from ..io.output import output_folder
 
-        with output_folder(out_dir):  # a failed run removes the folder it made (D136)
+        with output_folder(out_dir):  # a failed run removes the folder it made (D176)
             if not quiet and sys.stderr.isatty():
                 with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
                     paths = write_all(resultat, population, out_dir, fmt, jobs, bar.update)

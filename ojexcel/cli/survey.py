@@ -144,7 +144,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
             return
         from ..io.output import output_folder
 
-        with output_folder(out_dir):  # a failed run removes the folder it made (D136)
+        with output_folder(out_dir):  # a failed run removes the folder it made (D176)
             n = len(results.population.units) + 3
             if not quiet and sys.stderr.isatty():
                 with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:

@@ -1,6 +1,6 @@
 """One cell of an input table, as both products' readers see it: comparison keys, text cells,
 column labels, field-count messages, the stray-BOM rule and numeric unit codes (the survey reader
-and the ISU reader share these, so both take the same decisions: D6, D134)."""
+and the ISU reader share these, so both take the same decisions: D6, D174)."""
 from __future__ import annotations
 
 import re
@@ -32,7 +32,7 @@ STRAY_BOM = (
 
 def has_stray_bom(text: str) -> bool:
     """True when a cell's text holds a byte order mark: never part of a value (a code, an
-    arende_id), in either product's reader (D134)."""
+    arende_id), in either product's reader (D174)."""
     return "\ufeff" in text
 
 
@@ -66,7 +66,7 @@ def unit_code_number_message(value: int | float) -> str:
 
 def numeric_unit_code(value: object, codes) -> str | None:
     """A whole number whose 4-digit zero-padded form is one of `codes` (114 -> "0114", 2583 ->
-    "2583"): what a spreadsheet makes of a code column (D6, both readers: D134). None for anything
+    "2583"): what a spreadsheet makes of a code column (D6, both readers: D174). None for anything
     else (then checked as text, or an error)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None

@@ -38,7 +38,7 @@ class Limits:
     @property
     def max_records(self) -> int:
         """CSV records, blank ones included (a sheet's empty formatted rows exported): twice the
-        data rows, or Excel's rows when that is more; each record's lines are bounded too (D131)."""
+        data rows, or Excel's rows when that is more; each record's lines are bounded too (D171)."""
         return max(2 * self.max_rows, EXCEL_MAX_ROWS)
 
 
@@ -52,7 +52,7 @@ SURVEY_LIMITS = Limits(
 # An ISU record file. SU-Kvinnofrid's national compilation held 3 070 ärenden of 34 kommuner over
 # two years; all 290 kommuner would make ~26 000. The bounds take 40 times that (a million ärenden,
 # ~650 MB as CSV, read in about 30 s), and refuse the rest early: a bigger file, more rows, an XLSX
-# sheet of over 512 MB of XML (~350 000 ärenden; give more as CSV), 4 million shared strings (D137).
+# sheet of over 512 MB of XML (~350 000 ärenden; give more as CSV), 4 million shared strings (D177).
 ISU_LIMITS = Limits(
     max_file_bytes=2**30, max_rows=1_000_000, max_columns=500, max_cell_chars=EXCEL_MAX_CELL_CHARS,
     max_xlsx_part_bytes=512 * MiB, max_xlsx_total_bytes=768 * MiB,

@@ -21,13 +21,13 @@
    anything else: with the main journal present it restores the old set, else (the commit point
    was passed) it completes the new set. Either way the folder then holds the old set or the new
    set, never a mix. Staging folders of runs killed before step 4 are simply removed.
-   Recovery acts only on what it can prove is its own (D127): a staging folder and journal owned
+   Recovery acts only on what it can prove is its own (D167): a staging folder and journal owned
    by this user, names rebuilt inside the locked folder and that staging folder (never a path the
    journal spells out), and each output still the very file (device, inode, size, mtime) the run
    put there.
    A set spanning folders is recovered folder by folder; the main journal's folder marks the
    others' staging folders when it rolls the set back. Anything else is left alone, with a warning.
-6. Permissions: a replaced file keeps its mode; a new file gets what the umask allows (D128).
+6. Permissions: a replaced file keeps its mode; a new file gets what the umask allows (D168).
 
 `OJEXCEL_TEST_FAULT` (tests only): `fail-rename:K` makes the K-th rename (1-based) fail with an
 OSError, `kill-rename:K` kills the process with SIGKILL just before it, `kill-committed:1` just
@@ -210,7 +210,7 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator
 def output_folder(path: Path) -> Iterator[Path]:
     """An `--out-dir`: created when missing (the folder itself, never the folders above it, as for
     `--out`); when the block fails, removed again if this run created it and it is still empty, so
-    a failed run leaves no folder it made (D136)."""
+    a failed run leaves no folder it made (D176)."""
     path = Path(path)
     try:
         path.mkdir()
@@ -355,7 +355,7 @@ def _roll_back(entries: list[dict], notes: list[str] | None = None) -> None:
 
 # -- recovery ----------------------------------------------------------------------------------------
 # A journal found in an output folder may have been planted there: recovery acts only on names it
-# can prove are its own (D127). Every name it touches is built from the locked output folder or the
+# can prove are its own (D167). Every name it touches is built from the locked output folder or the
 # staging folder being recovered plus one name component (`new-K`, `old-K`, an output's name): never
 # a path the journal spells out. The staging folder and its journal must be a real folder and a
 # regular file owned by this user; each output to undo must still be the very file the run renamed

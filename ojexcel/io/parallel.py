@@ -8,7 +8,7 @@ only on its own index, so the bytes do not depend on the number of workers or th
 finish in. Nothing is renamed into place unless every file was written: an error in a worker is
 raised here, inside `atomic_outputs`, which then discards the set.
 
-Workers die with their parent (D135): on Linux the kernel kills them when it does
+Workers die with their parent (D175): on Linux the kernel kills them when it does
 (`prctl(PR_SET_PDEATHSIG, SIGKILL)`), elsewhere each watches a pipe only the parent holds open. So
 after a kill -9 of the parent no worker writes on, and none prints a traceback on a broken pipe.
 """

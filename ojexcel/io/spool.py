@@ -1,4 +1,4 @@
-"""Private temporary files that cannot outlive the process (D129).
+"""Private temporary files that cannot outlive the process (D169).
 
 A piped ISU input holds identifiers and free text, so its copy (the spool `tables.open_table`
 reads a pipe into) must be gone when the process is, even after kill -9 or an OOM kill:

@@ -25,7 +25,7 @@ time; an XLSX sheet is tokenized row by row from its decompressed stream (tables
 `xlsx_cells`). Limits: the file's size on disk, uncompressed size per XLSX part and in total,
 rows, columns, characters per cell (Excel's 32 767) and per line/row XML. A pipe or process
 substitution (`<(…)`) is read once, into a spool within the size limit that cannot outlive the
-process (`Spool`: no name on Linux, else swept by the next run; D129).
+process (`Spool`: no name on Linux, else swept by the next run; D169).
 """
 from __future__ import annotations
 

@@ -224,7 +224,7 @@ class RecordOverLimit(Exception):
 class RecordBound:
     """The lines of a CSV for `csv.reader`, counted for the record being parsed, so that a record
     of millions of fields (quoted fields with line breaks, `"\n","\n",…`) ends at the limit before
-    the csv module has built it (D131). Call `start()` before each record. Characters are counted
+    the csv module has built it (D171). Call `start()` before each record. Characters are counted
     per line; fields as the delimiters outside quotes: a cheap upper bound first (every delimiter),
     and only when that reaches the limit exactly, by the quotes' parity. The parity is followed
     on every line, and only the record's lines holding a delimiter are kept for the exact count

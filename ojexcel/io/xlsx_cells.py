@@ -40,7 +40,7 @@ in total, checked against the zip's declaration and counted while reading), a DO
 sheets are decompressed and tokenized piece by piece (`Workbook.rows` streams a sheet's rows;
 `Workbook.sheet` collects them, refusing rows and columns beyond Excel's maximum and sheets that
 would be mostly empty space), and a character reference that is not an XML character fails.
-Issue 17 (D138, D130): the zip's directory is bounded before zipfile reads it (10 000 members,
+Issue 17 (D178, D170): the zip's directory is bounded before zipfile reads it (10 000 members,
 2 MB), small parts by their elements, number formats by Excel's 255 characters (each distinct
 code classified once), cell styles by Excel's 64 000, shared strings by `limits` (strings and
 characters), merged ranges counted (the first 100 kept), a row by its 16 384 cells; a value no
@@ -66,7 +66,7 @@ from zlib import error as zlib_error
 from ..problems import OjexcelError, shown_value
 from .limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, WORKBOOK_LIMITS, Limits
 
-# Parts bounded by what a workbook can hold, not only by their size (D138): a 4 KB file once hung
+# Parts bounded by what a workbook can hold, not only by their size (D178): a 4 KB file once hung
 # every reader on one long number format, 2 MB of merged ranges took 2.8 GB.
 SMALL_PART = 16 * 2**20  # workbook, relationships, styles: a few KB in any real file
 MAX_SMALL_ELEMENTS = 500_000  # XML elements in one such part (Excel's 64 000 styles need ~200 000)
@@ -680,7 +680,7 @@ def _column(letters: str) -> int:
 
 
 # A number cell's <v>: xsd:double as spreadsheets write it (ASCII; Excel writes at most 17
-# significant digits and an exponent), finite (D130). A longer text, a superscript digit or a
+# significant digits and an exponent), finite (D170). A longer text, a superscript digit or a
 # value beyond a double's range is no spreadsheet's number: never a Python int of 5 000 digits.
 MAX_NUMBER_CHARS = 40
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?\Z")

@@ -40,7 +40,7 @@ def _private_temp_files(wb) -> None:
     close = wb.close
 
     def close_cleanly():
-        # named with the process id: a run killed while closing leaves a folder the next sweeps (D129)
+        # named with the process id: a run killed while closing leaves a folder the next sweeps (D169)
         folder = tempfile.mkdtemp(prefix=private_temp_name("ojexcel-xlsx-"))
         wb.tmpdir = folder
         try:

@@ -60,7 +60,7 @@ SAMVERKAN = "samverkan"
 MAX_ID_CHARS = 64
 
 BATCH_ROWS = 4096
-# The reading stops after this many errors (D137): a national file has some 26 000 ärenden, so a
+# The reading stops after this many errors (D177): a national file has some 26 000 ärenden, so a
 # file with more errors than that many times over is not one to correct cell by cell, and a
 # million bad rows must not cost a minute before the first of them is shown.
 MAX_ERRORS = 100_000
@@ -154,7 +154,7 @@ def _map_header(header: list[object], kodbok: Codebook, probs: _Problems) -> _Pl
             nameless.append(i)
             continue
         text = raw if isinstance(raw, str) else str(raw)
-        if has_stray_bom(text):  # the survey reader's rule (D134)
+        if has_stray_bom(text):  # the survey reader's rule (D174)
             probs.add(ERROR, "bom", STRAY_BOM, row=1, column=column_label(i), value=text, limit=None)
         key = normalize(text.replace("\ufeff", ""))
         name = known.get(key)
@@ -231,7 +231,7 @@ class _Reader:
         self.ids: list[str | None] = []  # arende_id per ärende, for messages only (dropped when done)
         self.first_row: dict[str, int] = {}
         self.nameless_with_values: set[int] = set()
-        self.numeric = NumericCodes()  # rows whose enhetskod was a number (D6, D134)
+        self.numeric = NumericCodes()  # rows whose enhetskod was a number (D6, D174)
         self.stopped_at: int | None = None  # the row where the reading stopped (MAX_ERRORS)
 
     # row by row: width, blank rows, arende_id
@@ -311,7 +311,7 @@ class _Reader:
             self.probs.add(ERROR, "formula", "a formula where an arende_id is expected; enter the value itself",
                            row=n, column=ARENDE_ID, value=aid)
             return True, None
-        if has_stray_bom(aid):  # never part of an identifier: the survey reader's rule (D134)
+        if has_stray_bom(aid):  # never part of an identifier: the survey reader's rule (D174)
             self.probs.add(ERROR, "bom", STRAY_BOM, row=n, column=ARENDE_ID, value=aid)
             return True, None
         first = self.first_row.setdefault(aid, n)

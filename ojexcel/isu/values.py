@@ -29,7 +29,7 @@ CACHE_MAX = 50_000  # distinct raw values remembered per column …
 CACHE_CHARS = 200  # … each at most this long (a hostile file cannot fill memory through the caches)
 SHOWN_CHARS = 60  # a value in a message is cut to this
 SUGGESTED = 25  # "did you mean …?" for the first unknown answers of a column (the ones listed): a
-# hostile file of a million distinct misspellings must not cost a million difflib searches (D137)
+# hostile file of a million distinct misspellings must not cost a million difflib searches (D177)
 
 _COMMENT_KEY = normalize(COMMENT_LABEL)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -107,7 +107,7 @@ class Cell:
             if got is None:
                 if raw.startswith("=") and self.xlsx:
                     got = (self.bad, err("formula", "a formula where a value is expected; enter the value itself"))
-                elif has_stray_bom(raw):  # the survey reader's rule (D134): never part of a value
+                elif has_stray_bom(raw):  # the survey reader's rule (D174): never part of a value
                     got = (self.bad, err("bom", STRAY_BOM))
                 else:
                     got = self.parse_text(raw.strip())
@@ -282,13 +282,13 @@ class AgeCell(Cell):
         return self.bad, self.problem()
 
 
-NUMERIC_CODE = "numeric_kod"  # an Issue kind: a numeric enhetskod read as its kommunkod (D6, D134)
+NUMERIC_CODE = "numeric_kod"  # an Issue kind: a numeric enhetskod read as its kommunkod (D6, D174)
 
 
 class Enhet(Cell):
     """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly. A whole
     number whose zero-padded form is a code (an XLSX re-saved by a spreadsheet: 114) is read as
-    that code, as the survey reader does (D134): its Issue (kind NUMERIC_CODE) is one warning for
+    that code, as the survey reader does (D174): its Issue (kind NUMERIC_CODE) is one warning for
     all such rows, which the reader gives."""
 
     typecode = "H"

@@ -216,7 +216,7 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
     """Read and check the tidy exports of several years. Raises InputError with every problem.
 
     Each file is streamed (`tidy.iter_tidy`) and only the rows a trend shows are kept: riket, the
-    population's län and cities, its units, for the indicators of the year's catalogue (D132).
+    population's län and cities, its units, for the indicators of the year's catalogue (D172).
     So memory follows the population and catalogues, never the files: twenty hostile exports of
     250 000 rows each cost what twenty real ones do. A file of more rows than twice what its year
     can hold (units and groups × indicators) is refused when it gets there."""
