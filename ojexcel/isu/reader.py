@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..io.cells import column_label, field_count_message, normalize
+from ..io.resources import ISU_SAMPLE, is_sample
 from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
@@ -532,4 +533,5 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         warnings=warnings,
         period=(fran, till),
         utanfor_period=utanfor,
+        syntetisk=is_sample(path, ISU_SAMPLE),
     )
