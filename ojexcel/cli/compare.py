@@ -1,7 +1,7 @@
 """`ojexcel diff` and `ojexcel dump`, for both products.
 
 Which product a file belongs to is read from the file (D130): a workbook by its sheets (an ISU
-workbook has *Per kommun*, a survey workbook *Kommuner och stadsdelar*), a tidy export by its
+workbook has *Per kommun* or its chapter sheets, a survey workbook *Kommuner och stadsdelar*), a tidy export by its
 header (ISU's has `tabell`, the survey's `indikator`). Anything else goes to the survey's reader,
 which says why it is not an ojexcel file. Two files of different products are trouble (exit 2, one
 line). The survey's side is read by `survey/diff.py`, ISU's by `isu/diff.py`; neither is imported
@@ -37,13 +37,21 @@ def product_of(real: Path, shown: str) -> tuple[str, str]:
     """(product, what the file is): ("isu", "workbook"), ("survey", "tidy export") …"""
     from ..io.diff_input import XLSX, file_format, first_line, sheet_names
     from ..isu.workbook_layout import PER_KOMMUN
+    from ..survey.workbook_layout import SHEET_ENHETER
 
     if file_format(real) == XLSX:
         try:
             sheets = sheet_names(real, shown)
         except DiffInputError:  # the survey's reader says what is wrong with it
             return SURVEY, "workbook"
-        return (ISU if PER_KOMMUN in sheets else SURVEY), "workbook"
+        if PER_KOMMUN in sheets:
+            return ISU, "workbook"
+        if SHEET_ENHETER not in sheets:  # an ISU workbook without its Per kommun sheet is still ISU's
+            from ..isu.chart_catalogue import load_chart_catalogue
+
+            if {b.namn for b in load_chart_catalogue().blad} & set(sheets):
+                return ISU, "workbook"
+        return SURVEY, "workbook"
     fields = {f.strip().strip('"').casefold() for f in first_line(real).split(",")}
     return (ISU if "tabell" in fields and "indikator" not in fields else SURVEY), "tidy export"
 
@@ -53,26 +61,31 @@ def _a(product: str) -> str:
     return f"{'an' if product == ISU else 'a'} {PRODUCT_NAMES[product]}"
 
 
-def load_sides(stack: ExitStack, command: str, paths: tuple[Path, ...]) -> tuple[str, list]:
-    """Each path read once and loaded by its product's reader; (product, sides). Trouble exits 2."""
+def open_sides(stack: ExitStack, command: str, paths: tuple[Path, ...]) -> tuple[str, list[Path]]:
+    """Each path opened once (a pipe copied) and its product read; (product, the files to read).
+    Two products, or trouble opening a file, exit 2."""
     from ..io.diff_input import side_file
 
     with diff_trouble(command):
         reals = [stack.enter_context(side_file(p)) for p in paths]
         kinds = [product_of(real, str(p)) for real, p in zip(reals, paths)]
-        products = {product for product, _ in kinds}
-        if len(products) > 1:
+        if len({product for product, _ in kinds}) > 1:
             (pa, wa), (pb, wb) = kinds
             raise DiffInputError(
                 f"{printable(str(paths[0]))} is {_a(pa)} {wa} and {printable(str(paths[1]))} {_a(pb)} {wb}: "
                 f"{command} compares two files of one product"
             )
-        product = kinds[0][0]
-        if product == ISU:
-            from ..isu.diff import load_side
-        else:
-            from ..survey.diff import load_side
-        return product, [load_side(real, shown=p) for real, p in zip(reals, paths)]
+    return kinds[0][0], reals
+
+
+def load_sides(command: str, product: str, reals: list[Path], paths: tuple[Path, ...]) -> list:
+    """The sides, each read by its product's reader. Trouble exits 2."""
+    if product == ISU:
+        from ..isu.diff import load_side
+    else:
+        from ..survey.diff import load_side
+    with diff_trouble(command):
+        return [load_side(real, shown=p) for real, p in zip(reals, paths)]
 
 
 def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
@@ -122,10 +135,14 @@ def diff(old: Path, new: Path, fmt: str, only, indicators, tabeller, ignore_fill
     from ..io.diff_filter import FilterError
 
     with ExitStack() as stack:
-        product, (a, b) = load_sides(stack, "diff", (old, new))
+        product, reals = open_sides(stack, "diff", (old, new))
+        if product == ISU:  # a usage error is said before the files are read
+            _refuse(product, {"--indicator": bool(indicators), "--ignore-fills": ignore_fills, "--counts": counts})
+        else:
+            _refuse(product, {"--tabell": bool(tabeller)})
+        a, b = load_sides("diff", product, reals, (old, new))
         try:
             if product == ISU:
-                _refuse(product, {"--indicator": bool(indicators), "--ignore-fills": ignore_fills, "--counts": counts})
                 from ..io.diff_filter import resolve_ids, resolve_only
                 from ..isu.diff import compare
                 from ..isu.diff_report import FORMATS
@@ -136,7 +153,6 @@ def diff(old: Path, new: Path, fmt: str, only, indicators, tabeller, ignore_fill
                                           "--tabell", "table")
                 report = compare(a, b, only=keep_codes, tabeller=keep_tables)
             else:
-                _refuse(product, {"--tabell": bool(tabeller)})
                 from ..survey.diff import compare
                 from ..survey.diff_filter import resolve_indicators
                 from ..survey.diff_filter import resolve_only as survey_only
@@ -156,7 +172,8 @@ def diff(old: Path, new: Path, fmt: str, only, indicators, tabeller, ignore_fill
 def dump(path: Path) -> None:
     """Print a workbook or tidy export (survey or ISU) as sorted canonical lines (a git textconv filter)."""
     with ExitStack() as stack:
-        product, (side,) = load_sides(stack, "dump", (path,))
+        product, reals = open_sides(stack, "dump", (path,))
+        (side,) = load_sides("dump", product, reals, (path,))
         if product == ISU:
             from ..isu.diff_report import render_dump
         else:

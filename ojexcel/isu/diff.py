@@ -528,7 +528,8 @@ class _WorkbookReader:
 
 class _Layout:
     """The header texts and row labels a diagram table can have (`chart_tables.build`'s), inverted:
-    header -> (measure, delgrupp or kategori), label -> kategori or delgrupp."""
+    header -> (measure, delgrupp or kategori), label -> kategori or delgrupp. Two meanings for one
+    text (a catalogue naming two categories alike) fail here, not in a user's diff."""
 
     empty = "Inga ärenden"  # the one row of a table without any ärende
 
@@ -542,23 +543,32 @@ class _Layout:
         rubriker = RUBRIK_MEDEL if d.is_mean else RUBRIK
         value = MEDEL if d.is_mean else ANDEL
         self.headers: dict[str, tuple[str, str]] = {}
+        self.rows: dict[str, str] = {}
         if d.rader == "kategorier":
             self.radrubrik = d.kategorirubrik
-            self.rows = {katalog.category_name(k): k for k in kategorier}
+            for k in kategorier:
+                self._add(self.rows, katalog.category_name(k), k, d)
             plain = _plain_group(d)
             for m in (ANTAL, BAS, value):
                 if plain is not None:
-                    self.headers[rubriker[m]] = (m, plain)
+                    self._add(self.headers, rubriker[m], (m, plain), d)
                 for g in groups:
-                    self.headers[f"{rubriker[m]} – {katalog.group_name(g)}"] = (m, g)
+                    self._add(self.headers, f"{rubriker[m]} – {katalog.group_name(g)}", (m, g), d)
         else:
             self.radrubrik = "Grupp"
-            self.rows = {katalog.group_name(g): g for g in ("",) + tuple(plan.delgrupper)}
+            for g in dict.fromkeys(("",) + tuple(plan.delgrupper)):
+                self._add(self.rows, katalog.group_name(g), g, d)
             if d.is_mean:
-                self.headers = {rubriker[m]: (m, MEDEL) for m in (ANTAL, BAS, MEDEL)}
+                for m in (ANTAL, BAS, MEDEL):
+                    self._add(self.headers, rubriker[m], (m, MEDEL), d)
             else:
                 first = d.visa[0] if d.visa else next((k for k in kategorier), "")
-                self.headers[rubriker[BAS]] = (BAS, first)
+                self._add(self.headers, rubriker[BAS], (BAS, first), d)
                 for m in (ANTAL, value):
                     for k in kategorier:
-                        self.headers[f"{rubriker[m]} – {katalog.category_name(k)}"] = (m, k)
+                        self._add(self.headers, f"{rubriker[m]} – {katalog.category_name(k)}", (m, k), d)
+
+    @staticmethod
+    def _add(mapping: dict, text: str, meaning, d) -> None:
+        if mapping.setdefault(text, meaning) != meaning:
+            raise ValueError(f"diagram.toml, {d.namn}: {text!r} names both {mapping[text]} and {meaning}")
