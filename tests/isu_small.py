@@ -5,6 +5,9 @@ tidy export has a few tens of thousands of rows (the whole sample's 412 617 take
     rows = sample_rows()                       # the sample's records of the two units (dicts)
     write_records(path, rows)                  # as an ärende CSV
     book, tidy = build(records, out_stem)      # `ojexcel isu build` → (workbook, tidy export)
+
+`small_build` (a session fixture: import it into a test module) is that build made once per test
+session: (records, workbook, tidy export).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import csv
 from functools import cache
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
@@ -58,3 +62,10 @@ def write_tidy_text(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory) -> tuple[Path, Path, Path]:
+    d = tmp_path_factory.mktemp("isu_small")
+    records = write_records(d / "arenden.csv", sample_rows())
+    return (records, *build(records, d / "base"))

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import ojexcel
 from ojexcel.cli import main
 
-from .isu_small import sample_rows, write_records
+from .isu_small import sample_rows, small_build  # noqa: F401  (a session fixture)
 
 pd = pytest.importorskip("pandas")
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,8 +24,9 @@ VUXNA = ROOT / "samples" / "isu_vuxna_exempel.csv"
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    return write_records(tmp_path_factory.mktemp("isu_api") / "arenden.csv", sample_rows())
+def small(small_build):
+    """The two kommuner's records (`isu_small`); `small_build` also holds `ojexcel isu build`'s files."""
+    return small_build[0]
 
 
 @pytest.fixture(scope="module")
@@ -80,11 +81,11 @@ def test_hidden_and_missing_are_told_apart(frame, results):
     assert medel.medel.notna().any() and medel.medel_maskerad.any()
 
 
-def test_round_trip_equals_the_tidy_file(results, frame, tmp_path):
+def test_round_trip_equals_the_tidy_file(results, frame, small_build, tmp_path):
     path = ojexcel.write_isu_tidy(results, tmp_path / "isu_tidy.csv")
+    assert path.read_bytes() == small_build[2].read_bytes()  # the bytes `ojexcel isu build` writes
     back = ojexcel.read_isu_tidy(path)
     pd.testing.assert_frame_equal(back, frame)
-    pd.testing.assert_frame_equal(ojexcel.isu.read_tidy(path), frame)
     # The frame holds the file's text exactly: numbers, and <NA> where the file is empty.
     with open(path, encoding="utf-8", newline="") as fh:
         text = list(csv.DictReader(fh))
@@ -95,7 +96,8 @@ def test_round_trip_equals_the_tidy_file(results, frame, tmp_path):
         assert [None if v is pd.NA else str(v) for v in back[col]] == [r[col] or None for r in text], col
     assert [None if v is pd.NA else f"{v:.1f}" for v in back["medel"]] == [r["medel"] or None for r in text]
     book = ojexcel.write_isu_workbook(results, tmp_path / "isu.xlsx")
-    assert book.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["isu.xlsx", "isu_tidy.csv"]
+    assert book.read_bytes() == small_build[1].read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["isu.xlsx", "isu_tidy.csv"]
 
 
 def test_build_takes_a_period_and_reports_bad_input(small, tmp_path):
@@ -121,15 +123,26 @@ def test_build_takes_a_period_and_reports_bad_input(small, tmp_path):
     assert "row 2" in str(exc.value) and "tolv" in str(exc.value)
 
 
-def test_the_sample_is_flagged_synthetic(results, tmp_path):
+def test_the_sample_is_flagged_synthetic(results, small, small_build, tmp_path):
     """The flag a cover needs to say the data are synthetic (as the survey's workbook does)."""
-    sample = ojexcel.isu.build()
+    import dataclasses
+
+    from ojexcel.io.resources import isu_sample
+    from ojexcel.isu.codebook import load_codebook
+    from ojexcel.isu.compilation import compile_tables
+    from ojexcel.isu.reader import read_arenden
+    from ojexcel.population import load_population
+
+    sample = read_arenden(isu_sample(), load_codebook(), load_population())
     assert sample.syntetisk and sample.n == 3070
-    assert not results.syntetisk  # a copy of some of its rows is the user's own file
-    path = ojexcel.write_isu_tidy(results, tmp_path / "t.csv")
+    mine = read_arenden(small, load_codebook(), load_population())
+    assert not mine.syntetisk and not results.syntetisk  # a copy of some of its rows is the user's own file
+    assert compile_tables(dataclasses.replace(mine, syntetisk=True)).syntetisk is True  # the results carry it
     from ojexcel.isu.tidy import read_isu_tidy
 
-    assert read_isu_tidy(path).syntetisk is False  # a tidy export does not say
+    part = tmp_path / "t.csv"  # the first rows of a tidy export
+    part.write_text("".join(small_build[2].read_text(encoding="utf-8").splitlines(keepends=True)[:30]), encoding="utf-8")
+    assert read_isu_tidy(part).syntetisk is False  # a tidy export does not say
 
 
 def _modules_after(code: str) -> list[str]:
@@ -138,12 +151,11 @@ def _modules_after(code: str) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_imports_stay_cheap(tmp_path):
-    assert _modules_after("import ojexcel.isu") == []
-    assert _modules_after("import ojexcel\nojexcel.isu") == []
+def test_imports_stay_cheap(small, tmp_path):
+    assert _modules_after("import ojexcel\nojexcel.isu\nimport ojexcel.isu") == []
     code = (
         "from ojexcel.cli import main\n"
-        f"try:\n    main(['isu', 'build', '--out', {str(tmp_path / 'b.xlsx')!r}, '--tidy', {str(tmp_path / 't.csv')!r}, '-q'])\n"
+        f"try:\n    main(['isu', 'build', {str(small)!r}, '--out', {str(tmp_path / 'b.xlsx')!r}, '--tidy', {str(tmp_path / 't.csv')!r}, '-q'])\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
     )
     assert _modules_after(code) == ["numpy"]  # numpy is ISU's; pandas is the API's alone

@@ -20,7 +20,7 @@ from ojexcel.isu.diff import (
     MEDEL_KATEGORI,
     MISSING,
     WORKBOOK,
-    _Layout,
+    DiagramLayout,
     load_side,
     workbook_cells,
 )
@@ -28,7 +28,7 @@ from ojexcel.isu.diff import (
 from ojexcel.isu.diff import compare
 from ojexcel.isu.diff_report import render_dump, render_json, render_markdown, render_text
 
-from .isu_small import build, read_tidy_text, sample_rows, write_records, write_tidy_text
+from .isu_small import build, read_tidy_text, sample_rows, small_build, write_records, write_tidy_text  # noqa: F401
 
 MEASURES = ("antal", "bas", "andel", "medel")
 
@@ -38,9 +38,9 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    d = tmp_path_factory.mktemp("isu_diff")
-    return build(write_records(d / "arenden.csv", sample_rows()), d / "base")
+def base(small_build):
+    """(workbook, tidy export) of the two kommuner, built once per session (`isu_small`)."""
+    return small_build[1:]
 
 
 @pytest.fixture(scope="module")
@@ -73,12 +73,13 @@ def change_keys(doc):
 
 # -- identical ----------------------------------------------------------------------------------
 
-def test_identical_builds_exit_0_for_tidy_workbook_and_both(base):
+def test_identical_builds_exit_0_for_tidy_workbook_and_both(base, sides):
     book, tidy = base
-    for old, new in ((tidy, tidy), (book, tidy)):
+    for old, new in ((tidy, tidy), (book, book)):
         result = run("diff", old, new)
         assert result.exit_code == 0, result.output
         assert "No differences" in result.output and "ISU" in result.output
+    assert compare(sides[1], sides[0]).identical and compare(sides[0], sides[1]).identical  # a workbook and its tidy
 
 
 def test_the_workbook_reads_back_to_the_cells_its_tidy_export_says(sides):
@@ -105,13 +106,13 @@ def test_every_diagram_tables_headers_and_labels_read_back_one_way():
 
     katalog, plan = load_chart_catalogue(), load_plan()
     for d in katalog.diagram:
-        layout = _Layout(d, katalog, plan)
+        layout = DiagramLayout(d, katalog, plan)
         if d.rader == "kategorier":
             assert sorted(layout.rows.values()) == sorted(plan.tabeller[plan.table_index(d.tabell)].kategorier), d.namn
         else:
             assert set(layout.rows.values()) == {"", *plan.delgrupper}, d.namn
     with pytest.raises(ValueError, match="names both"):
-        _Layout._add({"Män": "kon=Man"}, "Män", "kon=Kvinna", katalog.diagram[0])
+        DiagramLayout._add({"Män": "kon=Man"}, "Män", "kon=Kvinna", katalog.diagram[0])
 
 
 def test_constants_mirror_the_model():
@@ -124,10 +125,8 @@ def test_constants_mirror_the_model():
 
 # -- a changed record ---------------------------------------------------------------------------
 
-def test_a_changed_record_names_exactly_the_changed_cells(base, changed):
-    result = run("diff", base[1], changed[1], "--format", "json")
-    assert result.exit_code == 1, result.output
-    doc = json.loads(result.output)
+def test_a_changed_record_names_exactly_the_changed_cells(base, changed, sides):
+    doc = as_json(compare(sides[0], sides[2]))  # the command line's report: test_workbooks_name_…
     old, new = keyed(base[1]), keyed(changed[1])
     # Independently, from the text: every measure whose text differs on a row of both files.
     texts = {(*k, m) for k in old.keys() & new.keys() for m in MEASURES if old[k][m] != new[k][m]}
@@ -173,10 +172,12 @@ def test_a_workbook_compared_with_the_other_runs_tidy_export(sides):
 
 
 def test_filters_only_and_tabell(base, changed, sides):
-    doc = json.loads(run("diff", base[1], changed[1], "--only", "0586", "--tabell", "hedersrelaterat_vald",
+    doc = json.loads(run("diff", base[0], changed[0], "--only", "samtliga", "--tabell", "hedersrelaterat_vald,kon",
                          "--format", "json").output)
-    assert doc["changes"] and {(c["kod"], c["tabell"]) for c in doc["changes"]} == {("0586", "hedersrelaterat_vald")}
+    assert doc["changes"] and {(c["kod"], c["tabell"]) for c in doc["changes"]} == {("", "hedersrelaterat_vald")}
     a, b = sides[0], sides[2]
+    only = compare(a, b, only=frozenset({"0586"}), tabeller=frozenset({"hedersrelaterat_vald"})).changes
+    assert only and {(c.kod, c.tabell) for c in only} == {("0586", "hedersrelaterat_vald")}
     assert compare(a, b, only=frozenset({"0584"})).identical
     assert {c.kod for c in compare(a, b, only=frozenset({""})).changes} == {""}
     result = run("diff", base[0], changed[0], "--only", "Vadstna")
@@ -217,14 +218,14 @@ def test_a_workbook_resorted_in_openpyxl_is_identical(base, tmp_path):
         assert result.exit_code == 0, result.output
 
 
-def test_a_resorted_tidy_export_is_identical_and_dumps_the_same(base, tmp_path):
+def test_a_resorted_tidy_export_is_identical_and_dumps_the_same(base, sides, tmp_path):
     _, tidy = base
     rows = read_tidy_text(tidy)
     rows.reverse()
-    resorted = write_tidy_text(tmp_path / "resorted.csv", rows)
-    assert run("diff", tidy, resorted).exit_code == 0
+    resorted = load_side(write_tidy_text(tmp_path / "resorted.csv", rows))
+    assert compare(sides[0], resorted).identical
     a = run("dump", tidy)
-    assert a.exit_code == 0 and a.output == render_dump(load_side(resorted))
+    assert a.exit_code == 0 and a.output == render_dump(resorted)
     lines = a.output.splitlines()
     assert len(lines) == len(rows)
     assert lines[0].startswith("samtliga - | verksamhet | - | ")
@@ -234,13 +235,13 @@ def test_a_resorted_tidy_export_is_identical_and_dumps_the_same(base, tmp_path):
     assert book[0] == "# sheet Information" and "# sheet Per kommun" in book
 
 
-def test_one_sided_units_tables_and_rows_are_entries(base, tmp_path):
+def test_one_sided_units_tables_and_rows_are_entries(base, sides, tmp_path):
     tidy = base[1]
     rows = read_tidy_text(tidy)
     fewer = [r for r in rows if r["kod"] != "0584"  # a unit
              and not (r["kod"] == "0586" and r["tabell"] == "insatser" and r["delgrupp"] == "kon=Kvinna")  # a table
              and not (r["kod"] == "05" and r["tabell"] == "kon" and not r["delgrupp"] and r["kategori"] == "Man")]  # a row
-    report = compare(load_side(tidy), load_side(write_tidy_text(tmp_path / "fewer.csv", fewer)))
+    report = compare(sides[0], load_side(write_tidy_text(tmp_path / "fewer.csv", fewer)))
     doc = as_json(report)
     assert doc["changes"] == [] and doc["added"] == []
     removed = [(e["what"], e["niva"], e["kod"], e["tabell"], e["delgrupp"], e["kategori"]) for e in doc["removed"]]
@@ -309,14 +310,14 @@ def test_a_survey_file_and_an_isu_file_are_trouble_in_one_line(base, tmp_path):
     (lambda rows: rows[5].update(niva="land"), "niva"),
 ])
 def test_a_broken_tidy_export_is_trouble_naming_the_row(base, tmp_path, edit, message):
-    rows = read_tidy_text(base[1])
+    rows = read_tidy_text(base[1])[:20]
     edit(rows)
     result = run("diff", write_tidy_text(tmp_path / "broken.csv", rows), base[1])  # fails at the first file
     assert result.exit_code == 2 and "not a readable ISU tidy export" in result.output and message in result.output
     assert run("dump", tmp_path / "broken.csv").exit_code == 2
 
 
-def test_a_workbook_that_contradicts_itself_is_trouble_naming_both_cells(base, tmp_path):
+def test_an_edited_or_cut_workbook_is_trouble_naming_why(base, tmp_path):
     wb = openpyxl.load_workbook(base[0])
     ws = wb["Per kommun"]
     head = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Nivå")
@@ -327,11 +328,7 @@ def test_a_workbook_that_contradicts_itself_is_trouble_naming_both_cells(base, t
     result = run("diff", base[0], edited)
     assert result.exit_code == 2
     assert "contradicts itself" in result.output and "Per kommun!" in result.output and "Målgruppen!" in result.output
-
-
-def test_an_isu_workbook_without_per_kommun_is_still_read_as_isu(base, tmp_path):
-    wb = openpyxl.load_workbook(base[0])
-    del wb["Per kommun"]
+    del wb["Per kommun"]  # still an ISU workbook by its chapter sheets, and told so
     cut = tmp_path / "cut.xlsx"
     wb.save(cut)
     result = run("diff", base[0], cut)
@@ -339,9 +336,9 @@ def test_an_isu_workbook_without_per_kommun_is_still_read_as_isu(base, tmp_path)
 
 
 def test_a_pipe_is_read_once(base, tmp_path):
-    fifo = tmp_path / "pipe.csv"
+    fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)
-    data = base[1].read_bytes()
+    data = base[0].read_bytes()
 
     def feed():
         with open(fifo, "wb") as fh:
@@ -349,18 +346,22 @@ def test_a_pipe_is_read_once(base, tmp_path):
 
     writer = threading.Thread(target=feed)
     writer.start()
-    result = run("diff", base[1], fifo)
+    result = run("diff", base[0], fifo)
     writer.join(timeout=10)
     assert result.exit_code == 0, result.output
 
 
-def test_an_isu_diff_imports_no_pandas_and_a_survey_diff_no_numpy(base, tidy_files):
+def test_an_isu_diff_imports_no_pandas_and_a_survey_diff_no_numpy(base, tmp_path):
+    survey = tmp_path / "vinr_tidy.csv"
+    survey.write_text("ar,niva,kod,indikator,varde,ja,delvis,nej,ej_aktuellt,bortfall,enheter\n"
+                      "2017,enhet,0114,socialjour,Ja,,,,,,\n", encoding="utf-8")
     probe = ("import sys, json\nfrom ojexcel.cli import main\n"
-             "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-             "print(json.dumps(sorted(m for m in ('numpy', 'pandas') if m in sys.modules)), file=sys.stderr)")
+             "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+             "print(json.dumps([code, sorted(m for m in ('numpy', 'pandas') if m in sys.modules)]), file=sys.stderr)")
+
     def loaded(*args):
         out = subprocess.run([sys.executable, "-c", probe, *map(str, args)], capture_output=True, text=True)
         return json.loads(out.stderr.strip().splitlines()[-1])
 
-    assert loaded("diff", base[1], base[0]) == ["numpy"]
-    assert loaded("diff", tidy_files[2017], tidy_files[2017]) == []
+    assert loaded("diff", base[0], base[0]) == [0, ["numpy"]]
+    assert loaded("diff", survey, survey) == [0, []]

@@ -496,7 +496,7 @@ class _WorkbookReader:
             caption = next((i for i, text in enumerate(first) if text is not None and text.startswith(prefix)), None)
             if caption is None:
                 continue  # a table deleted: its cells are missing from this side
-            layout = _Layout(d, self.katalog, self.plan)
+            layout = DiagramLayout(d, self.katalog, self.plan)
             head = next((i for i in range(caption + 1, min(len(values), caption + 1 + HEADER_AFTER_CAPTION))
                          if first[i] == layout.radrubrik), None)
             if head is None:
@@ -526,7 +526,7 @@ class _WorkbookReader:
                     self.put(key, matt, r[c] if c < len(r) else None, sheet, i + 1, c)
 
 
-class _Layout:
+class DiagramLayout:
     """The header texts and row labels a diagram table can have (`chart_tables.build`'s), inverted:
     header -> (measure, delgrupp or kategori), label -> kategori or delgrupp. Two meanings for one
     text (a catalogue naming two categories alike) fail here, not in a user's diff."""
