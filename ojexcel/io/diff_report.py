@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..problems import is_printable, printable, safe_char
 
@@ -54,7 +54,6 @@ class Document:
     summary_markdown: str  # the markdown report's summary line
     header: tuple[str, ...] = ()  # the markdown tables' column names
     label_width: int = 40  # the text report pads labels to this width
-    extra: dict = field(default_factory=dict)
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~])")

@@ -62,7 +62,7 @@ class Arenden:
     warnings: list[Problem] = field(default_factory=list)
     period: tuple[_dt.date | None, _dt.date | None] = (None, None)  # --period, inclusive
     utanfor_period: int = 0  # valid ärenden left out by --period
-    syntetisk: bool = False  # read from the embedded synthetic sample: every output must say so
+    syntetisk: bool = False  # read from the embedded synthetic sample: every output must say so (D133)
 
     @property
     def n(self) -> int:

@@ -533,5 +533,5 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         warnings=warnings,
         period=(fran, till),
         utanfor_period=utanfor,
-        syntetisk=is_sample(path, ISU_SAMPLE),
+        syntetisk=is_sample(path, ISU_SAMPLE),  # (D133)
     )
