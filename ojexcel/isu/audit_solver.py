@@ -1,0 +1,213 @@
+"""Interval bound propagation over integer linear relations, vectorised (the audit's engine).
+
+A system is a set of rows, each `Σ a_i·x_i = b` (`eq`) or `Σ a_i·x_i ≤ b`, over integer unknowns
+x with bounds lo ≤ x ≤ hi. Every row narrows each of its unknowns from the bounds of the others:
+
+    a_i·x_i ≤ b − Σ_{j≠i} min(a_j·x_j)          (every row)
+    a_i·x_i ≥ b − Σ_{j≠i} max(a_j·x_j)          (equality rows)
+
+rounded to whole numbers (upper bounds down, lower bounds up). Rounds are repeated until nothing
+changes (the fixpoint) or a bound crosses (`lo > hi`: the bounds and the relations contradict each
+other, i.e. the priors do not describe the export). Only rows that hold an unknown changed in the
+last round are evaluated again. Everything is numpy over flat index arrays (CSR by row, CSC by
+unknown); no Python loop runs over rows or unknowns. Integer arithmetic only (int64): the builder
+keeps every |a|·bound well inside it (`check_range`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# An upper bound that holds for every unknown of the audit (counts of ärenden, and sums of days or
+# insatser over them, are far below it) and keeps every product a·bound far from int64's limit.
+BIG = 1 << 40
+
+
+@dataclass
+class System:
+    row_ptr: np.ndarray  # int64 [R+1]: row r's entries are row_ptr[r]:row_ptr[r+1]
+    var: np.ndarray  # int64 [nnz]
+    coef: np.ndarray  # int64 [nnz], never 0
+    rhs: np.ndarray  # int64 [R]
+    eq: np.ndarray  # bool [R]
+    n_vars: int
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.rhs.size)
+
+    @property
+    def nnz(self) -> int:
+        return int(self.var.size)
+
+
+class SystemBuilder:
+    """Rows collected as blocks of numpy arrays: `add(vars, coefs, rhs, eq)` adds rows of the same
+    length at once (vars and coefs [rows × length], or coefs [length] broadcast)."""
+
+    def __init__(self, n_vars: int):
+        self.n_vars = n_vars
+        self._var: list[np.ndarray] = []
+        self._coef: list[np.ndarray] = []
+        self._len: list[np.ndarray] = []
+        self._rhs: list[np.ndarray] = []
+        self._eq: list[np.ndarray] = []
+
+    def add(self, vars_: np.ndarray, coefs, rhs=0, eq: bool = False) -> None:
+        vars_ = np.asarray(vars_, dtype=np.int64)
+        if vars_.ndim == 1:
+            vars_ = vars_[None, :]
+        r, k = vars_.shape
+        if r == 0 or k == 0:
+            return
+        coefs = np.broadcast_to(np.asarray(coefs, dtype=np.int64), (r, k))
+        self._var.append(vars_.reshape(-1))
+        self._coef.append(np.ascontiguousarray(coefs).reshape(-1))
+        self._len.append(np.full(r, k, dtype=np.int64))
+        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=np.int64), (r,)).copy())
+        self._eq.append(np.full(r, bool(eq)))
+
+    def add_ragged(self, vars_: np.ndarray, coefs: np.ndarray, lengths: np.ndarray, rhs, eq) -> None:
+        """Rows of different lengths: entries concatenated in row order."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        if lengths.size == 0:
+            return
+        self._var.append(np.asarray(vars_, dtype=np.int64))
+        self._coef.append(np.asarray(coefs, dtype=np.int64))
+        self._len.append(lengths)
+        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=np.int64), lengths.shape).copy())
+        self._eq.append(np.broadcast_to(np.asarray(eq, dtype=bool), lengths.shape).copy())
+
+    def build(self) -> System:
+        if not self._var:
+            z = np.zeros(0, dtype=np.int64)
+            return System(np.zeros(1, dtype=np.int64), z, z, z, np.zeros(0, dtype=bool), self.n_vars)
+        var = np.concatenate(self._var)
+        coef = np.concatenate(self._coef)
+        lengths = np.concatenate(self._len)
+        rhs = np.concatenate(self._rhs)
+        eq = np.concatenate(self._eq)
+        # Merge repeated unknowns within a row (x − x, or x listed twice), drop zero coefficients
+        # and empty rows; an empty row is checked (0 ≤ b, 0 = b) and never narrows anything.
+        row = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
+        key = row * np.int64(self.n_vars) + var
+        order = np.argsort(key, kind="stable")
+        key, coef = key[order], coef[order]
+        first = np.concatenate([[True], key[1:] != key[:-1]])
+        idx = np.flatnonzero(first)
+        coef = np.add.reduceat(coef, idx)
+        key = key[idx]
+        keep = coef != 0
+        key, coef = key[keep], coef[keep]
+        row, var = key // self.n_vars, key % self.n_vars
+        counts = np.bincount(row, minlength=lengths.size)
+        empty = counts == 0
+        if np.any(empty & ((rhs < 0) | (eq & (rhs != 0)))):
+            raise ValueError("a relation without unknowns does not hold")
+        live = ~empty
+        new_index = np.cumsum(live) - 1
+        row = new_index[row]
+        counts = counts[live]
+        ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return System(ptr, var.astype(np.int64), coef.astype(np.int64), rhs[live], eq[live], self.n_vars)
+
+
+@dataclass
+class Result:
+    lo: np.ndarray
+    hi: np.ndarray
+    rounds: int
+    infeasible: np.ndarray  # the unknowns whose bounds crossed (empty when consistent)
+    converged: bool
+
+
+def _expand(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The entry indexes of these rows (concatenated in row order) and each row's start in it."""
+    start = ptr[rows]
+    length = ptr[rows + 1] - start
+    offs = np.concatenate([[0], np.cumsum(length)[:-1]])
+    total = int(length.sum())
+    idx = np.arange(total, dtype=np.int64) + np.repeat(start - offs, length)
+    return idx, offs
+
+
+def check_range(system: System, hi: np.ndarray) -> None:
+    """Every row's Σ |a|·bound must stay well inside int64 (bounds are ≥ 0 and ≤ hi)."""
+    if system.nnz == 0:
+        return
+    w = np.abs(system.coef).astype(np.float64) * hi[system.var].astype(np.float64)
+    tot = np.add.reduceat(w, system.row_ptr[:-1])
+    if float(tot.max()) >= 2.0**62:
+        raise OverflowError("a relation's terms could overflow int64")
+
+
+def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = 100_000) -> Result:
+    """Narrow lo/hi (int64 arrays, copied) to the fixpoint of the system's rows."""
+    lo = np.array(lo, dtype=np.int64)
+    hi = np.array(hi, dtype=np.int64)
+    R = system.n_rows
+    if R == 0:
+        return Result(lo, hi, 0, np.flatnonzero(lo > hi), True)
+    check_range(system, np.maximum(np.abs(hi), np.abs(lo)))
+    ptr, var, coef, rhs, eq = system.row_ptr, system.var, system.coef, system.rhs, system.eq
+    # CSC: for each unknown, the rows it appears in.
+    entry_row = np.repeat(np.arange(R, dtype=np.int64), np.diff(ptr))
+    order = np.argsort(var, kind="stable")
+    col_rows = entry_row[order]
+    col_ptr = np.concatenate([[0], np.cumsum(np.bincount(var, minlength=system.n_vars))]).astype(np.int64)
+    pos = coef > 0
+    q = np.abs(coef)
+
+    active = np.arange(R, dtype=np.int64)
+    rounds = 0
+    converged = False
+    while rounds < max_rounds:
+        rounds += 1
+        if active.size == R:
+            idx, offs = None, ptr[:-1]
+            v, a, qq, pp = var, coef, q, pos
+            erow = entry_row
+        else:
+            idx, offs = _expand(ptr, active)
+            v, a, qq, pp = var[idx], coef[idx], q[idx], pos[idx]
+            erow = np.repeat(np.arange(active.size, dtype=np.int64), np.diff(ptr)[active])
+        lv, hv = lo[v], hi[v]
+        al, ah = a * lv, a * hv
+        mn = np.where(pp, al, ah)
+        mx = np.where(pp, ah, al)
+        b = rhs[active]
+        rmin = np.add.reduceat(mn, offs)
+        # every row: a·x ≤ b − (Σ min − own min)
+        slack = b[erow] - (rmin[erow] - mn)
+        new_hi = np.where(pp, slack // qq, hi[v])
+        new_lo = np.where(pp, lo[v], -(slack // qq))
+        rows_eq = eq[active]
+        if rows_eq.any():
+            rmax = np.add.reduceat(mx, offs)
+            e = rows_eq[erow]
+            slack2 = b[erow] - (rmax[erow] - mx)  # a·x ≥ slack2
+            lo2 = np.where(pp, -((-slack2) // qq), lo[v])
+            hi2 = np.where(pp, hi[v], (-slack2) // qq)
+            new_lo = np.where(e, np.maximum(new_lo, lo2), new_lo)
+            new_hi = np.where(e, np.minimum(new_hi, hi2), new_hi)
+        up = new_hi < hv
+        dn = new_lo > lv
+        if not (up.any() or dn.any()):
+            converged = True
+            break
+        changed = np.zeros(system.n_vars, dtype=bool)
+        if up.any():
+            np.minimum.at(hi, v[up], new_hi[up])
+            changed[v[up]] = True
+        if dn.any():
+            np.maximum.at(lo, v[dn], new_lo[dn])
+            changed[v[dn]] = True
+        cv = np.flatnonzero(changed)
+        if np.any(lo[cv] > hi[cv]):
+            break
+        ridx, _ = _expand(col_ptr, cv)
+        mark = np.zeros(R, dtype=bool)
+        mark[col_rows[ridx]] = True
+        active = np.flatnonzero(mark)
+    return Result(lo, hi, rounds, np.flatnonzero(lo > hi), converged)
