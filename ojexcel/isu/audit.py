@@ -182,6 +182,10 @@ class Prior:
     unwritten_scope: int = 3  # perturbed: a table not written has a scope in 0..this
     unwritten_delgrupp: int = 22  # perturbed: a delgrupp not written (item 6) has 0..this ärenden
     delgrupp_levels: tuple[str, ...] = (KOMMUN, STADSDEL)  # where item 6 applies
+    # perturbed: items 4 and 6 decided on true counts (a broken scheme; the outsider who knows it)
+    decisions_on_truth: bool = False
+    # the published means (`medel`, one decimal) as relations between a sum and its base (§5)
+    use_means: bool = True
 
 
 def perturbed_prior(minsta_antal: int = 5, ptable: bool = False) -> Prior:
@@ -190,6 +194,12 @@ def perturbed_prior(minsta_antal: int = 5, ptable: bool = False) -> Prior:
 
 def suppression_prior(minsta_antal: int = 5) -> Prior:
     return Prior("suppression", int(minsta_antal))
+
+
+def exact_prior(minsta_antal: int = 5) -> Prior:
+    """Published numbers exact, an empty cell unknown (≥ 0) and nothing else known, a unit not in
+    the export empty: the relations alone (tests, and what-if audits of hand-made exports)."""
+    return Prior("exact", int(minsta_antal))
 
 
 # The perturbation table's preimage hull (CONTRACT §2 item 3): the smallest n that can give v.
@@ -246,6 +256,8 @@ def _levels(units: list[tuple[str, str]], prior: Prior, population=None) -> _Uni
         need((LAN, k))
     groups: list[tuple[int, list[int], bool]] = []
     perturbed = prior.kind == "perturbed"
+    if prior.kind not in ("perturbed", "suppression", "exact"):
+        raise ValueError(f"unknown prior kind {prior.kind!r}")
     ref_kommuner: dict[str, list[str]] = {}
     ref_lan: list[str] = []
     if perturbed:
@@ -256,13 +268,14 @@ def _levels(units: list[tuple[str, str]], prior: Prior, population=None) -> _Uni
         for k in population.municipalities:
             ref_kommuner.setdefault(_lan_of(k), []).append(k)
         ref_lan = sorted(population.lan)
-    # samtliga = Σ län
+    # samtliga = Σ län (an export without any län is taken as partial: no relation)
     children = [index[(LAN, k)] for k in lan]
     missing = [k for k in ref_lan if k not in lan]
-    if missing:
+    if missing and children:
         children.append(need(("rest", "lan")))
         rest[index[("rest", "lan")]] = len(missing)
-    groups.append((index[(SAMTLIGA, "")], children, True))
+    if children:
+        groups.append((index[(SAMTLIGA, "")], children, True))
     # län = Σ its kommuner
     for L in lan:
         mine = [k for k in kommuner if _lan_of(k) == L]
@@ -445,7 +458,12 @@ def _prior_bounds(export: Export, prior: Prior, T: Template, units: _Units):
     block_written = wr[:, bstart]  # [U, nb]
     scope_var = _block_scope_var(T, plan, blocks)
 
-    if prior.kind == "suppression":
+    if prior.kind == "exact":
+        put(wr & (b >= 0), BAS, b, b)
+        put(wr & (a >= 0), ANTAL, a, a)
+        for u in np.flatnonzero(units.absent).tolist():
+            hi[u * V:(u + 1) * V] = 0
+    elif prior.kind == "suppression":
         put(wr & (b >= 0), BAS, b, b)
         put(wr & (b < 0), BAS, 1, N - 1)
         put(wr & (a >= 0), ANTAL, a, a)
@@ -465,8 +483,11 @@ def _prior_bounds(export: Export, prior: Prior, T: Template, units: _Units):
             hi[u * V:(u + 1) * V] = 0
     else:
         vlo, vhi = _noise_interval(np.maximum(b, 0), prior)
+        if prior.decisions_on_truth:  # a shown base is not 1..N−1, a hidden one is
+            vlo = np.where(vlo >= 1, np.maximum(vlo, N), vlo)
+            vhi = np.where(vhi <= N - 1, 0, vhi)
         put(wr & (b >= 0), BAS, vlo, vhi)
-        put(wr & (b < 0), BAS, 1, N + prior.noise - 1)
+        put(wr & (b < 0), BAS, 1, N - 1 if prior.decisions_on_truth else N + prior.noise - 1)
         vlo, vhi = _noise_interval(np.maximum(a, 0), prior)
         put(wr & (a >= 0) & ~medelrad[None, :], ANTAL, vlo, vhi)
         # tables not written: scope 0..3; delgrupper not written at kommun/stadsdel: 0..22
@@ -478,23 +499,30 @@ def _prior_bounds(export: Export, prior: Prior, T: Template, units: _Units):
             dg_any[:, d] = block_written[:, bdg == d].any(axis=1)
         unwritten_dg = item6[:, None] & ~dg_any
         unwritten_dg[:, 0] = False
+        truth_rule = prior.decisions_on_truth
         uu, bb = np.nonzero(~block_written & ~unwritten_dg[:, bdg])
-        np.minimum.at(hi, uu * V + scope_var[bb], prior.unwritten_scope)
+        np.minimum.at(hi, uu * V + scope_var[bb], 0 if truth_rule else prior.unwritten_scope)
         uu, dd = np.nonzero(unwritten_dg)
         alla = _scope_var_alla(T, plan)
-        np.minimum.at(hi, uu * V + alla[dd], prior.unwritten_delgrupp)
+        np.minimum.at(hi, uu * V + alla[dd], 19 if truth_rule else prior.unwritten_delgrupp)
+        if truth_rule:  # written: its scope is not empty; a delgrupp written at kommun: ≥ 20
+            uu, bb = np.nonzero(block_written)
+            np.maximum.at(lo, uu * V + scope_var[bb], 1)
+            uu, dd = np.nonzero(dg_any & item6[:, None])
+            dd_ok = dd != 0
+            np.maximum.at(lo, uu[dd_ok] * V + alla[dd[dd_ok]], 20)
         # units not in the export: each 0..3 ärenden (every cell ≤ its unit's scope)
         for u in np.flatnonzero(units.absent).tolist():
             k = max(int(units.rest_size[u]), 1)
             cnt = T.var_kind != SUM
             seg = hi[u * V:(u + 1) * V]
-            seg[cnt] = np.minimum(seg[cnt], prior.unwritten_scope * k)
+            seg[cnt] = np.minimum(seg[cnt], 0 if truth_rule else prior.unwritten_scope * k)
     hi[T.zero_var::V] = 0
     # Means shown with their base: (2t−1)·n ≤ 20·sum ≤ (2t+1)·n − 1 (§5: one decimal, halves up).
     rows = SystemBuilder(Ua * V)
     ms = T.medel_slots
     t = export.medel[:, ms]
-    uu, jj = np.nonzero((t >= 0) & (b[:, ms] >= 0))
+    uu, jj = np.nonzero((t >= 0) & (b[:, ms] >= 0) & prior.use_means)
     if uu.size:
         sv = uu * V + T.medel_sum[jj]
         nv = uu * V + T.medel_base[jj]
@@ -641,13 +669,8 @@ def build_system(export: Export, prior: Prior, population=None):
             sb.add(cols, [1] + [-1] * len(children), 0, True)
         else:
             sb.add(cols, [-1] + [1] * len(children), 0, False)
-    for i in range(len(extra._var)):
-        sb._var.append(extra._var[i])
-        sb._coef.append(extra._coef[i])
-        sb._len.append(extra._len[i])
-        sb._rhs.append(extra._rhs[i])
-        sb._eq.append(extra._eq[i])
-    return T, units, sb.build(), lo, hi
+    sb.extend(extra)
+    return T, units, sb.build(merge=False), lo, hi
 
 
 def audit(export: Export, prior: Prior | None = None, population=None, max_rounds: int = 100_000) -> AuditResult:

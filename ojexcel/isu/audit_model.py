@@ -205,6 +205,8 @@ class _Builder:
                     self.eq([base, A[R - 1]], [S], "enval: base + uppgift_saknas = scope")
                     for j, komb in enumerate(tab.kombinerade):
                         self.eq([A[K + j]], [A[p] for p in komb.delar], "enval: combined = Σ parts")
+                        # (follows from the two sums only for an LP, not for bound propagation)
+                        self.le(([A[K + j]], [base]), "enval: combined ≤ base")
                 elif tab.typ == FLERVAL:
                     M = A[0]
                     self.same(Bc[0], Bc[R - 1], S)
@@ -238,9 +240,7 @@ class _Builder:
                     self.same(A[4], self.S(BRUKARENKAT, d))
                     self.same(A[1], self.a("insatser", d, 0))  # minst_ett_svar
                     self.same(A[3], self.base("maluppfoljning", d))
-                if tab.typ != MEDEL:
-                    for r in range(R):
-                        self.le(([A[r]], [Bc[r]]), "count ≤ base")
+                # (a row's count ≤ its base follows from the rows above: not repeated)
             # scopes of one delgrupp
         for d in range(self.nd):
             self.le(([self.S(AVSLUTADE, d)], [self.S(ALLA, d)]), "avslutade ≤ every ärende")
@@ -450,12 +450,27 @@ class _Builder:
         medel = np.flatnonzero(plan.slot_typ == MEDELRAD)
         kind[cell_var[2 * medel]] = SUM
         kind[cell_var[self.zero]] = ZERO
-        # rows over classes
+        # rows over classes: a class repeated in a row merged, rows without unknowns and repeated
+        # rows dropped
         rv, rc, rl, rr, re, rk = [], [], [], [], [], []
+        seen: set = set()
         for ids, coefs, rhs, eq, k in self.rows:
-            rv.extend(cell_var[i] for i in ids)
-            rc.extend(coefs)
-            rl.append(len(ids))
+            terms: dict[int, int] = {}
+            for i, c in zip(ids, coefs):
+                v = int(cell_var[i])
+                terms[v] = terms.get(v, 0) + c
+            items = tuple(sorted((v, c) for v, c in terms.items() if c != 0 and v != cell_var[self.zero]))
+            if not items:
+                if rhs < 0 or (eq and rhs != 0):
+                    raise ValueError(f"a relation without unknowns does not hold: {k}")
+                continue
+            key = (items, rhs, eq)
+            if key in seen:
+                continue
+            seen.add(key)
+            rv.extend(v for v, _ in items)
+            rc.extend(c for _, c in items)
+            rl.append(len(items))
             rr.append(rhs)
             re.append(eq)
             rk.append(k)

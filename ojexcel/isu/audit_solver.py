@@ -79,7 +79,16 @@ class SystemBuilder:
         self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=np.int64), lengths.shape).copy())
         self._eq.append(np.broadcast_to(np.asarray(eq, dtype=bool), lengths.shape).copy())
 
-    def build(self) -> System:
+    def extend(self, other: "SystemBuilder") -> None:
+        self._var += other._var
+        self._coef += other._coef
+        self._len += other._len
+        self._rhs += other._rhs
+        self._eq += other._eq
+
+    def build(self, merge: bool = True) -> System:
+        """The system. `merge=False`: the caller guarantees that no row repeats an unknown and no
+        coefficient is 0 (skips a sort of every entry)."""
         if not self._var:
             z = np.zeros(0, dtype=np.int64)
             return System(np.zeros(1, dtype=np.int64), z, z, z, np.zeros(0, dtype=bool), self.n_vars)
@@ -88,6 +97,9 @@ class SystemBuilder:
         lengths = np.concatenate(self._len)
         rhs = np.concatenate(self._rhs)
         eq = np.concatenate(self._eq)
+        if not merge:
+            ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+            return System(ptr, var, coef, rhs, eq, self.n_vars)
         # Merge repeated unknowns within a row (x − x, or x listed twice), drop zero coefficients
         # and empty rows; an empty row is checked (0 ≤ b, 0 = b) and never narrows anything.
         row = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
@@ -151,13 +163,16 @@ def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = 
         return Result(lo, hi, 0, np.flatnonzero(lo > hi), True)
     check_range(system, np.maximum(np.abs(hi), np.abs(lo)))
     ptr, var, coef, rhs, eq = system.row_ptr, system.var, system.coef, system.rhs, system.eq
+    lengths = np.diff(ptr)
     # CSC: for each unknown, the rows it appears in.
-    entry_row = np.repeat(np.arange(R, dtype=np.int64), np.diff(ptr))
+    entry_row = np.repeat(np.arange(R, dtype=np.int64), lengths)
     order = np.argsort(var, kind="stable")
     col_rows = entry_row[order]
     col_ptr = np.concatenate([[0], np.cumsum(np.bincount(var, minlength=system.n_vars))]).astype(np.int64)
     pos = coef > 0
     q = np.abs(coef)
+    general = q != 1  # entries that need a division (most coefficients are ±1)
+    any_eq = bool(eq.any())
 
     active = np.arange(R, dtype=np.int64)
     rounds = 0
@@ -165,44 +180,53 @@ def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = 
     while rounds < max_rounds:
         rounds += 1
         if active.size == R:
-            idx, offs = None, ptr[:-1]
-            v, a, qq, pp = var, coef, q, pos
+            offs = ptr[:-1]
+            v, a, qq, pp, gg = var, coef, q, pos, general
             erow = entry_row
+            b = rhs
+            rows_eq = eq
         else:
             idx, offs = _expand(ptr, active)
-            v, a, qq, pp = var[idx], coef[idx], q[idx], pos[idx]
-            erow = np.repeat(np.arange(active.size, dtype=np.int64), np.diff(ptr)[active])
+            v, a, qq, pp, gg = var[idx], coef[idx], q[idx], pos[idx], general[idx]
+            erow = np.repeat(np.arange(active.size, dtype=np.int64), lengths[active])
+            b = rhs[active]
+            rows_eq = eq[active]
         lv, hv = lo[v], hi[v]
         al, ah = a * lv, a * hv
         mn = np.where(pp, al, ah)
-        mx = np.where(pp, ah, al)
-        b = rhs[active]
-        rmin = np.add.reduceat(mn, offs)
-        # every row: a·x ≤ b − (Σ min − own min)
-        slack = b[erow] - (rmin[erow] - mn)
-        new_hi = np.where(pp, slack // qq, hi[v])
-        new_lo = np.where(pp, lo[v], -(slack // qq))
-        rows_eq = eq[active]
-        if rows_eq.any():
-            rmax = np.add.reduceat(mx, offs)
+        # every row: a·x ≤ b − (Σ min − own min) =: slack; x ≤ ⌊slack/a⌋ (a > 0), x ≥ −⌊slack/|a|⌋
+        slack = (b - np.add.reduceat(mn, offs))[erow] + mn
+        gi = np.flatnonzero(gg)
+        if gi.size:
+            slack[gi] //= qq[gi]
+        up = pp & (slack < hv)
+        dn = ~pp & (-slack > lv)
+        cand_hi, cand_lo = slack, -slack
+        if any_eq and rows_eq.any():
+            mx = np.where(pp, ah, al)
+            # equality rows: a·x ≥ b − (Σ max − own max) = −w; x ≥ −⌊w/a⌋ (a > 0), x ≤ ⌊w/|a|⌋
+            s2 = (np.add.reduceat(mx, offs) - b)[erow] - mx  # w
+            if gi.size:
+                s2[gi] //= qq[gi]
             e = rows_eq[erow]
-            slack2 = b[erow] - (rmax[erow] - mx)  # a·x ≥ slack2
-            lo2 = np.where(pp, -((-slack2) // qq), lo[v])
-            hi2 = np.where(pp, hi[v], (-slack2) // qq)
-            new_lo = np.where(e, np.maximum(new_lo, lo2), new_lo)
-            new_hi = np.where(e, np.minimum(new_hi, hi2), new_hi)
-        up = new_hi < hv
-        dn = new_lo > lv
-        if not (up.any() or dn.any()):
+            up2 = e & ~pp & (s2 < hv)
+            dn2 = e & pp & (-s2 > lv)
+            cand_hi = np.where(up2, s2, cand_hi)
+            cand_lo = np.where(dn2, -s2, cand_lo)
+            up = np.where(up2, True, up)
+            dn = np.where(dn2, True, dn)
+        ui = np.flatnonzero(up)
+        di = np.flatnonzero(dn)
+        if ui.size == 0 and di.size == 0:
             converged = True
             break
+        if ui.size:
+            np.minimum.at(hi, v[ui], cand_hi[ui])
+        if di.size:
+            np.maximum.at(lo, v[di], cand_lo[di])
         changed = np.zeros(system.n_vars, dtype=bool)
-        if up.any():
-            np.minimum.at(hi, v[up], new_hi[up])
-            changed[v[up]] = True
-        if dn.any():
-            np.maximum.at(lo, v[dn], new_lo[dn])
-            changed[v[dn]] = True
+        changed[v[ui]] = True
+        changed[v[di]] = True
         cv = np.flatnonzero(changed)
         if np.any(lo[cv] > hi[cv]):
             break
