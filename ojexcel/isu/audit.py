@@ -658,9 +658,11 @@ def build_system(export: Export, prior: Prior, population=None):
     lo, hi, extra = _prior_bounds(export, prior, T, units)
     sb = SystemBuilder(Ua * V)
     # the template's rows in every unit
-    off = np.arange(Ua, dtype=np.int64) * V
-    vars_ = (off[:, None] + T.row_var[None, :]).reshape(-1)
-    sb.add_ragged(vars_, np.tile(T.row_coef, Ua), np.tile(T.row_len, Ua), np.tile(T.row_rhs, Ua), np.tile(T.row_eq, Ua))
+    idx = np.int32 if Ua * V < 2**31 else np.int64
+    off = (np.arange(Ua, dtype=np.int64) * V).astype(idx)
+    vars_ = (off[:, None] + T.row_var.astype(idx)[None, :]).reshape(-1)
+    sb.add_ragged(vars_, np.tile(T.row_coef.astype(np.int32), Ua), np.tile(T.row_len, Ua), np.tile(T.row_rhs, Ua),
+                  np.tile(T.row_eq, Ua))
     # across levels, for every class (zero excluded)
     k = np.flatnonzero(np.arange(V) != T.zero_var).astype(np.int64)
     for parent, children, equal in units.groups:

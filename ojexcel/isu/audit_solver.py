@@ -48,6 +48,7 @@ class SystemBuilder:
 
     def __init__(self, n_vars: int):
         self.n_vars = n_vars
+        self._idx = np.int32 if n_vars < 2**31 else np.int64
         self._var: list[np.ndarray] = []
         self._coef: list[np.ndarray] = []
         self._len: list[np.ndarray] = []
@@ -55,7 +56,7 @@ class SystemBuilder:
         self._eq: list[np.ndarray] = []
 
     def add(self, vars_: np.ndarray, coefs, rhs=0, eq: bool = False) -> None:
-        vars_ = np.asarray(vars_, dtype=np.int64)
+        vars_ = np.asarray(vars_, dtype=self._idx)
         if vars_.ndim == 1:
             vars_ = vars_[None, :]
         r, k = vars_.shape
@@ -73,8 +74,8 @@ class SystemBuilder:
         lengths = np.asarray(lengths, dtype=np.int64)
         if lengths.size == 0:
             return
-        self._var.append(np.asarray(vars_, dtype=np.int64))
-        self._coef.append(np.asarray(coefs, dtype=np.int64))
+        self._var.append(np.asarray(vars_, dtype=self._idx))
+        self._coef.append(np.asarray(coefs) if np.asarray(coefs).dtype.kind == "i" else np.asarray(coefs, dtype=np.int64))
         self._len.append(lengths)
         self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=np.int64), lengths.shape).copy())
         self._eq.append(np.broadcast_to(np.asarray(eq, dtype=bool), lengths.shape).copy())
@@ -94,6 +95,8 @@ class SystemBuilder:
             return System(np.zeros(1, dtype=np.int64), z, z, z, np.zeros(0, dtype=bool), self.n_vars)
         var = np.concatenate(self._var)
         coef = np.concatenate(self._coef)
+        if coef.size and int(np.abs(coef).max()) < 2**31:
+            coef = coef.astype(np.int32)
         lengths = np.concatenate(self._len)
         rhs = np.concatenate(self._rhs)
         eq = np.concatenate(self._eq)
@@ -122,7 +125,7 @@ class SystemBuilder:
         row = new_index[row]
         counts = counts[live]
         ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return System(ptr, var.astype(np.int64), coef.astype(np.int64), rhs[live], eq[live], self.n_vars)
+        return System(ptr, var.astype(self._idx), coef, rhs[live], eq[live], self.n_vars)
 
 
 @dataclass
@@ -148,30 +151,71 @@ def check_range(system: System, hi: np.ndarray) -> None:
     """Every row's Σ |a|·bound must stay well inside int64 (bounds are ≥ 0 and ≤ hi)."""
     if system.nnz == 0:
         return
-    w = np.abs(system.coef).astype(np.float64) * hi[system.var].astype(np.float64)
-    tot = np.add.reduceat(w, system.row_ptr[:-1])
-    if float(tot.max()) >= 2.0**62:
-        raise OverflowError("a relation's terms could overflow int64")
+    for a, b in _chunks(system.row_ptr, np.arange(system.n_rows), CHUNK):
+        idx, offs = _expand(system.row_ptr, np.arange(a, b))
+        w = np.abs(system.coef[idx]).astype(np.float64) * hi[system.var[idx]].astype(np.float64)
+        if float(np.add.reduceat(w, offs).max()) >= 2.0**62:
+            raise OverflowError("a relation's terms could overflow int64")
+
+
+CHUNK = 1 << 21  # entries evaluated at once (bounds the temporaries' memory)
+
+
+def _chunks(ptr: np.ndarray, rows: np.ndarray, size: int):
+    """Split a sorted list of rows into consecutive runs of about `size` entries: yields slices
+    (start, stop) into `rows`."""
+    if rows.size == 0:
+        return
+    cum = np.cumsum(ptr[rows + 1] - ptr[rows])
+    cuts = np.searchsorted(cum, np.arange(size, int(cum[-1]), size), side="left") + 1
+    edges = np.unique(np.concatenate([[0], np.minimum(cuts, rows.size), [rows.size]]))
+    for a, b in zip(edges[:-1].tolist(), edges[1:].tolist()):
+        if b > a:
+            yield a, b
+
+
+def eliminate_fixed(system: System, lo: np.ndarray, hi: np.ndarray) -> System:
+    """The system with every unknown whose bounds are one value moved into the right-hand side
+    (rows left without unknowns are checked and dropped): fewer entries for the same fixpoint."""
+    fixed = lo == hi
+    if not fixed[system.var].any():
+        return system
+    fe = fixed[system.var]
+    R = system.n_rows
+    erow = np.repeat(np.arange(R, dtype=np.int64), np.diff(system.row_ptr))
+    contrib = np.zeros(R, dtype=np.int64)
+    np.add.at(contrib, erow[fe], system.coef[fe].astype(np.int64) * lo[system.var[fe]])
+    rhs = system.rhs - contrib
+    keep = ~fe
+    counts = np.bincount(erow[keep], minlength=R)
+    empty = counts == 0
+    if np.any(empty & ((rhs < 0) | (system.eq & (rhs != 0)))):
+        return system  # a relation over fixed unknowns fails: propagation reports the crossing
+    live = counts > 0
+    ptr = np.concatenate([[0], np.cumsum(counts[live])]).astype(np.int64)
+    return System(ptr, system.var[keep], system.coef[keep], rhs[live], system.eq[live], system.n_vars)
 
 
 def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = 100_000) -> Result:
     """Narrow lo/hi (int64 arrays, copied) to the fixpoint of the system's rows."""
     lo = np.array(lo, dtype=np.int64)
     hi = np.array(hi, dtype=np.int64)
+    if np.any(lo > hi):
+        return Result(lo, hi, 0, np.flatnonzero(lo > hi), False)
+    system = eliminate_fixed(system, lo, hi)
     R = system.n_rows
     if R == 0:
         return Result(lo, hi, 0, np.flatnonzero(lo > hi), True)
     check_range(system, np.maximum(np.abs(hi), np.abs(lo)))
-    ptr, var, coef, rhs, eq = system.row_ptr, system.var, system.coef, system.rhs, system.eq
+    ptr, rhs, eq = system.row_ptr, system.rhs, system.eq
+    var = system.var.astype(np.int32, copy=False) if system.n_vars < 2**31 else system.var
+    coef = system.coef
     lengths = np.diff(ptr)
     # CSC: for each unknown, the rows it appears in.
-    entry_row = np.repeat(np.arange(R, dtype=np.int64), lengths)
     order = np.argsort(var, kind="stable")
-    col_rows = entry_row[order]
+    col_rows = (np.searchsorted(ptr, order, side="right") - 1).astype(np.int32)
+    del order
     col_ptr = np.concatenate([[0], np.cumsum(np.bincount(var, minlength=system.n_vars))]).astype(np.int64)
-    pos = coef > 0
-    q = np.abs(coef)
-    general = q != 1  # entries that need a division (most coefficients are ±1)
     any_eq = bool(eq.any())
 
     active = np.arange(R, dtype=np.int64)
@@ -179,55 +223,52 @@ def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = 
     converged = False
     while rounds < max_rounds:
         rounds += 1
-        if active.size == R:
-            offs = ptr[:-1]
-            v, a, qq, pp, gg = var, coef, q, pos, general
-            erow = entry_row
-            b = rhs
-            rows_eq = eq
-        else:
-            idx, offs = _expand(ptr, active)
-            v, a, qq, pp, gg = var[idx], coef[idx], q[idx], pos[idx], general[idx]
-            erow = np.repeat(np.arange(active.size, dtype=np.int64), lengths[active])
-            b = rhs[active]
-            rows_eq = eq[active]
-        lv, hv = lo[v], hi[v]
-        al, ah = a * lv, a * hv
-        mn = np.where(pp, al, ah)
-        # every row: a·x ≤ b − (Σ min − own min) =: slack; x ≤ ⌊slack/a⌋ (a > 0), x ≥ −⌊slack/|a|⌋
-        slack = (b - np.add.reduceat(mn, offs))[erow] + mn
-        gi = np.flatnonzero(gg)
-        if gi.size:
-            slack[gi] //= qq[gi]
-        up = pp & (slack < hv)
-        dn = ~pp & (-slack > lv)
-        cand_hi, cand_lo = slack, -slack
-        if any_eq and rows_eq.any():
-            mx = np.where(pp, ah, al)
-            # equality rows: a·x ≥ b − (Σ max − own max) = −w; x ≥ −⌊w/a⌋ (a > 0), x ≤ ⌊w/|a|⌋
-            s2 = (np.add.reduceat(mx, offs) - b)[erow] - mx  # w
+        changed = np.zeros(system.n_vars, dtype=bool)
+        for a0, a1 in _chunks(ptr, active, CHUNK):
+            rows = active[a0:a1]
+            idx, offs = _expand(ptr, rows)
+            v = var[idx]
+            a = coef[idx].astype(np.int64)
+            erow = np.repeat(np.arange(rows.size, dtype=np.int64), lengths[rows])
+            b = rhs[rows]
+            pp = a > 0
+            qq = np.abs(a)
+            gi = np.flatnonzero(qq != 1)  # entries that need a division (most coefficients are ±1)
+            lv, hv = lo[v], hi[v]
+            mn = np.where(pp, a * lv, a * hv)
+            # every row: a·x ≤ b − (Σ min − own min) =: slack; x ≤ ⌊slack/a⌋ (a > 0), x ≥ −⌊slack/|a|⌋
+            slack = (b - np.add.reduceat(mn, offs))[erow] + mn
             if gi.size:
-                s2[gi] //= qq[gi]
-            e = rows_eq[erow]
-            up2 = e & ~pp & (s2 < hv)
-            dn2 = e & pp & (-s2 > lv)
-            cand_hi = np.where(up2, s2, cand_hi)
-            cand_lo = np.where(dn2, -s2, cand_lo)
-            up = np.where(up2, True, up)
-            dn = np.where(dn2, True, dn)
-        ui = np.flatnonzero(up)
-        di = np.flatnonzero(dn)
-        if ui.size == 0 and di.size == 0:
+                slack[gi] //= qq[gi]
+            up = pp & (slack < hv)
+            dn = ~pp & (-slack > lv)
+            cand_hi, cand_lo = slack, -slack
+            rows_eq = eq[rows]
+            if any_eq and rows_eq.any():
+                mx = np.where(pp, a * hv, a * lv)
+                # equality rows: a·x ≥ b − (Σ max − own max) = −w; x ≥ −⌊w/a⌋ (a > 0), x ≤ ⌊w/|a|⌋
+                w = (np.add.reduceat(mx, offs) - b)[erow] - mx
+                if gi.size:
+                    w[gi] //= qq[gi]
+                e = rows_eq[erow]
+                up2 = e & ~pp & (w < hv)
+                dn2 = e & pp & (-w > lv)
+                cand_hi = np.where(up2, w, cand_hi)
+                cand_lo = np.where(dn2, -w, cand_lo)
+                up |= up2
+                dn |= dn2
+            ui = np.flatnonzero(up)
+            di = np.flatnonzero(dn)
+            if ui.size:
+                np.minimum.at(hi, v[ui], cand_hi[ui])
+                changed[v[ui]] = True
+            if di.size:
+                np.maximum.at(lo, v[di], cand_lo[di])
+                changed[v[di]] = True
+        cv = np.flatnonzero(changed)
+        if cv.size == 0:
             converged = True
             break
-        if ui.size:
-            np.minimum.at(hi, v[ui], cand_hi[ui])
-        if di.size:
-            np.maximum.at(lo, v[di], cand_lo[di])
-        changed = np.zeros(system.n_vars, dtype=bool)
-        changed[v[ui]] = True
-        changed[v[di]] = True
-        cv = np.flatnonzero(changed)
         if np.any(lo[cv] > hi[cv]):
             break
         ridx, _ = _expand(col_ptr, cv)
