@@ -232,8 +232,8 @@ def test_perturbed_prior_knows_every_kommun_exists():
 UNITS = ("0114", "0115", "0180", "0180-01", "0180-02", "1280-01", "2580")
 
 
-def small_data(n: int, seed: int):
-    a = slumpa_arenden(n, UNITS, seed=seed)
+def small_data(n: int, seed: int, units=UNITS):
+    a = slumpa_arenden(n, units, seed=seed)
     # CONTRACT §1 (the reader): a blank samverkan_forekommit with partners given reads as Ja —
     # `slump` does not apply it, and Appendix A's `samverkan` ≤ `samverkan_forekommit` Ja needs it.
     f = a.enval["samverkan_forekommit"]
@@ -255,17 +255,17 @@ def test_suppression_prior_on_compiled_data():
     assert res.summary()["pinned_1_to_N-1"] > 0
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 80), seed=st.integers(0, 10_000), N=st.sampled_from([2, 3, 5]))
 def test_sound_on_old_exports(n, seed, N):
     res = audit(export_from_tabeller(sammanstall(small_data(n, seed), minsta_antal=N)), suppression_prior(N))
     check_sound(res)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(1, 80), seed=st.integers(0, 10_000), N=st.sampled_from([3, 5]), ptable=st.booleans())
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(1, 60), seed=st.integers(0, 10_000), N=st.sampled_from([3, 5]), ptable=st.booleans())
 def test_sound_on_perturbed_exports(n, seed, N, ptable):
-    ex = simulate(small_data(n, seed), N, seed=seed, bits=8)
+    ex = simulate(small_data(n, seed), N, seed=seed, bits=4)  # 4-bit record keys: coarse, still one per set
     check_sound(audit(ex, perturbed_prior(N, ptable=ptable)))
 
 
@@ -281,12 +281,23 @@ def test_perturbation_table():
 
 
 def test_read_export_is_export_from_tabeller(tmp_path):
-    res = sammanstall(small_data(50, 5), minsta_antal=5)
+    res = sammanstall(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
     write_isu_tidy(res, tmp_path / "t.csv")
     a, b = read_export(tmp_path / "t.csv", 5), export_from_tabeller(res)
     assert a.units == b.units
     for f in ("antal", "bas", "medel", "written"):
         assert np.array_equal(getattr(a, f), getattr(b, f)), f
+
+
+def test_audit_of_a_tidy_file_through_the_strict_reader(tmp_path):
+    from ojexcel.isu.audit import audit_tidy_file
+
+    res = sammanstall(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
+    write_isu_tidy(res, tmp_path / "t.csv")
+    from_file = audit_tidy_file(tmp_path / "t.csv", 5, kind="suppression")
+    in_memory = audit(export_from_tabeller(res), suppression_prior(5))
+    assert from_file.pinned_cells() == in_memory.pinned_cells()
+    assert np.array_equal(from_file.lo, in_memory.lo) and np.array_equal(from_file.hi, in_memory.hi)
 
 
 # -- the sample --------------------------------------------------------------------------------------
@@ -314,16 +325,14 @@ def test_old_export_of_the_sample_is_exposed(sample):
 
 
 def test_broken_schemes_are_found_on_small_data():
-    a = small_data(400, 7)
+    a = small_data(300, 7, ("0114", "0115", "0180-01"))
     pins = gate(simulate(a, 5, seed=2, scheme="independent"), perturbed_prior(5))
     assert pins
     niva, kod, tabell, delgrupp, kategori, measure, value = pins[0]
     assert 1 <= value <= 4 and measure in ("antal", "bas")
-    truth = simulate(a, 5, seed=2, bits=8, scheme="truth", medel_min_bas=20)
-    assert gate(truth, dataclasses.replace(perturbed_prior(5), decisions_on_truth=True))
 
 
-@pytest.mark.slow  # ≈ 4 s: 8 compilations of the sample for the cell keys, two audits
+@pytest.mark.slow  # ≈ 6 s: 2 × 8 compilations of the sample for the cell keys, three audits
 def test_perturbed_sample_pins_nothing_and_independent_noise_does(sample):
     """§2's scheme (one key per set of ärenden), means shown from a published base of 20: no pin
     under item 7's prior. With the means on every shown row (item 5 as written) a handful of
@@ -333,3 +342,6 @@ def test_perturbed_sample_pins_nothing_and_independent_noise_does(sample):
     assert gate(ok, perturbed_prior(5)) == []
     broken = simulate(sample, 5, seed=1, scheme="independent")
     assert len(gate(broken, perturbed_prior(5))) > 1000
+    # items 4 and 6 decided on the true counts, audited by the outsider who knows that rule
+    truth = simulate(sample, 5, seed=1, bits=8, scheme="truth", medel_min_bas=20)
+    assert len(gate(truth, dataclasses.replace(perturbed_prior(5), decisions_on_truth=True))) > 10

@@ -701,3 +701,16 @@ def gate(export: Export, prior: Prior | None = None, population=None) -> list[tu
     if res.infeasible:
         raise ValueError(f"the export contradicts its priors ({res.infeasible} counts without a consistent value)")
     return res.pinned_cells()
+
+
+def audit_tidy_file(path: str | Path, minsta_antal: int = 5, kind: str = "perturbed", ptable: bool = False) -> AuditResult:
+    """`ojexcel isu audit EXPORT` in one call: a tidy export from anywhere, checked by the strict
+    reader (`tidy.read_isu_tidy`, every problem with file, row and column), audited under the
+    perturbed (default) or the old suppression rules."""
+    from .tidy import read_isu_tidy
+
+    rows = read_isu_tidy(path, minsta_antal=minsta_antal).rows
+    prior = {"perturbed": perturbed_prior(minsta_antal, ptable=ptable), "suppression": suppression_prior(minsta_antal),
+             "exact": exact_prior(minsta_antal)}[kind]
+    return audit(export_from_rows(rows, minsta_antal), prior)
+
