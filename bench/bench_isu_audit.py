@@ -104,9 +104,10 @@ def main(argv=None) -> int:
                     f"infeasible {s['infeasible']}, truth outside {s.get('truth_outside_interval')}")
             if "hidden" in r:
                 h = r["hidden"]
-                line += (f"; hidden true 1..4: {h['hidden_classes_1_to_N-1']:,}, pinned {h['pinned']:,} "
-                         f"({100 * h['pinned'] / max(h['hidden_classes_1_to_N-1'], 1):.1f} %), < 5 "
-                         f"{100 * h['upper_below_N'] / max(h['hidden_classes_1_to_N-1'], 1):.1f} %")
+                n_h = max(h["counts_hidden_1_to_N-1"], 1)
+                line += (f"; hidden counts true 1..4: {h['counts_hidden_1_to_N-1']:,}, pinned {h['counts_pinned']:,} "
+                         f"({100 * h['counts_pinned'] / n_h:.1f} %), < 5 {100 * h['counts_upper_below_N'] / n_h:.1f} %"
+                         f" (sets of ärenden: {h['classes_pinned']:,} of {h['classes_hidden_1_to_N-1']:,})")
             print(line + f"  [child {time.perf_counter() - t0:.1f} s]", flush=True)
     return 0
 

@@ -32,6 +32,23 @@ Priors (`Prior`):
   `minst_ett_svar`, a combined category none of whose parts is hidden, an `enval` label among three
   or more hidden ones), and an `enval` label hidden beside one other is at most the smallest shown
   non-zero label (the secondary rule takes the smallest).
+- `exact_prior(N)` — published numbers exact, nothing else known (tests, what-if audits).
+
+The audit assumes a complete export (every unit and level the build writes). A contradiction
+between priors and relations (`AuditResult.infeasible`) means the export was not made by the rules
+of its prior; `gate` refuses it.
+
+Measured (bench/bench_isu_audit.py; report of the isu-audit branch):
+- the old export of the sample: of its 122 717 hidden counts with a true value 1–4 (issue 20's
+  measure, `hidden_summary`), 55 357 pinned (45 %) and 98 % bounded below 5 — issue 20's outsider
+  (propagation and an LP) 53 277 (43 %) and 96 %; per set of ärenden, 47 819 of 113 302;
+- the sample under §2's scheme (simulated): no pin under item 7's prior — except through the means:
+  a `medel` shown with one decimal beside a small published base (item 5: the true mean wherever the
+  row is shown) can pin that base ((2t−1)·n ≤ 20·sum ≤ (2t+1)·n − 1 leaves one n): 0–4 bases per
+  draw of keys. Shown only where v_bas ≥ 20 (as `andel`), none;
+- an outsider who uses the perturbation table itself (`ptable=True`: v ≥ 1 ⇒ n ≥ 1, v = 2, 3, 5 ⇒
+  n ≥ 2) pins ≈ 150 small counts of the sample (≈ 340 at national breadth): item 7's prior
+  [max(0, v−3), v+3] is weaker than what the published table tells.
 """
 from __future__ import annotations
 
@@ -390,38 +407,39 @@ class AuditResult:
         return out
 
     def hidden_summary(self) -> dict:
-        """The issue's measure for an old (suppression) export: the counted classes that no cell
-        shows, with a true value 1..N−1 — how many the outsider pins, and bounds below N."""
+        """The issue's measure for an old (suppression) export, in build mode: the hidden counts
+        (`antal` of a written row, not shown; `uppgift_saknas` and `medel` rows aside) whose true
+        value is 1..N−1 — how many the outsider pins, and bounds below N (`counts_*`; issue 20:
+        53 277 of 122 717 pinned, 96 % below 5). The same per set of ärenden (`classes_*`: one per
+        class of cells no cell of which is shown)."""
         if self.truth is None:
             raise ValueError("needs the truth (build mode)")
         N = self.export.minsta_antal
         U = self.units.n_export
         T = self.template
-        lo, hi, t = self.lo[:U], self.hi[:U], self.truth
-        shown = np.zeros((U, T.n_vars), dtype=bool)
-        cv = T.cell_var[: T.n_cells].reshape(-1, 2)
         e = self.export
+        plan = e.plan
+        lo, hi, t = self.lo[:U], self.hi[:U], self.truth
+        cv = T.cell_var[: T.n_cells].reshape(-1, 2)
+        shown = np.zeros((U, T.n_vars), dtype=bool)
         for m, arr in ((ANTAL, e.antal), (BAS, e.bas)):
             vis = arr >= 0
-            vis &= ~(e.plan.slot_typ == MEDELRAD)[None, :] if m == ANTAL else True
+            if m == ANTAL:
+                vis &= ~(plan.slot_typ == MEDELRAD)[None, :]
             uu, ss = np.nonzero(vis)
             shown[uu, cv[ss, m]] = True
         hidden = self.counted()[None, :] & ~shown & (t >= 1) & (t <= N - 1)
-        # and per cell: every hidden antal/bas cell (written rows) with a true value 1..N−1
-        ta, tb = e.truth_antal, e.truth_bas
         lo_c, hi_c = self.cell_bounds()
-        ok = np.ones((e.plan.slots, 2), dtype=bool)
-        ok[e.plan.slot_typ == SAKNAS, ANTAL] = False
-        ok[e.plan.slot_typ == MEDELRAD, ANTAL] = False
-        tc = np.stack([ta, tb], axis=2)
-        hid_c = np.stack([(e.antal < 0), (e.bas < 0)], axis=2) & e.written[:, :, None] & ok[None] & (tc >= 1) & (tc <= N - 1)
+        rows = (plan.slot_typ != SAKNAS) & (plan.slot_typ != MEDELRAD)
+        ta = np.asarray(e.truth_antal)
+        h = e.written & (e.antal < 0) & rows[None, :] & (ta >= 1) & (ta <= N - 1)
         return {
-            "hidden_classes_1_to_N-1": int(hidden.sum()),
-            "pinned": int((hidden & (lo == hi)).sum()),
-            "upper_below_N": int((hidden & (hi <= N - 1)).sum()),
-            "hidden_cells_1_to_N-1": int(hid_c.sum()),
-            "cells_pinned": int((hid_c & (lo_c == hi_c)).sum()),
-            "cells_upper_below_N": int((hid_c & (hi_c <= N - 1)).sum()),
+            "counts_hidden_1_to_N-1": int(h.sum()),
+            "counts_pinned": int((h & (lo_c[:, :, 0] == hi_c[:, :, 0])).sum()),
+            "counts_upper_below_N": int((h & (hi_c[:, :, 0] <= N - 1)).sum()),
+            "classes_hidden_1_to_N-1": int(hidden.sum()),
+            "classes_pinned": int((hidden & (lo == hi)).sum()),
+            "classes_upper_below_N": int((hidden & (hi <= N - 1)).sum()),
         }
 
 
