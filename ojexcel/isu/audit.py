@@ -40,8 +40,8 @@ of its prior; `gate` refuses it.
 
 Measured (bench/bench_isu_audit.py; report of the isu-audit branch):
 - the old export of the sample: of its 122 717 hidden counts with a true value 1–4 (issue 20's
-  measure, `hidden_summary`), 55 357 pinned (45 %) and 98 % bounded below 5 — issue 20's outsider
-  (propagation and an LP) 53 277 (43 %) and 96 %; per set of ärenden, 47 819 of 113 302;
+  measure, `hidden_summary`), 57 448 pinned (47 %) and 98 % bounded below 5 — issue 20's outsider
+  (propagation and an LP) 53 277 (43 %) and 96 %; per set of ärenden, 49 783 of 113 302;
 - the sample under §2's scheme (simulated): no pin under item 7's prior — except through the means:
   a `medel` shown with one decimal beside a small published base (item 5: the true mean wherever the
   row is shown) can pin that base ((2t−1)·n ≤ 20·sum ≤ (2t+1)·n − 1 leaves one n): 0–4 bases per

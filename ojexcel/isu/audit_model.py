@@ -11,7 +11,14 @@ Cells that count the same set of ärenden are *one* unknown (union-find over cel
 scope with the scope of every table of its scope kind, the labels' base on every label row, `faser`
 with the scopes it repeats, a delgrupp's size with the breakdown table's count, and "the same cell
 in two tables" for every pair of breakdowns. The template's unknowns (`n_vars`) are the classes;
-`cell_var` maps every cell to its class. The other relations are linear rows over the classes:
+`cell_var` maps every cell to its class. Virtual delgrupper (`extended_plan`) that no export shows complete every breakdown to a partition:
+`Y=∅`, the ärenden of Y's scope without a value of Y (its size is Y's `uppgift_saknas`; `hrv`:
+also "Vet inte"), and for `funktionsnedsattning` `Y=*`, the ärenden with some disability; every
+table broken down by Y has them too, with all the within-table relations, and "the same cell in two
+tables" holds for them (table X under Y=∅, row c = table Y under X=c, `uppgift_saknas`). So
+Σ_v X(Y=v) + X(Y=∅) = X exactly, and where Y's `uppgift_saknas` is 0 the delgrupper add up.
+
+The other relations are linear rows over the classes:
 `eq` rows `Σ a·x = b`, `le` rows `Σ a·x ≤ b` (see `Template.rows`). The relations across levels
 (samtliga = Σ län, län = Σ kommuner, kommun ≥ Σ stadsdelar) apply to every class alike and are added
 by the audit over units.
@@ -47,7 +54,7 @@ EXCLUSIVE = {"funktionsnedsattning": ("Nej", "Vet ej")}  # CONTRACT §1: these s
 AVSLUT_SCOPES = (AVSLUTADE, BRUKARENKAT)
 
 # Kinds of a template class (what it counts), for the priors and the report.
-CELL, SCOPE, DISABILITY, ZERO, SUM = range(5)
+CELL, SCOPE, DISABILITY, ZERO, SUM, VIRTUAL = range(6)
 
 
 class _UnionFind:
@@ -74,8 +81,8 @@ class Template:
     plan: Plan
     n_cells: int  # 2 · plan.slots
     n_vars: int
-    cell_var: np.ndarray  # int64 [n_cells + extras]: every id's class
-    var_kind: np.ndarray  # int8 [n_vars]: CELL, SCOPE, DISABILITY, ZERO, SUM
+    cell_var: np.ndarray  # int64 [n_cells]: every cell's class (the real plan's layout)
+    var_kind: np.ndarray  # int8 [n_vars]: CELL, SCOPE, DISABILITY, ZERO, SUM, VIRTUAL (no cell shows it)
     var_first_cell: np.ndarray  # int64 [n_vars]: the class's first cell (−1 for one without cells)
     zero_var: int
     # Rows over classes, as flat entries: row_len[r] entries each; rhs; eq.
@@ -96,8 +103,65 @@ def cell(slot: int, measure: int) -> int:
     return 2 * slot + measure
 
 
+BLANK, SOME = "∅", "*"  # the virtual delgrupper's values: no value of the breakdown; some disability
+
+
+def extended_plan(plan: Plan) -> tuple[Plan, np.ndarray, dict[int, int], dict[int, int]]:
+    """The plan with virtual delgrupper that no export shows: per breakdown `Y=∅` (the ärenden of
+    Y's scope without a value of Y), and for a multi-valued breakdown with exclusive answers
+    `Y=*` (some answer other than the exclusive ones), each for every table broken down by Y.
+    Returns the plan, the real plan's slots' positions in it, and per breakdown index the virtual
+    delgrupp indexes (blank, some)."""
+    from .tabellplan import Plan as _Plan
+
+    ned = plan.nedbrytningar
+    delgrupper = list(plan.delgrupper)
+    dnb = list(plan.delgrupp_nedbrytning)
+    blank: dict[int, int] = {}
+    some: dict[int, int] = {}
+    for bi, b in enumerate(ned):
+        blank[bi] = len(delgrupper)
+        delgrupper.append(f"{b.namn}={BLANK}")
+        dnb.append(-2)
+        if b.flera and b.namn in EXCLUSIVE:
+            some[bi] = len(delgrupper)
+            delgrupper.append(f"{b.namn}={SOME}")
+            dnb.append(-2)
+    tillatna, start, st, sd, sr, sk = [], [], [], [], [], []
+    pos = 0
+    smap = np.empty(plan.slots, dtype=np.int64)
+    for ti, t in enumerate(plan.tabeller):
+        ds = list(plan.tillatna[ti])
+        allowed = set(ds)
+        for bi, b in enumerate(ned):
+            values = [d for d, x in enumerate(plan.delgrupp_nedbrytning) if x == bi]
+            if all(d in allowed for d in values):
+                ds.append(blank[bi])
+                if bi in some:
+                    ds.append(some[bi])
+        tillatna.append(tuple(ds))
+        start.append(pos)
+        typer = t.radtyper
+        R = len(typer)
+        real = plan.start[ti]
+        smap[real:real + len(plan.tillatna[ti]) * R] = pos + np.arange(len(plan.tillatna[ti]) * R)
+        for d in ds:
+            st.extend([ti] * R)
+            sd.extend([d] * R)
+            sr.extend(range(R))
+            sk.extend(typer)
+        pos += len(ds) * R
+    ext = _Plan(tabeller=plan.tabeller, nedbrytningar=ned, delgrupper=tuple(delgrupper),
+                delgrupp_nedbrytning=tuple(dnb), tillatna=tuple(tillatna), start=tuple(start), slots=pos,
+                slot_tabell=np.array(st, dtype=np.int32), slot_delgrupp=np.array(sd, dtype=np.int32),
+                slot_rad=np.array(sr, dtype=np.int32), slot_typ=np.array(sk, dtype=np.int8))
+    return ext, smap, blank, some
+
+
 class _Builder:
-    def __init__(self, plan: Plan):
+    def __init__(self, real: Plan):
+        self.real = real
+        plan, self.slot_map, self.blank_d, self.some_d = extended_plan(real)
         self.plan = plan
         self.nd = len(plan.delgrupper)
         self.n_cells = 2 * plan.slots
@@ -373,55 +437,84 @@ class _Builder:
                     for v in range(len(Y.svar)):
                         self.same(self.a(table_of(X), dg[(yi, v)], row_of(X, c)),
                                   self.a(table_of(Y), dg[(xi, c)], row_of(Y, v)))
-        # The delgrupper of one breakdown sum to at most the whole (exactly where never blank).
-        never_blank_all = {"riskbedomning_gjord"}
-        never_blank_avslut = {"toppgrupp", "har_brukarenkat"}
+        # The delgrupper of one breakdown and its blank (∅) partition the breakdown's scope:
+        # Σ_v X(Y=v) + X(Y=∅) = X (every ärende, or for an avslut breakdown the avslutade: = X where
+        # X's own ärenden are avslutade, ≤ X otherwise); a multi-valued breakdown with exclusive
+        # answers: X = X(∅) + X(Nej) + X(Vet ej) + X(*), max X(label) ≤ X(*) ≤ Σ X(label).
         for bi, b in enumerate(ned):
             ds = [dg[(bi, k)] for k in range(len(b.svar))]
+            d0 = self.blank_d[bi]
+            ds_some = self.some_d.get(bi)
+            y_alla = omfang[b.namn] == ALLA
             for ti, tab in enumerate(plan.tabeller):
                 allowed = set(plan.tillatna[ti])
-                if not all(d in allowed for d in ds) or 0 not in allowed:
+                if d0 not in allowed:
                     continue
-                exact = b.namn in never_blank_all or (
-                    b.namn in never_blank_avslut and tab.omfang in AVSLUT_SCOPES and tab.typ != MEDEL)
-                if tab.namn == "medel_arendelangd" and b.namn in never_blank_avslut:
-                    exact = True  # its ärenden are avslutade
+                own_avslut = (tab.omfang in AVSLUT_SCOPES and tab.typ != MEDEL) or tab.namn == "medel_arendelangd"
+                exact = y_alla or own_avslut
                 ids_per_d = []
-                for d in [0] + ds:
+                for d in [0] + ds + [d0] + ([ds_some] if ds_some is not None else []):
                     blk = plan.block(ti, d)
                     ids = [cell(s, 0) for s in range(blk.start, blk.stop)]
-                    if tab.typ == ENVAL:
-                        ids.append(cell(blk.start, 1))
-                    if tab.typ == MEDEL:
+                    if tab.typ in (ENVAL, MEDEL):
                         ids.append(cell(blk.start, 1))
                     ids_per_d.append(ids)
                 for j in range(len(ids_per_d[0])):
-                    whole = ids_per_d[0][j]
-                    parts = [ids_per_d[1 + k][j] for k in range(len(ds))]
-                    if b.flera:
-                        excl = EXCLUSIVE.get(b.namn, ())
-                        ex = [parts[k] for k, lab in enumerate(b.svar) if lab in excl]
-                        for k, lab in enumerate(b.svar):
-                            if lab not in excl:
-                                self.le((ex + [parts[k]], [whole]), "delgrupper ≤ the whole (exclusive answers)")
-                    elif exact:
-                        self.eq(parts, [whole], "delgrupper = the whole")
-                    else:
-                        self.le((parts, [whole]), "delgrupper ≤ the whole")
-            # the scopes themselves
+                    self._partition(b, ids_per_d[0][j], [x[j] for x in ids_per_d[1:len(ds) + 1]],
+                                    ids_per_d[len(ds) + 1][j], ids_per_d[-1][j] if ds_some is not None else None, exact)
             for kind in SCOPE_KINDS:
-                whole = self.S(kind, 0)
-                parts = [self.S(kind, d) for d in ds]
-                if b.flera:
-                    excl = EXCLUSIVE.get(b.namn, ())
-                    ex = [parts[k] for k, lab in enumerate(b.svar) if lab in excl]
-                    for k, lab in enumerate(b.svar):
-                        if lab not in excl:
-                            self.le((ex + [parts[k]], [whole]), "delgrupper ≤ the whole (exclusive answers)")
-                elif b.namn in never_blank_all or (b.namn in never_blank_avslut and kind in AVSLUT_SCOPES):
-                    self.eq(parts, [whole], "delgrupper = the whole")
-                else:
-                    self.le((parts, [whole]), "delgrupper ≤ the whole")
+                exact = y_alla or kind in AVSLUT_SCOPES
+                self._partition(b, self.S(kind, 0), [self.S(kind, d) for d in ds], self.S(kind, d0),
+                                self.S(kind, ds_some) if ds_some is not None else None, exact)
+        # The virtual delgrupper's own sizes and cells.
+        for bi, b in enumerate(ned):
+            d0 = self.blank_d[bi]
+            ty = table_of(b)
+            if b.namn == "hrv":  # neither Ja nor Nej: blank or Vet inte
+                self.eq([self.saknas(ty, 0), self.a(ty, 0, 2)], [self.S(ALLA, d0)], "delgrupp ∅ = uppgift_saknas + Vet inte")
+            else:
+                self.same(self.S(ALLA, d0), self.saknas(ty, 0))
+            if omfang[b.namn] in AVSLUT_SCOPES:
+                self.same(self.S(AVSLUTADE, d0), self.S(ALLA, d0))
+            if bi in self.some_d:
+                self.same(self.S(ALLA, self.some_d[bi]), self.dis_id[0])
+        for xi, X in enumerate(ned):
+            for yi, Y in enumerate(ned):
+                if xi == yi:
+                    continue
+                ty = table_of(Y)
+                for c in range(len(X.svar)):
+                    dxc = dg[(xi, c)]
+                    # table X under Y=∅, row c = table Y under X=c, uppgift_saknas (hrv: + Vet inte)
+                    x_cell = self.a(table_of(X), self.blank_d[yi], row_of(X, c))
+                    if Y.namn == "hrv":
+                        self.eq([self.saknas(ty, dxc), self.a(ty, dxc, 2)], [x_cell], "same cell: ∅ of hrv")
+                    else:
+                        self.same(x_cell, self.saknas(ty, dxc))
+                    if yi in self.some_d and dxc in self.dis_id:
+                        self.same(self.a(table_of(X), self.some_d[yi], row_of(X, c)), self.dis_id[dxc])
+                if yi > xi and "hrv" not in (X.namn, Y.namn):
+                    # both blank: table X under Y=∅, uppgift_saknas = table Y under X=∅, uppgift_saknas
+                    self.same(self.saknas(table_of(X), self.blank_d[yi]), self.saknas(ty, self.blank_d[xi]))
+
+    def _partition(self, b, whole, parts, blank, some, exact: bool) -> None:
+        if b.flera:
+            excl = EXCLUSIVE.get(b.namn, ())
+            ex = [parts[k] for k, lab in enumerate(b.svar) if lab in excl]
+            others = [parts[k] for k, lab in enumerate(b.svar) if lab not in excl]
+            if some is None:
+                for x in others:
+                    self.le((ex + [x, blank], [whole]), "delgrupper + ∅ ≤ the whole")
+                return
+            row = self.eq if exact else (lambda pos, neg, kind: self.le((pos, neg), kind))
+            row(ex + [blank, some], [whole], "delgrupper (exclusive answers) + ∅ = the whole")
+            for x in others:
+                self.le(([x], [some]), "delgrupp ≤ some disability")
+            self.le(([some], others), "some disability ≤ Σ delgrupper")
+        elif exact:
+            self.eq(parts + [blank], [whole], "delgrupper + ∅ = the whole")
+        else:
+            self.le((parts + [blank], [whole]), "delgrupper + ∅ ≤ the whole")
 
     # -- the template ---------------------------------------------------------------------------
 
@@ -434,22 +527,24 @@ class _Builder:
         uniq, cell_var = np.unique(roots, return_inverse=True)
         cell_var = cell_var.astype(np.int64)
         V = uniq.size
-        kind = np.full(V, CELL, dtype=np.int8)
+        real = self.real
+        n_real = 2 * real.slots
+        real_ids = (2 * self.slot_map[:, None] + np.arange(2)[None, :]).reshape(-1)  # real cell → ext id
+        real_var = cell_var[real_ids]
+        kind = np.full(V, VIRTUAL, dtype=np.int8)
         first = np.full(V, -1, dtype=np.int64)
-        cells = np.arange(self.n_cells)
-        # first cell of each class (cells come first in id order)
-        cv = cell_var[: self.n_cells]
-        order = np.argsort(cv, kind="stable")
-        starts = np.concatenate([[True], cv[order][1:] != cv[order][:-1]])
-        first[cv[order][starts]] = cells[order][starts]
+        cells = np.arange(n_real)
+        order = np.argsort(real_var, kind="stable")
+        starts = np.concatenate([[True], real_var[order][1:] != real_var[order][:-1]])
+        first[real_var[order][starts]] = cells[order][starts]
         has_cell = first >= 0
-        kind[~has_cell] = SCOPE
+        kind[has_cell] = CELL
         for d, i in self.dis_id.items():
             if not has_cell[cell_var[i]]:
                 kind[cell_var[i]] = DISABILITY
-        medel = np.flatnonzero(plan.slot_typ == MEDELRAD)
-        kind[cell_var[2 * medel]] = SUM
+        kind[cell_var[2 * np.flatnonzero(plan.slot_typ == MEDELRAD)]] = SUM  # every mean's sum, virtual too
         kind[cell_var[self.zero]] = ZERO
+        medel = np.flatnonzero(real.slot_typ == MEDELRAD)
         # rows over classes: a class repeated in a row merged, rows without unknowns and repeated
         # rows dropped
         rv, rc, rl, rr, re, rk = [], [], [], [], [], []
@@ -475,12 +570,12 @@ class _Builder:
             re.append(eq)
             rk.append(k)
         return Template(
-            plan=plan, n_cells=self.n_cells, n_vars=int(V), cell_var=cell_var, var_kind=kind,
+            plan=real, n_cells=n_real, n_vars=int(V), cell_var=real_var, var_kind=kind,
             var_first_cell=first, zero_var=int(cell_var[self.zero]),
             row_var=np.array(rv, dtype=np.int64), row_coef=np.array(rc, dtype=np.int64),
             row_len=np.array(rl, dtype=np.int64), row_rhs=np.array(rr, dtype=np.int64),
             row_eq=np.array(re, dtype=bool), row_kind=tuple(rk),
-            medel_slots=medel.astype(np.int64), medel_sum=cell_var[2 * medel], medel_base=cell_var[2 * medel + 1],
+            medel_slots=medel.astype(np.int64), medel_sum=real_var[2 * medel], medel_base=real_var[2 * medel + 1],
         )
 
 

@@ -213,7 +213,7 @@ def propagate(system: System, lo: np.ndarray, hi: np.ndarray, max_rounds: int = 
     lengths = np.diff(ptr)
     # CSC: for each unknown, the rows it appears in.
     order = np.argsort(var, kind="stable")
-    col_rows = (np.searchsorted(ptr, order, side="right") - 1).astype(np.int32)
+    col_rows = np.repeat(np.arange(R, dtype=np.int32), lengths)[order]
     del order
     col_ptr = np.concatenate([[0], np.cumsum(np.bincount(var, minlength=system.n_vars))]).astype(np.int64)
     any_eq = bool(eq.any())
