@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu.audit import (Export, Prior, audit, exact_prior, export_from_tabeller, gate, perturbed_prior,
+from ojexcel.isu.audit import (Export, audit, exact_prior, export_from_tabeller, gate, perturbed_prior,
                                read_export, suppression_prior)
 from ojexcel.isu.audit_simulate import perturb, simulate
 from ojexcel.isu.audit_solver import SystemBuilder, propagate

@@ -61,10 +61,11 @@ import numpy as np
 # ojexcel internals, all here so they can be re-pointed (isu/tabellplan → isu/table_plan, …).
 from .audit_model import CELL, SUM, Template, template
 from .audit_solver import BIG, Result, SystemBuilder, propagate
-from .modell import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL
+from .modell import KOMMUN, LAN, SAMTLIGA, STADSDEL
 from .tabellplan import (ENVAL, ETIKETT, FAS, FLER_ETIKETT, FLERVAL, KOMBINERAD, MEDELRAD, MINST, SAKNAS, Plan,
                          load_plan)
-from .tidy import TIDY_HEADER
+from .tidy import TIDY_HEADER, read_isu_tidy
+from ..population import load_population
 
 ANTAL, BAS = 0, 1
 MEASURES = ("antal", "bas")
@@ -279,8 +280,6 @@ def _levels(units: list[tuple[str, str]], prior: Prior, population=None) -> _Uni
     ref_lan: list[str] = []
     if perturbed:
         if population is None:
-            from ..population import load_population
-
             population = load_population()
         for k in population.municipalities:
             ref_kommuner.setdefault(_lan_of(k), []).append(k)
@@ -457,7 +456,6 @@ def _prior_bounds(export: Export, prior: Prior, T: Template, units: _Units):
     lo = np.zeros(Ua * V, dtype=np.int64)
     hi = np.full(Ua * V, BIG, dtype=np.int64)
     cv = T.cell_var[: T.n_cells].reshape(S, 2)
-    base = (np.arange(U, dtype=np.int64) * V)[:, None]
     typ = plan.slot_typ
     medelrad = typ == MEDELRAD
     wr = export.written
@@ -725,8 +723,6 @@ def audit_tidy_file(path: str | Path, minsta_antal: int = 5, kind: str = "pertur
     """`ojexcel isu audit EXPORT` in one call: a tidy export from anywhere, checked by the strict
     reader (`tidy.read_isu_tidy`, every problem with file, row and column), audited under the
     perturbed (default) or the old suppression rules."""
-    from .tidy import read_isu_tidy
-
     rows = read_isu_tidy(path, minsta_antal=minsta_antal).rows
     prior = {"perturbed": perturbed_prior(minsta_antal, ptable=ptable), "suppression": suppression_prior(minsta_antal),
              "exact": exact_prior(minsta_antal)}[kind]

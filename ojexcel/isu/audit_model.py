@@ -46,8 +46,7 @@ from functools import cache
 import numpy as np
 
 # ojexcel internals (re-pointed when the package is reorganised): the plan of tables and slots.
-from .tabellplan import (ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, ETIKETT, FASER, FLERVAL, KOMBINERAD, MEDEL,
-                         MEDELRAD, SAKNAS, Plan)
+from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, MEDEL, MEDELRAD, Plan
 
 SCOPE_KINDS = (ALLA, AVSLUTADE, BRUKARENKAT)
 EXCLUSIVE = {"funktionsnedsattning": ("Nej", "Vet ej")}  # CONTRACT §1: these stand alone
@@ -112,8 +111,6 @@ def extended_plan(plan: Plan) -> tuple[Plan, np.ndarray, dict[int, int], dict[in
     `Y=*` (some answer other than the exclusive ones), each for every table broken down by Y.
     Returns the plan, the real plan's slots' positions in it, and per breakdown index the virtual
     delgrupp indexes (blank, some)."""
-    from .tabellplan import Plan as _Plan
-
     ned = plan.nedbrytningar
     delgrupper = list(plan.delgrupper)
     dnb = list(plan.delgrupp_nedbrytning)
@@ -151,7 +148,7 @@ def extended_plan(plan: Plan) -> tuple[Plan, np.ndarray, dict[int, int], dict[in
             sr.extend(range(R))
             sk.extend(typer)
         pos += len(ds) * R
-    ext = _Plan(tabeller=plan.tabeller, nedbrytningar=ned, delgrupper=tuple(delgrupper),
+    ext = Plan(tabeller=plan.tabeller, nedbrytningar=ned, delgrupper=tuple(delgrupper),
                 delgrupp_nedbrytning=tuple(dnb), tillatna=tuple(tillatna), start=tuple(start), slots=pos,
                 slot_tabell=np.array(st, dtype=np.int32), slot_delgrupp=np.array(sd, dtype=np.int32),
                 slot_rad=np.array(sr, dtype=np.int32), slot_typ=np.array(sk, dtype=np.int8))

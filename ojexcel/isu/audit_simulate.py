@@ -118,7 +118,6 @@ def simulate(a: Arenden, minsta_antal: int = 5, seed: int = 1, scheme: str = "ce
         ca, cb = cell_keys(a, plan, enheter, karta, r, bits)
     va, vb = perturb(ta, ca), perturb(tb, cb)
     medelrad = (plan.slot_typ == MEDELRAD)[None, :]
-    decide_a = ta if scheme == "truth" else va  # noqa: F841 (rows are decided on the base)
     decide_b = tb if scheme == "truth" else vb
     scope = _scope_slot(plan)
     written = decide_b[:, scope] >= 1
