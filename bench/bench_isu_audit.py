@@ -74,6 +74,8 @@ def child(case: str, n: int) -> dict:
            "rss_before_mb": round(rss_before), "rss_peak_mb": round(_rss_mb()), "summary": res.summary()}
     if case.endswith("old"):
         out["hidden"] = res.hidden_summary()
+    else:  # the outsider who also uses the perturbation table (stronger than item 7's prior)
+        out["ptable_pinned"] = audit(export, perturbed_prior(5, ptable=True)).summary()["pinned_1_to_N-1"]
     return out
 
 
@@ -108,6 +110,8 @@ def main(argv=None) -> int:
                 line += (f"; hidden counts true 1..4: {h['counts_hidden_1_to_N-1']:,}, pinned {h['counts_pinned']:,} "
                          f"({100 * h['counts_pinned'] / n_h:.1f} %), < 5 {100 * h['counts_upper_below_N'] / n_h:.1f} %"
                          f" (sets of ärenden: {h['classes_pinned']:,} of {h['classes_hidden_1_to_N-1']:,})")
+            if "ptable_pinned" in r:
+                line += f"; with the perturbation table's preimages: {r['ptable_pinned']} pinned"
             print(line + f"  [child {time.perf_counter() - t0:.1f} s]", flush=True)
     return 0
 

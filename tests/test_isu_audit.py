@@ -310,6 +310,13 @@ def test_perturbation_table():
     assert (v.mean(axis=1)[1:] == np.arange(1, 8)).all()
 
 
+def test_ptable_lower_bounds():
+    from ojexcel.isu.audit import ptable_lower_bounds
+
+    assert ptable_lower_bounds({1: (0, 1, 4), 2: (0, 1, 2, 3, 4, 5)}) == perturbed_prior(5, ptable=True).ptable_lo
+    assert ptable_lower_bounds({1: (0, 1, 2, 3, 4), 2: (0, 1, 2, 3, 4, 5)}) == (0, 1, 1, 1, 1, 2)
+
+
 def test_read_export_is_export_from_tabeller(tmp_path):
     res = sammanstall(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
     write_isu_tidy(res, tmp_path / "t.csv")

@@ -47,8 +47,12 @@ Measured (bench/bench_isu_audit.py; report of the isu-audit branch):
   row is shown) can pin that base ((2t−1)·n ≤ 20·sum ≤ (2t+1)·n − 1 leaves one n): 0–4 bases per
   draw of keys. Shown only where v_bas ≥ 20 (as `andel`), none;
 - an outsider who uses the perturbation table itself (`ptable=True`: v ≥ 1 ⇒ n ≥ 1, v = 2, 3, 5 ⇒
-  n ≥ 2) pins ≈ 150 small counts of the sample (≈ 340 at national breadth): item 7's prior
-  [max(0, v−3), v+3] is weaker than what the published table tells.
+  n ≥ 2) pins 120–200 small counts of the sample on every draw of keys (≈ 340 at national
+  breadth): item 7's prior [max(0, v−3), v+3] is weaker than what the published table tells. Almost
+  all of it is "v = 2 or 3 ⇒ n ≥ 2" (n = 1 is never published as 2 or 3). A row for n = 1 with the
+  same mean and variance that reaches 2 and 3 — 0 (14), 1 (3), 2 (3), 3 (1), 4 (3) — leaves that
+  outsider no pin on the sample (three draws; `simulate(..., n1=...)`,
+  `ptable_lo=ptable_lower_bounds(...)`).
 """
 from __future__ import annotations
 
@@ -204,6 +208,9 @@ class Prior:
     decisions_on_truth: bool = False
     # the published means (`medel`, one decimal) as relations between a sum and its base (§5)
     use_means: bool = True
+    # ptable=True: per published v < len, the smallest n that can give v (`ptable_lower_bounds`);
+    # beyond it v − noise. Default: §2 item 3's table.
+    ptable_lo: tuple[int, ...] = (0, 1, 2, 2, 1, 2)
 
 
 def perturbed_prior(minsta_antal: int = 5, ptable: bool = False) -> Prior:
@@ -220,14 +227,24 @@ def exact_prior(minsta_antal: int = 5) -> Prior:
     return Prior("exact", int(minsta_antal))
 
 
-# The perturbation table's preimage hull (CONTRACT §2 item 3): the smallest n that can give v.
-_PTABLE_LO = np.array([0, 1, 2, 2, 1, 2], dtype=np.int64)
+def ptable_lower_bounds(small: dict[int, tuple[int, ...]], noise: int = 3) -> tuple[int, ...]:
+    """The smallest true n that can give each published v = 0 … 2·noise − 1, from the values the
+    table gives to the small n (`small[n]`: the values with a weight > 0) and n ± noise for larger n.
+    §2 item 3: {1: (0, 1, 4), 2: (0, 1, 2, 3, 4, 5)} → (0, 1, 2, 2, 1, 2)."""
+    out = []
+    for v in range(2 * noise):
+        can = [0] if v == 0 else []
+        can += [n for n, vals in small.items() if v in vals]
+        can += [n for n in range(max(small, default=0) + 1, v + noise + 1) if abs(v - n) <= noise]
+        out.append(min(can))
+    return tuple(out)
 
 
 def _noise_interval(v: np.ndarray, prior: Prior) -> tuple[np.ndarray, np.ndarray]:
     lo = np.maximum(0, v - prior.noise)
     if prior.ptable:
-        lo = np.where(v < _PTABLE_LO.size, _PTABLE_LO[np.clip(v, 0, _PTABLE_LO.size - 1)], lo)
+        table = np.array(prior.ptable_lo, dtype=np.int64)
+        lo = np.where(v < table.size, table[np.clip(v, 0, table.size - 1)], lo)
     return lo, v + prior.noise
 
 

@@ -33,8 +33,9 @@ _N2 = (np.array([0, 1, 2, 3, 4, 5]), np.array([5, 2, 10, 4, 1, 2]))
 _N3 = (np.arange(-3, 4), np.array([1, 3, 3, 10, 3, 3, 1]))
 
 
-def perturb(n: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Item 3: v from the true count n and the cell key c (uint32 values), vectorised."""
+def perturb(n: np.ndarray, c: np.ndarray, n1=None) -> np.ndarray:
+    """Item 3: v from the true count n and the cell key c (uint32 values), vectorised. `n1`:
+    another row for n = 1, (values, weights in 24ths) — to try a table, not §2's."""
     n = np.asarray(n, dtype=np.int64)
     c = np.asarray(c, dtype=np.int64)
     u = 24 * c
@@ -44,7 +45,8 @@ def perturb(n: np.ndarray, c: np.ndarray) -> np.ndarray:
         thresholds = np.cumsum(weights).astype(np.int64) << 32
         return values[np.minimum(np.searchsorted(thresholds, u, side="right"), values.size - 1)]
 
-    v1, v2, v3 = pick(*_N1), pick(*_N2), pick(*_N3)
+    v1 = pick(*(_N1 if n1 is None else (np.asarray(n1[0]), np.asarray(n1[1]))))
+    v2, v3 = pick(*_N2), pick(*_N3)
     out = np.where(n == 1, v1, out)
     out = np.where(n == 2, v2, out)
     out = np.where(n >= 3, n + v3, out)
@@ -103,9 +105,10 @@ def _scope_slot(plan: Plan) -> np.ndarray:
 
 
 def simulate(a: Arenden, minsta_antal: int = 5, seed: int = 1, scheme: str = "cell_key", bits: int = 16,
-             population=None, medel_min_bas: int | None = None) -> Export:
+             population=None, medel_min_bas: int | None = None, n1=None) -> Export:
     """The published export (with the truth). `medel_min_bas`: show a mean only where the published
-    base is at least this (default: wherever the row is shown, as §2 item 5 says)."""
+    base is at least this (default: wherever the row is shown, as §2 item 5 says). `n1`: another
+    row of the perturbation table for n = 1 (see `perturb`)."""
     plan = load_plan()
     enheter, karta, ta, tb = true_counts(a, population, plan)
     rng = np.random.default_rng(seed)
@@ -116,7 +119,7 @@ def simulate(a: Arenden, minsta_antal: int = 5, seed: int = 1, scheme: str = "ce
     else:
         r = rng.integers(0, 1 << bits, a.n, dtype=np.int64)
         ca, cb = cell_keys(a, plan, enheter, karta, r, bits)
-    va, vb = perturb(ta, ca), perturb(tb, cb)
+    va, vb = perturb(ta, ca, n1), perturb(tb, cb, n1)
     medelrad = (plan.slot_typ == MEDELRAD)[None, :]
     decide_b = tb if scheme == "truth" else vb
     scope = _scope_slot(plan)
