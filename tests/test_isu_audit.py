@@ -326,6 +326,16 @@ def test_read_export_is_export_from_tabeller(tmp_path):
         assert np.array_equal(getattr(a, f), getattr(b, f)), f
 
 
+def test_export_from_arrays_is_what_the_build_passes():
+    """The build's gate: published arrays (−1 = empty), which rows are written, the means in
+    tenths, and the truth."""
+    res = sammanstall(small_data(40, 2, ("0114",)), minsta_antal=5)
+    b = export_from_tabeller(res)
+    a = Export.from_arrays(PLAN, res.enhetslista, b.antal, b.bas, b.written, medel=b.medel, minsta_antal=5,
+                           truth_antal=res.antal, truth_bas=res.bas)
+    assert gate(a, suppression_prior(5)) == gate(b, suppression_prior(5))
+
+
 def test_audit_of_a_tidy_file_through_the_strict_reader(tmp_path):
     from ojexcel.isu.audit import audit_tidy_file
 
