@@ -35,7 +35,7 @@ def _rss_mb() -> float:
 
 
 def _national(n: int):
-    from ojexcel.isu.slump import alla_enheter, slumpa_arenden
+    from dev.isu_random import alla_enheter, slumpa_arenden
     from ojexcel.population import load_population
 
     a = slumpa_arenden(n, alla_enheter(load_population()), seed=1)
@@ -46,22 +46,27 @@ def _national(n: int):
 
 
 def _sample():
-    from ojexcel.isu.arenden import read_arenden
-    from ojexcel.isu.cli import sample_path
-    from ojexcel.isu.kodbok import load_kodbok
+    from ojexcel.cli.isu import sample_path
+    from ojexcel.isu.codebook import load_codebook
+    from ojexcel.isu.reader import read_arenden
     from ojexcel.population import load_population
 
-    return read_arenden(sample_path(), load_kodbok(), load_population())
+    return read_arenden(sample_path(), load_codebook(), load_population())
 
 
 def child(case: str, n: int) -> dict:
-    from ojexcel.isu.audit import audit, export_from_tabeller, perturbed_prior, suppression_prior
-    from ojexcel.isu.audit_simulate import simulate
-    from ojexcel.isu.tabeller import sammanstall
+    from dev.isu_audit_simulate import simulate
+    from ojexcel.isu.audit import (
+        audit,
+        export_from_tabeller,
+        perturbed_prior,
+        suppression_prior,
+    )
+    from ojexcel.isu.compilation import compile_tables
 
     data = _sample() if case.startswith("sample") else _national(n)
     if case.endswith("old"):
-        export, prior = export_from_tabeller(sammanstall(data, minsta_antal=5)), suppression_prior(5)
+        export, prior = export_from_tabeller(compile_tables(data, minsta_antal=5)), suppression_prior(5)
     else:
         export, prior = simulate(data, 5, seed=1, bits=8, medel_min_bas=20), perturbed_prior(5)
     rss_before = _rss_mb()

@@ -6,7 +6,6 @@ evaluated on every complete answer combination; the catalogue's compiled rule mu
 from __future__ import annotations
 
 import csv
-import filecmp
 import re
 
 import pytest

@@ -19,13 +19,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ojexcel.isu.audit import (Export, audit, exact_prior, export_from_tabeller, gate, perturbed_prior,
-                               read_export, suppression_prior)
-from ojexcel.isu.audit_simulate import perturb, simulate
+from dev.isu_audit_simulate import perturb, simulate
+from dev.isu_random import slumpa_arenden
+from ojexcel.isu.audit import (
+    Export,
+    audit,
+    exact_prior,
+    export_from_tabeller,
+    gate,
+    perturbed_prior,
+    read_export,
+    suppression_prior,
+)
 from ojexcel.isu.audit_solver import SystemBuilder, propagate
-from ojexcel.isu.slump import slumpa_arenden
-from ojexcel.isu.tabeller import sammanstall
-from ojexcel.isu.tabellplan import load_plan
+from ojexcel.isu.compilation import compile_tables
+from ojexcel.isu.table_plan import load_plan
 from ojexcel.isu.tidy import write_isu_tidy
 
 PLAN = load_plan()
@@ -68,8 +76,8 @@ def blank(units=(SAMTLIGA,)) -> Export:
 
 
 def slot(tabell: str, delgrupp: str, kategori: str) -> int:
-    t = PLAN.tabellindex(tabell)
-    blk = PLAN.block(t, PLAN.delgruppindex(delgrupp))
+    t = PLAN.table_index(tabell)
+    blk = PLAN.block(t, PLAN.delgrupp_index(delgrupp))
     return blk.start + PLAN.tabeller[t].kategorier.index(kategori)
 
 
@@ -133,7 +141,7 @@ def test_flerval_combined_between_largest_part_and_minst_ett_svar():
 
 def test_flerval_minst_ett_svar_at_most_the_sum_of_labels():
     ex = blank()
-    labels = PLAN.tabeller[PLAN.tabellindex("barn_behov_uppmarksammade")].svar
+    labels = PLAN.tabeller[PLAN.table_index("barn_behov_uppmarksammade")].svar
     for lab in labels[:-1]:
         put(ex, "barn_behov_uppmarksammade", "", lab, antal=0)
     put(ex, "barn_behov_uppmarksammade", "", "minst_ett_svar", antal=2)
@@ -246,14 +254,14 @@ def test_perturbed_prior_knows_every_kommun_exists():
     """Under the perturbed prior a kommun or län with nothing written may hold 0..3 ärenden (the
     outsider knows every kommun of the reference), so each län gets one unit for its kommuner not in
     the export, and samtliga one for the län not in it; under the old rules they have none."""
-    from ojexcel.isu.audit import _levels
+    from ojexcel.isu.audit import unit_levels
 
     units = [SAMTLIGA, ("lan", "01"), ("kommun", "0114")]
-    lv = _levels(units, perturbed_prior(5))
+    lv = unit_levels(units, perturbed_prior(5))
     added = dict(zip(lv.units[3:], lv.rest_size[3:].tolist()))
     assert added == {("rest", "lan"): 20, ("rest", "01"): 25}
     assert (0, [1, 3], True) in lv.groups or any(g[0] == 0 and len(g[1]) == 2 for g in lv.groups)
-    lv = _levels(units, suppression_prior(5))
+    lv = unit_levels(units, suppression_prior(5))
     assert lv.units == units and lv.groups == [(0, [1], True), (1, [2], True)]
 
 
@@ -280,7 +288,7 @@ def check_sound(res) -> None:
 
 def test_suppression_prior_on_compiled_data():
     a = small_data(60, 3)
-    res = audit(export_from_tabeller(sammanstall(a, minsta_antal=5)), suppression_prior(5))
+    res = audit(export_from_tabeller(compile_tables(a, minsta_antal=5)), suppression_prior(5))
     check_sound(res)
     assert res.summary()["pinned_1_to_N-1"] > 0
 
@@ -288,7 +296,7 @@ def test_suppression_prior_on_compiled_data():
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 80), seed=st.integers(0, 10_000), N=st.sampled_from([2, 3, 5]))
 def test_sound_on_old_exports(n, seed, N):
-    res = audit(export_from_tabeller(sammanstall(small_data(n, seed), minsta_antal=N)), suppression_prior(N))
+    res = audit(export_from_tabeller(compile_tables(small_data(n, seed), minsta_antal=N)), suppression_prior(N))
     check_sound(res)
 
 
@@ -318,7 +326,7 @@ def test_ptable_lower_bounds():
 
 
 def test_read_export_is_export_from_tabeller(tmp_path):
-    res = sammanstall(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
+    res = compile_tables(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
     write_isu_tidy(res, tmp_path / "t.csv")
     a, b = read_export(tmp_path / "t.csv", 5), export_from_tabeller(res)
     assert a.units == b.units
@@ -329,7 +337,7 @@ def test_read_export_is_export_from_tabeller(tmp_path):
 def test_export_from_arrays_is_what_the_build_passes():
     """The build's gate: published arrays (−1 = empty), which rows are written, the means in
     tenths, and the truth."""
-    res = sammanstall(small_data(40, 2, ("0114",)), minsta_antal=5)
+    res = compile_tables(small_data(40, 2, ("0114",)), minsta_antal=5)
     b = export_from_tabeller(res)
     a = Export.from_arrays(PLAN, res.enhetslista, b.antal, b.bas, b.written, medel=b.medel, minsta_antal=5,
                            truth_antal=res.antal, truth_bas=res.bas)
@@ -339,7 +347,7 @@ def test_export_from_arrays_is_what_the_build_passes():
 def test_audit_of_a_tidy_file_through_the_strict_reader(tmp_path):
     from ojexcel.isu.audit import audit_tidy_file
 
-    res = sammanstall(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
+    res = compile_tables(small_data(50, 5, ("0114", "0180-01")), minsta_antal=5)
     write_isu_tidy(res, tmp_path / "t.csv")
     from_file = audit_tidy_file(tmp_path / "t.csv", 5, kind="suppression")
     in_memory = audit(export_from_tabeller(res), suppression_prior(5))
@@ -351,12 +359,12 @@ def test_audit_of_a_tidy_file_through_the_strict_reader(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample():
-    from ojexcel.isu.arenden import read_arenden
-    from ojexcel.isu.cli import sample_path
-    from ojexcel.isu.kodbok import load_kodbok
+    from ojexcel.cli.isu import sample_path
+    from ojexcel.isu.codebook import load_codebook
+    from ojexcel.isu.reader import read_arenden
     from ojexcel.population import load_population
 
-    return read_arenden(sample_path(), load_kodbok(), load_population())
+    return read_arenden(sample_path(), load_codebook(), load_population())
 
 
 def test_old_export_of_the_sample_is_exposed(sample):
@@ -364,7 +372,7 @@ def test_old_export_of_the_sample_is_exposed(sample):
     Issue 20's outsider (propagation and an LP): of the 122 717 hidden counts 1–4 (`antal` of
     written rows, uppgift_saknas and medel aside), 53 277 pinned (43 %), 96 % below 5. Bound
     propagation over Appendix A's relations alone: 57 448 (47 %), 98 % below 5."""
-    res = audit(export_from_tabeller(sammanstall(sample, minsta_antal=5)), suppression_prior(5))
+    res = audit(export_from_tabeller(compile_tables(sample, minsta_antal=5)), suppression_prior(5))
     check_sound(res)
     h = res.hidden_summary()
     assert (h["counts_hidden_1_to_N-1"], h["counts_pinned"], h["counts_upper_below_N"]) == (122717, 57448, 120327)

@@ -62,14 +62,26 @@ from pathlib import Path
 
 import numpy as np
 
+from ..population import load_population
+
 # ojexcel internals, all here so they can be re-pointed (isu/tabellplan → isu/table_plan, …).
 from .audit_model import CELL, SUM, Template, template
 from .audit_solver import BIG, Result, SystemBuilder, propagate
-from .modell import KOMMUN, LAN, SAMTLIGA, STADSDEL
-from .tabellplan import (ENVAL, ETIKETT, FAS, FLER_ETIKETT, FLERVAL, KOMBINERAD, MEDELRAD, MINST, SAKNAS, Plan,
-                         load_plan)
+from .model import KOMMUN, LAN, SAMTLIGA, STADSDEL
+from .table_plan import (
+    ENVAL,
+    ETIKETT,
+    FAS,
+    FLER_ETIKETT,
+    FLERVAL,
+    KOMBINERAD,
+    MEDELRAD,
+    MINST,
+    SAKNAS,
+    Plan,
+    load_plan,
+)
 from .tidy import TIDY_HEADER, read_isu_tidy
-from ..population import load_population
 
 ANTAL, BAS = 0, 1
 MEASURES = ("antal", "bas")
@@ -253,7 +265,7 @@ def _noise_interval(v: np.ndarray, prior: Prior) -> tuple[np.ndarray, np.ndarray
 
 
 @dataclass
-class _Units:
+class UnitTree:
     units: list[tuple[str, str]]  # every unit of the system: the export's, then added ones
     n_export: int
     absent: np.ndarray  # bool [U]: a unit with nothing in the export (added)
@@ -265,7 +277,7 @@ def _lan_of(kod: str) -> str:
     return kod[:2]
 
 
-def _levels(units: list[tuple[str, str]], prior: Prior, population=None) -> _Units:
+def unit_levels(units: list[tuple[str, str]], prior: Prior, population=None) -> UnitTree:
     """The units' tree. Under the perturbed prior the outsider knows every kommun and län exists, so
     a län's kommuner not in the export are one added unit (0..3 ärenden each) and so are the län not
     in the export; under the old rules a unit not in the export has no ärenden."""
@@ -323,7 +335,7 @@ def _levels(units: list[tuple[str, str]], prior: Prior, population=None) -> _Uni
         mine = [index[u] for u in all_units[: len(units)] if u[0] == STADSDEL and u[1][:4] == k]
         if mine:
             groups.append((index[(KOMMUN, k)], mine, False))
-    return _Units(all_units, len(units), np.array(absent, dtype=bool), np.array(rest, dtype=np.int64), groups)
+    return UnitTree(all_units, len(units), np.array(absent, dtype=bool), np.array(rest, dtype=np.int64), groups)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -335,7 +347,7 @@ class AuditResult:
     export: Export
     prior: Prior
     template: Template
-    units: _Units
+    units: UnitTree
     lo: np.ndarray  # [U_all, V] bounds of every class of every unit
     hi: np.ndarray
     rounds: int
@@ -464,7 +476,7 @@ def _scatter_bounds(lo: np.ndarray, hi: np.ndarray, flat_var: np.ndarray, clo: n
     np.minimum.at(hi, flat_var, chi)
 
 
-def _prior_bounds(export: Export, prior: Prior, T: Template, units: _Units):
+def _prior_bounds(export: Export, prior: Prior, T: Template, units: UnitTree):
     """lo, hi [U_all, V] from the priors, and the rows the published means add."""
     plan = export.plan
     U, S, V = units.n_export, plan.slots, T.n_vars
@@ -586,7 +598,7 @@ def _block_scope_var(T: Template, plan: Plan, blocks) -> np.ndarray:
     out = np.empty(bstart.size, dtype=np.int64)
     for i, (s, t) in enumerate(zip(bstart.tolist(), btab.tolist())):
         tab = plan.tabeller[t]
-        R = tab.bredd
+        R = tab.width
         if tab.typ in (ENVAL, FLERVAL):
             out[i] = T.cell_var[2 * (s + R - 1) + 1]  # uppgift_saknas' bas
         else:
@@ -596,7 +608,7 @@ def _block_scope_var(T: Template, plan: Plan, blocks) -> np.ndarray:
 
 def _scope_var_alla(T: Template, plan: Plan) -> np.ndarray:
     """Per delgrupp, the class of its every-ärende scope (faser's aktualiserade)."""
-    ti = plan.tabellindex("faser")
+    ti = plan.table_index("faser")
     out = np.empty(len(plan.delgrupper), dtype=np.int64)
     for d in range(len(plan.delgrupper)):
         out[d] = T.cell_var[2 * plan.block(ti, d).start]
@@ -605,7 +617,7 @@ def _scope_var_alla(T: Template, plan: Plan) -> np.ndarray:
 
 def _zero_blocks(lo, hi, uu, bb, blocks, plan: Plan, cv, V) -> None:
     bstart, btab, _ = blocks
-    width = np.array([t.bredd for t in plan.tabeller], dtype=np.int64)[btab[bb]]
+    width = np.array([t.width for t in plan.tabeller], dtype=np.int64)[btab[bb]]
     if uu.size == 0:
         return
     slots = np.repeat(bstart[bb], width) + (np.arange(int(width.sum())) - np.repeat(np.cumsum(width) - width, width))
@@ -626,7 +638,7 @@ def _suppression_caps(export: Export, N: int) -> tuple[np.ndarray, np.ndarray]:
     for ti, tab in enumerate(plan.tabeller):
         if tab.typ not in (ENVAL, FLERVAL):
             continue
-        nd, R = len(plan.tillatna[ti]), tab.bredd
+        nd, R = len(plan.tillatna[ti]), tab.width
         cols = slice(plan.start[ti], plan.start[ti] + nd * R)
         A = a[:, cols].reshape(U, nd, R)
         off = 1 if tab.typ == FLERVAL else 0
@@ -634,7 +646,7 @@ def _suppression_caps(export: Export, N: int) -> tuple[np.ndarray, np.ndarray]:
         kc = kcap[:, cols].reshape(U, nd, R)
         for j, komb in enumerate(tab.kombinerade):
             parts = [off + p for p in komb.delar]
-            kc[:, :, tab.komb_start + j] = (A[:, :, parts] >= 0).all(axis=2)
+            kc[:, :, tab.combined_start + j] = (A[:, :, parts] >= 0).all(axis=2)
         kcap[:, cols] = kc.reshape(U, nd * R)
         if tab.typ == ENVAL:
             lab = A[:, :, :K]
@@ -660,7 +672,7 @@ def _truth(export: Export, T: Template) -> np.ndarray | None:
     blocks = _blocks(plan)
     bstart, btab, _ = blocks
     # a table not written in the truth (bas −1) is an empty one: every cell 0
-    width = np.array([t.bredd for t in plan.tabeller], dtype=np.int64)
+    width = np.array([t.width for t in plan.tabeller], dtype=np.int64)
     slot_block = np.repeat(np.arange(bstart.size), width[btab])
     empty = (tb[:, bstart] < 0)[:, slot_block]
     ta = np.where(empty, 0, ta)
@@ -685,7 +697,7 @@ def _truth(export: Export, T: Template) -> np.ndarray | None:
 def build_system(export: Export, prior: Prior, population=None):
     plan = export.plan
     T = template(plan)
-    units = _levels(export.units, prior, population)
+    units = unit_levels(export.units, prior, population)
     V = T.n_vars
     Ua = len(units.units)
     lo, hi, extra = _prior_bounds(export, prior, T, units)

@@ -46,7 +46,17 @@ from functools import cache
 import numpy as np
 
 # ojexcel internals (re-pointed when the package is reorganised): the plan of tables and slots.
-from .tabellplan import ALLA, AVSLUTADE, BRUKARENKAT, ENVAL, FASER, FLERVAL, MEDEL, MEDELRAD, Plan
+from .table_plan import (
+    ALLA,
+    AVSLUTADE,
+    BRUKARENKAT,
+    ENVAL,
+    FASER,
+    FLERVAL,
+    MEDEL,
+    MEDELRAD,
+    Plan,
+)
 
 SCOPE_KINDS = (ALLA, AVSLUTADE, BRUKARENKAT)
 EXCLUSIVE = {"funktionsnedsattning": ("Nej", "Vet ej")}  # CONTRACT §1: these stand alone
@@ -138,7 +148,7 @@ def extended_plan(plan: Plan) -> tuple[Plan, np.ndarray, dict[int, int], dict[in
                     ds.append(some[bi])
         tillatna.append(tuple(ds))
         start.append(pos)
-        typer = t.radtyper
+        typer = t.row_kinds
         R = len(typer)
         real = plan.start[ti]
         smap[real:real + len(plan.tillatna[ti]) * R] = pos + np.arange(len(plan.tillatna[ti]) * R)
@@ -253,7 +263,7 @@ class _Builder:
         for ti, tab in enumerate(plan.tabeller):
             for d in plan.tillatna[ti]:
                 blk = plan.block(ti, d)
-                s0, R = blk.start, tab.bredd
+                s0, R = blk.start, tab.width
                 A = [cell(s0 + r, 0) for r in range(R)]
                 Bc = [cell(s0 + r, 1) for r in range(R)]
                 S = self.S(tab.omfang, d) if tab.typ != MEDEL else None

@@ -22,10 +22,10 @@ import dataclasses
 import numpy as np
 
 # ojexcel internals (re-pointed when the package is reorganised)
-from .audit import Export
-from .modell import KOMMUN, STADSDEL, Arenden
-from .tabeller import enhetskarta, rakna
-from .tabellplan import ENVAL, FLERVAL, MEDELRAD, Plan, load_plan
+from ojexcel.isu.audit import Export
+from ojexcel.isu.compilation import count_tables, unit_map
+from ojexcel.isu.model import KOMMUN, STADSDEL, Arenden
+from ojexcel.isu.table_plan import ENVAL, FLERVAL, MEDELRAD, Plan, load_plan
 
 # Item 3: per n, the values and their weights in 24ths.
 _N1 = (np.array([0, 1, 4]), np.array([12, 8, 4]))
@@ -61,7 +61,7 @@ def _subset(a: Arenden, keep: np.ndarray) -> Arenden:
 
 
 def _counts(a: Arenden, plan: Plan, enheter, karta) -> tuple[np.ndarray, np.ndarray]:
-    antal, bas = rakna(a, plan, enheter, karta)
+    antal, bas = count_tables(a, plan, enheter, karta)
     empty = bas < 0
     return np.where(empty, 0, antal), np.where(empty, 0, bas)
 
@@ -70,11 +70,11 @@ def true_counts(a: Arenden, population=None, plan: Plan | None = None):
     """(units, antal, bas) of every slot, the truth (an empty table's cells 0, not −1)."""
     plan = plan or load_plan()
     if population is None:
-        from ..population import load_population
+        from ojexcel.population import load_population
 
         population = load_population()
     finns = np.bincount(a.enhet.astype(np.intp), minlength=len(a.enheter)) > 0
-    enheter, karta = enhetskarta(a.enheter, population, finns)
+    enheter, karta = unit_map(a.enheter, population, finns)
     antal, bas = _counts(a, plan, enheter, karta)
     return enheter, karta, antal, bas
 
@@ -125,7 +125,7 @@ def simulate(a: Arenden, minsta_antal: int = 5, seed: int = 1, scheme: str = "ce
     scope = _scope_slot(plan)
     written = decide_b[:, scope] >= 1
     # item 6: at kommun and stadsdel a delgrupp needs v of its every-ärende scope ≥ 20
-    faser = plan.tabellindex("faser")
+    faser = plan.table_index("faser")
     alla = np.array([plan.block(faser, d).start for d in range(len(plan.delgrupper))])
     niva = np.array([n for n, _ in enheter])
     small_level = np.isin(niva, (KOMMUN, STADSDEL))
