@@ -32,9 +32,10 @@ def year_results(responses: Path | None, year: int, granskning: Path | None):
     "--granskning", "granskning", type=click.Path(dir_okay=False, path_type=Path),
     help="Review overrides (CSV/XLSX: enhetskod,kolumn,nytt_varde,motivering) applied to the raw answers.",
 )
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
 def site(out_dir: Path, responses: Path | None, year: int | None, history: tuple[str, ...], isu: Path | None,
-         isu_minsta_antal: int, granskning: Path | None, quiet: bool) -> None:
+         isu_minsta_antal: int, granskning: Path | None, jobs: int, quiet: bool) -> None:
     """Write the comparison website into OUT_DIR: a page per unit, indicator and group, a map,
     search, the workbook and every unit's own sheet — static files that work from a folder, a USB
     stick or any web server, offline.
@@ -78,7 +79,7 @@ def site(out_dir: Path, responses: Path | None, year: int | None, history: tuple
     if not quiet:
         echo_problems(warnings)
     with writing(), atomic_folder(out_dir, inputs=inputs, may_replace=check_replaceable) as tmp:
-        files = write_site(tmp, SiteInput(results, historik, isu_input), package_version())
+        files = write_site(tmp, SiteInput(results, historik, isu_input), package_version(), jobs)
     if not quiet:
         pages = sum(name.endswith(".html") for name in files)
         say(f"{out_dir}: {pages} pages and {len(files) - pages} other files ({len(results.population.units)} units, "

@@ -48,72 +48,120 @@ class SiteInput:
     isu: IsuInput | None = None
 
 
-class _Writer:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.files: list[str] = []
-        self.made: set[str] = set()
+FOLDERS = ("assets", "enhet", "filer", "grupp", "indikator", "isu")
 
-    def path(self, name: str) -> Path:
-        folder = name.rpartition("/")[0]
-        if folder and folder not in self.made:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
-            self.made.add(folder)
-        self.files.append(name)
-        return self.root / name
-
-    def text(self, name: str, text: str) -> None:
-        with open(self.path(name), "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-
-    def data(self, name: str, data: bytes) -> None:
-        with open(self.path(name), "wb") as fh:
-            fh.write(data)
+# The run's site and folder, set before the workers are forked (they inherit them, unpickled).
+_SITE: "Site | None" = None
+_ROOT: Path | None = None
 
 
-def write_site(folder: Path, given: SiteInput, version: str = "") -> list[str]:
-    """Write the site into the empty `folder`; returns the files written (relative, '/'-separated)."""
-    from ..survey.kommun_report import Comparisons, build_sheet
-    from ..survey.kommun_report_xlsx import write_kommun_xlsx
+def _write_text(name: str, text: str) -> None:
+    with open(_ROOT / name, "w", encoding="utf-8", newline="\n") as fh:  # type: ignore[operator]
+        fh.write(text)
+
+
+def _task(task: tuple[str, str, object]) -> None:
+    """Render one file: (its name, what it is, which)."""
+    name, kind, arg = task
+    site = _SITE
+    if kind == "sheet":
+        from ..survey.kommun_report import build_sheet
+        from ..survey.kommun_report_xlsx import write_kommun_xlsx
+
+        write_kommun_xlsx(build_sheet(site.results, arg, site.comparisons, site.history), _ROOT / name)
+        return
+    page = {
+        "unit": lambda: site.unit_page(arg),
+        "isu": lambda: site.isu_page(arg),
+        "indicator": lambda: site.indicator_page(arg),
+        "group": lambda: site.group_page(*arg),
+    }[kind]
+    _write_text(name, page())
+
+
+def _run(tasks: list[tuple[str, str, object]]) -> int:
+    for t in tasks:
+        _task(t)
+    return len(tasks)
+
+
+def write_site(folder: Path, given: SiteInput, version: str = "", jobs: int = 1) -> list[str]:
+    """Write the site into the empty `folder`; returns the files written (relative, '/'-separated).
+
+    `jobs` > 1: the pages and sheets are rendered by that many forked workers (0: one per core).
+    Every file depends only on its own unit, indicator or group, so the bytes do not depend on
+    the number of workers."""
+    global _SITE, _ROOT
+    from ..io.parallel import default_jobs
     from ..survey.tidy import write_tidy_file
     from ..survey.workbook import write_workbook
 
     results = given.results
     site = Site(results, given.history, given.isu, version)
-    out = _Writer(Path(folder))
+    root = Path(folder)
+    for name in FOLDERS:
+        (root / name).mkdir()
+    files: list[str] = []
 
-    out.text(links.INDEX, site.index_page())
-    out.text(links.ABOUT, site.about_page())
-    out.text(links.ACCESSIBILITY, site.accessibility_page())
-    out.text(links.GROUPS, site.groups_index())
-    out.text(links.INDICATORS, site.indicators_index())
-    for e in site.enheter:
-        out.text(links.unit_page(e.kod), site.unit_page(e))
-    for kod in site.isu_levels:
-        out.text(links.isu_page(kod), site.isu_page(kod))
-    for n in range(len(site.catalogue)):
-        out.text(links.indicator_page(site.catalogue.indicators[n].id), site.indicator_page(n))
-    for gr in results.groups:
-        g = gr.group
-        if g.niva != NIVA_STORSTAD:
-            out.text(links.group_page(g.niva, g.kod), site.group_page(g.niva, g.kod))
+    tasks: list[tuple[str, str, object]] = []
+    tasks += [(links.unit_page(e.kod), "unit", e) for e in site.enheter]
+    tasks += [(links.isu_page(kod), "isu", kod) for kod in site.isu_levels]
+    tasks += [(links.indicator_page(ind.id), "indicator", n) for n, ind in enumerate(site.catalogue.indicators)]
+    tasks += [(links.group_page(gr.group.niva, gr.group.kod), "group", (gr.group.niva, gr.group.kod))
+              for gr in results.groups if gr.group.niva != NIVA_STORSTAD]
+    tasks += [(links.sheet_file(e.kod), "sheet", e) for e in site.enheter]
 
-    assets = resources.files("ojexcel.site").joinpath("assets")
-    for name in ASSETS:
-        out.data(f"assets/{name}", assets.joinpath(name).read_bytes())
-    out.text(links.SEARCH_INDEX, search_script(*search_entries(site)))
+    _SITE, _ROOT = site, root
+    try:
+        site.warm_up()
+        for name, text in (
+            (links.INDEX, site.index_page()),
+            (links.ABOUT, site.about_page()),
+            (links.ACCESSIBILITY, site.accessibility_page()),
+            (links.GROUPS, site.groups_index()),
+            (links.INDICATORS, site.indicators_index()),
+            (links.SEARCH_INDEX, search_script(*search_entries(site))),
+        ):
+            _write_text(name, text)
+            files.append(name)
+        assets = resources.files("ojexcel.site").joinpath("assets")
+        for name in ASSETS:
+            (root / "assets" / name).write_bytes(assets.joinpath(name).read_bytes())
+            files.append(f"assets/{name}")
+        _render(tasks, jobs or default_jobs())
+        files += [name for name, _, _ in tasks]
+    finally:
+        _SITE = _ROOT = None
 
-    comparisons = Comparisons.of(results)
-    for e in site.enheter:
-        write_kommun_xlsx(build_sheet(results, e, comparisons, given.history), out.path(links.sheet_file(e.kod)))
-    write_workbook(results, out.path(links.workbook_file(results.year)))
-    write_tidy_file(results, out.path(links.tidy_file(results.year)))
+    write_workbook(results, root / links.workbook_file(results.year))
+    write_tidy_file(results, root / links.tidy_file(results.year))
+    files += [links.workbook_file(results.year), links.tidy_file(results.year)]
     for name, text in row_files(results):
-        out.text(name, text)
+        (root / name).write_text(text, encoding="utf-8", newline="\n")
+        files.append(name)
 
-    manifest = sorted(out.files + [links.MANIFEST])
-    out.text(links.MANIFEST, MANIFEST_HEAD + "".join(f"{name}\n" for name in manifest))
+    manifest = sorted(files + [links.MANIFEST])
+    (root / links.MANIFEST).write_text(MANIFEST_HEAD + "".join(f"{name}\n" for name in manifest),
+                                       encoding="utf-8", newline="\n")
     return manifest
+
+
+CHUNK = 8  # files per task handed to a worker
+
+
+def _render(tasks: list[tuple[str, str, object]], jobs: int) -> None:
+    import multiprocessing
+
+    chunks = [tasks[n:n + CHUNK] for n in range(0, len(tasks), CHUNK)]
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and len(chunks) > 1:
+        from ..io.parallel import worker_signals
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), worker_signals) as pool:
+            for _ in pool.imap_unordered(_run, chunks):
+                pass
+    else:
+        for chunk in chunks:
+            _run(chunk)
 
 
 def search_entries(site: Site):

@@ -35,7 +35,8 @@ class Chart:
     height: int
     bars: tuple[Bar, ...]
     reference_x: int | None  # riket's share as a dashed line
-    reference_text: str
+    reference: int | None  # riket's share
+    reference_label: str
 
 
 def bar_length(share: int) -> int:
@@ -52,5 +53,4 @@ def bar_chart(chart_id: str, rows: list[tuple[str, int | None, str]], reference:
         text = share_text(share) + ("" if share is None else " %")
         bars.append(Bar(label, key, y, length, text, BAR_START + length + 4))
     ref_x = None if reference is None else BAR_START + bar_length(reference)
-    ref_text = "" if reference is None else f"{reference_label} {reference} %"
-    return Chart(chart_id, TOP + len(rows) * ROW + 4, tuple(bars), ref_x, ref_text)
+    return Chart(chart_id, TOP + len(rows) * ROW + 4, tuple(bars), ref_x, reference, reference_label)

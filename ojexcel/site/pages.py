@@ -17,6 +17,8 @@ from functools import cached_property
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from markupsafe import Markup, escape
+
 from .. import styles
 from ..population import (
     CITIES,
@@ -53,6 +55,8 @@ if TYPE_CHECKING:
     from ..survey.results import GroupResult, Results
 
 TEMPLATE_DIR = "site/"
+TEMPLATES = ("base.html.j2", "enhet.html.j2", "indikator.html.j2", "grupp.html.j2", "grupper.html.j2",
+             "indikatorer.html.j2", "index.html.j2", "om.html.j2", "tillganglighet.html.j2", "isu.html.j2")
 
 # Map classes of a unit value (CSS `v-…`), and of a big city's share in four fixed bands.
 MAP_CLASS = {"Ja": "v-ja", "Delvis": "v-delvis", "Nej": "v-nej", "Ej aktuellt": "v-ea", None: "v-bf"}
@@ -89,18 +93,36 @@ def key(niva: str, kod: str, indikator: str, field: str = "") -> str:
 
 
 @dataclass(frozen=True)
-class Cell:
-    text: str
-    css: str  # '' or the colour class of a unit value
-    key: str
-
-
-@dataclass(frozen=True)
 class Column:
     heading: str
     band: str
     href: str  # '' or the group's page
     niva: str
+
+
+_TEXT: dict[str, str] = {}  # a cell's text escaped: the same few hundred on every page
+
+
+def cell_html(text: str, colour: str | None, data_key: str) -> str:
+    """`<td class="…" data-v="…">text</td>`: the text escaped; the key is safe as it is (codes
+    and ids are checked by `links.safe`, levels and fields are the tidy format's words)."""
+    shown = _TEXT.get(text)
+    if shown is None:
+        shown = _TEXT[text] = str(escape(text))
+    css = f' class="{VALUE_CLASS[colour]}"' if colour else ""
+    return f'<td{css} data-v="{data_key}">{shown}</td>'
+
+
+def isu_cell_html(row, field: str, text: str) -> str:
+    """An ISU table's cell: `data-i` names its row of the ISU export (niva|kod|tabell|delgrupp|
+    kategori|field), escaped; a level without the row has none."""
+    if row is None:
+        return f'<td class="tal">{escape(text)}</td>'
+    data_key = "|".join((row.niva, row.kod, row.tabell, row.delgrupp, row.kategori, field))
+    shown = _TEXT.get(data_key)
+    if shown is None:
+        shown = _TEXT[data_key] = str(escape(data_key))
+    return f'<td class="tal" data-i="{shown}">{escape(text)}</td>'
 
 
 def group_title(niva: str, kod: str, namn: str) -> str:
@@ -149,6 +171,23 @@ class Site:
             links.safe(e.kod)
         for ind in self.catalogue.indicators:
             links.safe(ind.id)
+
+    def warm_up(self) -> None:
+        """Compile the templates and fill the caches once, before workers are forked."""
+        for name in TEMPLATES:
+            template(name)
+        _ = self.legend, self.units_by_name, self.lan_units, self.isu_levels
+        if self.isu is not None:
+            from ..isu.chart_catalogue import load_chart_catalogue
+            from ..io.templating import environment
+            from ..isu.kommun_report_text import TEXTER
+
+            load_chart_catalogue()
+            environment(False).get_template(TEXTER)
+        from ..survey.kommun_report_text import ANALYSGUIDE, TEXTER as SHEET_TEXTS, template as sheet_template
+
+        for name in (SHEET_TEXTS, ANALYSGUIDE):
+            sheet_template(name)
 
     # -- shared context ---------------------------------------------------------------------
 
@@ -237,14 +276,16 @@ class Site:
                 links.unit_page(k.kod) if k.niva == NIVA_ENHET and k.kod != enhet.kod else
                 "" if k.niva == NIVA_ENHET else links.group_page(k.niva, k.kod))
             columns.append(Column(str(t.rubrik(k)), str(t.band(k)), href, k.niva))
-        cells = []
+        # Each row's cells laid out once, for the table of the year and the history table: a
+        # page has a few hundred, and markup built here costs a tenth of the template's loop.
+        row_cells = []
+        kinds = [(VALUE_CLASS, k.niva, k.kod, k.namn if k.typ == HISTORIK else "") for k in blad.kolumner]
         for rad, texter in zip(blad.rader, rows):
             ind = rad.indikator.id
-            line = []
-            for k, (text, colour) in zip(blad.kolumner, texter):
-                field = k.namn if k.typ == HISTORIK else ""
-                line.append(Cell(text, VALUE_CLASS[colour] if colour else "", key(k.niva, k.kod, ind, field)))
-            cells.append(line)
+            line = [cell_html(text, colour, key(niva, kod, ind, field))
+                    for (_, niva, kod, field), (text, colour) in zip(kinds, texter)]
+            row_cells.append((rad.indikator, Markup("".join(line[i] for i in compare)),
+                              Markup("".join(line[i] for i in years))))
         keys = enhet.keys
         skl = (NIVA_SKL, keys.skl_kod)
         behind = furthest_behind(self.results, enhet, self.comparisons, skl)
@@ -257,7 +298,7 @@ class Site:
             return [(text, len(list(g))) for text, g in groupby(columns[i].band for i in indices)]
 
         return self.render(
-            "enhet.html.j2", 1, e=enhet, blad=blad, t=t, columns=columns, cells=cells, compare=compare,
+            "enhet.html.j2", 1, e=enhet, blad=blad, t=t, columns=columns, rows=row_cells, compare=compare,
             years=years, bands_compare=bands(compare), bands_years=bands(years), behind=behind, skl=skl, skl_name=self.group_name(*skl),
             kommungrupp_namn=KOMMUNGRUPP_NAMN[keys.kommungrupp], isu=isu, isu_cell=isu_cell,
             isu_t=self.isu_texts(isu) if isu is not None else None,
@@ -273,9 +314,15 @@ class Site:
         from ..isu.kommun_report_text import category_text, cell, value_fields
 
         report = self.isu_report(kod)
-        return self.render("isu.html.j2", 1, r=report, t=self.isu_texts(report), cell=cell,
-                           category_text=category_text, value_fields=value_fields, kod=kod,
-                           unit_name=self.unit_name(kod))
+        cells = {}  # a table's key -> each row's cells, laid out once (a page has thousands)
+        for tab in report.tabeller:
+            rows = []
+            for rad in tab.rader:
+                fields = ("antal", "bas", value_fields(rad.kategori))
+                rows.append(Markup("".join(isu_cell_html(c, f, cell(c, f)) for c in rad.celler for f in fields)))
+            cells[tab.nyckel] = rows
+        return self.render("isu.html.j2", 1, r=report, t=self.isu_texts(report), cells=cells,
+                           category_text=category_text, kod=kod, unit_name=self.unit_name(kod))
 
     # -- an indicator's page ----------------------------------------------------------------
 

@@ -10,29 +10,30 @@
   }
   window.ojFold = fold;
 
-  /* Rank of an entry's search form for a folded query: 0 equal, 1 starts with it, 2 a word
-     starts with it, 3 every word of the query occurs; -1 no match. */
-  function rank(text, q, words) {
-    if (text === q) return 0;
-    if (text.indexOf(q) === 0) return 1;
-    if (text.indexOf(" " + q) >= 0) return 2;
+  /* Rank of an entry for a query: 0 its name as typed (any case), 1 its name folded, 2 it starts
+     with the query, 3 a word starts with it, 4 every word of the query occurs; -1 no match. */
+  function rank(name, text, typed, q, words) {
+    if (name.toLowerCase() === typed) return 0;
+    if (text === q) return 1;
+    if (text.indexOf(q) === 0) return 2;
+    if (text.indexOf(" " + q) >= 0) return 3;
     for (var i = 0; i < words.length; i++) if (text.indexOf(words[i]) < 0) return -1;
-    return 3;
+    return 4;
   }
 
   function search(index, query) {
-    var q = fold(query), words = q.split(" "), found = [];
+    var typed = query.trim().toLowerCase(), q = fold(query), words = q.split(" "), found = [];
     if (!q) return found;
-    function add(list, kind, page, title, extra, text, code) {
+    function add(list, kind, page, extra, code) {
       for (var n = 0; n < list.length; n++) {
-        var e = list[n], r = rank(e[text], q, words);
-        if (r < 0 && code !== undefined && e[code].indexOf(q) === 0) r = 1;
-        if (r >= 0) found.push({r: r, k: kind, n: n, href: page(e), title: e[title], extra: extra(e)});
+        var e = list[n], r = rank(e[1], e[2], typed, q, words);
+        if (r < 0 && code && fold(e[0]).indexOf(q) === 0) r = 2;
+        if (r >= 0) found.push({r: r, k: kind, n: n, href: page(e), title: e[1], extra: extra(e)});
       }
     }
-    add(index.e, 0, function (e) { return "enhet/" + e[0] + ".html"; }, 1, function (e) { return e[3]; }, 2, 0);
-    add(index.i, 1, function (e) { return "indikator/" + e[0] + ".html"; }, 1, function () { return "Indikator"; }, 2);
-    add(index.g, 2, function (e) { return e[0]; }, 1, function (e) { return e[3]; }, 2);
+    add(index.e, 0, function (e) { return "enhet/" + e[0] + ".html"; }, function (e) { return e[3]; }, true);
+    add(index.i, 1, function (e) { return "indikator/" + e[0] + ".html"; }, function () { return "Indikator"; });
+    add(index.g, 2, function (e) { return e[0]; }, function (e) { return e[3]; });
     found.sort(function (a, b) { return a.r - b.r || a.k - b.k || a.n - b.n; });
     return found;
   }

@@ -1,0 +1,34 @@
+"""The site of the embedded 2017 sample, built once per test session by the command itself.
+
+`built_site(tmp_path_factory, tidy_files)` runs `ojexcel site OUT --year 2017 --history
+2016=… --history 2018=… --isu ISU.csv -j 2` (the ISU export is `isu_tidy_fixture`'s: four units,
+masked values, independent of the compile engine) and returns (OUT, ISU file). The test modules'
+session fixtures share it, so the site is built once however many modules use it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from ojexcel.cli import main
+
+from .isu_tidy_fixture import write_tidy
+
+_BUILT: dict[str, tuple[Path, Path]] = {}
+
+
+def run_site(*args: str):
+    return CliRunner().invoke(main, ["site", *map(str, args)], catch_exceptions=False)
+
+
+def built_site(tmp_path_factory, tidy_files) -> tuple[Path, Path]:
+    if "site" not in _BUILT:
+        base = tmp_path_factory.mktemp("site")
+        isu = write_tidy(base / "isu_tidy.csv", 5)
+        out = base / "webbplats"
+        result = run_site(out, "--year", "2017", "--history", f"2016={tidy_files[2016]}",
+                          "--history", f"2018={tidy_files[2018]}", "--isu", isu, "-j", "2", "-q")
+        assert result.exit_code == 0, result.output
+        _BUILT["site"] = (out, isu)
+    return _BUILT["site"]
