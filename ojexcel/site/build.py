@@ -104,7 +104,7 @@ def write_site(folder: Path, given: SiteInput, version: str = "", jobs: int = 1)
     files: list[str] = []
 
     tasks: list[tuple[str, str, object]] = []
-    tasks += [(links.unit_page(e.kod), "unit", e) for e in site.enheter]
+    tasks += [(links.unit_page(e.kod), "unit", e) for e in site.enheter]  # the 316 units and 3 cities (D134)
     tasks += [(links.isu_page(kod), "isu", kod) for kod in site.isu_levels]
     tasks += [(links.indicator_page(ind.id), "indicator", n) for n, ind in enumerate(site.catalogue.indicators)]
     tasks += [(links.group_page(gr.group.niva, gr.group.kod), "group", (gr.group.niva, gr.group.kod))

@@ -4,7 +4,7 @@
 history (`History`) and the ISU export read back — and lays it out; it never computes a number.
 A unit's page is the unit's own sheet (`survey.kommun_report.build_sheet`, the table of
 `ojexcel kommun`) with its texts (`kommun_report_text`); the indicators where a unit is furthest
-behind its SKL-grupp are the sheet's selection (`kommun_report.furthest_behind`, D127); the ISU
+behind its SKL-grupp are the sheet's selection (`kommun_report.furthest_behind`) (D127); the ISU
 tables are the ISU unit report's (`isu.kommun_report`), cells shown by its own `cell` (D130).
 
 Every value cell carries `data-v="niva/kod/indikator[/field or year]"`, the key of the tidy row
@@ -56,7 +56,8 @@ if TYPE_CHECKING:
 
 TEMPLATE_DIR = "site/"
 TEMPLATES = ("base.html.j2", "enhet.html.j2", "indikator.html.j2", "grupp.html.j2", "grupper.html.j2",
-             "indikatorer.html.j2", "index.html.j2", "om.html.j2", "tillganglighet.html.j2", "isu.html.j2")
+             "indikatorer.html.j2", "index.html.j2", "om.html.j2", "tillganglighet.html.j2", "isu.html.j2",
+             "macros.html.j2")
 
 # Map classes of a unit value (CSS `v-…`), and of a big city's share in four fixed bands.
 MAP_CLASS = {"Ja": "v-ja", "Delvis": "v-delvis", "Nej": "v-nej", "Ej aktuellt": "v-ea", None: "v-bf"}
@@ -440,7 +441,7 @@ def _catalogue_areas(catalogue):
     return out
 
 
-# Swedish alphabetical order: å, ä, ö after z; é as e, ü as y (as Swedish dictionaries sort).
+# Swedish alphabetical order: å, ä, ö after z; é as e, ü as y (as Swedish dictionaries sort) (D132).
 _SWEDISH = str.maketrans({"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "é": "e", "è": "e", "ü": "y"})
 
 

@@ -3,7 +3,7 @@
 A classic `<script src>` works from `file://`, where `fetch` and modules do not. Every name is
 stored with its search form, `names.normalise` (no case, no diacritics, dashes as spaces), so the
 page's script only folds what is typed, by the same rule (`fold` in `assets/site.js`), and tests
-check that the two foldings agree on every name.
+check that the two foldings agree on every name (D133).
 
     window.OJSOK = {e: [[kod, name, search form, context], …],   units and cities → enhet/KOD.html
                     i: [[id, short name, search form], …],          indicators → indikator/ID.html
