@@ -138,19 +138,72 @@ def test_the_search_box_works_from_file_urls(site):
     assert re.search(r'id="sok-status"[^>]*>\d+ träffar', dom)
 
 
+SORT_RUNNER = """
+var f = document.createElement("iframe");
+f.style.width = "1366px"; f.style.height = "900px";
+f.onload = function () {
+  var d = f.contentDocument, table = d.querySelector("table.sorterbar"), out = {};
+  function column(n) {
+    return Array.prototype.map.call(table.tBodies[0].rows, function (r) { return r.cells[n].textContent.trim(); });
+  }
+  var heads = table.tHead.rows[0].cells;
+  out.buttons = Array.prototype.map.call(heads, function (th) { return !!th.querySelector("button"); });
+  out.hint = !d.querySelector(".sorteringshjalp").hidden;
+  out.before = column(0);
+  heads[4].querySelector("button").click();
+  out.sort = heads[4].getAttribute("aria-sort");
+  out.values = column(4);
+  out.names_by_value = column(0);
+  heads[4].querySelector("button").click();
+  out.sort_again = heads[4].getAttribute("aria-sort");
+  out.values_desc = column(4);
+  heads[2].querySelector("button").click();
+  out.groups = column(2);
+  document.getElementById("resultat").textContent = JSON.stringify(out);
+};
+f.src = PAGE;
+document.body.appendChild(f);
+"""
+
+
 @pytest.mark.slow
-def test_a_unit_page_prints_on_a4_without_the_navigation(site, tmp_path):
+def test_the_unit_table_sorts_by_any_column(site, tmp_path):
+    chromium_or_skip()
+    script = SORT_RUNNER.replace("PAGE", json.dumps((site / "indikator/socialjour.html").as_uri()))
+    out = json.loads(harness(tmp_path, script))
+    assert all(out["buttons"]) and out["hint"]
+    assert len(out["before"]) == 316
+    order = {"Ja": 0, "Delvis": 1, "Nej": 2, "Ej aktuellt": 3, "..": 4}
+    assert out["sort"] == "ascending" and out["sort_again"] == "descending"
+    assert [order[v] for v in out["values"]] == sorted(order[v] for v in out["values"])
+    assert [order[v] for v in out["values_desc"]] == sorted((order[v] for v in out["values"]), reverse=True)
+    # ties keep the name order (Swedish alphabetical: the order without JavaScript)
+    ja = [n for n, v in zip(out["names_by_value"], out["values"]) if v == "Ja"]
+    assert ja == [n for n in out["before"] if n in set(ja)]
+    assert [int(g) for g in out["groups"]] == sorted(int(g) for g in out["groups"])
+
+
+def print_pdf(chromium: str, page, pdf) -> tuple[str, str]:
+    """(pdfinfo's report, pdftotext's layout text) of `page` printed by Chromium."""
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+                   capture_output=True, timeout=180, check=False)
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(pdf)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return info, text
+
+
+@pytest.mark.slow
+def test_pages_print_on_a4_without_the_navigation_and_tables_whole(site, tmp_path):
     chromium = chromium_or_skip()
     if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
         pytest.skip("needs poppler-utils (pdfinfo, pdftotext)")
-    pdf = tmp_path / "enhet.pdf"
-    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", (site / "enhet/0114.html").as_uri()],
-                   capture_output=True, timeout=180, check=False)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert re.search(r"Page size:.*\(A4\)", info), info
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    info, text = print_pdf(chromium, site / "enhet/0114.html", tmp_path / "enhet.pdf")
+    assert re.search(r"size:.*\(A4\)", info) and "landscape" not in info, info
     assert "Till innehållet" not in text and "Om jämförelserna, färger och tecken" not in text
     assert "Upplands Väsby" in text and "Socialjour" in text
-    # no table cut at the right edge: every table's last column is on the page
-    assert "SKL-grupp A2" in text
+    assert "SKL-grupp A2" in text  # the table's last column is on the page
+    # a big city's table (its districts side by side) prints on landscape pages, every column whole
+    info, text = print_pdf(chromium, site / "enhet/0180.html", tmp_path / "stad.pdf")
+    assert re.search(r"841\.\d+ x 59\d\.\d+ pts \(A4\)", info), info
+    assert any("Bromma" in line and "Östermalm" in line for line in text.splitlines())
