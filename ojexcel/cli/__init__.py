@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..problems import OjexcelError, printable
-from . import compare, isu, survey
+from . import compare, isu, site, survey
 from .common import report_failure
 
 EXIT_OK = 0
@@ -101,5 +101,6 @@ def main() -> None:
 
 
 
-for command in (survey.build, survey.kommun, survey.kolada, survey.trend, compare.diff, compare.dump, isu.isu):
+for command in (survey.build, survey.kommun, survey.kolada, survey.trend, compare.diff, compare.dump, isu.isu,
+                site.site):
     main.add_command(command)
