@@ -18,7 +18,6 @@ from ojexcel.isu.diff import (
     LEVELS,
     MASKED,
     MEDEL_KATEGORI,
-    MISSING,
     WORKBOOK,
     DiagramLayout,
     load_side,

@@ -5,8 +5,6 @@ from ..io.diff_report import (
     Document,
     Line,
     Section,
-    markdown_code,
-    markdown_text,
     render_json_document,
 )
 from ..io.diff_report import render_markdown as shared_markdown
