@@ -19,8 +19,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ojexcel.survey.catalogue import load_catalogue
-from ojexcel.population import load_population
+from ojexcel.survey.arsgang import load_catalogue
+from ojexcel.survey.arsgang import load_arsgang
 from dev.synthetic import Target, generate_rows, read_targets, write_rows
 
 HERE = Path(__file__).resolve().parents[1] / "samples"  # the data this script writes
@@ -54,7 +54,7 @@ def generate(year: int, out_dir: Path = HERE) -> Path:
     catalogue = load_catalogue(year)
     rows = generate_rows(
         catalogue,
-        load_population(year),
+        load_arsgang(year).population,
         seed=seed,
         answered=answered,
         answered_vinr=answered_vinr,
