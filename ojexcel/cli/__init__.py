@@ -10,7 +10,7 @@ import sys
 import click
 
 from ..problems import OjexcelError, printable
-from . import isu, survey
+from . import arsgang, isu, survey
 from .common import report_failure
 
 EXIT_OK = 0
@@ -100,5 +100,6 @@ def main() -> None:
 
 
 
-for command in (survey.build, survey.kommun, survey.kolada, survey.trend, survey.diff, survey.dump, isu.isu):
+for command in (survey.build, survey.kommun, survey.kolada, survey.trend, survey.diff, survey.dump, isu.isu,
+                arsgang.arsgang):
     main.add_command(command)

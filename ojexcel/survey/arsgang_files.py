@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..io.cells import cell_text
@@ -118,6 +119,13 @@ class TomlFile:
         return self.line_of(rf"\s*\[\s*{re.escape(name)}\s*\]")
 
 
+@lru_cache(maxsize=16)
+def _parsed(text: str) -> dict:
+    """A TOML text parsed once (a check and the build after it, or a series of årgångar, read the
+    same catalogue): the result is shared, so its readers never change it."""
+    return tomllib.loads(text)
+
+
 def read_toml(path: Path, report: Report, shown: str | None = None) -> TomlFile | None:
     """A TOML file, or None (a problem reported: missing, too big, not UTF-8, not valid TOML)."""
     shown = shown or str(path)
@@ -143,7 +151,7 @@ def read_toml(path: Path, report: Report, shown: str | None = None) -> TomlFile 
         report.error("not UTF-8 text: save the file as UTF-8", file=shown, line=line)
         return None
     try:
-        data = tomllib.loads(text)
+        data = _parsed(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)

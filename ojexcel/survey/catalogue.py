@@ -134,28 +134,32 @@ def _param_of(params: dict, column: str) -> str | None:
 
 
 def check_rule_columns(ind_id: str, part: str, typ: str, params: dict, rule: Rule, codebook: Codebook,
-                       report: Report, line: int | None) -> bool:
+                       report: Report, line_of) -> bool:
     """The rule's questions exist, belong to the indicator's part, and its answers are theirs.
-    Every problem reported; True when there was none."""
+    Every problem reported (`line_of(key)`: the line of a parameter); True when there was none."""
     ok = True
 
     def error(message: str, key: str | None, value) -> None:
         nonlocal ok
         ok = False
-        report.error(message, line=line, key=f"{ind_id}.{key}" if key else ind_id, value=value)
+        report.error(message, line=line_of(key), key=f"{ind_id}.{key}" if key else ind_id, value=value)
 
-    for col in rule.columns():
-        key = _param_of(params, col)
-        if col not in codebook:
-            error(f"{key or 'the rule'} names the question {col}, which is not in codebook.csv", key, col)
+    for key, value in params.items():
+        if param_kind(typ, key) not in ("question", "questions"):
             continue
-        q = codebook[col]
-        if q.part != part:
-            error(f"the indicator is in part {part} (del), but {col} belongs to part {q.part}", key, col)
-        if key in FREE_TEXT_PARAMS and not q.free_text:
-            error(f"{key} must name a free-text question ({'(fritext)'} in codebook.csv); {col} has answers", key, col)
-        elif key not in FREE_TEXT_PARAMS and q.free_text:
-            error(f"{col} is free text: a rule can only ask whether it is filled in (annan_text of nagon_av)", key, col)
+        for col in [value] if isinstance(value, str) else value:
+            if col not in codebook:
+                error(f"{key} names the question {col}, which is not in codebook.csv", key, col)
+                continue
+            q = codebook[col]
+            if q.part != part:
+                error(f"the indicator is in part {part} (del), but {col} belongs to part {q.part}", key, col)
+            if key in FREE_TEXT_PARAMS and not q.free_text:
+                error(f"{key} must name a free-text question ((fritext) in codebook.csv); {col} has answers", key, col)
+            elif key not in FREE_TEXT_PARAMS and q.free_text:
+                error(f"{col} is free text: a rule can only ask whether it is filled in (annan_text of nagon_av)", key, col)
+    if not ok:
+        return False
     for _, cond in rule.clauses:
         for leaf in _leaves(cond):
             if isinstance(leaf, In) and leaf.column in codebook and not codebook[leaf.column].free_text:
@@ -260,7 +264,7 @@ def catalogue_from_toml(toml, codebook: Codebook, year: int, title: str, report:
         except (RuleError, KeyError, TypeError) as exc:
             error(f"the rule cannot be built: {exc}", "typ", typ)
             continue
-        if not check_rule_columns(label, part, typ, params, rule, codebook, report, line()):
+        if not check_rule_columns(label, part, typ, params, rule, codebook, report, line):
             continue
         regel = entry.get("regel") or str(rule)
         extra = {k: entry[k] for k in OPTIONAL_METADATA_KEYS if k in entry and k != "regel"}

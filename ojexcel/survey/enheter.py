@@ -101,11 +101,11 @@ def population_from_rows(rows, groups: Groups, report: Report, reference: Popula
             error("enhetskod is a kommunkod (0114) or a district code (0180-01)", "enhetskod", kod)
         if not LANSKOD.fullmatch(lanskod):
             error("lanskod is two digits (01)", "lanskod", lanskod)
+        elif lanskod not in groups.lan:
+            error(f"unknown län: the län are {', '.join(groups.lan)}", "lanskod", lanskod)
         elif KOMMUNKOD.fullmatch(kommunkod) and kommunkod[:2] != lanskod:
             error(f"kommunkod {kommunkod} lies in län {kommunkod[:2]} (its first two digits), not {lanskod}",
                   "lanskod", lanskod)
-        elif lanskod not in groups.lan:
-            error(f"unknown län: the län are {', '.join(groups.lan)}", "lanskod", lanskod)
         elif r["lan"] != groups.lan[lanskod]:
             error(f"län {lanskod} is called {groups.lan[lanskod]!r}", "lan", r["lan"])
         grupp_text = r["kommungrupp"]
@@ -236,7 +236,7 @@ def check_counts(rows, population: Population, row_of: dict[str, int], groups: G
             n = counts[kommunkod]
             report.error(
                 f"{kommunkod} {population.municipalities.get(kommunkod, '')} is in kommungrupp {grupp}, but its "
-                f"population {n:,} (folkmangd.csv row {count_row[kommunkod]}) puts it in kommungrupp {computed} "
+                f"population {_number(n)} (folkmangd.csv row {count_row[kommunkod]}) puts it in kommungrupp {computed} "
                 f"(bands: {_bands_text(groups.kommungrupper)}); change the kommungrupp"
                 + (" of the city's districts" if first != kommunkod else "") + " or the count",
                 file=enheter_file, row=row_of.get(first), enhetskod=first, column="kommungrupp", value=grupp,
@@ -248,10 +248,15 @@ def check_counts(rows, population: Population, row_of: dict[str, int], groups: G
     return counts
 
 
+def _number(n: int) -> str:
+    """43 891: thousands separated by spaces, as Swedish statistics write them."""
+    return f"{n:,}".replace(",", " ")
+
+
 def _bands_text(kommungrupper: tuple[Kommungrupp, ...]) -> str:
     ordered = sorted(kommungrupper, key=lambda g: g.minst_invanare or 0)
     parts = []
     for g, nxt in zip(ordered, ordered[1:] + [None]):
-        upper = f"–{nxt.minst_invanare - 1:,}" if nxt else "–"
-        parts.append(f"{g.grupp}: {g.minst_invanare:,}{upper}")
-    return "; ".join(parts).replace(",", " ")
+        upper = f"–{_number(nxt.minst_invanare - 1)}" if nxt else "–"
+        parts.append(f"{g.grupp}: {_number(g.minst_invanare)}{upper}")
+    return "; ".join(parts)

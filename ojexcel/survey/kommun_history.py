@@ -180,7 +180,7 @@ def load_history(pairs: Sequence[tuple[int, str | Path]], results: Results,
     series.sort(key=lambda inp: inp.year)
     years = tuple(inp.year for inp in series)
 
-    every = arsgangar_between(years, {inp.year: inp.arsgang for inp in series if inp.arsgang is not None})
+    every = arsgangar_between(years, {inp.year: inp.arsgang for inp in series if inp.arsgang is not None})  # all given
     by_id = {ti.id_in(results.year): ti for ti in trend_indicators(series, every)}
     steg = []
     brott = []

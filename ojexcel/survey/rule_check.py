@@ -31,31 +31,58 @@ MAX_COMBINATIONS = 100_000
 FREE_TEXT_CHOICES = ("text", "")  # a free-text answer, filled in or left empty
 
 
-def combination_count(columns: tuple[str, ...], codebook: Codebook, limit: int = MAX_COMBINATIONS) -> int:
-    """An upper bound on the complete answer combinations of `columns` (stops counting past `limit`)."""
-    n = 1
+def combination_count(columns: tuple[str, ...], codebook: Codebook) -> int:
+    """The number of complete answer combinations of `columns` (parents included) under skip
+    logic, exactly: a follow-up multiplies only the branch of its parent's answer that asks it."""
+    chosen = set(columns)
+    children: dict[str, list[str]] = {}
+    roots = []
     for col in columns:
+        cond = codebook[col].asked_if
+        if cond is not None and cond.column in chosen:
+            children.setdefault(cond.column, []).append(col)
+        else:
+            roots.append(col)
+
+    def count(col: str) -> int:
         q = codebook[col]
-        n *= len(FREE_TEXT_CHOICES) if q.free_text else max(len(q.answers), 1)
-        if n > limit:
-            return n
+        if q.free_text:
+            return len(FREE_TEXT_CHOICES)
+        total = 0
+        for answer in q.answers:
+            n = 1
+            for child in children.get(col, ()):
+                if codebook[child].asked_if.value == answer:
+                    n *= count(child)
+            total += n
+        return total
+
+    n = 1
+    for col in roots:
+        n *= count(col)
     return n
 
 
 def combinations(columns: tuple[str, ...], codebook: Codebook):
-    """Every complete answer combination of `columns` (parents first) under skip logic."""
-    out: list[dict[str, str | None]] = [{}]
-    for col in columns:
+    """Every complete answer combination of `columns` (parents first) under skip logic, one at a
+    time (the same dict, refilled: copy it to keep it)."""
+    world: dict[str, str | None] = {}
+
+    def fill(i: int):
+        if i == len(columns):
+            yield world
+            return
+        col = columns[i]
         q = codebook[col]
-        choices = FREE_TEXT_CHOICES if q.free_text else q.answers
-        nxt = []
-        for combo in out:
-            if q.asked_if is not None and combo.get(q.asked_if.column) != q.asked_if.value:
-                nxt.append(combo | {col: NOT_ASKED})
-            else:
-                nxt.extend(combo | {col: c} for c in choices)
-        out = nxt
-    return out
+        if q.asked_if is not None and world.get(q.asked_if.column) != q.asked_if.value:
+            choices: tuple = (NOT_ASKED,)
+        else:
+            choices = FREE_TEXT_CHOICES if q.free_text else q.answers
+        for choice in choices:
+            world[col] = choice
+            yield from fill(i + 1)
+
+    yield from fill(0)
 
 
 def _combo_text(combo: dict) -> str:
@@ -79,7 +106,8 @@ def check_rule(ind: Indicator, codebook: Codebook, report: Report) -> None:
         try:
             outcome = ind.rule.decide(combo)
         except Exception as exc:  # noqa: BLE001 - any failure is the finding
-            report.error(f"the rule cannot be evaluated when {_combo_text(combo)} ({exc.__class__.__name__}: {exc})", **where)
+            report.error(f"the rule cannot be evaluated when {_combo_text(dict(combo))} ({exc.__class__.__name__}: {exc})",
+                         **where)
             return
         given.add(outcome)
     if JA not in given:

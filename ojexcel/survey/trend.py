@@ -33,7 +33,7 @@ from .comparability import RANK as _RANK
 from .tidy import TidyRow, read_tidy
 
 __all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Step", "Trend", "TrendIndicator", "TrendInput",
-           "arsgangar_between", "build_trend", "comparability", "parse_year_files", "read_inputs",
+           "arsgangar_between", "build_trend", "chain", "comparability", "id_back", "parse_year_files", "read_inputs",
            "trend_indicators", "unit_series"]
 
 
@@ -157,52 +157,77 @@ def comparability(arsgang: Arsgang, indicator_id: str) -> tuple[str, str]:
     return found.jamforbarhet, found.not_
 
 
-def step(indicator: "str | Mapping[int, str]", fran: int, till: int, arsgangar: Mapping[int, Arsgang]) -> Step:
-    """The step from year `fran` to `till`: the worst comparability of every year after `fran`.
-    `indicator`: its id, or its id per year (renamed indicators)."""
+def chain(arsgang: Arsgang, fran: int) -> list[Arsgang]:
+    """The årgångar from `arsgang` back through their previous years (foregaende) while after
+    `fran`: the links whose comparability a step from `fran` to `arsgang.year` crosses."""
+    out: list[Arsgang] = []
+    current: Arsgang | None = arsgang
+    while current is not None and current.year > fran:
+        out.append(current)
+        try:
+            current = current.load_previous()
+        except ArsgangError:  # checked when it was loaded; a previous year gone since: the chain ends
+            break
+    return out
+
+
+def step(ind_id: str, fran: int, till: int, arsgangar: Mapping[int, Arsgang]) -> Step:
+    """The step from year `fran` to `till` of indicator `ind_id` (its id in `till`): the worst
+    comparability of every link back from `till` to `fran`, following a renamed indicator to its
+    previous id (`foregaende_indikator`)."""
     worst, notes = JAMFORBAR, []
-    for year in range(fran + 1, till + 1):
-        arsgang = arsgangar.get(year)
-        ind_id = indicator if isinstance(indicator, str) else indicator.get(year)
-        if arsgang is None or ind_id is None or ind_id not in arsgang.catalogue.ids:
-            continue
-        found = arsgang.comparability_of(ind_id)
-        if found is None:
-            continue
+    for arsgang in reversed(_links(ind_id, till, fran, arsgangar)):
+        link, found = arsgang
         if _RANK[found.jamforbarhet] > _RANK[worst]:
             worst = found.jamforbarhet
         if found.jamforbarhet != JAMFORBAR:
-            before = arsgang.previous_year or year - 1
-            notes.append(f"{year} jämfört med {before}: {found.jamforbarhet}" + (f" – {found.not_}" if found.not_ else ""))
+            before = link.previous_year or link.year - 1
+            notes.append(f"{link.year} jämfört med {before}: {found.jamforbarhet}" + (f" – {found.not_}" if found.not_ else ""))
     return Step(fran, till, worst, "; ".join(notes))
 
 
+def _links(ind_id: str, year: int, target: int, arsgangar: Mapping[int, Arsgang]):
+    """(årgång, its comparability of the indicator) along the chain from `year` back to `target`."""
+    out = []
+    arsgang = arsgangar.get(year)
+    if arsgang is None:
+        return out
+    for link in chain(arsgang, target):
+        if ind_id not in link.catalogue.ids:
+            break
+        found = link.comparability_of(ind_id)
+        if found is None:  # new that year (or the first year): nothing before it to follow
+            break
+        out.append((link, found))
+        ind_id = found.foregaende
+    return out
+
+
+def id_back(ind_id: str, year: int, target: int, arsgangar: Mapping[int, Arsgang]) -> str:
+    """The id in year `target` of indicator `ind_id` of `year`: its `foregaende_indikator` followed
+    back as far as the årgångar say, else the same id (indicators are matched by id)."""
+    for _, found in _links(ind_id, year, target, arsgangar):
+        ind_id = found.foregaende
+    return ind_id
+
+
 def arsgangar_between(years: Iterable[int], given: Mapping[int, Arsgang] | None = None) -> dict[int, Arsgang]:
-    """The årgång of every year from the first to the last of `years`: the given ones, their
-    previous years (foregaende), and the embedded years in between. A year of `years` without one
-    is an ArsgangError."""
-    years = sorted(years)
-    out: dict[int, Arsgang] = dict(given or {})
-    for arsgang in list(out.values()):
-        previous = arsgang
-        while previous is not None and previous.previous is not None and previous.year > years[0]:
-            try:
-                previous = previous.load_previous()
-            except ArsgangError:
-                break
-            if previous is None or previous.year in out:
-                break
-            out[previous.year] = previous
-    embedded = set(embedded_years())
-    for year in range(years[0], years[-1] + 1):
-        if year not in out and year in embedded:
+    """The årgång of each of `years`: the given one, else the embedded one. A year without one is
+    an ArsgangError."""
+    out: dict[int, Arsgang] = {}
+    missing = []
+    for year in sorted(set(years)):
+        if given and year in given:
+            out[year] = given[year]
+        elif year in embedded_years():
             out[year] = load_arsgang(year)
-    missing = [y for y in years if y not in out]
+        else:
+            missing.append(year)
     if missing:
         raise ArsgangError(", ".join(map(str, missing)), [Problem(
             f"no årgång for {year} (embedded: {', '.join(map(str, embedded_years()))}); give its folder with "
             f"--arsgang {year}=DIR") for year in missing])
-    return {y: out[y] for y in sorted(out) if years[0] <= y <= years[-1]}
+    return out
 
 
 # -- reading -----------------------------------------------------------------------------------------
@@ -291,48 +316,35 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], arsgangar: Mapping[int,
 # -- building -----------------------------------------------------------------------------------------
 
 def _series(inputs: Sequence[TrendInput], arsgangar: Mapping[int, Arsgang]) -> dict[str, dict[int, str]]:
-    """Every indicator series: its id (the newest year's) -> {year: its id that year}, over the years
-    shown. Newest year first; an older year's indicator joins the series that names it as its
-    `foregaende_indikator` (through the years in between), else it is its own series."""
-    by_year = {inp.year: set(inp.indicator_ids) for inp in inputs}
-    order = sorted(by_year, reverse=True)
+    """Every indicator series: its key -> {year shown: its id that year}. Newest year first; an
+    older year's indicator joins the series that leads back to it (through `foregaende_indikator`
+    and the years in between), else it starts its own series."""
+    by_year = {inp.year: inp.indicator_ids for inp in inputs}
     series: dict[str, dict[int, str]] = {}
-    for year in order:
+    for year in sorted(by_year, reverse=True):
+        present = set(by_year[year])
         claimed: set[str] = set()
         for ids in series.values():
-            later = min(ids)  # the oldest year the series reaches so far
-            ind_id = _id_back(ids[later], later, year, arsgangar)
-            if ind_id in by_year[year]:
+            oldest = min(ids)
+            ind_id = id_back(ids[oldest], oldest, year, arsgangar)
+            if ind_id in present and ind_id not in claimed:
                 ids[year] = ind_id
                 claimed.add(ind_id)
-        for ind_id in (i for inp in inputs if inp.year == year for i in inp.indicator_ids):
-            if ind_id not in claimed and ind_id not in series:
-                series[ind_id] = {year: ind_id}
-            elif ind_id not in claimed:  # an id reused for another indicator: keep both apart
-                series[f"{ind_id}@{year}"] = {year: ind_id}
+        for ind_id in by_year[year]:
+            if ind_id not in claimed:
+                key = ind_id if ind_id not in series else f"{ind_id}@{year}"  # an id reused for another indicator
+                series[key] = {year: ind_id}
     return series
-
-
-def _id_back(ind_id: str, year: int, target: int, arsgangar: Mapping[int, Arsgang]) -> str:
-    """The id in year `target` of indicator `ind_id` of `year`, following each year's
-    `foregaende_indikator` back (the same id where a year says nothing, or has no årgång)."""
-    while year > target:
-        arsgang = arsgangar.get(year)
-        found = arsgang.comparability.get(ind_id) if arsgang is not None else None
-        if found is not None:
-            ind_id = found.foregaende
-        year = arsgang.previous_year if arsgang is not None and arsgang.previous_year else year - 1
-    return ind_id
 
 
 def trend_indicators(inputs: Sequence[TrendInput], arsgangar: Mapping[int, Arsgang]) -> tuple[TrendIndicator, ...]:
     """Every indicator of any year, described by the newest årgång that has it."""
     described = []
-    for key, ids in _series(inputs, arsgangar).items():
+    for ids in _series(inputs, arsgangar).values():
         years = sorted(ids)
         newest = years[-1]
         meta = arsgangar[newest].catalogue[ids[newest]]
-        steg = tuple(step(ids, a, b, _ids_between(ids, arsgangar, a, b)) for a, b in zip(years, years[1:]))
+        steg = tuple(step(ids[b], a, b, arsgangar) for a, b in zip(years, years[1:]))
         renamed = tuple((y, i) for y, i in sorted(ids.items()) if i != ids[newest])
         described.append(
             (
@@ -344,17 +356,6 @@ def trend_indicators(inputs: Sequence[TrendInput], arsgangar: Mapping[int, Arsga
         )
     described.sort(key=lambda t: (t[0], t[1]))
     return tuple(t[2] for t in described)
-
-
-def _ids_between(ids: dict[int, str], arsgangar: Mapping[int, Arsgang], a: int, b: int) -> Mapping[int, Arsgang]:
-    """The årgångar of the years after `a` up to `b`, for a step; the series' ids of the years in
-    between (not shown) are filled in by `step` from the later year's id."""
-    between = {y: g for y, g in arsgangar.items() if a < y <= b}
-    for y in between:
-        if y not in ids:
-            later = min(x for x in ids if x > y)
-            ids.setdefault(y, _id_back(ids[later], later, y, arsgangar))
-    return between
 
 
 def _change(ind: TrendIndicator, cells: tuple[TrendCell, ...]) -> TrendChange | None:
