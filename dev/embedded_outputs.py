@@ -49,7 +49,8 @@ def fixed_version(version: str | None):
 
 
 @contextmanager
-def _inside(folder: Path):
+def inside(folder: Path):
+    """Run with `folder` as the working folder (diff names its inputs as given)."""
     import os
 
     before = os.getcwd()
@@ -60,7 +61,8 @@ def _inside(folder: Path):
         os.chdir(before)
 
 
-def _run(args: list[str], out: Path | None = None) -> bytes:
+def run_cli(args: list[str], out: Path | None = None) -> bytes:
+    """`ojexcel ARGS` in this process; its stdout. Any exit but 0 (or diff's 1) stops the script."""
     from click.testing import CliRunner
 
     from ojexcel.cli import main
@@ -83,44 +85,44 @@ def build_all(out: Path, jobs: int = 1, version: str | None = None, every: bool 
     out = out.resolve()
     with fixed_version(version):
         for year in YEARS:
-            _run(["build", "--year", str(year), "--out", str(out / f"vinr_{year}.xlsx"),
+            run_cli(["build", "--year", str(year), "--out", str(out / f"vinr_{year}.xlsx"),
                   "--tidy", str(out / f"tidy_{year}.csv"), "-q"])
         for year in YEARS:
             for n, unit in enumerate(UNITS):
                 if year not in kommun_years or unit not in units:
                     continue
                 for fmt in ("xlsx", "html"):
-                    _run(["kommun", unit, "--year", str(year), "--out", str(out / f"kommun_{year}_{n}.{fmt}"), "-q"])
+                    run_cli(["kommun", unit, "--year", str(year), "--out", str(out / f"kommun_{year}_{n}.{fmt}"), "-q"])
             formats = ("xlsx", "html") if year == 2017 else ("xlsx",)
             for fmt in formats if every else ():
-                _run(["kommun", "--all", "--year", str(year), "--format", fmt, "--out-dir",
+                run_cli(["kommun", "--all", "--year", str(year), "--format", fmt, "--out-dir",
                       str(out / f"alla_{year}_{fmt}"), "-j", str(jobs), "-q"])
             if year in kolada_years:
-                _run(["kolada", str(out / f"tidy_{year}.csv"), "--year", str(year),
+                run_cli(["kolada", str(out / f"tidy_{year}.csv"), "--year", str(year),
                       "--out", str(out / f"kolada_{year}.csv"), "-q"])
-                _run(["kolada", str(out / f"tidy_{year}.csv"), "--year", str(year), "--stadsdelar",
+                run_cli(["kolada", str(out / f"tidy_{year}.csv"), "--year", str(year), "--stadsdelar",
                       "--out", str(out / f"kolada_{year}_stadsdelar.csv"), "-q"])
         history = [f"{y}={out / f'tidy_{y}.csv'}" for y in YEARS]
         for n, unit in enumerate(UNITS[:4]):
             if unit not in units:
                 continue
             for fmt in ("xlsx", "html"):
-                _run(["kommun", unit, "--year", "2017", "--out", str(out / f"historik_{n}.{fmt}"),
+                run_cli(["kommun", unit, "--year", "2017", "--out", str(out / f"historik_{n}.{fmt}"),
                       "--history", history[0], "--history", history[2], "-q"])
         if every:
-            _run(["kommun", "--all", "--year", "2018", "--format", "html", "--out-dir", str(out / "alla_historik"),
+            run_cli(["kommun", "--all", "--year", "2018", "--format", "html", "--out-dir", str(out / "alla_historik"),
                   "--history", ",".join(history[:2]), "-j", str(jobs), "-q"])
-        _run(["trend", *history, "--out", str(out / "trend.xlsx"), "-q"])
+        run_cli(["trend", *history, "--out", str(out / "trend.xlsx"), "-q"])
         if both_trends:
-            _run(["trend", history[0], history[2], "--out", str(out / "trend_2016_2018.xlsx"), "-q"])
-        with _inside(out):  # diff names its inputs: relative names keep the bytes independent of OUT_DIR
+            run_cli(["trend", history[0], history[2], "--out", str(out / "trend_2016_2018.xlsx"), "-q"])
+        with inside(out):  # diff names its inputs: relative names keep the bytes independent of OUT_DIR
             for fmt in diff_formats:
                 Path(f"diff_2016_2017.{fmt}").write_bytes(
-                    _run(["diff", "tidy_2016.csv", "tidy_2017.csv", "--format", fmt, "--counts"]))
+                    run_cli(["diff", "tidy_2016.csv", "tidy_2017.csv", "--format", fmt, "--counts"]))
                 Path(f"diff_book_2017_2018.{fmt}").write_bytes(
-                    _run(["diff", "vinr_2017.xlsx", "vinr_2018.xlsx", "--format", fmt]))
-            Path("dump_vinr_2017.txt").write_bytes(_run(["dump", "vinr_2017.xlsx"]))
-            Path("dump_tidy_2018.txt").write_bytes(_run(["dump", "tidy_2018.csv"]))
+                    run_cli(["diff", "vinr_2017.xlsx", "vinr_2018.xlsx", "--format", fmt]))
+            Path("dump_vinr_2017.txt").write_bytes(run_cli(["dump", "vinr_2017.xlsx"]))
+            Path("dump_tidy_2018.txt").write_bytes(run_cli(["dump", "tidy_2018.csv"]))
     return sorted(p for p in out.rglob("*") if p.is_file())
 
 

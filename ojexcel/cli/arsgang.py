@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import Folder, fail, say
+from .common import Folder, fail, say, writing
 
 SHOWN = 2000  # problems printed by `check`: all of them, as far as anyone reads
 
@@ -78,7 +78,8 @@ def new(folder: Path, source: str, year: int | None, quiet: bool) -> None:
     from ..survey.arsgang_new import create_arsgang
 
     try:
-        made_from, paths = create_arsgang(folder, source, year)
+        with writing():
+            made_from, paths = create_arsgang(folder, source, year)
     except ArsgangError as exc:
         fail(f"--from {source}: {exc}; nothing was written", exc.problems, exc.omitted)
     if not quiet:

@@ -82,10 +82,15 @@ def load_arsgangar(values: tuple[str, ...], option: str = "--arsgang") -> dict:
     return out
 
 
-def the_arsgang(year: int | None, given: dict):
-    """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one)."""
+def the_arsgang(year: int | None, given: dict, single: bool = True):
+    """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one).
+    `single`: the command takes one årgång, so --year must be its year."""
     from ..survey.arsgang import load_arsgang
 
+    if single and year is not None and given and year not in given:
+        (other,) = given.values()
+        raise click.UsageError(f"--year {year}, but the årgång {other.folder} is {other.year} (arsgang.toml); "
+                               "leave out --year, or give the årgång of that year")
     if year is None:
         if not given:
             raise click.UsageError("give --year YEAR (an embedded year: 2016, 2017, 2018) or --arsgang DIR")
@@ -194,7 +199,7 @@ def kommun(args: tuple[str, ...], year: int | None, arsgang_dirs: tuple[str, ...
 
     with arsgang_reading():
         given = load_arsgangar(arsgang_dirs)
-        arsgang = the_arsgang(year, given)
+        arsgang = the_arsgang(year, given, single=False)
         unused = sorted(set(given) - {arsgang.year} - {y for y, _ in history_files})
         if unused:
             raise click.UsageError(f"--arsgang for {', '.join(map(str, unused))}: neither --year nor a --history year")
