@@ -84,7 +84,7 @@ def load_arsgangar(values: tuple[str, ...], option: str = "--arsgang") -> dict:
 
 def the_arsgang(year: int | None, given: dict, single: bool = True):
     """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one).
-    `single`: the command takes one årgång, so --year must be its year."""
+    `single`: the command takes one årgång, so --year must be its year (D132)."""
     from ..survey.arsgang import load_arsgang
 
     if single and year is not None and given and year not in given:

@@ -167,7 +167,7 @@ def check_rule_columns(ind_id: str, part: str, typ: str, params: dict, rule: Rul
                 for v in leaf.values:
                     if v not in q.answers:
                         key = _answer_param(typ, params, leaf.column, v)
-                        error(f"{leaf.column} has no answer {v!r} (its answers: {', '.join(q.answers)})", key, v)
+                        error(f"{leaf.column} has no answer {v!r} (its answers: {' | '.join(q.answers)})", key, v)
             elif isinstance(leaf, NotBlank):
                 pass
     return ok

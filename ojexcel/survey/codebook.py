@@ -115,7 +115,7 @@ def _parse_aliases(text: str, answers: tuple[str, ...], report: Report, n: int, 
         if not sep or not full:
             report.error(f"an alias of {column} must be LABEL=full survey text", row=n, column="aliases", value=part)
         elif label not in answers:
-            report.error(f"the alias names {label!r}, which is not one of the answers of {column} ({', '.join(answers) or FREE_TEXT})",
+            report.error(f"the alias names {label!r}, which is not one of the answers of {column} ({' | '.join(answers) or FREE_TEXT})",
                          row=n, column="aliases", value=part)
         else:
             out.append((full, label))
@@ -190,7 +190,7 @@ def codebook_from_rows(rows, year: int, report: Report) -> Codebook:
                 report.error(f"the follow-up {q.column} depends on {cond.column}, which is free text: a condition needs an answer label", **where)
                 q = _without_condition(q)
             elif cond.value not in parent.answers:
-                report.error(f"{cond.column} has no answer {cond.value!r} (its answers: {', '.join(parent.answers)})", **where)
+                report.error(f"{cond.column} has no answer {cond.value!r} (its answers: {' | '.join(parent.answers)})", **where)
                 q = _without_condition(q)
         checked.append(q)
     checked = _break_cycles(checked, report)
