@@ -209,9 +209,6 @@ def _load_folder(resolved: Path, shown: str, signature: tuple) -> Arsgang:
     return _loaded(resolved, shown, embedded=False)
 
 
-_LOADING: set[Path] = set()  # folders being loaded: an årgång whose foregaende leads back to itself
-
-
 def _loaded(folder: Path, shown: str, embedded: bool) -> Arsgang:
     arsgang, problems = _check(folder, shown, embedded)
     errors = [p for p in problems if p.severity == ERROR]
@@ -547,31 +544,34 @@ def _texts(data: dict, toml: TomlFile, year: int, error) -> Texts | None:
 
 def _previous_catalogue(meta: Metadata, folder: Path, shown: str, embedded: bool, report: Report,
                         toml: TomlFile | None) -> tuple[frozenset[str] | None, int | None]:
+    """The previous årgång's indicator ids and year, read from its arsgang.toml and
+    indikatorer.toml only: comparability is checked against them, while the previous årgång's
+    own problems are its own check's (`load_previous` loads it fully, for a trend)."""
     source = _previous_source(meta.previous, folder, embedded)
     where = dict(line=toml.key_line("foregaende") if toml else None, key="foregaende", value=meta.previous)
-    if isinstance(source, Path) and source.resolve() == folder:
+    target = embedded_folder(source) if isinstance(source, int) else source.resolve()
+    if target is None:
+        report.error(f"no embedded årgång {source} (embedded: {', '.join(map(str, embedded_years()))}); "
+                     "for a year of your own give its folder in quotes (\"../2018\")", **where)
+        return None, None
+    if target == folder:
         report.error("foregaende names this årgång itself", **where)
         return None, None
-    target = embedded_folder(source) if isinstance(source, int) else source.resolve()
-    if target in _LOADING:
-        report.error("foregaende leads back to this årgång (a cycle of previous years)", **where)
+    if not target.is_dir():
+        report.error(f"no such folder: {target}", **where)
         return None, None
-    _LOADING.add(folder)
-    try:
-        previous = load_arsgang(source)
-    except ArsgangError as exc:
-        if isinstance(source, int):
-            report.error(f"no embedded årgång {source} (embedded: {', '.join(map(str, embedded_years()))}); "
-                         "for a year of your own give its folder in quotes (\"../2018\")", **where)
-        else:
-            report.error(f"the previous årgång cannot be used ({exc.count} problem(s)); run ojexcel arsgang check on it",
-                         **where)
+    quiet = Report()
+    previous_meta = read_toml(target / METADATA, quiet)
+    previous_catalogue = read_toml(target / CATALOGUE, quiet)
+    year = previous_meta.data.get("ar") if previous_meta is not None else None
+    entries = previous_catalogue.data.get("indikator") if previous_catalogue is not None else None
+    if not isinstance(year, int) or not isinstance(entries, list):
+        report.error("the previous årgång cannot be read (its arsgang.toml or indikatorer.toml); "
+                     "run ojexcel arsgang check on it", **where)
         return None, None
-    finally:
-        _LOADING.discard(folder)
-    if previous.year >= meta.year:
-        report.error(f"the previous årgång is {previous.year}, not a year before {meta.year}", **where)
-    return frozenset(previous.catalogue.ids), previous.year
+    if year >= meta.year:
+        report.error(f"the previous årgång is {year}, not a year before {meta.year}", **where)
+    return frozenset(e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)), year
 
 
 def _check_comparability(comparability: dict[str, Comparability], named_ids: set[str], meta: Metadata | None,
