@@ -245,3 +245,74 @@ def test_build_refuses_a_broken_arsgang_and_writes_nothing(good, tmp_path):
     result = CliRunner().invoke(main, ["build", "svar.csv", "--arsgang", str(folder), "--out", str(out)])
     assert result.exit_code == 1 and "G1x" in result.output and "arsgang check" in result.output
     assert not out.exists()
+
+
+# -- values of any type: a problem, never a crash --------------------------------------------------
+
+ODD_VALUES = (1, 1.5, True, [], [1], ["G1", 2], {"a": 1}, "", "x", None)
+
+
+def test_any_value_in_a_catalogue_entry_is_a_problem_not_a_crash():
+    """Every key of an [[indikator]] (metadata and rule parameters of every kind) given a value of
+    another type, or left out: reported, never an exception (an exception would be exit 3)."""
+    import tomllib
+
+    from ojexcel.problems import Report
+    from ojexcel.survey.arsgang_files import TomlFile
+    from ojexcel.survey.catalogue import METADATA_KEYS, catalogue_from_toml
+
+    arsgang = load_arsgang(2017)
+    text = (embedded_folder(2017) / "indikatorer.toml").read_text(encoding="utf-8")
+    kinds = {}
+    for entry in tomllib.loads(text)["indikator"]:
+        kinds.setdefault(entry["typ"], entry)
+    assert set(kinds) == {"svar", "rutin", "nagon_av", "uppfoljning"}
+    for entry in kinds.values():
+        for key, original in entry.items():
+            for value in ODD_VALUES:
+                changed = dict(entry)
+                if value is None:
+                    del changed[key]
+                else:
+                    changed[key] = value
+                report = Report(file="indikatorer.toml")
+                catalogue_from_toml(TomlFile({"indikator": [changed]}, text, "indikatorer.toml"),
+                                    arsgang.codebook, 2017, "", report)
+                wrong_type = value is not None and type(value) is not type(original) and not (
+                    isinstance(original, list) and isinstance(value, str) and value)
+                required = value is None and (key in METADATA_KEYS or key in ("typ", "fraga", "fragor", "uppfoljning"))
+                empty = value == "" and key not in ("rubrik", "regel", "namn", "matt", "malvarde", "enkatfragor", "indikatortyp")
+                if wrong_type or required or empty:
+                    assert report.errors, (entry["id"], key, value)
+
+
+def test_any_value_in_arsgang_toml_is_a_problem_not_a_crash():
+    import tomllib
+
+    from ojexcel.population import load_population
+    from ojexcel.problems import Report
+    from ojexcel.survey.arsgang import metadata_from_toml as metadata
+    from ojexcel.survey.arsgang_files import TomlFile
+
+    text = (embedded_folder(2017) / "arsgang.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    reference = load_population()
+    for key in list(data) + ["lan"]:
+        for value in ODD_VALUES:
+            changed = dict(data)
+            if value is None:
+                changed.pop(key, None)
+            else:
+                changed[key] = value
+            report = Report(file="arsgang.toml")
+            metadata(TomlFile(changed, text, "arsgang.toml"), report, reference)
+            folder = key == "foregaende" and isinstance(value, str) and value  # a folder: checked when it is read
+            if key in data and value is not None and type(value) is not type(data[key]) and not folder:
+                assert report.errors, (key, value)
+    for key, original in data["texter"].items():
+        for value in ODD_VALUES:
+            changed = dict(data, texter=dict(data["texter"], **{key: value}))
+            report = Report(file="arsgang.toml")
+            metadata(TomlFile(changed, text, "arsgang.toml"), report, reference)
+            if type(value) is not type(original) or value == "" and key != "noter":
+                assert report.errors, (key, value)

@@ -255,7 +255,7 @@ def _check(folder: Path, shown: str, embedded: bool) -> tuple[Arsgang | None, li
     meta_report = report_for(METADATA)
     meta_toml = read_toml(folder / METADATA, meta_report, _shown(shown, METADATA))
     reference = load_population()
-    meta = _metadata(meta_toml, meta_report, reference) if meta_toml is not None else None
+    meta = metadata_from_toml(meta_toml, meta_report, reference) if meta_toml is not None else None
     year = meta.year if meta else 0
 
     codebook_report = report_for(CODEBOOK)
@@ -375,7 +375,9 @@ class Metadata:
     texts: Texts
 
 
-def _metadata(toml: TomlFile, report: Report, reference: Population) -> Metadata | None:
+def metadata_from_toml(toml: TomlFile, report: Report, reference: Population) -> Metadata | None:
+    """The year's metadata from `arsgang.toml`, every problem reported; None when even its year
+    cannot be read. `reference`: the municipality reference (the default län and SKL groups)."""
     data = toml.data
     ok = True
 
