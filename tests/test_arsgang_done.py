@@ -248,3 +248,58 @@ def test_the_years_threshold_is_used(edited, responses, tmp_path):
     assert sum(got[k] != lax[k] for k in got) > 100  # the threshold changes many shares
     info = openpyxl.load_workbook(tmp_path / "b.xlsx", read_only=True)["Information"]
     assert any("mer än 5 procent" in str(c) for r in info.iter_rows(values_only=True) for c in r if c)
+
+
+def test_another_reorganisation_exactly_as_the_evaluator_says(edited, tmp_path):
+    """A bigger change of the population: Malmö answers as a whole (no districts), the two largest
+    kommungrupper are one ("70 000 invånare och fler"), and SKR renames a group. It passes the
+    check and builds exactly as the independent evaluator computes."""
+    import shutil
+
+    folder = tmp_path / "omorganiserad"
+    shutil.copytree(edited, folder)
+    enheter = folder / "enheter.csv"
+    lines = enheter.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("1280-")]
+    at = next(i for i, line in enumerate(kept) if line.startswith("1281,"))
+    kept.insert(at, "1280,Malmö,1280,Malmö,12,Skåne län,5,A1,Storstäder\n")
+    text = "".join(kept).replace(",5,A1,", ",4,A1,").replace(",5,B3,", ",4,B3,")
+    text = text.replace("Landsbygdskommun med besöksnäring", "Landsbygdskommun med turism")
+    enheter.write_text(text, encoding="utf-8")
+    meta = folder / "arsgang.toml"
+    edit(meta, 'storstader = ["0180", "1480", "1280"]', 'storstader = ["0180", "1480"]')
+    edit(meta, '''[[kommungrupp]]
+grupp = 4
+namn = "70 000–199 999 invånare"
+minst_invanare = 70000
+
+[[kommungrupp]]
+grupp = 5
+namn = "200 000 invånare och fler"
+minst_invanare = 200000
+''', '''[[kommungrupp]]
+grupp = 4
+namn = "70 000 invånare och fler"
+minst_invanare = 70000
+''')
+    edit(meta, 'namn = "Landsbygdskommun med besöksnäring"', 'namn = "Landsbygdskommun med turism"')
+    result = run("arsgang", "check", folder)
+    assert result.exit_code == 0, result.output
+    arsgang = load_arsgang(folder)
+    assert arsgang.population.cities == ("0180", "1480") and "1280" in arsgang.population.by_kod
+    responses = tmp_path / "svar.csv"
+    units = len(arsgang.population.units)
+    write_rows(generate_rows(arsgang.catalogue, arsgang.population, seed=19, answered=units - 5, answered_vinr=units - 9),
+               arsgang.codebook, responses)
+    tidy = tmp_path / "t.csv"
+    result = run("build", responses, "--arsgang", folder, "--out", tmp_path / "b.xlsx", "--tidy", tidy, "-q")
+    assert result.exit_code == 0, result.output
+    got, expected = oracle.read_tidy(tidy)["rows"], oracle.tidy_rows(folder, responses)["rows"]
+    assert got == expected
+    assert ("storstad", "1280", "socialjour") not in got and ("enhet", "1280", "socialjour") in got
+    assert ("kommungrupp", "5", "socialjour") not in got
+    info = [c for r in openpyxl.load_workbook(tmp_path / "b.xlsx", read_only=True)["Information"].iter_rows(values_only=True)
+            for c in r if c]
+    assert any("Stockholm och Göteborg besvarar enkäten per stadsdel" in str(c) for c in info)
+    assert any("de fyra kommungrupperna" in str(c) for c in info)
+    assert "70 000 invånare och fler" in info
