@@ -12,7 +12,7 @@ every format and `dump` of a workbook and a tidy export.
 - `--manifest F`: write the SHA-256 of every file to F. The cover sheets' package version is fixed
   to `MANIFEST_VERSION` while building, so a version bump does not change the manifest.
   `tests/spec/embedded_outputs.sha256` holds the digests of the outputs as they were before issue
-  18 (built by the code of commit dbc5e2b), less the `--all` sets (`--quick`);
+  18 (built by the code of main at 1a05bcd, the last commit before the move), less the `--all` sets (`--quick`);
   `tests/test_arsgang_embedded.py` rebuilds them and compares.
 - `--quick`: leave out the `kommun --all` sets.
 

@@ -10,7 +10,7 @@ Response counts (of 316 units):
 - 2017: the guide (Bilaga 1, Tabell 2): 301 answered the survey, 295 the VINR part.
 - 2018: the 2018 fact sheet gives percentages only: 95 % the general part -> 300, 92 % the VINR
   part -> 291 (chosen; 290 would also round to 92 %).
-2016 and 2018 use the 2017 codebook and indicators (dev/derive_katalog.py). So that the
+2016 and 2018 use the 2017 codebook and indicators (dev/derive_arsgangar.py). So that the
 synthetic series looks like a series, an indicator without a published figure for 2016 or 2018 is
 drawn within +/- 4 points of the 2017 sample's riket share (published figures always win).
 """

@@ -1,6 +1,6 @@
 """The embedded years moved from code into årgång folders (issue 18), and their outputs did not
 change by one byte: the digests in `tests/spec/embedded_outputs.sha256` were made by the code
-before the move (commit dbc5e2b, `python -m dev.embedded_outputs OUT --quick --manifest F`). This
+before the move (main at 1a05bcd, `python -m dev.embedded_outputs OUT --quick --manifest F`). This
 test rebuilds a part of them — the 2017 workbook, the tidy exports of 2016–2018, kommun sheets
 (xlsx and html, a municipality and a city), `kommun --history`, the trend of the three years,
 Kolada, `diff` and `dump` — and compares. `python -m dev.embedded_outputs OUT --compare OLD`

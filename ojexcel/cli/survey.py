@@ -1,4 +1,5 @@
-"""The survey commands: `ojexcel build`, `kommun`, `kolada`, `trend`, `diff`, `dump`."""
+"""The survey commands: `ojexcel build`, `kommun`, `kolada`, `trend` (`diff` and `dump`, for both
+products, are in `compare.py`)."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..problems import short_line
 from .common import (
     Folder,
     check_out_dir,
@@ -22,8 +22,6 @@ from .common import (
     workbook_and_tidy,
     writing,
 )
-
-EXIT_DIFF_TROUBLE = 2  # diff(1): trouble reading a side
 
 YEAR_HELP = "Survey year: an embedded årgång (2016, 2017, 2018). With --arsgang, its year (a check)."
 ARSGANG_HELP = "An årgång folder: the survey year as data (docs/arsgang.md), instead of an embedded --year."
@@ -84,7 +82,7 @@ def load_arsgangar(values: tuple[str, ...], option: str = "--arsgang") -> dict:
 
 def the_arsgang(year: int | None, given: dict, single: bool = True):
     """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one).
-    `single`: the command takes one årgång, so --year must be its year (D132)."""
+    `single`: the command takes one årgång, so --year must be its year (D147)."""
     from ..survey.arsgang import load_arsgang
 
     if single and year is not None and given and year not in given:
@@ -332,85 +330,7 @@ def trend(years: tuple[str, ...], arsgang_dirs: tuple[str, ...], out: Path, quie
             if len(model.some_years) > 20:
                 say(f"  … and {len(model.some_years) - 20} more (sheet 'Om tabellerna')")
 
+
 def _count(n: int, noun: str) -> str:
     """'1 year', '3 years'."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-@contextmanager
-def diff_trouble(command: str, error: type[Exception]):
-    """diff(1)'s convention: trouble (an unreadable side) is exit status 2."""
-    try:
-        yield
-    except error as exc:
-        click.echo(short_line(f"ojexcel {command}: {exc}"), err=True)
-        sys.exit(EXIT_DIFF_TROUBLE)
-
-
-def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
-    """Repeated options and comma/space separated lists both work: --only 0114,0115 --only 0117."""
-    items = {v.strip() for value in values for v in value.replace(",", " ").split() if v.strip()}
-    return frozenset(items) or None
-
-
-def _split_names(values: tuple[str, ...]) -> frozenset[str] | None:
-    """--only: repeated options and comma-separated lists; an item may be a name with spaces
-    ('Upplands Väsby'). A value without commas holding only codes is split at spaces too."""
-    items: set[str] = set()
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            words = part.split()
-            if len(words) > 1 and all(any(ch.isdigit() for ch in w) for w in words):
-                items.update(words)  # "0114 0115": codes separated by spaces
-            elif part:
-                items.add(part)
-    return frozenset(items) or None
-
-
-def _diff_filters(only, indicators, sides):
-    """--only and --indicator resolved against both sides; an unknown item is a usage error."""
-    from ..survey.diff_filter import FilterError, resolve_indicators, resolve_only
-
-    try:
-        return resolve_only(_split_names(only), sides), resolve_indicators(_split_multi(indicators), sides)
-    except FilterError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-@click.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--ignore-fills", is_flag=True, help="Do not report fills that changed without a value change.")
-@click.option("--only", "only", multiple=True, metavar="KOD|NAME", help="Only these units/groups, by code or name (repeat, or comma-separated).")
-@click.option("--indicator", "indicators", multiple=True, metavar="ID", help="Only these indicators (repeat, or comma-separated).")
-@click.option("--counts", is_flag=True, help="Also report aggregates whose counts changed.")
-def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, counts: bool) -> None:
-    """Semantic diff of two workbooks or tidy exports, aligned by (niva, kod, indikator).
-
-    Exit status as diff(1): 0 identical, 1 differences, 2 trouble.
-    """
-    from ..survey.diff import DiffInputError, compare, load_side
-    from ..survey.diff_report import FORMATS
-
-    with diff_trouble("diff", DiffInputError):
-        a, b = load_side(old), load_side(new)
-    keep_codes, keep_ids = _diff_filters(only, indicators, (a, b))
-    report = compare(a, b, ignore_fills=ignore_fills, only=keep_codes, indicators=keep_ids, counts=counts)
-    click.echo(FORMATS[fmt](report), nl=False)
-    sys.exit(0 if report.identical else 1)
-
-
-@click.command()
-@click.argument("path", type=click.Path(path_type=Path))
-def dump(path: Path) -> None:
-    """Print a workbook or tidy export as sorted canonical lines (a git textconv filter)."""
-    from ..survey.diff import DiffInputError, load_side
-    from ..survey.diff_report import render_dump
-
-    with diff_trouble("dump", DiffInputError):
-        side = load_side(path)
-    click.echo(render_dump(side), nl=False)
-
-

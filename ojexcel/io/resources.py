@@ -42,6 +42,14 @@ def survey_sample(year: int) -> Path:
     return sample_file(f"svar_{year}.csv", f"no embedded sample for {year}")
 
 
+def is_sample(path: str | Path, name: str) -> bool:
+    """Whether `path` is the embedded sample `name` (its outputs then say the data are synthetic)."""
+    try:
+        return Path(path).resolve() == sample_file(name).resolve()
+    except (FileNotFoundError, OSError, ValueError):
+        return False
+
+
 def isu_sample() -> Path:
     """The embedded synthetic ISU sample (3 070 ärenden, `samples/isu_arenden.csv`)."""
     return sample_file(ISU_SAMPLE, "the embedded ISU sample is missing from the installation")

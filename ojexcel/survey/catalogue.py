@@ -9,7 +9,7 @@ typo fails `ojexcel arsgang check` — all of them in one run — rather than pr
 wrong numbers.
 
 Indicators are published in `ordning` order; `ordning` must be unique, and gaps (an indicator
-removed) are allowed: the published order numbers them 1, 2, 3 … (D127).
+removed) are allowed: the published order numbers them 1, 2, 3 … (D142).
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ One row per indicator of the year that has a previous year to compare with:
 
 An indicator without a row is compared with the previous year's indicator of the same id, as
 jämförbar, when that exists; otherwise it is new that year (nothing to compare). The first year of
-a series has no file. `trend` and `kommun --history` take their markers and notes from here (D131).
+a series has no file. `trend` and `kommun --history` take their markers and notes from here (D146).
 """
 from __future__ import annotations
 

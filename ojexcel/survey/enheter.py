@@ -63,7 +63,7 @@ def population_from_rows(rows, groups: Groups, report: Report, reference: Popula
 
     `reference`: the municipality reference (`population.load_population()`); a kommunkod it does
     not know, or a municipality named otherwise there, is a warning (municipalities are rarely
-    created or renamed, but a typo is likely; D133)."""
+    created or renamed, but a typo is likely; D148)."""
     units: list[Unit] = []
     row_of: dict[str, int] = {}
     city_rows: dict[str, list] = {}  # kommunkod -> its districts' rows
@@ -201,7 +201,7 @@ def _check_cities(city_rows: dict, own_row: dict, groups: Groups, report: Report
 def check_counts(rows, population: Population, row_of: dict[str, int], groups: Groups, report: Report,
                  enheter_file: str = "enheter.csv", metadata_file: str = "arsgang.toml") -> dict[str, int]:
     """Each municipality's kommungrupp against its population count (`folkmangd.csv`), in the
-    årgång's bands (D134); the counts by kommunkod. Every municipality of the population needs a count."""
+    årgång's bands (D149); the counts by kommunkod. Every municipality of the population needs a count."""
     counts: dict[str, int] = {}
     count_row: dict[str, int] = {}
     for r in rows:

@@ -70,7 +70,7 @@ def parse_kodning(text: str) -> dict[str, int]:
 def kpis_from_rows(rows, report: Report, known_ids: set[str] | None = None) -> tuple[Kpi, ...]:
     """The KPIs of the coding table (`kolada.csv` of an årgång: `arsgang_files.TableRow`s), in the
     order of their first row; every problem reported. An indicator the year's catalogue does not
-    have (`known_ids`) is a warning: its KPI is not exported (D133)."""
+    have (`known_ids`) is a warning: its KPI is not exported (D148)."""
     members: dict[str, list[tuple[str, dict[str, int], int]]] = {}
     seen: dict[str, int] = {}
     for r in rows:

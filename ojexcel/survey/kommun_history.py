@@ -11,7 +11,7 @@ same data, and the sheet shows this run's values).
 Each year's file is read with its own årgång (embedded, or `--arsgang` for that year), so a unit
 that exists in some years only (districts merged or split) is not an error: in a year whose
 population does not have it, its cells show the "no data" symbol (`styles.SAKNAS`), the sheet
-says the unit did not exist that year, and a warning names the unit and the year (D130). A unit
+says the unit did not exist that year, and a warning names the unit and the year (D145). A unit
 that existed but has no rows in a trimmed file shows the same symbol, with a warning naming the
 file. An indicator of the sheet's catalogue that a year does not have shows the same symbol; an
 indicator renamed between the years (`foregaende_indikator`) is followed by its link.

@@ -313,21 +313,7 @@ def build_sheet(
     # Weakest areas: most Nej first; sorted() is stable, so ties keep catalogue order.
     svagaste = tuple(sorted((o for o in omraden if o.nej), key=lambda o: -o.nej)[:MAX_SVAGASTE])
 
-    riket = j.shares[NIVA_RIKET, ""]
-    deviations: list[tuple[int, Deviation]] = []
-    own = j.shares[NIVA_STORSTAD, enhet.kod] if enhet.is_city else None
-    for i, ind in enumerate(results.catalogue.indicators):
-        r = riket[i]
-        if r is None:
-            continue
-        if own is None:
-            if values[0][i] == NEJ:
-                deviations.append((-r, Deviation(ind, NEJ, r)))
-        else:
-            s = own[i]
-            if s is not None and s < r:
-                deviations.append((s - r, Deviation(ind, s, r)))
-    deviations.sort(key=lambda pair: pair[0])
+    deviations = furthest_behind(results, enhet, j, (NIVA_RIKET, ""))
 
     return KommunSheet(
         year=results.year,
@@ -336,7 +322,7 @@ def build_sheet(
         kolumner=tuple(kolumner),
         kvalitetsomraden=tuple(kvalitetsomraden),
         svagaste=svagaste,
-        deviations=tuple(a for _, a in deviations[:MAX_AVVIKELSER]),
+        deviations=tuple(Deviation(*d) for d in deviations),
         besvarat=sum(u.kod in results.answered for u in value_units),
         besvarat_vinr=sum(u.kod in results.answered_vinr_part for u in value_units),
         enheter=n_units,
@@ -347,3 +333,29 @@ def build_sheet(
         if historik is not None else (),
         kommungrupp_namn=results.population.kommungrupper.get(enhet.keys.kommungrupp, ""),
     )
+
+
+def furthest_behind(
+    results: Results, enhet: Enhet, jamforelser: Comparisons, group: tuple[str, str], limit: int = MAX_AVVIKELSER
+) -> tuple[tuple[Indicator, str | int, int], ...]:
+    """(indicator, the unit's value or the city's share, the group's share) where `enhet` is furthest
+    behind the group (niva, kod): a unit's Nej where the group's share of Ja is highest; a city's
+    share furthest below the group's. Ties in catalogue order; indicators the group does not show
+    are left out. The sheet compares with riket; `ojexcel site` with the SKL-grupp (D134)."""
+    reference = jamforelser.shares[group]
+    own = jamforelser.shares[NIVA_STORSTAD, enhet.kod] if enhet.is_city else None
+    values = None if enhet.is_city else results.unit_values[enhet.kod]
+    found: list[tuple[int, tuple[Indicator, str | int, int]]] = []
+    for i, ind in enumerate(results.catalogue.indicators):
+        r = reference[i]
+        if r is None:
+            continue
+        if own is None:
+            if values[i] == NEJ:
+                found.append((-r, (ind, NEJ, r)))
+        else:
+            s = own[i]
+            if s is not None and s < r:
+                found.append((s - r, (ind, s, r)))
+    found.sort(key=lambda pair: pair[0])  # stable: ties keep catalogue order
+    return tuple(d for _, d in found[:limit])

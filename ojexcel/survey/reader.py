@@ -19,6 +19,7 @@ from ..io.cells import (
     column_label,
     field_count_message,
     normalize,
+    other_product,
 )
 from ..io.tables import SURVEY_LIMITS, open_table
 from ..population import Population
@@ -68,6 +69,10 @@ def _is_blank(cell: object) -> bool:
 
 def _map_header(header: list[object], codebook: Codebook, report: Report) -> dict[str, int] | None:
     """Column name -> index. Reports missing, duplicate and nameless columns; warns on unknown ones."""
+    elsewhere = other_product(header, "survey")
+    if elsewhere:
+        report.error(elsewhere, row=1)
+        return None
     known = _known_columns(codebook)
     index: dict[str, int] = {}
     unknown: list[str] = []

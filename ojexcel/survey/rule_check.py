@@ -3,7 +3,7 @@
 A rule of the catalogue is run over every complete combination of answers to its questions,
 following the survey's skip logic (a follow-up whose condition does not hold has no answer). A
 missing answer is then exact by construction (`rules.evaluate` tries the same completions), so
-what is checked here is the complete combinations (D128):
+what is checked here is the complete combinations (D143):
 
 - the number of combinations is bounded (`MAX_COMBINATIONS`): a rule over more questions could
   not be evaluated, for a unit with missing answers, in bounded time — an error;

@@ -13,7 +13,7 @@ recomputed); the model adds only what a reader of a time series needs:
   "ej jämförbar" step (then no number, and the reason);
 - the units that exist in some of the years only (districts merged or split): their other years
   show "uppgift saknas", and the model lists them, and the groups (riket, län) whose number of
-  units changed, so a reader knows a share is over that year's own units (D130).
+  units changed, so a reader knows a share is over that year's own units (D145).
 
 The renderer (`trend_xlsx.py`) only lays this out. `unit_series` gives one unit's rows, for a
 municipality's own sheet (`ojexcel kommun --history`).

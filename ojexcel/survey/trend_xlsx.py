@@ -239,7 +239,7 @@ def _write_units(wb, trend: Trend, fmt: _Formats, wrap_bold, bold) -> None:
                 write(r, c, shown.get(varde, varde), formats.get(varde) or fmt.get(True, marks[c - 2]))
                 c += 1
     last = 1 + n_years * len(trend.indicators)
-    if trend.some_years:  # units differ between the years: say per unit which years it exists (D130)
+    if trend.some_years:  # units differ between the years: say per unit which years it exists (D145)
         last += 1
         ws.write_string(2, last, "Finns år", bold)
         ws.set_column(last, last, 16)

@@ -83,7 +83,7 @@ def swedish_list(names: list[str]) -> str:
 
 def population_texts(results: Results) -> dict[str, str]:
     """The words about the year's population: which cities answer per district (and the
-    kommungrupp they share), and its groups (D129)."""
+    kommungrupp they share), and its groups (D144)."""
     pop = results.population
     cities = [pop.municipalities[c] for c in pop.cities]
     grupper = {d.kommungrupp for c in pop.cities for d in pop.districts_of(c)}
@@ -374,7 +374,10 @@ def _write_keys(ws, r: int, keys: dict, col_of: dict, text_fmt, int_fmt, name_fm
 
 
 GROUP_WIDTHS = (11, 6, 39, 5, 36, 42, 8, 6, 7, 6, 8, 8, 8, 8, 16, 26, 36, 60)
-GROUP_KEY_COLUMNS = 3  # Nivå, Kod, Namn: repeated on printed pages
+GROUP_KEY_COLUMNS = 3  # Nivå, Kod, Namn: frozen on screen
+# Repeated on every printed page: the keys and the indicator (Nr, Indikator-id, Indikator), so a page
+# of counts carried over to the right still says which group and indicator each row is.
+GROUP_PRINT_KEYS = 6
 
 
 def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tuple[str, ...], sheet: str) -> None:
@@ -411,7 +414,7 @@ def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tu
     ws.set_row(header, 32)
     ws.freeze_panes(header + 1, GROUP_KEY_COLUMNS)
     print_setup(ws, title=results.catalogue.title, header_rows=(header, header),
-                key_columns=(0, GROUP_KEY_COLUMNS - 1), width=sum(GROUP_WIDTHS[:14]) + 14 * 0.71)
+                key_columns=(0, GROUP_PRINT_KEYS - 1), width=sum(GROUP_WIDTHS[:14]) + 14 * 0.71)
     # Printed: the table up to Antal enheter; the describing columns are for filtering on screen.
     ws.print_area(0, 0, r, 13)
 
