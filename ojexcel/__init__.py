@@ -17,10 +17,10 @@ this package too, and `ojexcel build` must never import pandas or numpy).
 """
 from __future__ import annotations
 
-__all__ = ["__version__", "build", "read_tidy", "write_workbook", "write_tidy", "InputError",
+__all__ = ["__version__", "build", "load_arsgang", "read_tidy", "write_workbook", "write_tidy", "InputError",
            "build_isu", "read_isu_tidy", "write_isu_workbook", "write_isu_tidy", "isu"]
 
-_API = {"build", "read_tidy", "write_workbook", "write_tidy",
+_API = {"build", "load_arsgang", "read_tidy", "write_workbook", "write_tidy",
         "build_isu", "read_isu_tidy", "write_isu_workbook", "write_isu_tidy"}
 
 from . import _compat  # noqa: E402  (old import paths, one release: docs/python-api.md)

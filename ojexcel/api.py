@@ -16,16 +16,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from .survey.results import Results
 
 
-def build(responses: str | Path | None = None, year: int = 2017, granskning: str | Path | None = None) -> Results:
+def build(responses: str | Path | None = None, year: int = 2017, granskning: str | Path | None = None,
+          arsgang: str | Path | None = None) -> Results:
     """Compute one survey year from a response file (CSV or XLSX); None = the embedded sample.
 
-    `granskning`: review overrides (CSV/XLSX) applied to the raw answers first. Warnings about the
-    input are in `results.warnings`. Raises `ojexcel.InputError` for invalid input and
-    `FileNotFoundError` for a year without an embedded sample.
+    `year`: an embedded year; `arsgang`: an årgång folder instead (a survey year as data,
+    docs/arsgang.md). `granskning`: review overrides (CSV/XLSX) applied to the raw answers first.
+    Warnings about the input are in `results.warnings`. Raises `ojexcel.InputError` for invalid
+    input (an årgång with problems: its subclass `ArsgangError`) and `FileNotFoundError` for a
+    year without an embedded sample.
     """
     from .survey.compilation import build_results
 
-    return build_results(responses, year, granskning)
+    return build_results(responses, year if arsgang is None else arsgang, granskning)
+
+
+def load_arsgang(source: int | str | Path):
+    """A survey year as data: an embedded year (2017) or an årgång folder, checked
+    (`survey.arsgang.Arsgang`: `.catalogue`, `.population`, `.codebook`, `.texts` …)."""
+    from .survey.arsgang import load_arsgang as load
+
+    return load(source)
 
 
 def write_workbook(results: Results, path: str | Path) -> Path:

@@ -11,7 +11,7 @@ import sys
 import click
 
 from ..problems import OjexcelError, printable
-from . import compare, isu, site, survey
+from . import arsgang, compare, isu, site, survey
 from .common import report_failure
 
 EXIT_OK = 0
@@ -102,5 +102,5 @@ def main() -> None:
 
 
 for command in (survey.build, survey.kommun, survey.kolada, survey.trend, compare.diff, compare.dump, isu.isu,
-                site.site):
+                site.site, arsgang.arsgang):
     main.add_command(command)

@@ -1,4 +1,4 @@
-"""Where the packaged data lives: reference data, catalogues, templates, the embedded samples."""
+"""Where the packaged data lives: reference data, the embedded årgångar, templates, the embedded samples."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +8,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 MUNICIPALITY_GROUPS = "ojexcel.municipality_groups"
-KATALOG = "ojexcel.survey.katalog"
+ARSGANGAR = "ojexcel.survey.arsgangar"  # the embedded survey years, one folder each (survey/arsgang.py)
 TEMPLATES = "ojexcel.templates"
 SAMPLES = "ojexcel.samples"
 

@@ -184,11 +184,11 @@ def indicator_order(ind: str) -> tuple[int, str]:
 
 @cache
 def _catalogue_order() -> dict[str, int]:
-    from .catalogue import available_years, load_catalogue
+    from .arsgang import embedded_years, load_arsgang
 
     order: dict[str, int] = {}
-    for year in sorted(available_years(), reverse=True):
-        for ind in load_catalogue(year):
+    for year in sorted(embedded_years(), reverse=True):
+        for ind in load_arsgang(year).catalogue:
             order.setdefault(ind.id, len(order))
     return order
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from ..names import close_matches, did_you_mean, normalise
 from ..population import (
-    CITIES,
     NIVA_ENHET,
     NIVA_KOMMUNGRUPP,
     NIVA_LAN,
@@ -37,6 +36,7 @@ from .results import Results
 from .rules import NEJ
 
 if TYPE_CHECKING:
+    from .arsgang import Texts
     from .kommun_history import Break, History
 
 # Column kinds: a unit's value, a group's share of Ja (percent), a group's Ja count "ja av enheter".
@@ -91,7 +91,7 @@ def unit_enhet(unit: Unit) -> Enhet:
 
 def all_enheter(population: Population) -> tuple[Enhet, ...]:
     """Every unit (population order) and then the three cities: what `kommun --all` writes."""
-    return tuple(unit_enhet(u) for u in population.units) + tuple(city(population, k) for k in CITIES)
+    return tuple(unit_enhet(u) for u in population.units) + tuple(city(population, k) for k in population.cities)
 
 
 def _norm(text: str) -> str:
@@ -106,7 +106,7 @@ def _names(population: Population) -> list[tuple[Enhet, str, int]]:
     reaches past the city's name, so "Göteb" means the city Göteborg, not its ten districts.
     """
     out: list[tuple[Enhet, str, int]] = []
-    for kod in CITIES:
+    for kod in population.cities:
         c = city(population, kod)
         out.append((c, _norm(c.namn), 0))
     for u in population.units:
@@ -123,7 +123,7 @@ def find_enhet(population: Population, query: str) -> Enhet:
     q = query.strip()
     if q in population.by_kod:
         return unit_enhet(population.unit(q))
-    if q in CITIES:
+    if q in population.cities:
         return city(population, q)
     if not q:
         raise EnhetLookupError("no unit given: give a kommunkod, a district code or a name")
@@ -142,7 +142,7 @@ def find_enhet(population: Population, query: str) -> Enhet:
     if q[:4].isdigit():
         raise EnhetLookupError(
             f"{query!r} is not a unit code: give a kommunkod (e.g. 0114), a district code (e.g. 0180-01), "
-            f"a city ({', '.join(CITIES)}) or a name"
+            f"a city ({', '.join(population.cities)}) or a name"
         )
     choices = {name: f"{e.namn} ({e.kod})" for e, name, _ in names}
     raise EnhetLookupError(
@@ -224,6 +224,9 @@ class KommunSheet:
     enheter: int  # 1, or the number of districts
     historik_kallor: tuple[tuple[int, str], ...] = ()  # --history: (year, tidy file) given
     brott: tuple["Break", ...] = ()  # --history: breaks in the series between the years shown
+    texter: "Texts | None" = None  # the årgång's own texts (source lines, the analysis guide's)
+    fanns_inte: tuple[int, ...] = ()  # --history: years shown in which the unit (city) did not exist
+    kommungrupp_namn: str = ""  # the name of the unit's kommungrupp that year
 
     @property
     def rader(self) -> tuple[Row, ...]:
@@ -325,6 +328,10 @@ def build_sheet(
         enheter=n_units,
         historik_kallor=historik.sources if historik is not None else (),
         brott=historik.brott if historik is not None else (),
+        texter=results.arsgang.texts if results.arsgang is not None else None,
+        fanns_inte=historik.missing_years(NIVA_STORSTAD if enhet.is_city else NIVA_ENHET, enhet.kod)
+        if historik is not None else (),
+        kommungrupp_namn=results.population.kommungrupper.get(enhet.keys.kommungrupp, ""),
     )
 
 
