@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from ojexcel.survey.catalogue import load_catalogue
-from ojexcel.population import load_population
+from ojexcel.survey.arsgang import load_arsgang, load_catalogue
 from ojexcel.survey.reader import BESVARAT_VINR, ENHET, ENHETSKOD
 
-SPEC = Path(__file__).parent / "spec"
-SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec"
+SPEC = Path(__file__).parent / "spec"  # the project's own test data
+# Committed copies of what the tests need from ../shared (checked by tests/test_shared_copies.py).
+SHARED = Path(__file__).parent / "shared"
+SHARED_SPEC = SHARED / "spec"
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +27,7 @@ def codebook(catalogue):
 
 @pytest.fixture(scope="session")
 def population():
-    return load_population(2017)
+    return load_arsgang(2017).population
 
 
 def header(codebook) -> list[str]:

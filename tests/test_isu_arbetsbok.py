@@ -25,7 +25,7 @@ from ojexcel.styles import MASKERAD
 
 from .isu_tidy_fixture import write_tidy
 
-REPORT = Path(__file__).resolve().parents[2] / "shared" / "docs" / "skr2024-su-kvinnofrid-rapport.txt"
+REPORT = Path(__file__).resolve().parent / "shared" / "docs" / "skr2024-su-kvinnofrid-rapport.txt"
 PERIOD = (dt.date(2021, 1, 1), dt.date(2023, 12, 31))
 
 
@@ -376,7 +376,7 @@ def test_chart_kinds_and_colours(book_path):
 
 # -- the report's N ----------------------------------------------------------------------------------
 
-PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "spec" / "isu" / "published_isu.csv"
+PUBLISHED = Path(__file__).resolve().parent / "shared" / "spec" / "isu" / "published_isu.csv"
 
 
 def test_captions_give_the_reports_n_from_the_published_bases():

@@ -16,7 +16,7 @@ from ojexcel.isu.chart_catalogue import load_chart_catalogue
 from ojexcel.isu.chart_tables import RUBRIK
 from ojexcel.isu.model import SAMTLIGA
 
-PUBLISHED = Path(__file__).resolve().parents[2] / "shared" / "spec" / "isu" / "published_isu.csv"
+PUBLISHED = Path(__file__).resolve().parent / "shared" / "spec" / "isu" / "published_isu.csv"
 
 
 @pytest.fixture(scope="module")

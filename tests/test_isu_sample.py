@@ -19,7 +19,7 @@ from tests import isu_referens as ref
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "isu_arenden.csv"
-SHARED_ISU = ROOT.parent / "shared" / "spec" / "isu"
+SHARED_ISU = ROOT / "tests" / "shared" / "spec" / "isu"  # committed copies of ../shared
 PUBLISHED = ref.read_published(SHARED_ISU / "published_isu.csv")
 
 

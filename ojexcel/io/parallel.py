@@ -104,7 +104,7 @@ def write_files(
                 watch_fd, keep_fd = os.pipe()
                 try:
                     args = (os.getpid(), watch_fd, keep_fd)
-                    with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), _worker_start, args) as pool:
+                    with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), worker_signals, args) as pool:
                         for done in pool.imap_unordered(_render, chunks):
                             if progress:
                                 progress(done)
@@ -120,9 +120,11 @@ def write_files(
             _RENDER = None
 
 
-def _worker_start(parent: int, watch_fd: int, keep_fd: int) -> None:
-    """A worker dies at SIGTERM/SIGHUP (the pool stops it so) and with its parent; the parent
-    cleans up. The pipe's write end is closed here, so only the parent holds it."""
+def worker_signals(parent: int | None = None, watch_fd: int | None = None, keep_fd: int | None = None) -> None:
+    """A pool's initializer: a worker dies at SIGTERM/SIGHUP (the pool stops it so) and with its
+    parent (D175); the parent cleans up. `write_files` passes its pid and a pipe (the write end is
+    closed here, so only the parent holds it); without them (`ojexcel site`) the kernel's watch
+    alone, on Linux."""
     import signal
 
     for name in ("SIGTERM", "SIGHUP"):
@@ -130,5 +132,6 @@ def _worker_start(parent: int, watch_fd: int, keep_fd: int) -> None:
             signal.signal(getattr(signal, name), signal.SIG_DFL)
     if hasattr(signal, "SIGPIPE"):  # a write to a dead parent ends the worker quietly
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    os.close(keep_fd)
-    _die_with_parent(parent, watch_fd)
+    if keep_fd is not None:
+        os.close(keep_fd)
+    _die_with_parent(os.getppid() if parent is None else parent, watch_fd)

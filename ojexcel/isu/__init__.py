@@ -1,5 +1,12 @@
 """ojexcel isu: case-level follow-up (individbaserad systematisk uppföljning, SU-Kvinnofrid).
 
+The Python API (docs/python-api.md), imported on first use (numpy is needed; pandas for frames)::
+
+    import ojexcel.isu
+    results = ojexcel.isu.build()                    # the embedded sample; build("arenden.csv", minsta_antal=5)
+    df = results.to_frame()                          # the tidy export as a DataFrame
+    df = ojexcel.isu.read_tidy("isu_tidy.csv")       # a tidy export as a DataFrame
+
 The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 
 | module | job |
@@ -24,5 +31,22 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `kommun_report` | a unit's own report, as data: its tables beside its län and samtliga |
 | `kommun_report_text`, `_html`, `_xlsx`, `_skrivare` | its texts and its two renderers |
 | `kommun_report_all` | `isu kommun --all`: every unit's report, by forked workers, all or nothing |
-| `cli` | the `ojexcel isu` command group |
+| `diff`, `diff_report` | `ojexcel diff` / `dump` of ISU workbooks and tidy exports, and their reports |
+| `frames` | pandas DataFrames of results and tidy exports (the Python API only) |
+| `workbook_layout` | the workbook's sheet names and Per kommun header (no imports: the CLI's dispatch reads them) |
 """
+from __future__ import annotations
+
+__all__ = ["build", "read_tidy"]
+
+_API = {"build": ("compilation", "build_results"), "read_tidy": ("tidy", "read_tidy_frame")}
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from importlib import import_module
+
+        module, attr = _API[name]
+        return getattr(import_module(f"{__name__}.{module}"), attr)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+

@@ -34,6 +34,36 @@ from .table_plan import (
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
 
 
+def build_results(arenden=None, *, period=None, minsta_antal: int = 5) -> IsuTables:
+    """Read, validate and compile an ärende file (CSV or XLSX; None = the embedded synthetic
+    sample), as `ojexcel isu build` does: the Python API's `ojexcel.isu.build`.
+
+    `period`: (FRÅN, TILL), inclusive, each a `datetime.date`, an ISO date text or None (open).
+    Raises `InputError` for invalid input (every problem, naming file, row, column and value)."""
+    import datetime as dt
+
+    from ..io.resources import isu_sample
+    from ..population import load_population
+    from .codebook import load_codebook
+    from .reader import read_arenden
+
+    def day(value, side: str) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"period: {side} {value!r} is not an ISO date (ÅÅÅÅ-MM-DD)") from None
+
+    fran, till = (None, None) if period is None else period
+    fran, till = day(fran, "FRÅN"), day(till, "TILL")
+    if fran is not None and till is not None and fran > till:
+        raise ValueError(f"period: starts after it ends ({fran} > {till})")
+    source = isu_sample() if arenden is None else arenden
+    data = read_arenden(source, load_codebook(), load_population(), period=(fran, till))
+    return compile_tables(data, minsta_antal=minsta_antal)
+
+
 def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTables:
     """Compile and mask every table (CONTRACT isu §2–§5). `population`: the reference units
     (default: the packaged ones), for each registration code's kommun and län."""
@@ -62,6 +92,7 @@ def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None) -> 
         bas=bas,
         mask_bas=mask_bas,
         mask_antal=mask_antal,
+        syntetisk=arenden.syntetisk,
     )
 
 

@@ -62,6 +62,7 @@ class Arenden:
     warnings: list[Problem] = field(default_factory=list)
     period: tuple[_dt.date | None, _dt.date | None] = (None, None)  # --period, inclusive
     utanfor_period: int = 0  # valid ärenden left out by --period
+    syntetisk: bool = False  # read from the embedded synthetic sample: every output must say so (D133)
 
     @property
     def n(self) -> int:
@@ -103,6 +104,7 @@ class IsuResults(Protocol):
     n: int  # ärenden compiled (after --period)
     utanfor_period: int
     warnings: list[Problem]
+    syntetisk: bool  # compiled from the embedded synthetic sample (a tidy file read back: False)
 
     def enheter(self, niva: str) -> tuple[str, ...]:
         """The codes present at a level, in tidy order ('' alone for samtliga)."""

@@ -29,7 +29,16 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.cells import STRAY_BOM, NumericCodes, column_label, field_count_message, has_stray_bom, normalize
+from ..io.cells import (
+    STRAY_BOM,
+    NumericCodes,
+    column_label,
+    field_count_message,
+    has_stray_bom,
+    normalize,
+    other_product,
+)
+from ..io.resources import ISU_SAMPLE, is_sample
 from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
@@ -143,6 +152,10 @@ class _Plan:
 
 
 def _map_header(header: list[object], kodbok: Codebook, probs: _Problems) -> _Plan | None:
+    elsewhere = other_product(header, "isu")
+    if elsewhere:
+        probs.add(ERROR, "other_product", elsewhere, row=1)
+        return None
     known = {normalize(c): c for c in kodbok.kolumner}
     index: dict[str, int] = {}
     unknown: list[str] = []
@@ -556,4 +569,5 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         warnings=warnings,
         period=(fran, till),
         utanfor_period=utanfor,
+        syntetisk=is_sample(path, ISU_SAMPLE),  # (D133)
     )

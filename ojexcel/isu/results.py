@@ -33,7 +33,8 @@ class IsuTables:
 
     def __init__(self, *, plan: Plan, kalla: str, period: tuple[_dt.date | None, _dt.date | None], minsta_antal: int,
                  n: int, utanfor_period: int, warnings: list[Problem], enhetslista: list[tuple[str, str]],
-                 antal: np.ndarray, bas: np.ndarray, mask_bas: np.ndarray, mask_antal: np.ndarray):
+                 antal: np.ndarray, bas: np.ndarray, mask_bas: np.ndarray, mask_antal: np.ndarray,
+                 syntetisk: bool = False):
         self.plan = plan
         self.kalla = kalla
         self.period = period
@@ -46,6 +47,7 @@ class IsuTables:
         self.bas = bas
         self.mask_bas = mask_bas
         self.mask_antal = mask_antal
+        self.syntetisk = syntetisk  # the embedded synthetic sample's results
         self._index = {e: i for i, e in enumerate(self.enhetslista)}
         self._kategorier = tuple(t.kategorier for t in plan.tabeller)
 
@@ -78,6 +80,13 @@ class IsuTables:
     def rader(self) -> Iterator[Row]:
         for u in range(len(self.enhetslista)):
             yield from self._rows(u, np.flatnonzero(self.bas[u] >= 0))
+
+    def to_frame(self):
+        """The tidy export's rows as a pandas DataFrame, hidden values told apart from values that
+        do not exist (needs pandas: `pip install 'ojexcel[pandas]'`; columns: `frames.py`)."""
+        from .frames import results_frame
+
+        return results_frame(self)
 
     # -- conveniences for renderers -------------------------------------------------------------
 

@@ -43,6 +43,7 @@ class RowList:
     n: int = 0
     utanfor_period: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    syntetisk: bool = False  # a tidy export does not say whether its data were synthetic
 
     def __post_init__(self) -> None:
         # One dict per table (kategori -> Rad): lookups and the repeated-row check in one place.
@@ -98,3 +99,9 @@ class RowList:
 
     def delgrupper(self) -> tuple[str, ...]:
         return self._delgrupper
+
+    def to_frame(self):
+        """The rows as a pandas DataFrame (needs pandas; columns: `frames.py`)."""
+        from .frames import rows_frame
+
+        return rows_frame(self.rows)

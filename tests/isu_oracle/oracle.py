@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-CODEBOOK_PATHS = (REPO.parent / "shared" / "spec" / "isu" / "variabler.csv", REPO / "ojexcel" / "isu" / "variabler.csv")
+# The contract's own files: the committed copies of ../shared (tests/test_shared_copies.py checks
+# them against ../shared where it exists), never the package's data the pipeline reads.
+CODEBOOK_PATHS = (REPO / "tests" / "shared" / "spec" / "isu" / "variabler.csv",)
 KOMMUNER_PATHS = (REPO.parent / "shared" / "reference" / "kommuner.csv", REPO / "municipality_groups" / "kommuner.csv")
 STADSDELAR_PATHS = (REPO.parent / "shared" / "reference" / "stadsdelar_2017.csv",
                     REPO / "municipality_groups" / "stadsdelar_2017.csv")
