@@ -9,6 +9,8 @@ import pytest
 from ojexcel.survey.arsgang import load_arsgang, load_catalogue
 from ojexcel.survey.reader import BESVARAT_VINR, ENHET, ENHETSKOD
 
+from .once import shared_folder
+
 SPEC = Path(__file__).parent / "spec"  # the project's own test data
 # Committed copies of what the tests need from ../shared (checked by tests/test_shared_copies.py).
 SHARED = Path(__file__).parent / "shared"
@@ -64,9 +66,9 @@ def tidy_files(tmp_path_factory):
     from ojexcel.survey.compilation import build_results
     from ojexcel.survey.tidy import write_tidy_file
 
-    out = tmp_path_factory.mktemp("sample_tidy")
-    paths = {}
-    for year in SAMPLE_YEARS:
-        paths[year] = out / f"tidy_{year}.csv"
-        write_tidy_file(build_results(None, year), paths[year])
-    return paths
+    def build(out: Path) -> None:
+        for year in SAMPLE_YEARS:
+            write_tidy_file(build_results(None, year), out / f"tidy_{year}.csv")
+
+    out = shared_folder(tmp_path_factory, "sample_tidy", build)
+    return {year: out / f"tidy_{year}.csv" for year in SAMPLE_YEARS}

@@ -8,8 +8,6 @@ common temporary folder, the others wait and read it. Tests only read it.
 """
 from __future__ import annotations
 
-import fcntl
-import os
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -17,8 +15,7 @@ from click.testing import CliRunner
 from ojexcel.cli import main
 
 from .isu_tidy_fixture import write_tidy
-
-_BUILT: dict[str, tuple[Path, Path]] = {}
+from .once import shared_folder
 
 
 def run_site(*args: str):
@@ -26,20 +23,11 @@ def run_site(*args: str):
 
 
 def built_site(tmp_path_factory, tidy_files) -> tuple[Path, Path]:
-    if "site" not in _BUILT:
-        root = tmp_path_factory.getbasetemp()
-        if os.environ.get("PYTEST_XDIST_WORKER"):
-            root = root.parent  # the folder all workers of this session share
-        base = root / "site-fixture"
-        out, isu = base / "webbplats", base / "isu_tidy.csv"
-        with open(root / "site-fixture.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not (base / "built").exists():
-                base.mkdir(exist_ok=True)
-                write_tidy(isu, 5)
-                result = run_site(out, "--year", "2017", "--history", f"2016={tidy_files[2016]}",
-                                  "--history", f"2018={tidy_files[2018]}", "--isu", isu, "-j", "2", "-q")
-                assert result.exit_code == 0, result.output
-                (base / "built").write_text("", encoding="utf-8")
-        _BUILT["site"] = (out, isu)
-    return _BUILT["site"]
+    def build(base: Path) -> None:
+        write_tidy(base / "isu_tidy.csv", 5)
+        result = run_site(base / "webbplats", "--year", "2017", "--history", f"2016={tidy_files[2016]}",
+                          "--history", f"2018={tidy_files[2018]}", "--isu", base / "isu_tidy.csv", "-j", "2", "-q")
+        assert result.exit_code == 0, result.output
+
+    base = shared_folder(tmp_path_factory, "site", build)
+    return base / "webbplats", base / "isu_tidy.csv"

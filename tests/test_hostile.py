@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .once import shared_folder
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 MEMORY_LIMIT = 2**30
@@ -147,12 +149,11 @@ for args in json.loads(sys.stdin.read()):
 """
 
 
-@pytest.fixture(scope="module")
-def results(tmp_path_factory):
+def run_corpus(folder: Path) -> None:
+    """Make the corpus in `folder`, run every case in one child process, keep its lines."""
     spec = importlib.util.spec_from_file_location("make_corpus", HERE / "hostile" / "make_corpus.py")
     corpus = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(corpus)
-    folder = tmp_path_factory.mktemp("hostile")
     corpus.make_all(folder)
     tidy = folder / "tidy_2017.csv"
     from ojexcel.survey.compilation import build_results
@@ -175,7 +176,14 @@ def results(tmp_path_factory):
     if os.environ.get("OJEXCEL_HOSTILE_TIMES"):  # which cases cost the time
         for (name, command, _, _), r in sorted(zip(CASES, lines), key=lambda t: -t[1]["seconds"])[:15]:
             print(f"{r['seconds']:6.2f} s {r['rss'] / 2**20:6.0f} MB  {name} {command[0]}", file=sys.stderr)
-    return folder, lines
+    (folder / "results.json").write_text(json.dumps(lines), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """The corpus run once for the session, whichever xdist worker gets its cases."""
+    folder = shared_folder(tmp_path_factory, "hostile", run_corpus)
+    return folder, json.loads((folder / "results.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("i", range(len(CASES)), ids=[f"{c[0].rsplit('/', 1)[-1]}-{c[1][0]}" for c in CASES])
