@@ -4,6 +4,8 @@ tables equal the compiled results."""
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -63,3 +65,44 @@ def test_diagram_captions_carry_the_reports_n(sample_book):
     captions = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert "Diagram 14: Varför har ärendet avslutats? (N=2\u00a0421)" in captions
     assert "Diagram 16: Hur många dagar varar kontakten? (N=2\u00a0163)" in captions
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice (soffice) and pdftotext are not installed")
+def test_libreoffice_prints_each_diagram_whole_and_headers_unbroken(tmp_path):
+    """LibreOffice prints the sample's workbook: every page begins with a chapter's title, a
+    diagram's caption or the Per kommun heading — no block spills onto a page of its own, none is
+    cut across pages sideways — and every column header word appears whole (D179)."""
+    book = tmp_path / "isu.xlsx"
+    result = CliRunner().invoke(main, ["isu", "build", "--out", str(book), "-q"])
+    assert result.exit_code == 0, result.output
+    profile = tmp_path / "lo-profile"
+    subprocess.run([SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(book)],
+                   check=True, capture_output=True, timeout=240)
+    text = subprocess.run([PDFTOTEXT, "-layout", str(tmp_path / "isu.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    katalog = load_chart_catalogue()
+    chapters = {f"{b.namn}:" for b in katalog.blad}
+    starts = [next(line.strip() for line in p.splitlines() if line.strip()) for p in pages]
+    cover = 2  # Information runs over two pages
+    for n, first in enumerate(starts[cover:], start=cover + 1):
+        assert (first.split(" ")[0] in {"Diagram", "Tabell", "Nyckeltal"} or any(first.startswith(c) for c in chapters)), (n, first)
+    words = set(text.split())
+    wb = openpyxl.load_workbook(book)
+    checked = 0
+    for ws in wb.worksheets:
+        for table in ws.tables.values():
+            min_col, min_row, max_col, _ = range_boundaries(table.ref)
+            for c in range(min_col, max_col + 1):
+                header = str(ws.cell(min_row, c).value)
+                broken = [w for w in header.split() if w not in words]
+                assert not broken, (ws.title, table.name, header, broken)
+                checked += 1
+    assert checked > 250  # every diagram table's and Per kommun's headers
+    assert "Hedersrelatera" not in words  # the header word once broken as "Hedersrelatera|t"

@@ -95,6 +95,32 @@ def wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
+def word_wrapped_lines(text: str, width: int) -> int:
+    """How many lines a wrapped cell `width` characters wide needs when its words are never broken
+    (the column is at least as wide as the longest word): greedy, as Excel and LibreOffice wrap."""
+    lines = 0
+    for part in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in part.split():
+            if used and used + 1 + len(word) > width:
+                lines += 1
+                used = len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+    return max(1, lines)
+
+
+def longest_word(texts) -> int:
+    """The length of the longest word in `texts`: a header column narrower breaks it mid-word."""
+    return max((len(w) for text in texts for w in text.split()), default=0)
+
+
+def column_pixels(width: float) -> int:
+    """A column's width in pixels for Calibri 11 (XlsxWriter's conversion of character units)."""
+    return 0 if width <= 0 else int(width * 7 + 0.5) + 5
+
+
 # -- printing -------------------------------------------------------------------------------------
 # A4, header rows and key columns repeated on every page, page numbers and the sheet's name in
 # the footer. One page wide when the sheet stays readable that way (scale >= MIN_FIT_SCALE %):
@@ -103,6 +129,20 @@ A4 = 9
 PAGE_WIDTH_UNITS = {False: 88, True: 130}  # portrait, landscape (A4, default margins, 100 %)
 MIN_FIT_SCALE = 70
 WIDE_SCALE = 70  # a sheet too wide to fit: printed at this scale, keys repeated on every page
+
+
+# Printable A4 in points at 100 % with the default margins (0.7 in left/right, 0.75 in top/bottom).
+A4_PRINTABLE_PT = {False: (495.0, 734.0), True: (741.0, 487.0)}  # portrait, landscape: (width, height)
+PIXEL_PT = 0.75  # points per pixel
+
+
+def page_scale(width_pt: float, page_height_pt: float, landscape: bool) -> int:
+    """The print scale (%) at which content `width_pt` wide fits one A4 page wide and its tallest
+    page (`page_height_pt`, up to a manual page break) one page tall: at most 100, at least 10."""
+    avail_w, avail_h = A4_PRINTABLE_PT[landscape]
+    # 7 % to spare: LibreOffice draws columns ~6 % wider than Excel's pixel widths (Carlito)
+    fit = 0.93 * min(avail_w / max(width_pt, 1.0), avail_h / max(page_height_pt, 1.0))
+    return max(10, min(100, int(fit * 100)))
 
 
 def footer_text(text: str) -> str:

@@ -14,12 +14,13 @@ shows the symbol `styles.MASKERAD` (`x`), never a zero; a value that does not ex
 cell, so the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–`) in a text), the XlsxWriter
 set-up of `xlsx_writer.new_workbook` (text never becomes a formula, a fixed creation date: identical
 results give identical bytes), every data table an Excel table with a header row, frozen panes,
-column widths and wrapped row heights, A4 print set-up fitted to the page width with the sheet name
-and page numbers in the footer.
+column widths and wrapped row heights (a header never breaks inside a word), A4 print set-up with each
+diagram whole on its page (D179), the sheet name and page numbers in the footer.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -31,7 +32,17 @@ from ..io.cover_sheet import (
 )
 from ..io.resources import MUNICIPALITY_GROUPS, read_csv_rows
 from ..io.templating import render
-from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from ..io.xlsx_writer import (
+    LINE_HEIGHT,
+    MIN_FIT_SCALE,
+    PIXEL_PT,
+    column_pixels,
+    longest_word,
+    new_workbook,
+    page_scale,
+    word_wrapped_lines,
+    wrapped_lines,
+)
 from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
 from . import workbook_charts as ritning
 from .chart_catalogue import UPPGIFT_SAKNAS, ChartCatalogue, load_chart_catalogue, scope
@@ -46,6 +57,12 @@ FOOTER = "&L&A&RSida &P av &N"
 
 LABEL_WIDTH = 46  # the category column of the diagram tables
 NUMBER_WIDTH = 12
+MAX_NUMBER_WIDTH = 24  # a longer header word wraps inside the word rather than widen every column
+DEFAULT_COLUMN_WIDTH = 8.43  # Excel's default column, set explicitly beyond the tables (64 pixels)
+DEFAULT_COLUMN_PX = 64
+CHART_OFFSET_PX = 4  # the chart's x offset in its cell (workbook_charts.add)
+TITLE_PT = 19  # the sheet title's row (14 pt bold)
+CAPTION_PT = 16  # a diagram caption's row (12 pt bold)
 CHART_GAP_COLUMNS = 1  # empty columns between a table and its chart
 BLOCK_GAP_ROWS = 3  # empty rows between two diagram blocks
 TABLE_STYLE = "Table Style Light 1"
@@ -182,6 +199,35 @@ def _print_setup(ws, landscape: bool = True) -> None:
 
 # -- chapter sheets --------------------------------------------------------------------------------
 
+def number_width(tables: list[ChartTable]) -> int:
+    """The number columns' width on a chapter sheet: wide enough that no column header breaks
+    inside a word ("Hedersrelaterat"), within MAX_NUMBER_WIDTH (D179)."""
+    words = longest_word(k.rubrik for t in tables for k in t.kolumner)
+    return max(NUMBER_WIDTH, min(MAX_NUMBER_WIDTH, words + 2))
+
+
+@dataclass(frozen=True)
+class ChapterColumns:
+    """A chapter sheet's columns: the label column, `numbers` number columns `width` wide, then
+    untouched ones. Places the charts and measures the printed width in pixels."""
+
+    width: int
+    numbers: int
+
+    def x(self, col: int) -> int:
+        """The left edge of column `col`, in pixels."""
+        n = min(col - 1, self.numbers) if col > 0 else 0
+        rest = max(0, col - 1 - self.numbers)
+        return (column_pixels(LABEL_WIDTH) if col > 0 else 0) + n * column_pixels(self.width) + rest * DEFAULT_COLUMN_PX
+
+    def column_at(self, px: float) -> int:
+        """The column holding pixel `px`."""
+        col = 0
+        while self.x(col + 1) <= px:
+            col += 1
+        return col
+
+
 def _write_chapter(wb, ws, blad, resultat: IsuResults, katalog: ChartCatalogue, kodbok: Codebook,
                    kapitel: list[str], noter: dict[str, str], st: IsuStyles) -> None:
     ws.write_string(0, 0, f"{blad.namn}: {blad.rubrik}", st.title)
@@ -189,21 +235,40 @@ def _write_chapter(wb, ws, blad, resultat: IsuResults, katalog: ChartCatalogue, 
     for i, line in enumerate(intro, start=1):
         ws.write_string(i, 0, line, st.note)
     r = len(intro) + 2
-    widest = 1
-    breaks = []
-    for d in katalog.on_sheet(blad.namn):
-        if widest > 1:  # printed, every diagram after the first starts a new page
+    tables = [build(resultat, d, katalog, kodbok, MASKERAD) for d in katalog.on_sheet(blad.namn)]
+    cols = ChapterColumns(number_width(tables), max((len(t.kolumner) for t in tables), default=0))
+    last_col, breaks, pages, width_px = 0, [], [], 0
+    for i, t in enumerate(tables):
+        if i:  # printed, every diagram after the first starts a new page
             breaks.append(r)
-        t = build(resultat, d, katalog, kodbok, MASKERAD)
-        r, ncols = _write_diagram(wb, ws, blad.namn, t, r, kodbok, noter, st)
-        widest = max(widest, ncols)
+        block = _write_diagram(wb, ws, blad.namn, t, r, kodbok, noter, st, cols)
+        r = block.next_row
+        last_col, width_px = max(last_col, block.last_col), max(width_px, block.width_px)
+        pages.append(block.height_pt + (TITLE_PT + LINE_HEIGHT * (len(intro) + 1) if i == 0 else 0))
     ws.set_h_pagebreaks(breaks)
-    ws.print_area(0, 0, r, widest + CHART_GAP_COLUMNS + ritning.BREDD // 64 + 1)
+    ws.print_area(0, 0, r, last_col)
     ws.set_column(0, 0, LABEL_WIDTH)
-    ws.set_column(1, widest, NUMBER_WIDTH)
+    if cols.numbers:
+        ws.set_column(1, cols.numbers, cols.width)
+    if last_col > cols.numbers:  # explicit, so LibreOffice does not take its own default width
+        ws.set_column(cols.numbers + 1, last_col, DEFAULT_COLUMN_WIDTH)
     ws.freeze_panes(len(intro) + 1, 0)
     ws.hide_gridlines(2)
-    _print_setup(ws)
+    _print_chapter(ws, width_px * PIXEL_PT, max(pages, default=LINE_HEIGHT))
+
+
+def _print_chapter(ws, width_pt: float, page_height_pt: float) -> None:
+    """A4, each diagram whole on its page: the scale at which the widest block fits the page's width
+    and the tallest its height, in the orientation that allows the larger scale (D179). A fixed
+    scale, not "fit to", so the manual page breaks hold in Excel as in LibreOffice."""
+    scale, landscape = max((page_scale(width_pt, page_height_pt, land), land) for land in (True, False))
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)  # A4
+    ws.set_print_scale(scale)
+    ws.set_footer(FOOTER)
 
 
 def _table_notes(t: ChartTable, kodbok: Codebook, noter: dict[str, str]) -> list[str]:
@@ -221,10 +286,20 @@ def _table_notes(t: ChartTable, kodbok: Codebook, noter: dict[str, str]) -> list
     return [s if s.endswith(".") else s + "." for p in parts for s in _sentences(p)]
 
 
+@dataclass(frozen=True)
+class Block:
+    """Where a written diagram block ends and how much paper it needs."""
+
+    next_row: int
+    last_col: int  # the last column the block uses (its chart's included)
+    width_px: int
+    height_pt: float
+
+
 def _write_diagram(wb, ws, blad: str, t: ChartTable, r: int, kodbok: Codebook, noter: dict[str, str],
-                   st: IsuStyles) -> tuple[int, int]:
-    """Write one diagram block from row r: caption, note, the table, the chart beside it.
-    Returns the next free row and the number of table columns."""
+                   st: IsuStyles, cols: ChapterColumns) -> Block:
+    """Write one diagram block from row r: caption, note, the table, the chart beside it — or below
+    it where beside it the page would have to shrink under MIN_FIT_SCALE % (D179)."""
     caption_row = r
     ws.write_string(r, 0, t.rubrik, st.caption)
     # The caption and the notes run across the page above the table and its chart.
@@ -243,25 +318,42 @@ def _write_diagram(wb, ws, blad: str, t: ChartTable, r: int, kodbok: Codebook, n
         "style": TABLE_STYLE,
         "autofilter": True,
     })
-    header_lines = max(wrapped_lines(k.rubrik, NUMBER_WIDTH - 2) for k in t.kolumner) if t.kolumner else 1
-    ws.set_row(header, LINE_HEIGHT * max(2, header_lines))
+    # the header's words are never broken (number_width), the autofilter button takes ~2 characters
+    header_lines = max(word_wrapped_lines(k.rubrik, cols.width - 2) for k in t.kolumner) if t.kolumner else 1
+    header_pt = LINE_HEIGHT * max(2, header_lines)
+    ws.set_row(header, header_pt)
+    table_pt = header_pt
     if not t.rader:  # no category at all (no ärenden in any group): one empty row
         ws.write_string(first, 0, "Inga ärenden", st.label)
         for c in range(1, ncols):
             ws.write_blank(first, c, None, st.blank)
+        table_pt += LINE_HEIGHT
     for i, rad in enumerate(t.rader):
         rr = first + i
         ws.write_string(rr, 0, rad.etikett, st.label)
         lines = wrapped_lines(rad.etikett, LABEL_WIDTH)
         if lines > 1:
             ws.set_row(rr, LINE_HEIGHT * lines)
+        table_pt += LINE_HEIGHT * lines
         for c, (kol, cell) in enumerate(zip(t.kolumner, rad.celler), start=1):
             _write_value(ws, rr, c, cell.varde, cell.maskerad, kol.matt == "medel", st)
     table_rows = last - header + 1
-    chart_rows = 0
-    if t.diagram.diagram != "ingen" and t.rader and t.serier:
+    table_px = cols.x(ncols)
+    top_pt = CAPTION_PT + LINE_HEIGHT * len(notes)
+    gap_pt = LINE_HEIGHT * BLOCK_GAP_ROWS
+    if t.diagram.diagram == "ingen" or not t.rader or not t.serier:
+        return Block(header + table_rows + BLOCK_GAP_ROWS, ncols - 1, table_px, top_pt + table_pt + gap_pt)
+    chart_px = CHART_OFFSET_PX + ritning.BREDD
+    chart_pt = ritning.height(t) * PIXEL_PT + LINE_HEIGHT
+    beside_px = cols.x(ncols + CHART_GAP_COLUMNS) + chart_px
+    if page_scale(beside_px * PIXEL_PT, 1.0, True) >= MIN_FIT_SCALE:
         chart_rows = ritning.add(wb, ws, blad, t, caption_row, header, first, 0, ncols + CHART_GAP_COLUMNS)
-    return header + max(table_rows, chart_rows) + BLOCK_GAP_ROWS, ncols
+        return Block(header + max(table_rows, chart_rows) + BLOCK_GAP_ROWS, cols.column_at(beside_px), beside_px,
+                     top_pt + max(table_pt, chart_pt) + gap_pt)
+    below = last + 2
+    chart_rows = ritning.add(wb, ws, blad, t, caption_row, below, first, 0, 0)
+    return Block(below + chart_rows + BLOCK_GAP_ROWS, max(ncols - 1, cols.column_at(chart_px)),
+                 max(table_px, chart_px), top_pt + table_pt + LINE_HEIGHT + chart_pt + gap_pt)
 
 
 # -- Per kommun ------------------------------------------------------------------------------------
@@ -302,10 +394,11 @@ def _write_per_kommun(ws, resultat: IsuResults, katalog: ChartCatalogue, lines: 
             if value is not None and k.matt == "medel":
                 value = float(value)
             _write_value(ws, i, c, value, masked, k.matt == "medel", st)
-    widths = [10, 9, 34, 24] + [max(NUMBER_WIDTH, 14)] * len(katalog.nyckeltal)
+    figure = max(14, min(MAX_NUMBER_WIDTH, longest_word(k.rubrik for k in katalog.nyckeltal) + 2))
+    widths = [10, 9, 34, 24] + [figure] * len(katalog.nyckeltal)
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
-    ws.set_row(header, LINE_HEIGHT * max(wrapped_lines(c, 12) for c in columns))
+    ws.set_row(header, LINE_HEIGHT * max(word_wrapped_lines(c, w - 2) for c, w in zip(columns, widths)))
     ws.freeze_panes(header + 1, 3)
     ws.repeat_rows(header)
     ws.print_area(0, 0, last, len(columns) - 1)
