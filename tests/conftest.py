@@ -72,3 +72,38 @@ def tidy_files(tmp_path_factory):
 
     out = shared_folder(tmp_path_factory, "sample_tidy", build)
     return {year: out / f"tidy_{year}.csv" for year in SAMPLE_YEARS}
+
+
+@pytest.fixture(scope="session")
+def sample_workbook(tmp_path_factory) -> Path:
+    """The 2017 sample's workbook (`write_workbook`), built once for the session. Read only."""
+    from ojexcel.survey.compilation import build_results
+    from ojexcel.survey.workbook import write_workbook
+
+    folder = shared_folder(tmp_path_factory, "sample_workbook",
+                           lambda out: write_workbook(build_results(None, 2017), out / "bok.xlsx"))
+    return folder / "bok.xlsx"
+
+
+@pytest.fixture(scope="session")
+def libreoffice_resaved(tmp_path_factory, sample_workbook):
+    """(LibreOffice's xlsx re-save of `sample_workbook`, its return code, its messages), made once
+    for the session; skips without `soffice`."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+
+    def convert(out: Path) -> None:
+        proc = subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{out / 'profile'}", "--headless", "--convert-to", "xlsx",
+             "--outdir", str(out / "lo"), str(sample_workbook)],
+            capture_output=True, text=True, timeout=180,
+        )
+        (out / "messages.txt").write_text(f"{proc.returncode}\n{proc.stdout}\n{proc.stderr}", encoding="utf-8")
+
+    folder = shared_folder(tmp_path_factory, "libreoffice_resaved", convert)
+    code, _, messages = (folder / "messages.txt").read_text(encoding="utf-8").partition("\n")
+    return folder / "lo" / sample_workbook.name, int(code), messages

@@ -17,7 +17,7 @@ from ojexcel.survey import workbook_layout as L
 from ojexcel.survey.arsgang import load_catalogue
 from ojexcel.survey.compilation import build_results
 from ojexcel.survey.rule_text import swedish_rule
-from ojexcel.survey.workbook import HEADER_CHARS_PER_LINE, HEADER_LINES, write_workbook
+from ojexcel.survey.workbook import HEADER_CHARS_PER_LINE, HEADER_LINES
 
 from .screen_model import visible
 
@@ -25,10 +25,8 @@ LAPTOP = (1366, 768)
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    path = tmp_path_factory.mktemp("screen") / "bok.xlsx"
-    write_workbook(build_results(None, 2017), path)
-    return path
+def book(sample_workbook):
+    return sample_workbook
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ same way `workbook_read` used it before it had its own reader.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -18,8 +16,6 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.styles import PatternFill
 
 from ojexcel.survey import workbook_layout as L
-from ojexcel.survey.compilation import build_results
-from ojexcel.survey.workbook import write_workbook
 from ojexcel.survey.workbook_read import WorkbookReadError, read_workbook
 from ojexcel.io.xlsx_cells import XlsxError, read_cells
 
@@ -65,10 +61,8 @@ def assert_agrees_with_openpyxl(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("xlsx_cells") / "bok.xlsx"
-    write_workbook(build_results(None, 2017), path)
-    return path
+def book(sample_workbook) -> Path:
+    return sample_workbook
 
 
 def test_an_ojexcel_workbook(book):
@@ -92,16 +86,9 @@ def test_the_workbook_resaved_by_openpyxl(book, tmp_path):
     assert read_workbook(path).cells == read_workbook(book).cells
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_the_workbook_converted_by_libreoffice(book, tmp_path):
-    out = tmp_path / "lo"
-    proc = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(out), str(book)],
-        capture_output=True, text=True, timeout=180,
-    )
-    path = out / book.name
-    assert path.is_file(), proc.stderr
+def test_the_workbook_converted_by_libreoffice(book, libreoffice_resaved):
+    path, _, messages = libreoffice_resaved
+    assert path.is_file(), messages
     assert assert_agrees_with_openpyxl(path) > 50_000
     assert read_workbook(path).cells == read_workbook(book).cells
 
