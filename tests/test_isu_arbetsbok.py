@@ -241,7 +241,7 @@ def test_sheets_are_set_up_for_reading_and_printing(book_path):
         for name in sheets:
             xml = z.read(name).decode("utf-8")
             assert 'paperSize="9"' in xml  # A4
-            # fitted to the width (Information, Per kommun), or a chapter's scale (each diagram whole, D179)
+            # fitted to the width (Information, Per kommun), or a chapter's scale (each diagram whole, D181)
             assert "fitToPage" in xml or re.search(r'<pageSetup [^>]*scale="\d+"', xml), name
             assert "&amp;A" in xml and "&amp;P" in xml  # footer: sheet name and page numbers
             assert "<f>" not in xml  # no formula anywhere

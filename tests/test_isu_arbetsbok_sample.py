@@ -76,7 +76,7 @@ PDFTOTEXT = shutil.which("pdftotext")
 def test_libreoffice_prints_each_diagram_whole_and_headers_unbroken(tmp_path):
     """LibreOffice prints the sample's workbook: every page begins with a chapter's title, a
     diagram's caption or the Per kommun heading — no block spills onto a page of its own, none is
-    cut across pages sideways — and every column header word appears whole (D179)."""
+    cut across pages sideways — and every column header word appears whole (D181)."""
     book = tmp_path / "isu.xlsx"
     result = CliRunner().invoke(main, ["isu", "build", "--out", str(book), "-q"])
     assert result.exit_code == 0, result.output

@@ -5,7 +5,7 @@ from ojexcel.io.xlsx_writer import A4_PRINTABLE_PT, column_pixels, longest_word,
 
 
 def test_word_wrapped_lines_and_page_scale():
-    # words are never broken: a line takes words while they fit, greedy (D179)
+    # words are never broken: a line takes words while they fit, greedy (D181)
     assert word_wrapped_lines("Hedersrelaterat våld: ja", 15) == 2
     assert word_wrapped_lines("Hedersrelaterat våld: ja", 24) == 1
     assert word_wrapped_lines("Antal – Hedersrelaterat våld: nej", 15) == 3

@@ -15,7 +15,7 @@ cell, so the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–
 set-up of `xlsx_writer.new_workbook` (text never becomes a formula, a fixed creation date: identical
 results give identical bytes), every data table an Excel table with a header row, frozen panes,
 column widths and wrapped row heights (a header never breaks inside a word), A4 print set-up with each
-diagram whole on its page (D179), the sheet name and page numbers in the footer.
+diagram whole on its page (D181), the sheet name and page numbers in the footer.
 """
 from __future__ import annotations
 
@@ -201,7 +201,7 @@ def _print_setup(ws, landscape: bool = True) -> None:
 
 def number_width(tables: list[ChartTable]) -> int:
     """The number columns' width on a chapter sheet: wide enough that no column header breaks
-    inside a word ("Hedersrelaterat"), within MAX_NUMBER_WIDTH (D179)."""
+    inside a word ("Hedersrelaterat"), within MAX_NUMBER_WIDTH (D181)."""
     words = longest_word(k.rubrik for t in tables for k in t.kolumner)
     return max(NUMBER_WIDTH, min(MAX_NUMBER_WIDTH, words + 2))
 
@@ -259,7 +259,7 @@ def _write_chapter(wb, ws, blad, resultat: IsuResults, katalog: ChartCatalogue, 
 
 def _print_chapter(ws, width_pt: float, page_height_pt: float) -> None:
     """A4, each diagram whole on its page: the scale at which the widest block fits the page's width
-    and the tallest its height, in the orientation that allows the larger scale (D179). A fixed
+    and the tallest its height, in the orientation that allows the larger scale (D181). A fixed
     scale, not "fit to", so the manual page breaks hold in Excel as in LibreOffice."""
     scale, landscape = max((page_scale(width_pt, page_height_pt, land), land) for land in (True, False))
     if landscape:
@@ -299,7 +299,7 @@ class Block:
 def _write_diagram(wb, ws, blad: str, t: ChartTable, r: int, kodbok: Codebook, noter: dict[str, str],
                    st: IsuStyles, cols: ChapterColumns) -> Block:
     """Write one diagram block from row r: caption, note, the table, the chart beside it — or below
-    it where beside it the page would have to shrink under MIN_FIT_SCALE % (D179)."""
+    it where beside it the page would have to shrink under MIN_FIT_SCALE % (D181)."""
     caption_row = r
     ws.write_string(r, 0, t.rubrik, st.caption)
     # The caption and the notes run across the page above the table and its chart.
