@@ -134,7 +134,7 @@ def zip_members(path: Path, n: int) -> None:
 
 
 def lzma_xlsx(path: Path, size: int) -> None:
-    """A responses workbook whose sheet is one LZMA member inflating to `size` bytes (D179)."""
+    """A responses workbook whose sheet is one LZMA member inflating to `size` bytes (D182)."""
     import zipfile
 
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -153,7 +153,7 @@ def lzma_xlsx(path: Path, size: int) -> None:
 
 
 def planted_site(path: Path) -> None:
-    """A folder (named like the input) holding a site manifest of 2 GB, sparse (D181)."""
+    """A folder (named like the input) holding a site manifest of 2 GB, sparse (D184)."""
     path.mkdir()
     with open(path / "ojexcel-site.txt", "wb") as fh:
         fh.write(b"# ojexcel site")

@@ -130,7 +130,7 @@ CASES = [
     ("workbook_zip_version_99.xlsx", DIFF, 2, "zip file version 9.9"),
     ("workbook_encoding_bogus.xlsx", DUMP, 2, "declares the encoding 'bogus'"),
     ("workbook_members_many.xlsx", DIFF, 2, "its zip directory lists 20,005 members"),
-    # issue 17, review: zip members the packaging forbids (D179), bounded ISU tidy and site reads
+    # issue 17, review: zip members the packaging forbids (D182), bounded ISU tidy and site reads
     ("zip_method_lzma.xlsx", BUILD, 1, "the zip member 'xl/worksheets/sheet1.xml' is compressed with method 14"),
     ("zip_method_bzip2.xlsx", ISU, 1, "is compressed with method 12; a workbook's members are stored or deflated"),
     ("zip_encrypted_member.xlsx", GRANSKNING, 1, "the zip member 'xl/worksheets/sheet1.xml' is encrypted"),

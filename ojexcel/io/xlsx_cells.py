@@ -608,7 +608,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _check_ole(path: Path) -> None:
     """Name an encrypted (password-protected) workbook or an old .xls for what it is, not as a
-    damaged zip (D179)."""
+    damaged zip (D182)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -621,7 +621,7 @@ def _check_ole(path: Path) -> None:
 
 def _check_members(path: Path, infos: list, members: dict) -> None:
     """Members as the Open Packaging Conventions allow them (ECMA-376 Part 2, Annex C): stored or
-    deflated, not encrypted, each name once (D179). zipfile decompresses a bzip2 or LZMA member's
+    deflated, not encrypted, each name once (D182). zipfile decompresses a bzip2 or LZMA member's
     every read chunk whole (no output bound): a few KB of LZMA became 450 MB before any limit
     applied. Two members of one name are read differently by different readers."""
     if len(members) != len(infos):

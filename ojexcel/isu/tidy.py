@@ -197,7 +197,7 @@ MAX_FIELD = 1000  # characters in one field
 MAX_LINE = 10 * MAX_FIELD  # characters in one line
 MAX_ROWS = 20_000_000  # a national export has about 2.6 million
 MAX_ERRORS = 50  # reported in full; the rest counted
-# the reading stops after this many problems (D180): 2 million bad lines took 16 s, and the
+# the reading stops after this many problems (D183): 2 million bad lines took 16 s, and the
 # 20 million a file may hold would take minutes for a verdict the first ones already give
 MAX_PROBLEMS = 100_000
 

@@ -232,7 +232,7 @@ def check_replaceable(folder: Path) -> None:
     listed: set[str] = set()
     if manifest.is_file() and not manifest.is_symlink():
         try:
-            # a site's manifest lists ~1 100 files (~50 KB); a planted 2 GB one is not read (D181)
+            # a site's manifest lists ~1 100 files (~50 KB); a planted 2 GB one is not read (D184)
             with open(manifest, "rb") as fh:
                 data = fh.read(MAX_MANIFEST_BYTES + 1)
             text = data.decode("utf-8") if len(data) <= MAX_MANIFEST_BYTES else ""

@@ -413,7 +413,7 @@ def make_all(folder: Path) -> list[str]:
     xlsx("workbook_members_many.xlsx", [SHEET_HEAD, SHEET_TAIL], targets=("worksheets/sheet1.xml",) * 3,
          names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"], extra=many)
 
-    # -- issue 17, review: zip members the packaging forbids (D179), bounded ISU tidy and site reads --
+    # -- issue 17, review: zip members the packaging forbids (D182), bounded ISU tidy and site reads --
     # zipfile inflates a bzip2 or LZMA member's whole read chunk at once: refused by its method
     for method, kind in ((14, "lzma"), (12, "bzip2")):
         xlsx(f"zip_method_{kind}.xlsx", _responses_sheet())
@@ -426,9 +426,9 @@ def make_all(folder: Path) -> list[str]:
     put("password_protected.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # what Excel saves with a password
     workbook("workbook_method_lzma.xlsx", [SHEET_HEAD, SHEET_TAIL])
     retag_zip(folder / "workbook_method_lzma.xlsx", "xl/worksheets/sheet1.xml", method=14)
-    # an ISU tidy export of 20 000 bad rows (6 problems each): the reading stops at 100 000 (D180)
+    # an ISU tidy export of 20 000 bad rows (6 problems each): the reading stops at 100 000 (D183)
     put("isu_tidy_many_problems.csv", "niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n" * 20_000)
-    # a planted site folder whose manifest is 2 GB (sparse): never read whole (D181)
+    # a planted site folder whose manifest is 2 GB (sparse): never read whole (D184)
     planted = folder / "site_manifest_huge"
     planted.mkdir()
     with open(planted / "ojexcel-site.txt", "wb") as fh:
