@@ -16,6 +16,7 @@ import argparse
 import csv
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -132,6 +133,33 @@ def zip_members(path: Path, n: int) -> None:
     C.write_xlsx(path, [C.SHEET_HEAD, C.SHEET_TAIL], extra={f"xl/media/e{i}.bin": b"" for i in range(n)})
 
 
+def lzma_xlsx(path: Path, size: int) -> None:
+    """A responses workbook whose sheet is one LZMA member inflating to `size` bytes (D182)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in (("[Content_Types].xml", C.CONTENT_TYPES), ("_rels/.rels", C.ROOT_RELS),
+                           ("xl/workbook.xml", C._workbook(["Blad1"])),
+                           ("xl/_rels/workbook.xml.rels", C._rels(["worksheets/sheet1.xml"]))):
+            zf.writestr(name, text)
+        info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
+        info.compress_type = zipfile.ZIP_LZMA
+        with zf.open(info, "w", force_zip64=True) as fh:
+            fh.write((C.SHEET_HEAD + C._row_xml(1, sample_header())).encode())
+            block = b"<row/>" * (MiB // 6)
+            for _ in range(size // len(block)):
+                fh.write(block)
+            fh.write(C.SHEET_TAIL.encode())
+
+
+def planted_site(path: Path) -> None:
+    """A folder (named like the input) holding a site manifest of 2 GB, sparse (D184)."""
+    path.mkdir()
+    with open(path / "ojexcel-site.txt", "wb") as fh:
+        fh.write(b"# ojexcel site")
+        fh.truncate(2 * 2**30)
+
+
 def cases(folder: Path):
     """(name, maker, command template) — {file} and {out} are filled in."""
     header = ",".join(sample_header()) + "\n"
@@ -189,6 +217,11 @@ def cases(folder: Path):
     yield "isu.csv: 1 000 000 valid ärenden, 64-character ids", lambda p: isu_national(p), isu
     yield "isu.csv: 1 000 000 bad rows", lambda p: isu_national(p, bad=True), isu
     yield "isu.csv: 1 200 000 ärenden, over the row limit", lambda p: isu_national(p, 1_200_000, id_chars=9), isu
+    # -- issue 17's review ---------------------------------------------------------------------------
+    yield "isu.xlsx: an LZMA sheet inflating to 500 MB (review)", lambda p: lzma_xlsx(p, 500 * MiB), isu
+    yield "isu tidy.csv: 2 000 000 bad lines, dump (review)", lambda p: csv_rows(
+        p, "niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n", 2_000_000 * 56, ""), ["dump", "{file}"]
+    yield "site: a planted folder with a 2 GB manifest (review)", planted_site, ["site", "{file}", "--year", "2017"]
 
 
 def run(command: list[str]) -> tuple[int, float, int, str]:
@@ -275,7 +308,7 @@ def main() -> None:
             out.mkdir(exist_ok=True)
             # made in a child process: a child forked from a big parent would inherit its peak memory
             subprocess.run([sys.executable, __file__, "--make", name, str(path)], check=True)
-            size = path.stat().st_size
+            size = path.stat().st_size if path.is_file() else 0
             filled = [a.replace("{file}", str(path)).replace("{out}", str(out)) for a in command]
             if "{trend}" in filled:
                 files = [trend_file(path, k) for k in range(20)]
@@ -287,6 +320,8 @@ def main() -> None:
             ok = seconds <= limit and rss <= TARGET_BYTES and code in (0, 1, 2)
             print(f"{'ok ' if ok else 'MISS'} {name:<62} {size / MiB:7.1f} MB  exit {code}  {seconds:5.1f} s  "
                   f"{rss / MiB:6.0f} MB  | {last}", flush=True)
+            if path.is_dir():
+                shutil.rmtree(path)
             for k in range(20):
                 trend_file(path, k).unlink(missing_ok=True)
         if not args.only or "isu" in args.only:

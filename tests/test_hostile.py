@@ -29,6 +29,7 @@ DUMP = ["dump", "{file}"]
 TREND = ["trend", "2016={file}", f"2017={TIDY_SAMPLE}", "--out", "{out}/trend.xlsx"]
 KOLADA = ["kolada", "{file}", "--year", "2017", "--out", "{out}/kolada.csv"]
 ISU = ["isu", "build", "{file}", "--out", "{out}/isu.xlsx"]
+SITE = ["site", "{file}", "--year", "2017"]
 VUXNA = ["isu", "kolada", "--ar", "2022", "--vuxna", "{file}", "--out", "{out}/kolada.csv"]
 NOT_A_NUMBER = "not a number a spreadsheet holds"
 
@@ -129,6 +130,16 @@ CASES = [
     ("workbook_zip_version_99.xlsx", DIFF, 2, "zip file version 9.9"),
     ("workbook_encoding_bogus.xlsx", DUMP, 2, "declares the encoding 'bogus'"),
     ("workbook_members_many.xlsx", DIFF, 2, "its zip directory lists 20,005 members"),
+    # issue 17, review: zip members the packaging forbids (D182), bounded ISU tidy and site reads
+    ("zip_method_lzma.xlsx", BUILD, 1, "the zip member 'xl/worksheets/sheet1.xml' is compressed with method 14"),
+    ("zip_method_bzip2.xlsx", ISU, 1, "is compressed with method 12; a workbook's members are stored or deflated"),
+    ("zip_encrypted_member.xlsx", GRANSKNING, 1, "the zip member 'xl/worksheets/sheet1.xml' is encrypted"),
+    ("zip_duplicate_member.xlsx", BUILD, 1, "two zip members are named 'xl/worksheets/sheet1.xml'"),
+    ("password_protected.xlsx", ISU, 1, "a password-protected (encrypted) workbook or an old .xls file"),
+    ("password_protected.xlsx", VUXNA, 1, "save it as .xlsx without a password"),
+    ("workbook_method_lzma.xlsx", DUMP, 2, "is compressed with method 14"),
+    ("isu_tidy_many_problems.csv", DUMP, 2, "(and 100002 more problems)"),
+    ("site_manifest_huge", SITE, 1, "the folder is not empty and was not written by ojexcel site"),
 ]
 
 CHILD = r"""

@@ -181,6 +181,9 @@ def _kind(real: Path, named: Path) -> str:
     with open(real, "rb") as fh:
         magic = fh.read(4)
     suffix = named.suffix.lower()
+    if magic.startswith(_MAGIC_OLE) and suffix in (".xlsx", ".xlsm"):  # what Excel saves with a password (D182)
+        raise Unreadable("a password-protected (encrypted) workbook or an old .xls file, not an XLSX workbook; "
+                         "open it in the spreadsheet and save it as .xlsx without a password")
     if magic.startswith(_MAGIC_ZIP) or suffix in (".xlsx", ".xlsm"):
         if not magic.startswith(b"PK"):
             raise Unreadable("has an .xlsx name but is not an XLSX (zip) file")

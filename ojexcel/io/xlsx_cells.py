@@ -148,6 +148,7 @@ class Workbook:
             raise XlsxError(path, f"cannot be read ({exc.__class__.__name__}: {exc})") from None
         if size > limits.max_file_bytes:
             raise XlsxError(path, f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} for this input")
+        _check_ole(self.path)
         _check_zip_directory(self.path)
         try:
             self._zip = zipfile.ZipFile(self.path)
@@ -161,6 +162,7 @@ class Workbook:
                 raise XlsxError(path, f"not an XLSX workbook: {len(infos):,} zip members, over the {MAX_ZIP_MEMBERS:,} "
                                       "a workbook can hold")
             self._members = {info.filename: info for info in infos}
+            _check_members(self.path, infos, self._members)
             self._parts = self._sheet_parts()
             self.sheetnames: tuple[str, ...] = tuple(self._parts)
             self._strings: list[str] | None = None
@@ -598,6 +600,42 @@ def _check_zip_directory(path: Path) -> None:
     if members > MAX_ZIP_MEMBERS or directory > MAX_ZIP_DIRECTORY:
         raise XlsxError(path, f"not an XLSX workbook: its zip directory lists {members:,} members in {directory:,} bytes, "
                               f"more than a workbook holds ({MAX_ZIP_MEMBERS:,} members)")
+
+
+# An OLE2 compound file: what Excel writes for a password-protected workbook (and for .xls).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_ole(path: Path) -> None:
+    """Name an encrypted (password-protected) workbook or an old .xls for what it is, not as a
+    damaged zip (D182)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return  # zipfile names the failure
+    if head == _OLE_MAGIC:
+        raise XlsxError(path, "not an XLSX workbook: it is a password-protected (encrypted) workbook or an old "
+                              ".xls file; open it in the spreadsheet and save it as .xlsx without a password")
+
+
+def _check_members(path: Path, infos: list, members: dict) -> None:
+    """Members as the Open Packaging Conventions allow them (ECMA-376 Part 2, Annex C): stored or
+    deflated, not encrypted, each name once (D182). zipfile decompresses a bzip2 or LZMA member's
+    every read chunk whole (no output bound): a few KB of LZMA became 450 MB before any limit
+    applied. Two members of one name are read differently by different readers."""
+    if len(members) != len(infos):
+        seen: set[str] = set()
+        twice = next(i.filename for i in infos if i.filename in seen or seen.add(i.filename))
+        raise XlsxError(path, f"not an XLSX workbook (two zip members are named {shown_value(twice, 60)})")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise XlsxError(path, f"not an XLSX workbook (the zip member {shown_value(info.filename, 60)} is "
+                                  "encrypted; save the workbook without a password)")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise XlsxError(path, f"not an XLSX workbook (the zip member {shown_value(info.filename, 60)} is "
+                                  f"compressed with method {info.compress_type}; a workbook's members are stored "
+                                  "or deflated)")
 
 
 # Tokens of <sheetData>, for the namespace prefix the sheet uses ("" or e.g. "x:").

@@ -213,6 +213,9 @@ def row_files(results: "Results"):
         yield name, buf.getvalue()
 
 
+MAX_MANIFEST_BYTES = 16 * 2**20
+
+
 def check_replaceable(folder: Path) -> None:
     """OutputError unless `folder` is empty or holds only the files its site manifest lists (the
     folder a previous `ojexcel site` wrote); never a folder holding anything else."""
@@ -229,7 +232,10 @@ def check_replaceable(folder: Path) -> None:
     listed: set[str] = set()
     if manifest.is_file() and not manifest.is_symlink():
         try:
-            text = manifest.read_text(encoding="utf-8")
+            # a site's manifest lists ~1 100 files (~50 KB); a planted 2 GB one is not read (D184)
+            with open(manifest, "rb") as fh:
+                data = fh.read(MAX_MANIFEST_BYTES + 1)
+            text = data.decode("utf-8") if len(data) <= MAX_MANIFEST_BYTES else ""
         except (OSError, UnicodeDecodeError):
             text = ""
         if text.startswith(MANIFEST_HEAD):

@@ -174,6 +174,28 @@ def write_zip(path: Path, members: dict, declared: dict | None = None, version: 
             fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), offset, 0))
 
 
+def retag_zip(path: Path, name: str, *, method: int | None = None, flags: int | None = None,
+              rename: str | None = None) -> None:
+    """Rewrite one member's headers (local and central) in place: its compression method, its flag
+    bits, or its name (`rename`, of the same length: two members of one name)."""
+    data = bytearray(path.read_bytes())
+    raw = name.encode()
+    for sig, name_at, method_at, flags_at in ((b"PK\x03\x04", 30, 8, 6), (b"PK\x01\x02", 46, 10, 8)):
+        at = data.find(sig)
+        while at >= 0:
+            length = struct.unpack_from("<H", data, at + name_at - (4 if sig == b"PK\x03\x04" else 18))[0]
+            if data[at + name_at:at + name_at + length] == raw:
+                if method is not None:
+                    struct.pack_into("<H", data, at + method_at, method)
+                if flags is not None:
+                    struct.pack_into("<H", data, at + flags_at, flags)
+                if rename is not None:
+                    assert len(rename.encode()) == length
+                    data[at + name_at:at + name_at + length] = rename.encode()
+            at = data.find(sig, at + 4)
+    path.write_bytes(bytes(data))
+
+
 def write_xlsx(path: Path, sheet_pieces, *, targets=("worksheets/sheet1.xml",), extra: dict | None = None,
                declared: dict | None = None, names: list[str] | None = None, version: int = 45) -> None:
     """A minimal XLSX whose first sheet's XML is `sheet_pieces` (str, bytes or Repeat)."""
@@ -390,6 +412,30 @@ def make_all(folder: Path) -> list[str]:
          targets=("worksheets/sheet1.xml",) * 3, names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"])
     xlsx("workbook_members_many.xlsx", [SHEET_HEAD, SHEET_TAIL], targets=("worksheets/sheet1.xml",) * 3,
          names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"], extra=many)
+
+    # -- issue 17, review: zip members the packaging forbids (D182), bounded ISU tidy and site reads --
+    # zipfile inflates a bzip2 or LZMA member's whole read chunk at once: refused by its method
+    for method, kind in ((14, "lzma"), (12, "bzip2")):
+        xlsx(f"zip_method_{kind}.xlsx", _responses_sheet())
+        retag_zip(folder / f"zip_method_{kind}.xlsx", "xl/worksheets/sheet1.xml", method=method)
+    xlsx("zip_encrypted_member.xlsx", _responses_sheet())
+    retag_zip(folder / "zip_encrypted_member.xlsx", "xl/worksheets/sheet1.xml", flags=1)
+    # two members of one name: the second (read by zipfile) holds a cell the first does not
+    xlsx("zip_duplicate_member.xlsx", _responses_sheet(), extra={"xl/worksheets/sheet2.xml": cell('<c r="D9"><v>²</v></c>')})
+    retag_zip(folder / "zip_duplicate_member.xlsx", "xl/worksheets/sheet2.xml", rename="xl/worksheets/sheet1.xml")
+    put("password_protected.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096))  # what Excel saves with a password
+    workbook("workbook_method_lzma.xlsx", [SHEET_HEAD, SHEET_TAIL])
+    retag_zip(folder / "workbook_method_lzma.xlsx", "xl/worksheets/sheet1.xml", method=14)
+    # an ISU tidy export of 20 000 bad rows (6 problems each): the reading stops at 100 000 (D183)
+    put("isu_tidy_many_problems.csv", "niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\n" * 20_000)
+    # a planted site folder whose manifest is 2 GB (sparse): never read whole (D184)
+    planted = folder / "site_manifest_huge"
+    planted.mkdir()
+    with open(planted / "ojexcel-site.txt", "wb") as fh:
+        fh.write(b"# ojexcel site")
+        fh.truncate(2 * 2**30)
+    (planted / "index.html").write_text("x", encoding="utf-8")
+    made.append("site_manifest_huge")
     return made
 
 
