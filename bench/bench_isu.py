@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # dev/ (the random ärenden) is not installed
 TARGETS = {100_000: (15.0, None), 1_000_000: (90.0, 4096.0)}
 IDENTITETER = ("arende_id", "klient_id", "handlaggare")
 

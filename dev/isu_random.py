@@ -64,5 +64,8 @@ def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Code
     datum["datum_avslut"] = datum_avslut
     if "datum_insats_paborjad" in datum:
         datum["datum_insats_paborjad"] = insats
+    # record keys (CONTRACT isu §2 item 1) as the HMAC would give them: uniform, from a stream of
+    # their own, so the answers above are those of earlier versions
+    keys = np.random.default_rng([seed, 20]).integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32)
     return Arenden(kalla="slump", enheter=tuple(enheter), enhet=enhet, enval=enval, flerval=flerval,
-                   datum=datum, alder=alder)
+                   datum=datum, alder=alder, record_keys=keys)

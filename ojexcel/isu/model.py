@@ -1,9 +1,11 @@
 """The two data structures every ISU module shares.
 
-`Arenden` — validated ärenden, column-wise (numpy), as `arenden.read_arenden` returns them and
+`Arenden` — validated ärenden, column-wise (numpy), as `reader.read_arenden` returns them and
 every computation reads them. Identifiers and free text are *not* kept: `arende_id`, `klient_id`,
 `handlaggare` and `bu_forbattringsforslag` are read, checked and dropped by the reader, so no
-output can leak them (CONTRACT §2).
+output can leak them (CONTRACT §2). Of `arende_id` only its record key r (§2 item 1, a keyed
+hash) is kept: it cannot be turned back into the identifier without the key, and it is never
+written.
 
 `IsuResultat` — the compiled, masked tables (CONTRACT §3–§6), as `tabeller.sammanstall` returns
 them and every renderer (tidy export, workbook, a unit's report) reads them. Renderers lay out
@@ -62,6 +64,9 @@ class Arenden:
     warnings: list[Problem] = field(default_factory=list)
     period: tuple[_dt.date | None, _dt.date | None] = (None, None)  # --period, inclusive
     utanfor_period: int = 0  # valid ärenden left out by --period
+    # §2 item 1: r per ärende (uint32), or None (read without a key: --utan-brus only)
+    record_keys: np.ndarray | None = None
+    utanfor_nyckel: int = 0  # the cell key of the ärenden left out by --period (the cover's count)
 
     @property
     def n(self) -> int:
