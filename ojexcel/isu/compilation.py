@@ -40,14 +40,16 @@ from .table_plan import (
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
 
 
-def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, utan_brus: bool = False) -> IsuTables:
+def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, utan_brus: bool = False,
+                   demo_key: bool = False) -> IsuTables:
     """Compile, perturb and decide what is written (CONTRACT isu §2–§5). `population`: the
     reference units (default: the packaged ones), for each registration code's kommun and län.
 
     Every count n of a set S is published as v = perturb(n, Σ_{a∈S} r(a) mod 2^32) (§2 items
     1–3: `arenden.record_keys`, read with the key); what is written and hidden follows from v
     alone (items 4–6, `masking.publish`). `utan_brus`: the truth, for the publisher's own checks
-    (§2: items 1–3 and 5–7 not applied, item 4 at `minsta_antal`)."""
+    (§2: items 1–3 and 5–7 not applied, item 4 at `minsta_antal`). `demo_key`: the keys come from
+    the embedded sample's public demo key (the outputs say so)."""
     if minsta_antal < 1:
         raise ValueError("minsta_antal must be at least 1")
     if not utan_brus and arenden.record_keys is None:
@@ -90,6 +92,7 @@ def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, uta
         written=written,
         hidden=hidden,
         utan_brus=utan_brus,
+        demo_key=demo_key and not utan_brus,
     )
 
 
