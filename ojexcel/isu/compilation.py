@@ -93,6 +93,7 @@ def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, uta
         hidden=hidden,
         utan_brus=utan_brus,
         demo_key=demo_key and not utan_brus,
+        syntetisk=arenden.syntetisk,
     )
 
 

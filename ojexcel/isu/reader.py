@@ -542,4 +542,14 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         utanfor_period=utanfor,
         record_keys=keys,
         utanfor_nyckel=utanfor_nyckel,
+        syntetisk=_is_embedded_sample(path),
     )
+
+
+def _is_embedded_sample(path: Path) -> bool:
+    from ..io.resources import isu_sample
+
+    try:
+        return path.resolve() == isu_sample().resolve()
+    except (FileNotFoundError, OSError):
+        return False

@@ -45,7 +45,7 @@ class IsuTables:
                  n: int, utanfor_period: int, warnings: list[Problem], enhetslista: list[tuple[str, str]],
                  antal: np.ndarray, bas: np.ndarray, pub_antal: np.ndarray, pub_bas: np.ndarray,
                  written: np.ndarray, hidden: np.ndarray, utan_brus: bool = False,
-                 demo_key: bool = False):
+                 demo_key: bool = False, syntetisk: bool = False):
         self.plan = plan
         self.kalla = kalla
         self.period = period
@@ -62,6 +62,7 @@ class IsuTables:
         self.hidden = hidden
         self.utan_brus = utan_brus  # the truth, not for publication (every output says so)
         self.demo_key = demo_key  # perturbed with the embedded sample's public demo key
+        self.syntetisk = syntetisk  # the embedded synthetic sample
         # a share (mean) is shown from this published base (item 5); 1 under --utan-brus
         self.share_min_bas = 1 if utan_brus else SHARE_MIN_BAS
         self._index = {e: i for i, e in enumerate(self.enhetslista)}

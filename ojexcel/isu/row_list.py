@@ -43,6 +43,9 @@ class RowList:
     n: int = 0
     utanfor_period: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    utan_brus: bool = False  # a tidy export does not say; the caller may
+    demo_key: bool = False
+    syntetisk: bool = False
 
     def __post_init__(self) -> None:
         # One dict per table (kategori -> Rad): lookups and the repeated-row check in one place.
