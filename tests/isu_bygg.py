@@ -10,7 +10,9 @@ Values: a label (or its 1-based number) for `enval`; labels separated by `|` (or
 labels/numbers) for `flerval`; ISO text or a date for `datum`; an int for `alder`. Missing keys are
 blank; `datum_aktualisering` defaults to 2022-01-01. Identifier and free-text columns (`arende_id`,
 `klient_id`, `handlaggare`, `bu_forbattringsforslag`) are accepted and dropped, as the reader drops
-them. The reader's consistency rules are *not* applied: give consistent ärenden.
+them — but, as the reader, each ärende gets its record key r (CONTRACT §2 item 1) from its
+`arende_id` (default `id{i}`) and `nyckel` (default `TEST_KEY`). The reader's consistency rules
+are *not* applied: give consistent ärenden.
 
 `enval_rader`, `medel_rad`, `bygg_rad` — one table's rows from counts with a simple masking (a count
 1..N−1 masked with its share; a base 1..N−1 masks everything), for `RadLista.from_rows` — enough to
@@ -23,10 +25,12 @@ import datetime as dt
 
 import numpy as np
 
+from ojexcel.isu.cellkey import record_keys
 from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.model import NO_DATE, Arenden, Row, day_number
 
 DEFAULT_DATUM = "2022-01-01"
+TEST_KEY = b"tests/isu_bygg.py: a key for tests only"
 DROPPED = ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag")
 
 
@@ -49,7 +53,7 @@ def _flera(value) -> tuple:
     return tuple(value)
 
 
-def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
+def bygg_arenden(rows: list[dict], kalla: str = "test.csv", nyckel: bytes = TEST_KEY) -> Arenden:
     kodbok = load_codebook()
     enheter = tuple(sorted({r["enhetskod"] for r in rows}))
     pos = {k: i for i, k in enumerate(enheter)}
@@ -81,6 +85,7 @@ def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
         flerval=flerval,
         datum=datum,
         alder=alder,
+        record_keys=record_keys([str(r.get("arende_id", f"id{i}")).strip() for i, r in enumerate(rows)], nyckel),
     )
 
 

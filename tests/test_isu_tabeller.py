@@ -1,5 +1,6 @@
 """ISU compilation (CONTRACT isu §3–§5): scopes, bases, derived variables and their band edges,
-means, combined categories, levels, delgrupper, empty scopes. Masking: test_isu_maskning.py;
+means, combined categories, levels, delgrupper, empty scopes — on the true counts (--utan-brus).
+The perturbation and what is written or hidden: test_isu_cellkey.py;
 tidy export: test_isu_tidy.py; against a reference implementation: test_isu_egenskaper.py."""
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def ab(res, tabell, delgrupp="", niva="samtliga", kod=""):
 
 
 def compile1(rows, **kw):
-    return compile_tables(bygg_arenden(rows), minsta_antal=1, **kw)
+    """The tables of §4 with §5's numbers: the truth (--utan-brus), every row shown."""
+    return compile_tables(bygg_arenden(rows), minsta_antal=1, utan_brus=True, **kw)
 
 
 def a(enhet="0114", **kw):
@@ -351,6 +353,7 @@ def test_codes_without_arenden_are_not_units():
         for k in d:
             d[k] = d[k][keep]
     arenden.alder = arenden.alder[keep]
-    res = compile_tables(arenden, minsta_antal=1)
+    arenden.record_keys = arenden.record_keys[keep]
+    res = compile_tables(arenden, minsta_antal=1, utan_brus=True)
     assert res.enheter("kommun") == ("0114",) and res.enheter("stadsdel") == () and res.enheter("lan") == ("01",)
     assert res.tabell("kommun", "0180", "faser") == []
