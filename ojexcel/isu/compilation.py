@@ -32,6 +32,7 @@ from .table_plan import (
     ENVAL,
     FASER,
     FLERVAL,
+    MEDELRAD,
     Plan,
     Table,
     load_plan,
@@ -71,6 +72,7 @@ def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, uta
     else:
         antal, bas, key_antal, key_bas = count_tables(arenden, plan, enheter, karta, keys=arenden.record_keys)
         pub_antal, pub_bas = perturb(antal, key_antal), perturb(np.maximum(bas, 0), key_bas)
+        pub_antal[:, plan.slot_typ == MEDELRAD] = 0  # a mean's antal is a sum, not a count: never published
         # the cover's counts as counts of their sets (D158): every ärende compiled (samtliga's
         # scope, as faser's aktualiserade), and those left out by --period
         n_pub = perturb_one(arenden.n, key_sum(arenden.record_keys))
