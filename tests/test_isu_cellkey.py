@@ -132,8 +132,13 @@ def test_v_is_within_3_of_n_and_never_negative(n, c):
 
 # -- item 2: cell keys -----------------------------------------------------------------------------
 
-def test_cell_keys_are_exact_sums_over_each_set():
-    """Keys near 2^32: float rounding would show; the sums are split into 16-bit halves."""
+@pytest.mark.parametrize("per_code", [2**21, 1])
+def test_cell_keys_are_exact_sums_over_each_set(per_code, monkeypatch):
+    """Keys near 2^32: float rounding would show. One pass with r as the weight while a code's
+    sums stay below 2^53, r's 16-bit halves beyond (`per_code` 1 forces the halves)."""
+    from ojexcel.isu import compilation
+
+    monkeypatch.setattr(compilation, "EXACT_KEYS_PER_CODE", per_code)
     rows = [a(kon="Kvinna")] * 5 + [a("0115", kon="Man")] * 3 + [a("0180-01", kon="Kvinna")] * 2
     arenden = bygg_arenden(rows)
     keys = np.array([TWO32 - 1 - i for i in range(10)], np.uint32)

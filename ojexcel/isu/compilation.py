@@ -11,7 +11,7 @@ counts by sums; shares and means are computed from antal and bas in exact intege
 read (`results`).
 
 The cell keys (CONTRACT §2 item 2) are the same sums with each ärende's record key r as its weight
-(`counting.key_sums`), so one set of ärenden has one key in every table, delgrupp and level. The
+(D164), so one set of ärenden has one key in every table, delgrupp and level. The
 perturbation is `cellkey.perturb`; what is written and hidden, decided on the published values,
 is `masking.publish`.
 """
@@ -39,6 +39,7 @@ from .table_plan import (
 )
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
+EXACT_KEYS_PER_CODE = 2**21  # ärenden of one registration code whose keys (< 2^32) sum exactly in float64
 
 
 def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, utan_brus: bool = False,
@@ -317,6 +318,12 @@ def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: 
         return antal, bas
     if keys.shape != (a.n,):
         raise ValueError("record keys: one per ärende")
+    # Every bin of the counting holds the ärenden of one registration code: while a code has fewer
+    # than 2^21, a bin's sum of keys (< 2^32 each) stays below 2^53, so r itself is an exact
+    # float64 weight and one pass gives the keys; else r is split into 16-bit halves (D164).
+    if a.n == 0 or int(np.bincount(a.enhet).max()) < EXACT_KEYS_PER_CODE:
+        ka, kb, _ = tally(keys.astype(np.float64))
+        return antal, bas, ka & MOD32, kb & MOD32
     lo, hi = key_halves(keys)
     lo_a, lo_b, _ = tally(lo)
     hi_a, hi_b, _ = tally(hi)

@@ -7,11 +7,11 @@ several tables' codes into one joint code first (at most `GRANS` combinations), 
 them all; `par` counts (ärende, category) pairs (flerval labels). A multi-valued breakdown
 (funktionsnedsattning: an ärende belongs to each of its answers) is counted value by value.
 
-Every counting method also sums per-ärende weights. `key_sums` uses that for CONTRACT §2 item 2's
-cell keys: Σ r over the same bins, exactly — r (uint32) is split into 16-bit halves, each summed by
-the same float64 bincount (a bin's sum stays below 2^53 up to 2^37 ärenden, so no rounding), and
-the halves are joined mod 2^32 in int64. A set counted in two tables is summed over the same
-ärenden, so it gets the same key.
+Every counting method also sums per-ärende weights, exactly while a bin's sum of whole numbers
+stays below 2^53. The compilation uses that for CONTRACT §2 item 2's cell keys: Σ r over the same
+bins — r itself as the weight while a registration code (a bin's ärenden) has fewer than 2^21
+ärenden, else r's 16-bit halves (`key_halves`, `join_halves`), each exact up to 2^37 ärenden. A
+set counted in two tables is summed over the same ärenden, so it gets the same key.
 """
 from __future__ import annotations
 
@@ -32,12 +32,6 @@ def key_halves(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def join_halves(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """(Σ lo + 2^16 · Σ hi) mod 2^32, in int64 (both sums are exact whole numbers)."""
     return (lo + (hi << 16)) & MOD32
-
-
-def key_sums(count, r: np.ndarray):
-    """Cell keys from a counting call: `count(weights)` → int64 sums; returns Σ r mod 2^32."""
-    lo, hi = key_halves(r)
-    return join_halves(count(lo) & MOD32, count(hi) & MOD32)
 
 
 class Tally:
