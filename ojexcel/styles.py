@@ -70,7 +70,7 @@ SAKNAS_MEANING = "Uppgift saknas: indikatorn eller enheten finns inte i det åre
 
 # ISU (case-level follow-up, CONTRACT isu §2: a cell key method), one set of symbols for every ISU
 # output (workbook, a unit's report in XLSX and HTML), explained on every cover sheet and legend
-# (D159). Every count is published with a small noise (at most ±3), so a shown 0 may be 0–3.
+# (D160). Every count is published with a small noise (at most ±3), so a shown 0 may be 0–3.
 # - MASKERAD `x`: a row hidden by item 4 — its published base is 1..N−1 — with its count, base and
 #   share: "visas inte: färre än N ärenden", as Swedish official statistics mark "uppgift får inte
 #   lämnas". Never a zero, and never the number.

@@ -463,7 +463,7 @@ def test_the_cover_explains_the_noise_in_plain_swedish(sample_outputs):
 
 def test_the_covers_counts_are_counts_of_their_sets():
     """Issue 17, item 4: "N ärenden låg utanför perioden" is published as the count of its set
-    (c from the left-out ärenden's keys), and "ärenden ingår" as samtliga's scope (D158)."""
+    (c from the left-out ärenden's keys), and "ärenden ingår" as samtliga's scope (D159)."""
     import datetime as dt
 
     from ojexcel.isu.codebook import load_codebook

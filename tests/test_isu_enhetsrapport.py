@@ -305,7 +305,7 @@ def test_masked_bars_are_not_drawn(res):
 def test_one_symbol_set_in_every_isu_output(res, tmp_path):
     """The workbook and a unit's report (XLSX and HTML) mark a hidden row with `x`, a share on a
     base under 20 with `..`, a value that does not exist with `–` or a blank, a table not written
-    with "redovisas inte" (`styles.py`, D159); each explains them."""
+    with "redovisas inte" (`styles.py`, D160); each explains them."""
     from ojexcel.isu.workbook import write_isu_workbook
     from ojexcel.styles import EJ_REDOVISAD_MEANING, FINNS_INTE_MEANING, OSAKER_MEANING, SUPPRESSED, maskerad_meaning
 

@@ -1,4 +1,4 @@
-"""The build's gate (CONTRACT isu §2 item 7, D161) and `ojexcel isu audit EXPORT`: the export is
+"""The build's gate (CONTRACT isu §2 item 7, D162) and `ojexcel isu audit EXPORT`: the export is
 audited as an outsider would before anything is written, and refused when a small count can be
 pinned; a file from anywhere is audited with exit 0 (nothing pinned), 1 (pinned), 2 (not an export)."""
 from __future__ import annotations

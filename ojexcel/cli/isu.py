@@ -56,7 +56,7 @@ utan_brus_option = click.option("--utan-brus", "utan_brus", is_flag=True,
                                      "publication. Every output says so; the tidy export's name must contain "
                                      "ej_for_publicering.")
 
-UTAN_BRUS_MARK = "ej_for_publicering"  # in the name of a tidy export of the truth (D154)
+UTAN_BRUS_MARK = "ej_for_publicering"  # in the name of a tidy export of the truth (D155)
 UTAN_BRUS_WARNING = ("--utan-brus: the outputs hold the true numbers, without noise, and are marked "
                      "\"ej för publicering\"; never publish them")
 
@@ -75,7 +75,7 @@ class NoiseKey:
 
 def noise_key(arenden: Path | None, nyckelfil: Path | None, utan_brus: bool, tidy: Path | None = None) -> NoiseKey:
     """§2 item 1's K for a build: --nyckelfil, nothing under --utan-brus, the demo key for the
-    embedded sample alone (D152). Usage errors (exit 2) for a missing or contradictory choice; a
+    embedded sample alone (D153). Usage errors (exit 2) for a missing or contradictory choice; a
     key file that cannot be used is an input error (exit 1) — never a byte of it printed."""
     if utan_brus and nyckelfil is not None:
         raise click.UsageError("give --nyckelfil (a publication, with noise) or --utan-brus (the truth), not both")
@@ -107,7 +107,7 @@ def _mark_text(name: str) -> str:
 
 def run_gate(resultat, quiet: bool) -> None:
     """§2 item 7: audit the export before anything is written; refuse (exit 1) an export in which
-    an outsider can pin a small count (D161)."""
+    an outsider can pin a small count (D162)."""
     if resultat.utan_brus:
         return
     from ..isu.gate import check

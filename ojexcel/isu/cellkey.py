@@ -29,10 +29,10 @@ TABLE_N1 = ((0, 1, 4), (12, 8, 4))
 TABLE_N2 = ((0, 1, 2, 3, 4, 5), (5, 2, 10, 4, 1, 2))
 TABLE_N3 = ((-3, -2, -1, 0, 1, 2, 3), (1, 3, 3, 10, 3, 3, 1))
 NOISE = 3  # |v − n| ≤ 3 (n = 1 can become 4: +3)
-SHARE_MIN_BAS = 20  # item 5: `andel` only where v_bas ≥ 20 (and `medel`: D156)
+SHARE_MIN_BAS = 20  # item 5: `andel` only where v_bas ≥ 20 (and `medel`: D157)
 DELGRUPP_MIN = 20  # item 6: at kommun and stadsdel a delgrupp needs v of its every-ärende scope ≥ 20
 
-MAX_KEY_BYTES = 4096  # a key is tens of bytes; more is another file given by mistake (D151)
+MAX_KEY_BYTES = 4096  # a key is tens of bytes; more is another file given by mistake (D152)
 SHORT_KEY_BYTES = 16  # fewer than this: a warning (a short key can be guessed)
 MODULUS = 1 << 32
 

@@ -11,7 +11,7 @@ counts by sums; shares and means are computed from antal and bas in exact intege
 read (`results`).
 
 The cell keys (CONTRACT §2 item 2) are the same sums with each ärende's record key r as its weight
-(D164), so one set of ärenden has one key in every table, delgrupp and level. The
+(D165), so one set of ärenden has one key in every table, delgrupp and level. The
 perturbation is `cellkey.perturb`; what is written and hidden, decided on the published values,
 is `masking.publish`.
 """
@@ -74,7 +74,7 @@ def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, uta
         antal, bas, key_antal, key_bas = count_tables(arenden, plan, enheter, karta, keys=arenden.record_keys)
         pub_antal, pub_bas = perturb(antal, key_antal), perturb(np.maximum(bas, 0), key_bas)
         pub_antal[:, plan.slot_typ == MEDELRAD] = 0  # a mean's antal is a sum, not a count: never published
-        # the cover's counts as counts of their sets (D158): every ärende compiled (samtliga's
+        # the cover's counts as counts of their sets (D159): every ärende compiled (samtliga's
         # scope, as faser's aktualiserade), and those left out by --period
         n_pub = perturb_one(arenden.n, key_sum(arenden.record_keys))
         utanfor_pub = perturb_one(arenden.utanfor_period, arenden.utanfor_nyckel)
@@ -320,7 +320,7 @@ def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: 
         raise ValueError("record keys: one per ärende")
     # Every bin of the counting holds the ärenden of one registration code: while a code has fewer
     # than 2^21, a bin's sum of keys (< 2^32 each) stays below 2^53, so r itself is an exact
-    # float64 weight and one pass gives the keys; else r is split into 16-bit halves (D164).
+    # float64 weight and one pass gives the keys; else r is split into 16-bit halves (D165).
     if a.n == 0 or int(np.bincount(a.enhet).max()) < EXACT_KEYS_PER_CODE:
         ka, kb, _ = tally(keys.astype(np.float64))
         return antal, bas, ka & MOD32, kb & MOD32

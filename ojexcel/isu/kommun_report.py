@@ -160,7 +160,7 @@ def _compare(resultat: IsuResults, nivaer: tuple[Level, ...], tabell: str, delgr
 
 def build_kommun_report(resultat: IsuResults, population: Population, niva: str, kod: str) -> KommunReport:
     """The report on the unit (niva `kommun` or `stadsdel`, its code). Raises EnhetWithoutArenden
-    when the unit has no ärenden, or none of its tables is published (D163)."""
+    when the unit has no ärenden, or none of its tables is published (D164)."""
     if kod not in resultat.enheter(niva):
         raise EnhetWithoutArenden(f"{kod} has no published table (as a {niva}): no ärenden in the input, or too few "
                                   f"for any table to be written")

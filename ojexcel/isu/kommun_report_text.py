@@ -3,7 +3,7 @@
 Words live in the template `templates/isu_enhet_texter.j2` (title, headings, the noise in plain
 Swedish, the summary naming the largest differences, the legend); the names of categories and
 delgrupper are the workbook catalogue's (`diagram.toml`), never a variable's name; here only how
-a value is shown (the symbols of `styles.py`, D159):
+a value is shown (the symbols of `styles.py`, D160):
 
 - a row hidden by CONTRACT isu §2 item 4 (its published base is 1..N−1) shows `styles.MASKERAD`
   (`x`) — "visas inte: färre än N ärenden" — for its count, base and share;

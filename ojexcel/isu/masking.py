@@ -12,10 +12,10 @@ Deciding on the truth was measured to leak (an outsider who knows the rule learn
 row's true base is small), so nothing here sees a true count. Shares and means (item 5) are a
 property of one row and are decided where the row is read (`results`).
 
-The scope of a table (D157): its `uppgift_saknas` row's base (enval, flerval), its first row's
+The scope of a table (D158): its `uppgift_saknas` row's base (enval, flerval), its first row's
 base (faser: aktualiserade), the ärenden averaged (a mean). A delgrupp's every-ärende scope is the
 base of `faser`'s aktualiserade under that delgrupp; the delgrupp '' (all ärenden of the unit) is
-not a delgrupp of item 6 (D155).
+not a delgrupp of item 6 (D156).
 """
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def publish(plan: Plan, niva: list[str], bas: np.ndarray, minsta_antal: int, del
     if delgrupp_rule:
         small = np.isin(np.array(niva, dtype=object), SMALL_LEVELS)
         ok = bas[:, delgrupp_scope_slots(plan)] >= DELGRUPP_MIN
-        ok[:, 0] = True  # delgrupp '' (D155)
+        ok[:, 0] = True  # delgrupp '' (D156)
         ok[~small, :] = True
         written &= ok[:, plan.slot_delgrupp]
     hidden = written & (bas >= 1) & (bas <= N - 1)

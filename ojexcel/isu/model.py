@@ -119,7 +119,7 @@ def hidden_reason(rad: Row, field: str) -> str | None:
 
 
 def withheld_symbol(rad: Row, field: str) -> str | None:
-    """The symbol (styles.py, D159) a renderer shows for a withheld value of a written row, or
+    """The symbol (styles.py, D160) a renderer shows for a withheld value of a written row, or
     None when the value is shown or does not exist."""
     from ..styles import FINNS_INTE, MASKERAD, OSAKER
 

@@ -490,7 +490,7 @@ def read_arenden(path, kodbok: Codebook, population: Population,
     _consistency(reader, kodbok, enval, flerval, datum, enhet)
     fail()
 
-    # §2 item 1: r from the trimmed arende_id (as compared above); only r is kept (D150)
+    # §2 item 1: r from the trimmed arende_id (as compared above); only r is kept (D151)
     keys = None if nyckel is None else record_keys(reader.ids, nyckel)
     reader.ids.clear()
     reader.first_row.clear()

@@ -10,7 +10,7 @@ rows of every table × delgrupp in tidy order):
 `Row` objects are built only when asked for (`tabell`, `rad`, `rader`); the tidy export reads the
 arrays directly. Shares are computed from the published antal and bas, means from the true sum and
 base, in exact integer arithmetic, halves rounded up (§5), and shown by item 5's rule:
-- perturbed: `andel` and `medel` only where v_bas ≥ 20 (`medel`: D156), a mean's sum never;
+- perturbed: `andel` and `medel` only where v_bas ≥ 20 (`medel`: D157), a mean's sum never;
 - `--utan-brus`: wherever the base is > 0, the sum too.
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ class IsuTables:
         self.period = period
         self.minsta_antal = minsta_antal
         self.n = n  # published: v of every ärende compiled (the truth under --utan-brus)
-        self.utanfor_period = utanfor_period  # published likewise (D158)
+        self.utanfor_period = utanfor_period  # published likewise (D159)
         self.warnings = warnings
         self.enhetslista = list(enhetslista)  # (niva, kod) in tidy order: every unit with ärenden
         self.antal = antal
@@ -72,7 +72,7 @@ class IsuTables:
     # -- the protocol ---------------------------------------------------------------------------
 
     def enheter(self, niva: str) -> tuple[str, ...]:
-        """The units of a level that appear in the export (at least one row written, D163)."""
+        """The units of a level that appear in the export (at least one row written, D164)."""
         if niva not in NIVAER:
             raise KeyError(f"unknown niva {niva!r}")
         if niva == SAMTLIGA:

@@ -78,7 +78,7 @@ class RowList:
                   utan_brus: bool = False) -> "RowList":
         """Results from rows in tidy order. `n` defaults to the samtliga `faser` table's
         `aktualiserade` count (None when it is masked or missing: then pass it). `utan_brus`: the
-        rows are the truth (a tidy export does not say so; its name does, D154)."""
+        rows are the truth (a tidy export does not say so; its name does, D155)."""
         lista = cls(list(rows), kalla=kalla, period=period, minsta_antal=minsta_antal, n=0,
                     utanfor_period=utanfor_period, warnings=list(warnings or []), utan_brus=utan_brus)
         if n is None:

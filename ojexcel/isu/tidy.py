@@ -192,10 +192,10 @@ def _mean_numbers(res: IsuTables, u: int, s: int) -> bytes:
 # (§2, §5):
 # - on a `medel` row: `andel` is always empty; an empty `bas` hides the row (§2 item 4: `antal`
 #   and `medel` empty too); with `bas` shown, an empty `antal` (the sum: never published under the
-#   perturbation) or `medel` (a base under 20, item 5) is masked (D162);
+#   perturbation) or `medel` (a base under 20, item 5) is masked (D163);
 # - on other rows: an empty `antal` or `bas` is masked (both always exist); an empty `andel` is a
 #   value that does not exist when `bas` is 0, else masked; `medel` is always empty. A share may
-#   pass 100: a perturbed count can exceed its perturbed base (§2 item 5's formula, D160).
+#   pass 100: a perturbed count can exceed its perturbed base (§2 item 5's formula, D161).
 
 MAX_TIDY_BYTES = 2 * 1024**3  # a national export (about 2.6 million rows, 150 MB) is far below this
 MAX_FIELD = 1000  # characters in one field

@@ -78,7 +78,7 @@ def _value_text(rad: Row | None, matt: str) -> str:
 
 
 def _count_text(n: int, minsta_antal: int) -> str:
-    """A count on the cover: its published value (the set's v, D158), hidden from 1 to N−1 as a
+    """A count on the cover: its published value (the set's v, D159), hidden from 1 to N−1 as a
     row on such a base is (§2 item 4)."""
     return MASKERAD if 1 <= n < minsta_antal else thousands(n)
 

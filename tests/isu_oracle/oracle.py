@@ -771,7 +771,7 @@ def publish_table(niva: str, kod: str, t: Table, n_min: int, u: Unmasked, noise:
                 out.append([str(r.antal), str(r.bas), "", medel(r.antal, r.bas)])
                 continue
             # item 5: "On `medel` rows `bas` is v of the ärenden averaged, `medel` their true mean
-            # (§5), and `antal` (the sum) is empty."  READING (R30, decision D156): the mean only
+            # (§5), and `antal` (the sum) is empty."  READING (R30, decision D157): the mean only
             # where v_bas ≥ 20, as `andel`
             shown = vb >= SHARE_MIN
             st["medel_shown" if shown else "medel_base_under_20"] += 1
