@@ -19,18 +19,20 @@ from pathlib import Path
 
 
 def scaled_inputs(factor: int):
-    from ojexcel.survey.catalogue import load_catalogue
+    from ojexcel.survey.arsgang import load_arsgang
     from ojexcel.survey.compilation import sample_path
-    from ojexcel.population import Population, load_population
+    from ojexcel.population import Population
     from ojexcel.survey.reader import ResponseRow, Responses, read_responses
 
-    catalogue = load_catalogue(2017)
-    pop = load_population(2017)
+    arsgang = load_arsgang(2017)
+    catalogue = arsgang.catalogue
+    pop = arsgang.population
     sample = read_responses(sample_path(2017), catalogue.codebook, pop)
     if factor == 1:
         return sample, catalogue, pop
     units = tuple(replace(u, kod=f"{u.kod}.{i:02d}") for u in pop.units for i in range(factor))
-    population = Population(units=units, lan=pop.lan, skl_groups=pop.skl_groups, municipalities=pop.municipalities)
+    population = Population(units=units, lan=pop.lan, skl_groups=pop.skl_groups, municipalities=pop.municipalities,
+                            cities=pop.cities, kommungrupper=pop.kommungrupper)
     answered = list(sample.rows.values())
     rows = {}
     for j, unit in enumerate(pop.units):
@@ -52,13 +54,16 @@ def main(factor: int, outdir: Path) -> dict:
     start = time.perf_counter()
     responses, catalogue, population = scaled_inputs(factor)
     prepared = time.perf_counter()
+    from dataclasses import replace as with_fields
+
+    from ojexcel.survey.arsgang import load_arsgang
     from ojexcel.survey.results import compute_results
     from ojexcel.survey.tidy import write_tidy_file
     from ojexcel.survey.workbook import write_workbook
 
     cpu0 = _cpu()
     t0 = time.perf_counter()
-    results = compute_results(responses, catalogue, population)
+    results = compute_results(responses, with_fields(load_arsgang(2017), population=population))
     t1 = time.perf_counter()
     write_workbook(results, outdir / f"scale_{factor}.xlsx")
     t2 = time.perf_counter()

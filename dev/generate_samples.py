@@ -10,7 +10,7 @@ Response counts (of 316 units):
 - 2017: the guide (Bilaga 1, Tabell 2): 301 answered the survey, 295 the VINR part.
 - 2018: the 2018 fact sheet gives percentages only: 95 % the general part -> 300, 92 % the VINR
   part -> 291 (chosen; 290 would also round to 92 %).
-2016 and 2018 use the 2017 codebook and indicators (dev/derive_katalog.py). So that the
+2016 and 2018 use the 2017 codebook and indicators (dev/derive_arsgangar.py). So that the
 synthetic series looks like a series, an indicator without a published figure for 2016 or 2018 is
 drawn within +/- 4 points of the 2017 sample's riket share (published figures always win).
 """
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ojexcel.survey.catalogue import load_catalogue
-from ojexcel.population import load_population
+from ojexcel.survey.arsgang import load_catalogue
+from ojexcel.survey.arsgang import load_arsgang
 from dev.synthetic import Target, generate_rows, read_targets, write_rows
 
 HERE = Path(__file__).resolve().parents[1] / "samples"  # the data this script writes
@@ -54,7 +54,7 @@ def generate(year: int, out_dir: Path = HERE) -> Path:
     catalogue = load_catalogue(year)
     rows = generate_rows(
         catalogue,
-        load_population(year),
+        load_arsgang(year).population,
         seed=seed,
         answered=answered,
         answered_vinr=answered_vinr,

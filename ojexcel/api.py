@@ -12,19 +12,31 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .isu.model import IsuResults
     from .survey.results import Results
 
 
-def build(responses: str | Path | None = None, year: int = 2017, granskning: str | Path | None = None) -> Results:
+def build(responses: str | Path | None = None, year: int = 2017, granskning: str | Path | None = None,
+          arsgang: str | Path | None = None) -> Results:
     """Compute one survey year from a response file (CSV or XLSX); None = the embedded sample.
 
-    `granskning`: review overrides (CSV/XLSX) applied to the raw answers first. Warnings about the
-    input are in `results.warnings`. Raises `ojexcel.InputError` for invalid input and
-    `FileNotFoundError` for a year without an embedded sample.
+    `year`: an embedded year; `arsgang`: an årgång folder instead (a survey year as data,
+    docs/arsgang.md). `granskning`: review overrides (CSV/XLSX) applied to the raw answers first.
+    Warnings about the input are in `results.warnings`. Raises `ojexcel.InputError` for invalid
+    input (an årgång with problems: its subclass `ArsgangError`) and `FileNotFoundError` for a
+    year without an embedded sample.
     """
     from .survey.compilation import build_results
 
-    return build_results(responses, year, granskning)
+    return build_results(responses, year if arsgang is None else arsgang, granskning)
+
+
+def load_arsgang(source: int | str | Path):
+    """A survey year as data: an embedded year (2017) or an årgång folder, checked
+    (`survey.arsgang.Arsgang`: `.catalogue`, `.population`, `.codebook`, `.texts` …)."""
+    from .survey.arsgang import load_arsgang as load
+
+    return load(source)
 
 
 def write_workbook(results: Results, path: str | Path) -> Path:
@@ -59,3 +71,47 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
     from .survey.tidy import read_tidy as read_checked
 
     return tidy_frame(read_checked(path, several_years=True))
+
+
+# -- ISU (case-level follow-up). `ojexcel.isu.build` and `ojexcel.isu.read_tidy` are the same
+# functions; these are the top-level names, and the writers.
+
+def build_isu(arenden: str | Path | None = None, *, period=None, minsta_antal: int = 5) -> IsuResults:
+    """Compile an ärende file (CSV or XLSX; None = the embedded synthetic sample) as `ojexcel isu
+    build` does. `period` = (FRÅN, TILL), dates or ISO texts, inclusive, None for an open side.
+    Returns the results (`.to_frame()`, `.tabell(niva, kod, tabell, delgrupp)`, `.warnings`).
+    Raises `ojexcel.InputError` for invalid input."""
+    from .isu.compilation import build_results
+
+    return build_results(arenden, period=period, minsta_antal=minsta_antal)
+
+
+def read_isu_tidy(path: str | Path) -> pd.DataFrame:
+    """An ISU tidy export (CONTRACT isu §6) as a DataFrame, checked row by row. A hidden value and
+    a value that does not exist are both <NA>, told apart by the `…_maskerad` columns (D131).
+    Column types: `isu/frames.py`."""
+    from .isu.tidy import read_tidy_frame
+
+    return read_tidy_frame(path)
+
+
+def write_isu_workbook(results: IsuResults, path: str | Path) -> Path:
+    """Write the ISU workbook, atomically. Returns the path."""
+    from .io.output import atomic_outputs
+    from .isu.workbook import write_isu_workbook as render
+
+    path = Path(path)
+    with atomic_outputs(path) as temps:
+        render(results, temps[0])
+    return path
+
+
+def write_isu_tidy(results: IsuResults, path: str | Path) -> Path:
+    """Write the ISU tidy export (CONTRACT isu §6), atomically. Returns the path."""
+    from .io.output import atomic_outputs
+    from .isu.tidy import write_isu_tidy as render
+
+    path = Path(path)
+    with atomic_outputs(path) as temps:
+        render(results, temps[0])
+    return path

@@ -1,13 +1,21 @@
-"""The survey population (316 units) and its sort keys and groups, from `municipality_groups/`.
+"""Units, groups and populations (the model both products share), and the municipality reference.
 
-A unit is a municipality, or a district of Stockholm (0180), Göteborg (1480) or Malmö (1280); those
-three cities answer per district only. Every unit carries län, kommungrupp (1–5) and SKL-grupp
-(A1–C9); a district takes its city's keys (CONTRACT §1). The reference data are checked when
-loaded: a wrong count or an inconsistent file stops the run with a clear message.
+A unit is a municipality, or a district of a city that answers per district; every unit carries
+län, kommungrupp and SKL-grupp, and a district takes its city's keys (CONTRACT §1). `Population`
+is the model; where a population comes from is the product's business:
+
+- **The municipality reference** (`load_population()`, from `municipality_groups/`): the 290
+  municipalities, their län, and the 29 districts of Stockholm, Göteborg and Malmö of
+  `stadsdelar_2017.csv`, checked against published facts when loaded. ISU reads its kommuner, län
+  and districts from it (ISU CONTRACT §1), `diff` its names; the survey's årgång check compares
+  municipality codes and names with it.
+- **A survey year's population** is the årgång's `enheter.csv` (CONTRACT §7), read by
+  `survey/enheter.py` into the same `Population`, with the year's cities and groups. The
+  reference reproduces the 2017 population, so both agree for the embedded years.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from .io.resources import MUNICIPALITY_GROUPS, read_csv_rows
@@ -77,8 +85,10 @@ class Group:
 class Population:
     units: tuple[Unit, ...]
     lan: dict[str, str]  # lanskod -> name, in code order
-    skl_groups: dict[str, str]  # A1..C9 -> name
-    municipalities: dict[str, str]  # all 290 kommunkod -> name (cities included)
+    skl_groups: dict[str, str]  # A1..C9 -> name, in the order of the groups
+    municipalities: dict[str, str]  # every kommunkod -> name (cities answering per district included)
+    cities: tuple[str, ...] = CITIES  # the cities that answer per district, in the order shown
+    kommungrupper: dict[int, str] = field(default_factory=lambda: dict(KOMMUNGRUPP_NAMN))  # 1..5 -> name
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_kod", {u.kod: u for u in self.units})
@@ -101,12 +111,12 @@ def _groups(pop: Population) -> tuple[Group, ...]:
         return tuple(u.kod for u in pop.units if pred(u))
 
     out: list[Group] = []
-    for city in CITIES:
+    for city in pop.cities:
         out.append(Group(NIVA_STORSTAD, city, pop.municipalities[city], members(lambda u: u.stad == city)))
     for lanskod, namn in pop.lan.items():
         out.append(Group(NIVA_LAN, lanskod, namn, members(lambda u: u.lanskod == lanskod)))
     out.append(Group(NIVA_RIKET, "", "Riket", members(lambda u: True)))
-    for grupp, namn in KOMMUNGRUPP_NAMN.items():
+    for grupp, namn in pop.kommungrupper.items():
         out.append(Group(NIVA_KOMMUNGRUPP, str(grupp), namn, members(lambda u: u.kommungrupp == grupp)))
     for skl, namn in pop.skl_groups.items():
         out.append(Group(NIVA_SKL, skl, namn, members(lambda u: u.skl_kod == skl)))
@@ -143,7 +153,8 @@ REFERENCE_FILES = (
 
 @cache
 def load_population(year: int = 2017) -> Population:
-    """Load and check the packaged reference data. The 2017 classification applies to 2016–2018."""
+    """The municipality reference (`municipality_groups/`), loaded and checked once. `year` is
+    accepted for old callers and ignored: a survey year's population is its årgång's."""
     return build_population({name: read_csv_rows(MUNICIPALITY_GROUPS, name) for name in REFERENCE_FILES})
 
 

@@ -78,6 +78,8 @@ class Problem:
     severity: str = ERROR
     arende_id: str | None = None  # ISU: the ärende (terminal messages only, never an output file)
     fatal: bool = False  # the reading stopped here: kept beyond the cap, shown first
+    line: int | None = None  # a text file's line (a TOML file of an årgång), where a row does not apply
+    key: str | None = None  # a key of a TOML file ("socialjour.fraga"), where a column does not apply
 
     def where(self) -> str:
         parts = []
@@ -85,12 +87,16 @@ class Problem:
             parts.append(str(self.file))
         if self.row is not None:
             parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.arende_id is not None:
             parts.append(f"arende_id {shown_value(self.arende_id)}")
         if self.enhetskod:
             parts.append(f"enhetskod {self.enhetskod}")
         if self.column is not None:
             parts.append(f"column {self.column}")
+        if self.key is not None:
+            parts.append(f"key {self.key}")
         if self.value is not None:
             parts.append(f"value {shown_value(self.value)}")
         return ", ".join(parts)

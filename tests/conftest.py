@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ojexcel.survey.catalogue import load_catalogue
-from ojexcel.population import load_population
+from ojexcel.survey.arsgang import load_arsgang, load_catalogue
 from ojexcel.survey.reader import BESVARAT_VINR, ENHET, ENHETSKOD
 
 SPEC = Path(__file__).parent / "spec"  # the project's own test data
@@ -28,7 +27,7 @@ def codebook(catalogue):
 
 @pytest.fixture(scope="session")
 def population():
-    return load_population(2017)
+    return load_arsgang(2017).population
 
 
 def header(codebook) -> list[str]:

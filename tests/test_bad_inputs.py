@@ -105,8 +105,8 @@ def test_latin1_file_is_read_exactly_like_its_utf8_twin(tmp_path):
     å/ä/ö intact and no mojibake anywhere."""
     from openpyxl import load_workbook
 
-    from ojexcel.survey.catalogue import load_catalogue
-    from ojexcel.population import load_population
+    from ojexcel.survey.arsgang import load_catalogue
+    from ojexcel.survey.arsgang import load_arsgang
     from ojexcel.survey.reader import read_responses
 
     latin1 = CORPUS / "ok_latin1.csv"
@@ -115,7 +115,7 @@ def test_latin1_file_is_read_exactly_like_its_utf8_twin(tmp_path):
     twin = tmp_path / "utf8.csv"
     twin.write_text(text, encoding="utf-8")
 
-    cat, pop = load_catalogue(2017), load_population(2017)
+    cat, pop = load_catalogue(2017), load_arsgang(2017).population
     r = read_responses(latin1, cat.codebook, pop)
     assert r.rows["0115"].answers["V2_kvinnor"] == "Ja"  # the alias '… biståndsbeslut' matched
     free = {row.answers["V1_annan_text"] for row in r.rows.values()} - {None}

@@ -183,7 +183,7 @@ def test_output_folder_missing(tmp_path):
 
 def test_unknown_year(tmp_path):
     result = run("build", "--year", 1999, "--out", tmp_path / "b.xlsx")
-    assert result.exit_code == 1 and "no indicator catalogue for survey year 1999" in result.output
+    assert result.exit_code == 1 and "no embedded årgång for survey year 1999" in result.output
 
 
 def test_input_is_not_overwritten(write, tmp_path):

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from ojexcel.survey.catalogue import CatalogueError, available_years, load_catalogue
+from ojexcel.survey.arsgang import ArsgangError, embedded_folder, embedded_years, load_catalogue
 from dev.synthetic import answer_combinations
 
 from .conftest import SHARED_SPEC
@@ -41,20 +41,19 @@ def test_outcomes_match_scale(catalogue):
 
 
 def test_packaged_codebook_is_the_spec(catalogue):
-    from ojexcel.io.resources import KATALOG, resource
-
-    assert resource(KATALOG, "codebook_2017.csv").read_text(encoding="utf-8") == (SHARED_SPEC / "codebook_2017.csv").read_text(
+    assert (embedded_folder(2017) / "codebook.csv").read_text(encoding="utf-8") == (SHARED_SPEC / "codebook_2017.csv").read_text(
         encoding="utf-8"
     )
 
 
 def test_available_years():
-    assert 2017 in available_years()
+    assert embedded_years() == (2016, 2017, 2018)
 
 
 def test_unknown_year_is_a_clear_error():
-    with pytest.raises(CatalogueError, match="no indicator catalogue for survey year 1999"):
+    with pytest.raises(ArsgangError) as caught:
         load_catalogue(1999)
+    assert "no embedded årgång for survey year 1999" in caught.value.problems[0].message
 
 
 # -- an independent reading of the rules in words ----------------------------------------------

@@ -42,8 +42,10 @@ def test_question_number_normalisation(text, expected):
 
 def test_new_keys_are_recognised():
     assert "indikatortyp" in OPTIONAL_METADATA_KEYS
-    for key in TEXT_KEYS + ("jamforbarhet", "jamforbarhet_not"):
+    for key in TEXT_KEYS:
         assert key in OPTIONAL_METADATA_KEYS
+    # comparability is the årgång's (jamforbarhet.csv), not the catalogue's (issue 18)
+    assert "jamforbarhet" not in OPTIONAL_METADATA_KEYS
 
 
 def test_every_indicator_has_descriptive_texts(catalogue):
@@ -121,10 +123,16 @@ def _family(ind, families):
     return None
 
 
+def _comparability(ind_id):
+    from ojexcel.survey.arsgang import load_arsgang
+
+    found = load_arsgang(2017).comparability[ind_id]  # 2017 says how it compares with 2016
+    return found.text, found.not_
+
+
 def test_jamforbarhet_vocabulary_and_note(catalogue):
     for ind in catalogue:
-        assert "jamforbarhet" in ind.extra, f"{ind.id}: jamforbarhet missing"
-        value, note = ind.meta("jamforbarhet"), ind.meta("jamforbarhet_not")
+        value, note = _comparability(ind.id)
         assert value in JAMFORBARHET, f"{ind.id}: {value!r}"
         assert bool(note.strip()) == (value != "jämförbar"), f"{ind.id}: note {note!r} for {value!r}"
 
@@ -134,10 +142,11 @@ def test_jamforbarhet_follows_the_guide(catalogue):
     for ind in catalogue:
         ej, delvis = _family(ind, EJ_JAMFORBAR), _family(ind, DELVIS_JAMFORBAR)
         expected = "ej jämförbar" if ej else "delvis jämförbar" if delvis else "jämförbar"
-        assert ind.meta("jamforbarhet") == expected, f"{ind.id}: {ind.meta('jamforbarhet')!r}, expected {expected!r}"
+        value, note = _comparability(ind.id)
+        assert value == expected, f"{ind.id}: {value!r}, expected {expected!r}"
         reason = ej or delvis
         if reason:
             seen[expected] += 1
-            assert reason in ind.meta("jamforbarhet_not").lower(), f"{ind.id}: note does not say {reason!r}"
+            assert reason in note.lower(), f"{ind.id}: note does not say {reason!r}"
     # rutin_indikation_* (8) + rutin_sip_* (8) + kartlagt_vald; bedomningsmetod_minst_en + skyddade (8)
     assert seen == {"ej jämförbar": 17, "delvis jämförbar": 9}

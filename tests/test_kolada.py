@@ -1,4 +1,4 @@
-"""`ojexcel kolada`: unit values coded as in municipality_groups/kolada_kpi_vinr.csv."""
+"""`ojexcel kolada`: unit values coded as in the årgång's kolada.csv (2017: ojexcel/survey/arsgangar/2017/kolada.csv)."""
 from __future__ import annotations
 
 import csv
@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from ojexcel.cli import main
 from ojexcel.survey.kolada import KOLADA_HEADER, KoladaTableError, load_kpis, parse_kodning
 from ojexcel.survey.compilation import build_results
-from ojexcel.population import load_population
+from ojexcel.survey.arsgang import load_arsgang
 from ojexcel.survey.tidy import read_tidy, write_tidy_file
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLE = ROOT / "municipality_groups" / "kolada_kpi_vinr.csv"
+TABLE = ROOT / "ojexcel" / "survey" / "arsgangar" / "2017" / "kolada.csv"
 
 
 def run(*args):
@@ -58,7 +58,7 @@ def export(tidy_path, tmp_path_factory):
 def test_every_coding_of_the_table(export, units):
     rows = read_csv(export)
     assert tuple(rows[0]) == KOLADA_HEADER
-    municipalities = [u.kod for u in load_population(2017).units if not u.is_district]
+    municipalities = [u.kod for u in load_arsgang(2017).population.units if not u.is_district]
     got = {(r["kpi"], r["enhetskod"]): r for r in rows}
     assert len(got) == len(rows)  # one row per KPI and unit
     by_kpi: dict[str, list[dict]] = {}
@@ -127,7 +127,7 @@ def test_districts_only_on_request(export, tidy_path, units, tmp_path):
     with_districts = {r["enhetskod"] for r in read_csv(out)}
     single = [t["indikator"] for t in table_rows() if t["kolada_kpi"] != "U37517"]
     coded = {
-        u.kod for u in load_population(2017).units
+        u.kod for u in load_arsgang(2017).population.units
         if u.is_district and any(units[(u.kod, i)] not in ("", "Ej aktuellt") for i in single)
     }
     assert len(coded) > 20
@@ -135,7 +135,7 @@ def test_districts_only_on_request(export, tidy_path, units, tmp_path):
 
 
 def test_the_coding_table_is_read_not_hard_coded():
-    kpis = load_kpis()
+    kpis = load_arsgang(2017).kpis
     table = table_rows()
     assert [i for k in kpis for i in k.indikatorer] == [t["indikator"] for t in table]
     assert len({t["kolada_kpi"] for t in table}) == len(kpis)
@@ -188,12 +188,15 @@ def test_bad_tidy_input_names_file_and_row_and_writes_nothing(tmp_path):
 
 def test_year_without_catalogue_or_other_years_tidy_is_refused(tidy_files, tmp_path):
     result = run("kolada", tidy_files[2017], "--year", 1999, "--out", tmp_path / "k.csv")
-    assert result.exit_code == 1 and "given as year 1999 but holds year 2017" in result.output
-    # A file without `ar` (an earlier version's): the catalogue check still catches the year.
+    assert result.exit_code == 1 and "no embedded årgång for survey year 1999" in result.output
+    result = run("kolada", tidy_files[2017], "--year", 2016, "--out", tmp_path / "k.csv")
+    assert result.exit_code == 1 and "given as year 2016 but holds year 2017" in result.output
+    # A file without `ar` (an earlier version's): the catalogue check still catches another year's
+    # indicators (here: none, so it is taken as that year's) and a year without an årgång.
     old = tmp_path / "old.csv"
     old.write_text("".join(line.split(",", 1)[1] for line in open(tidy_files[2017], encoding="utf-8")), encoding="utf-8")
     result = run("kolada", old, "--year", 1999, "--out", tmp_path / "k.csv")
-    assert result.exit_code == 1 and "no indicator catalogue for survey year 1999" in result.output
+    assert result.exit_code == 1 and "no embedded årgång for survey year 1999" in result.output
     assert not (tmp_path / "k.csv").exists()
 
 

@@ -24,7 +24,6 @@ from ojexcel.survey.kommun_report_all import write_one as write_sheet
 from ojexcel.survey.kommun_report_html import render_kommun_html
 from ojexcel.survey.kommun_report_xlsx import write_kommun_xlsx, write_kommun_xlsx_reference
 from ojexcel.survey.compilation import build_results
-from ojexcel.population import CITIES
 from ojexcel.survey.tidy import read_tidy, write_tidy_file
 
 from .conftest import blank_row
@@ -364,7 +363,7 @@ def test_all_writes_one_file_per_unit_and_city_reproducibly(tmp_path, results):
     result = run("kommun", "--all", "--year", 2017, "--out-dir", first, "-j", 2)
     assert result.exit_code == 0, result.output
     assert "319 xlsx files" in result.output
-    expected = {f"{u.kod}.xlsx" for u in results.population.units} | {f"{c}.xlsx" for c in CITIES}
+    expected = {f"{u.kod}.xlsx" for u in results.population.units} | {f"{c}.xlsx" for c in results.population.cities}
     assert len(expected) == 319
     assert {p.name for p in first.iterdir()} == expected  # no temporary files left either
     second.mkdir()

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ojexcel import styles
 from ojexcel.survey.rules import VALUE_COLOURS
-from ojexcel.survey.catalogue import load_catalogue
+from ojexcel.survey.arsgang import load_arsgang, load_catalogue
 from ojexcel.cli import main
 from ojexcel.survey.kommun_report import Comparisons, build_sheet, find_enhet
 from ojexcel.survey.kommun_history import load_history
@@ -90,7 +90,7 @@ def expected_mark(year, ind, shown):
     """The marker a value must carry: the year's catalogue's comparability with the year before."""
     if year == YEARS[0] or shown in (styles.BORTFALL, styles.SUPPRESSED):
         return ""
-    return MARK[comparability(load_catalogue(year), ind)[0]]
+    return MARK[comparability(load_arsgang(year), ind)[0]]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -121,8 +121,8 @@ def test_history_equals_tidy_inputs(tmp_path, tidy_files, tidy, kod, niva, band)
 
 
 def test_break_is_marked_never_a_continuous_series(tmp_path, tidy_files, tidy):
-    assert comparability(load_catalogue(2017), BREAK)[0] == EJ_JAMFORBAR
-    assert comparability(load_catalogue(2018), BREAK)[0] == JAMFORBAR
+    assert comparability(load_arsgang(2017), BREAK)[0] == EJ_JAMFORBAR
+    assert comparability(load_arsgang(2018), BREAK)[0] == JAMFORBAR
     # A unit with a value in every year, so the marker has a value to sit on.
     kod = next(k for (niva, k, ind), row in tidy[2017].items()
                if niva == "enhet" and ind == BREAK and row.varde and all(tidy[y]["enhet", k, BREAK].varde for y in YEARS))

@@ -19,16 +19,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ojexcel.survey.aggregate import SUPPRESSION_PERCENT
-from ojexcel.survey.catalogue import load_catalogue
+from ojexcel.survey.arsgang import load_catalogue
 from ojexcel.survey.codebook import PART_VINR
 from ojexcel.survey.compilation import build_results
-from ojexcel.population import CITIES, load_population
+from ojexcel.survey.arsgang import load_arsgang
 from ojexcel.survey.reader import BESVARAT_VINR, ENHET, ENHETSKOD
 from ojexcel.survey.rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 
 CATALOGUE = load_catalogue(2017)
 CODEBOOK = CATALOGUE.codebook
-POPULATION = load_population(2017)
+POPULATION = load_arsgang(2017).population
 HEADER = [ENHETSKOD, ENHET, BESVARAT_VINR] + [q.column for q in CODEBOOK.questions]
 
 
@@ -137,7 +137,7 @@ def test_aggregate_invariants(rows):
             assert total == [r.ja, r.delvis, r.nej, r.ej_aktuellt, r.bortfall], (niva, i)
 
     # A district is counted in its own city's storstad group and never in another's.
-    for city in CITIES:
+    for city in POPULATION.cities:
         group = results.group("storstad", city)
         assert set(group.group.members) == {u.kod for u in POPULATION.units if u.stad == city}
         for i, agg in enumerate(group.aggregates):

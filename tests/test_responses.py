@@ -201,7 +201,7 @@ def test_unknown_extra_column_warns(tmp_path, codebook, population):
 
 def test_follow_up_not_asked_warns_and_is_ignored(write, codebook, population):
     from ojexcel.survey.indicators import compute_unit_values
-    from ojexcel.survey.catalogue import load_catalogue
+    from ojexcel.survey.arsgang import load_catalogue
 
     r = read(write([blank_row("0114") | {"G7_ekb": "Nej", "G7a_ekb": "Ja"}]), codebook, population)
     (w,) = r.warnings

@@ -217,7 +217,7 @@ def test_annan_needs_its_text():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from ojexcel.survey.catalogue import load_catalogue  # noqa: E402
+from ojexcel.survey.arsgang import load_catalogue  # noqa: E402
 
 _CAT = load_catalogue(2017)
 

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from ojexcel.survey import workbook_layout as L
-from ojexcel.survey.catalogue import load_catalogue
+from ojexcel.survey.arsgang import load_catalogue
 from ojexcel.survey.compilation import build_results
 from ojexcel.survey.rule_text import swedish_rule
 from ojexcel.survey.workbook import HEADER_CHARS_PER_LINE, HEADER_LINES, write_workbook

@@ -25,7 +25,8 @@ COPIES = {
     "municipality_groups/skl_grupp_2017.csv": "reference/skl_grupp_2017.csv",
     "municipality_groups/stadsdelar_2017.csv": "reference/stadsdelar_2017.csv",
     "municipality_groups/storleksgrupp_2017.csv": "reference/storleksgrupp_2017.csv",
-    "municipality_groups/kolada_kpi_vinr.csv": "reference/kolada_kpi_vinr.csv",
+    # the survey's Kolada coding is the årgång's (issue 18): 2016 and 2018 are derived from 2017's
+    "ojexcel/survey/arsgangar/2017/kolada.csv": "reference/kolada_kpi_vinr.csv",
     "municipality_groups/kolada/kolada_kpi_meta_vinr.csv": "reference/kolada/kolada_kpi_meta_vinr.csv",
 }
 COPIES |= {

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel import styles
-from ojexcel.survey.catalogue import load_catalogue
+from ojexcel.survey.arsgang import load_arsgang, load_catalogue
 from ojexcel.cli import main
 from ojexcel.survey.compilation import build_results, sample_path
 from ojexcel.problems import InputError
@@ -103,20 +103,22 @@ def test_breaks_follow_each_years_catalogue(trend):
     for ind in trend.indicators:
         assert ind.step_to(2016) is None  # first year of the series
         s17, s18 = ind.step_to(2017), ind.step_to(2018)
-        assert s17.jamforbarhet == comparability(cat17, ind.id)[0]
-        assert s18.jamforbarhet == comparability(cat18, ind.id)[0]
+        assert s17.jamforbarhet == comparability(load_arsgang(2017), ind.id)[0]
+        assert s18.jamforbarhet == comparability(load_arsgang(2018), ind.id)[0]
         if s17.brott:
-            assert cat17[ind.id].meta("jamforbarhet_not") in s17.not_
+            assert load_arsgang(2017).comparability[ind.id].not_ in s17.not_
         kinds[s17.jamforbarhet] += 1
     # The guide (Bilaga 1) names indicators of both kinds of break between 2016 and 2017.
     assert kinds[EJ_JAMFORBAR] > 0 and kinds[DELVIS_JAMFORBAR] > 0 and kinds[JAMFORBAR] > 0
 
 
 def test_2018_is_comparable_with_2017_unless_the_catalogue_says_otherwise():
-    for ind in load_catalogue(2018):
-        assert ind.meta("jamforbarhet") in (JAMFORBAR, DELVIS_JAMFORBAR, EJ_JAMFORBAR)
-        if ind.meta("jamforbarhet") == JAMFORBAR:
-            assert "faktabladet 2018" in ind.meta("jamforbarhet_not").lower()
+    arsgang = load_arsgang(2018)
+    for ind in arsgang.catalogue:
+        found = arsgang.comparability[ind.id]
+        assert found.jamforbarhet in (JAMFORBAR, DELVIS_JAMFORBAR, EJ_JAMFORBAR)
+        if found.jamforbarhet == JAMFORBAR:
+            assert "faktabladet 2018" in found.not_.lower()
 
 
 def test_a_step_over_a_missing_year_takes_the_worst_break(tidy_files):
@@ -125,7 +127,7 @@ def test_a_step_over_a_missing_year_takes_the_worst_break(tidy_files):
     for row in t.riket:
         step = row.indikator.step_to(2018)
         assert (step.fran, step.till) == (2016, 2018)
-        assert step.jamforbarhet == comparability(cat17, row.indikator.id)[0]
+        assert step.jamforbarhet == comparability(load_arsgang(2017), row.indikator.id)[0]
         if step.jamforbarhet == EJ_JAMFORBAR:
             assert row.forandring.procentenheter is None
 
@@ -272,7 +274,7 @@ def test_bad_inputs_write_nothing(tidy_files, tmp_path):
         ([f"2016={tidy_files[2016]}", f"2017={bad}"], "row 2"),
         ([f"2015={tidy_files[2016]}"], "the file was given as year 2015 but holds year 2016"),
         ([f"2016={tidy_files[2017]}"], "the file was given as year 2016 but holds year 2017"),
-        ([f"2015={old_format}"], "no indicator catalogue for survey year 2015"),
+        ([f"2015={old_format}"], "year 2015: no embedded årgång"),
     ]
     for args, message in cases:
         result = run("trend", *args, "--out", out)
@@ -315,17 +317,18 @@ def test_sample_is_reproduced_by_the_generator(year, tmp_path):
     assert (results.answered_survey, results.answered_vinr) == (answered, answered_vinr)
 
 
-def test_2016_and_2018_catalogues_are_derived_from_2017(tmp_path):
-    derive = _load_module("derive_katalog", ROOT / "dev" / "derive_katalog.py")
+def test_2016_and_2018_arsgangar_are_derived_from_2017(tmp_path):
+    derive = _load_module("derive_arsgangar", ROOT / "dev" / "derive_arsgangar.py")
     written = derive.main(tmp_path)
-    assert len(written) == 4
+    assert len(written) == 13
     for path in written:
-        assert path.read_bytes() == (ROOT / "ojexcel" / "survey" / "katalog" / path.name).read_bytes(), (
-            f"{path.name} is stale: run python -m dev.derive_katalog"
-        )
+        packaged = ROOT / "ojexcel" / "survey" / "arsgangar" / path.parent.name / path.name
+        assert path.read_bytes() == packaged.read_bytes(), f"{packaged} is stale: run python -m dev.derive_arsgangar"
     cat16, cat17 = load_catalogue(2016), load_catalogue(2017)
     assert cat16.ids == cat17.ids == load_catalogue(2018).ids
-    assert all("jamforbarhet" not in ind.extra for ind in cat16)  # first year of the series
+    first = load_arsgang(2016)
+    assert first.previous is None and not first.comparability  # first year of the series
+    assert load_arsgang(2018).previous_year == 2017 and load_arsgang(2017).previous_year == 2016
 
 
 def test_one_year_trend_has_its_indicator_headers_and_no_change_column(tidy_files, tmp_path):

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from ojexcel.survey import workbook_layout as L
 from ojexcel.cli import main
+from ojexcel.survey.arsgang import load_arsgang
 from ojexcel.survey.compilation import build_results
 from ojexcel.population import NIVA_STORSTAD, Population
 from ojexcel.styles import BAD, BORTFALL, BORTFALL_MEANING, GOOD, NEUTRAL, SUPPRESSED, SUPPRESSED_MEANING
@@ -286,10 +287,12 @@ def test_indikatorer_sheet_lists_the_catalogue(sample_book, catalogue):
         assert (got["Nr"], got["Indikator-id"], got["Kortnamn (i Excelfilen)"]) == (ind.ordning, ind.id, ind.kortnamn)
         assert got["Beräkning (regel)"] == swedish_rule(ind.regel) and got["Redovisas som"] == ind.skala
         assert got["Kolumnrubrik"] == ind.rubrik
-        for label, key in (("Indikatornamn", "namn"), ("Målvärde", "malvarde"), ("Jämförbarhet", "jamforbarhet")):
+        for label, key in (("Indikatornamn", "namn"), ("Målvärde", "malvarde")):
             meta = ind.meta(key)
             expected = "\n".join(meta) if isinstance(meta, list) else str(meta)
             assert (got[label] or "") == expected
+        # comparability with 2016: the årgång's jamforbarhet.csv
+        assert (got["Jämförbarhet"] or "") == load_arsgang(2017).comparability[ind.id].text
 
 
 # -- text stays text -------------------------------------------------------------------------------

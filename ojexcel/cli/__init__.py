@@ -1,4 +1,5 @@
-"""The command line: `ojexcel build …` (the survey, `cli/survey.py`) and `ojexcel isu …` (`cli/isu.py`).
+"""The command line: `ojexcel build …` (the survey, `cli/survey.py`), `ojexcel isu …` (`cli/isu.py`),
+and `ojexcel diff` / `dump` for both (`cli/compare.py`).
 
 Exit status, for every command (docs/reference/cli.md):
 """
@@ -10,13 +11,13 @@ import sys
 import click
 
 from ..problems import OjexcelError, printable
-from . import isu, survey
+from . import arsgang, compare, isu, site, survey
 from .common import report_failure
 
 EXIT_OK = 0
 EXIT_INPUT = 1  # invalid input, or an output that cannot be written: every problem listed, nothing written
 EXIT_USAGE = 2  # a usage error (click's); for `diff`/`dump`, trouble reading a side, as diff(1)
-EXIT_DIFF_TROUBLE = survey.EXIT_DIFF_TROUBLE
+EXIT_DIFF_TROUBLE = compare.EXIT_DIFF_TROUBLE
 EXIT_INTERNAL = 3  # an unexpected error: one line, never a traceback (OJEXCEL_DEBUG=1 shows it)
 # A signal (SIGTERM, SIGHUP): 128 + its number, as a shell says it; nothing written.
 
@@ -100,5 +101,6 @@ def main() -> None:
 
 
 
-for command in (survey.build, survey.kommun, survey.kolada, survey.trend, survey.diff, survey.dump, isu.isu):
+for command in (survey.build, survey.kommun, survey.kolada, survey.trend, compare.diff, compare.dump, isu.isu,
+                site.site, arsgang.arsgang):
     main.add_command(command)

@@ -1,4 +1,5 @@
-"""The survey commands: `ojexcel build`, `kommun`, `kolada`, `trend`, `diff`, `dump`."""
+"""The survey commands: `ojexcel build`, `kommun`, `kolada`, `trend` (`diff` and `dump`, for both
+products, are in `compare.py`)."""
 from __future__ import annotations
 
 import sys
@@ -7,13 +8,13 @@ from pathlib import Path
 
 import click
 
-from ..problems import short_line
 from .common import (
     Folder,
     check_out_dir,
     check_suffix,
     echo_problems,
     embedded_sample,
+    fail,
     kommun_arguments,
     reading,
     refuse_overwrite,
@@ -22,12 +23,92 @@ from .common import (
     writing,
 )
 
-EXIT_DIFF_TROUBLE = 2  # diff(1): trouble reading a side
+YEAR_HELP = "Survey year: an embedded årgång (2016, 2017, 2018). With --arsgang, its year (a check)."
+ARSGANG_HELP = "An årgång folder: the survey year as data (docs/arsgang.md), instead of an embedded --year."
+
+
+def arsgang_files(arsgang) -> list[Path]:
+    """An årgång's files, as inputs no output may replace."""
+    from ..survey.arsgang import FILES
+
+    return [arsgang.folder / name for name in FILES if (arsgang.folder / name).exists()]
+
+
+def parse_arsgang_values(values: tuple[str, ...], option: str = "--arsgang") -> list[tuple[int | None, Path]]:
+    """`DIR` or `YEAR=DIR` (several allowed): (the year written or None, the folder)."""
+    out = []
+    for value in values:
+        year, sep, folder = value.partition("=")
+        if sep and year.strip().isdigit() and folder:
+            out.append((int(year), Path(folder)))
+        elif sep and year.strip().isdigit():
+            raise click.UsageError(f"{option} {value!r}: expected DIR or YEAR=DIR")
+        else:
+            out.append((None, Path(value)))
+    return out
+
+
+@contextmanager
+def arsgang_reading():
+    """An årgång with problems ends the command: its problems listed, then what to run."""
+    from ..survey.arsgang import ArsgangError
+
+    try:
+        yield
+    except ArsgangError as exc:
+        fail(f"{exc}; nothing was written", exc.problems + exc.warnings, exc.omitted)
+
+
+def load_arsgangar(values: tuple[str, ...], option: str = "--arsgang") -> dict:
+    """Every --arsgang given, loaded, by its year."""
+    from ..survey.arsgang import ArsgangError, load_arsgang
+    from ..problems import Problem
+
+    out: dict = {}
+    for written, folder in parse_arsgang_values(values, option):
+        if not folder.is_dir():
+            raise ArsgangError(str(folder), [Problem(
+                "no such folder" if not folder.exists() else "is not a folder: an årgång is a folder of files (docs/arsgang.md)",
+                file=str(folder))])
+        arsgang = load_arsgang(folder)
+        if written is not None and written != arsgang.year:
+            raise ArsgangError(str(folder), [Problem(
+                f"{option} {written}={folder}: the årgång's arsgang.toml says ar = {arsgang.year}", file=str(folder))])
+        if arsgang.year in out:
+            raise click.UsageError(f"{option}: two årgångar for {arsgang.year} ({out[arsgang.year].folder} and {folder})")
+        out[arsgang.year] = arsgang
+    return out
+
+
+def the_arsgang(year: int | None, given: dict, single: bool = True):
+    """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one).
+    `single`: the command takes one årgång, so --year must be its year (D147)."""
+    from ..survey.arsgang import load_arsgang
+
+    if single and year is not None and given and year not in given:
+        (other,) = given.values()
+        raise click.UsageError(f"--year {year}, but the årgång {other.folder} is {other.year} (arsgang.toml); "
+                               "leave out --year, or give the årgång of that year")
+    if year is None:
+        if not given:
+            raise click.UsageError("give --year YEAR (an embedded year: 2016, 2017, 2018) or --arsgang DIR")
+        if len(given) > 1:
+            raise click.UsageError(f"several --arsgang ({', '.join(map(str, sorted(given)))}): give --year to say which is this run's year")
+        return next(iter(given.values()))
+    return given.get(year) or load_arsgang(year)
+
+
+def the_responses(responses: Path | None, arsgang) -> Path | None:
+    """RESPONSES, or the embedded sample of an embedded year (an årgång folder has none)."""
+    if responses is None and not arsgang.embedded:
+        raise click.UsageError(f"give RESPONSES: the årgång {arsgang.folder} has no embedded sample")
+    return embedded_sample(responses, arsgang.year)
 
 
 @click.command()
 @click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--arsgang", "arsgang_dir", metavar="DIR", help=ARSGANG_HELP)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The workbook to write (.xlsx).")
 @click.option("--tidy", "tidy", type=click.Path(dir_okay=False, path_type=Path), help="Also write the tidy export (CSV).")
 @click.option(
@@ -35,22 +116,26 @@ EXIT_DIFF_TROUBLE = 2  # diff(1): trouble reading a side
     help="Review overrides (CSV/XLSX: enhetskod,kolumn,nytt_varde,motivering) applied to the raw answers.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
-def build(responses: Path | None, year: int, out: Path, tidy: Path | None, granskning: Path | None, quiet: bool) -> None:
+def build(responses: Path | None, year: int | None, arsgang_dir: str | None, out: Path, tidy: Path | None,
+          granskning: Path | None, quiet: bool) -> None:
     """Build the workbook (and tidy export) from RESPONSES (CSV or XLSX).
 
-    Without RESPONSES the embedded synthetic sample of YEAR is used.
+    The survey year is --year (an embedded årgång) or --arsgang DIR (a year as data). Without
+    RESPONSES the embedded synthetic sample of YEAR is used.
     """
     from ..io.output import atomic_outputs, check_writable
     from ..survey.compilation import build_results
     from ..survey.tidy import write_tidy_file
     from ..survey.workbook import write_workbook
 
-    inputs = (embedded_sample(responses, year), granskning)
+    with arsgang_reading():
+        arsgang = the_arsgang(year, load_arsgangar((arsgang_dir,) if arsgang_dir else ()))
+    inputs = (the_responses(responses, arsgang), granskning, *arsgang_files(arsgang))
     outputs = workbook_and_tidy(out, tidy, inputs)
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
-        results = build_results(responses, year, granskning)
+        results = build_results(responses, arsgang, granskning)
 
     if not quiet:
         echo_problems(results.warnings)
@@ -69,7 +154,9 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
 
 @click.command()
 @click.argument("args", nargs=-1, metavar="[KOD] [RESPONSES]")
-@click.option("--year", required=True, type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--arsgang", "arsgang_dirs", multiple=True, metavar="[YEAR=]DIR",
+              help=ARSGANG_HELP + " Repeat for the years of --history that are not embedded.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write (one unit).")
 @click.option("--all", "all_units", is_flag=True, help="Write one file per unit and per big city into --out-dir.")
 @click.option("--out-dir", "out_dir", type=Folder(file_okay=False, path_type=Path), help="Folder for --all.")
@@ -83,18 +170,19 @@ def build(responses: Path | None, year: int, out: Path, tidy: Path | None, grans
     help="Add the unit's own values of that year from its tidy export (repeat, or several in one value).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings, progress or the summary.")
-def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, out_dir: Path | None,
-           fmt: str | None, jobs: int, history: tuple[str, ...], quiet: bool) -> None:
+def kommun(args: tuple[str, ...], year: int | None, arsgang_dirs: tuple[str, ...], out: Path | None, all_units: bool,
+           out_dir: Path | None, fmt: str | None, jobs: int, history: tuple[str, ...], quiet: bool) -> None:
     """A municipality's own sheet: its results beside its län, riket, kommungrupp and SKL-grupp.
 
     KOD is a kommunkod (0114), a district code (0180-01), a city (0180, 1480, 1280) or a name
     (case-insensitive; a unique prefix will do). With --all, every unit and city is written to
     --out-dir and KOD is left out. Without RESPONSES the embedded sample of YEAR is used.
     --history 2016=TIDY16.csv adds the unit's own series (a city: its share) with comparability
-    markers; YEAR's own values always come from this run.
+    markers; YEAR's own values always come from this run. The year is --year (embedded) or
+    --arsgang DIR; a --history year that is not embedded needs its --arsgang YEAR=DIR too.
     """
     from ..io.output import check_writable
-    from ..population import NIVA_ENHET, NIVA_STORSTAD, load_population
+    from ..population import NIVA_ENHET, NIVA_STORSTAD
     from ..survey.compilation import build_results
     from ..survey.kommun_report import find_enhet
     from ..survey.kommun_report_all import write_all, write_one
@@ -107,9 +195,16 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
     kod, responses, fmt = kommun_arguments(args, out, all_units, out_dir, fmt,
                                            other_inputs=tuple(given for _, given in history_files))
 
+    with arsgang_reading():
+        given = load_arsgangar(arsgang_dirs)
+        arsgang = the_arsgang(year, given, single=False)
+        unused = sorted(set(given) - {arsgang.year} - {y for y, _ in history_files})
+        if unused:
+            raise click.UsageError(f"--arsgang for {', '.join(map(str, unused))}: neither --year nor a --history year")
     with reading():
-        enhet = None if kod is None else find_enhet(load_population(year), kod)
-        inputs = (embedded_sample(responses, year), *(given for _, given in history_files))
+        enhet = None if kod is None else find_enhet(arsgang.population, kod)
+        inputs = (the_responses(responses, arsgang), *(given for _, given in history_files),
+                  *(f for a in given.values() for f in arsgang_files(a)))
         if out is not None:
             refuse_overwrite(inputs, (out,))
             check_writable(out)
@@ -119,14 +214,14 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
             from ..survey.kommun_report_all import file_name
 
             # every file --all would write: none may be an input
-            refuse_overwrite(inputs, [out_dir / file_name(e, fmt) for e in all_enheter(load_population(year))])
-        results = build_results(responses, year)
+            refuse_overwrite(inputs, [out_dir / file_name(e, fmt) for e in all_enheter(arsgang.population)])
+        results = build_results(responses, arsgang)
         historik = None
         if history_files:
             from ..survey.kommun_history import load_history
             from ..survey.kommun_report import all_enheter
 
-            historik = load_history(history_files, results)
+            historik = load_history(history_files, results, given)
             shown = (enhet,) if enhet is not None else all_enheter(results.population)
             historik_warnings = list(historik.warnings) + historik.saknade(
                 (NIVA_STORSTAD if e.is_city else NIVA_ENHET, e.kod) for e in shown
@@ -143,7 +238,7 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
                 say(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators")
             return
         out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
-        n = len(results.population.units) + 3
+        n = len(results.population.units) + len(results.population.cities)
         if not quiet and sys.stderr.isatty():
             with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
                 paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
@@ -155,27 +250,31 @@ def kommun(args: tuple[str, ...], year: int, out: Path | None, all_units: bool, 
 
 @click.command()
 @click.argument("tidy", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--year", required=True, type=int, help="The survey year of TIDY: Kolada's period.")
+@click.option("--year", type=int, help="The survey year of TIDY (an embedded årgång): Kolada's period.")
+@click.option("--arsgang", "arsgang_dir", metavar="DIR", help=ARSGANG_HELP + " Its kolada.csv codes the values.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The Kolada CSV to write.")
 @click.option("--stadsdelar", is_flag=True, help="Also export the districts of Stockholm, Göteborg and Malmö (under this project's district codes).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
-def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> None:
-    """Code the unit values of a tidy export (TIDY) as Kolada publishes them: kpi,enhetskod,period,varde."""
+def kolada(tidy: Path, year: int | None, arsgang_dir: str | None, out: Path, stadsdelar: bool, quiet: bool) -> None:
+    """Code the unit values of a tidy export (TIDY) as Kolada publishes them: kpi,enhetskod,period,varde.
+
+    The coding is the årgång's kolada.csv: --year's embedded one, or --arsgang DIR's."""
     from ..io.output import atomic_outputs, check_writable
-    from ..population import load_population
-    from ..survey.kolada import (
-        kolada_rows,
-        load_kpis,
-        write_kolada_file,
-    )
+    from ..survey.kolada import kolada_rows, write_kolada_file
     from ..survey.tidy import read_tidy
 
-    refuse_overwrite((tidy,), (out,))
+    with arsgang_reading():
+        arsgang = the_arsgang(year, load_arsgangar((arsgang_dir,) if arsgang_dir else ()))
+    refuse_overwrite((tidy, *arsgang_files(arsgang)), (out,))
     check_suffix("--out", out, (".csv",), "the Kolada export")
+    if arsgang.kpis is None:
+        fail(f"the årgång {arsgang.name} has no kolada.csv: nothing says how its indicators are coded in Kolada")
+    year = arsgang.year
     with reading():
         check_writable(out)
         rows = kolada_rows(
-            read_tidy(tidy, year), year, load_population(year), load_kpis(), source=str(tidy), include_districts=stadsdelar
+            read_tidy(tidy, year), year, arsgang.population, arsgang.kpis, known_ids=arsgang.catalogue.ids,
+            source=str(tidy), include_districts=stadsdelar,
         )
     with writing(), atomic_outputs(out) as temps:
         write_kolada_file(rows, temps[0])
@@ -185,13 +284,17 @@ def kolada(tidy: Path, year: int, out: Path, stadsdelar: bool, quiet: bool) -> N
 
 @click.command()
 @click.argument("years", nargs=-1, required=True, metavar="YEAR=TIDY.csv...")
+@click.option("--arsgang", "arsgang_dirs", multiple=True, metavar="[YEAR=]DIR",
+              help="The årgång folder of a year that is not embedded (repeat: one per such year).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The trend workbook to write (.xlsx).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print the summary.")
-def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
+def trend(years: tuple[str, ...], arsgang_dirs: tuple[str, ...], out: Path, quiet: bool) -> None:
     """Years side by side from tidy exports of several years, e.g. 2016=t16.csv 2017=t17.csv.
 
-    Indicators are matched by id; a value that is not (or only partly) comparable with the
-    previous year is marked, and no change is computed across a break.
+    Each year is read with its årgång: the embedded one, or --arsgang [YEAR=]DIR. Indicators are
+    matched by id (or a renamed one by its foregaende_indikator); a value that is not (or only
+    partly) comparable with the previous year is marked, and no change is computed across a
+    break. A unit that exists in some of the years only is listed, not an error.
     """
     from ..io.output import atomic_outputs, check_writable
     from ..survey.trend import build_trend, parse_year_files, read_inputs
@@ -201,11 +304,16 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
         pairs = parse_year_files(years)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    refuse_overwrite([p for _, p in pairs], (out,))
+    with arsgang_reading():
+        given = load_arsgangar(arsgang_dirs)
+    unused = sorted(set(given) - {y for y, _ in pairs})
+    if unused:
+        raise click.UsageError(f"--arsgang for {', '.join(map(str, unused))}, which is not one of the years given")
+    refuse_overwrite([p for _, p in pairs] + [f for a in given.values() for f in arsgang_files(a)], (out,))
     check_suffix("--out", out, (".xlsx",), "the trend workbook")
     with reading():
         check_writable(out)
-        model = build_trend(read_inputs(pairs))
+        model = build_trend(read_inputs(pairs, given))
     with writing(), atomic_outputs(out) as temps:
         write_trend_workbook(model, temps[0])
     if not quiet:
@@ -214,86 +322,15 @@ def trend(years: tuple[str, ...], out: Path, quiet: bool) -> None:
             f"{_count(len(model.indicators), 'indicator')}, "
             f"{len(model.breaks)} comparability break(s) marked"
         )
+        if model.some_years:
+            say(f"{len(model.some_years)} unit(s) exist in some of the years only (their other years show "
+                "'uppgift saknas'):")
+            for e in model.some_years[:20]:
+                say(f"  {e.kod} {e.namn}: {', '.join(map(str, e.ar))}")
+            if len(model.some_years) > 20:
+                say(f"  … and {len(model.some_years) - 20} more (sheet 'Om tabellerna')")
+
 
 def _count(n: int, noun: str) -> str:
     """'1 year', '3 years'."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-@contextmanager
-def diff_trouble(command: str, error: type[Exception]):
-    """diff(1)'s convention: trouble (an unreadable side) is exit status 2."""
-    try:
-        yield
-    except error as exc:
-        click.echo(short_line(f"ojexcel {command}: {exc}"), err=True)
-        sys.exit(EXIT_DIFF_TROUBLE)
-
-
-def _split_multi(values: tuple[str, ...]) -> frozenset[str] | None:
-    """Repeated options and comma/space separated lists both work: --only 0114,0115 --only 0117."""
-    items = {v.strip() for value in values for v in value.replace(",", " ").split() if v.strip()}
-    return frozenset(items) or None
-
-
-def _split_names(values: tuple[str, ...]) -> frozenset[str] | None:
-    """--only: repeated options and comma-separated lists; an item may be a name with spaces
-    ('Upplands Väsby'). A value without commas holding only codes is split at spaces too."""
-    items: set[str] = set()
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            words = part.split()
-            if len(words) > 1 and all(any(ch.isdigit() for ch in w) for w in words):
-                items.update(words)  # "0114 0115": codes separated by spaces
-            elif part:
-                items.add(part)
-    return frozenset(items) or None
-
-
-def _diff_filters(only, indicators, sides):
-    """--only and --indicator resolved against both sides; an unknown item is a usage error."""
-    from ..survey.diff_filter import FilterError, resolve_indicators, resolve_only
-
-    try:
-        return resolve_only(_split_names(only), sides), resolve_indicators(_split_multi(indicators), sides)
-    except FilterError as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-@click.command()
-@click.argument("old", type=click.Path(path_type=Path))
-@click.argument("new", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--ignore-fills", is_flag=True, help="Do not report fills that changed without a value change.")
-@click.option("--only", "only", multiple=True, metavar="KOD|NAME", help="Only these units/groups, by code or name (repeat, or comma-separated).")
-@click.option("--indicator", "indicators", multiple=True, metavar="ID", help="Only these indicators (repeat, or comma-separated).")
-@click.option("--counts", is_flag=True, help="Also report aggregates whose counts changed.")
-def diff(old: Path, new: Path, fmt: str, ignore_fills: bool, only, indicators, counts: bool) -> None:
-    """Semantic diff of two workbooks or tidy exports, aligned by (niva, kod, indikator).
-
-    Exit status as diff(1): 0 identical, 1 differences, 2 trouble.
-    """
-    from ..survey.diff import DiffInputError, compare, load_side
-    from ..survey.diff_report import FORMATS
-
-    with diff_trouble("diff", DiffInputError):
-        a, b = load_side(old), load_side(new)
-    keep_codes, keep_ids = _diff_filters(only, indicators, (a, b))
-    report = compare(a, b, ignore_fills=ignore_fills, only=keep_codes, indicators=keep_ids, counts=counts)
-    click.echo(FORMATS[fmt](report), nl=False)
-    sys.exit(0 if report.identical else 1)
-
-
-@click.command()
-@click.argument("path", type=click.Path(path_type=Path))
-def dump(path: Path) -> None:
-    """Print a workbook or tidy export as sorted canonical lines (a git textconv filter)."""
-    from ..survey.diff import DiffInputError, load_side
-    from ..survey.diff_report import render_dump
-
-    with diff_trouble("dump", DiffInputError):
-        side = load_side(path)
-    click.echo(render_dump(side), nl=False)
-
-

@@ -82,3 +82,22 @@ def field_count_message(cells: list, width: int, delimiter: str | None, last: bo
     if last and n < width:
         return msg + ": the last row is cut short; is the file truncated?"
     return msg + " (a stray delimiter, or mixed ',' and ';')"
+
+
+# The columns that mark each product's input, to say in one line which commands a file given to
+# the other product belongs to (instead of a hundred "column missing" lines).
+PRODUCT_INPUTS = {
+    "survey": ("survey responses", "the survey commands (`ojexcel build`, `ojexcel kommun`)", ("besvarat_vinr",)),
+    "isu": ("ISU ärende records", "the ISU commands (`ojexcel isu build|kommun|kolada`)",
+            ("arende_id", "datum_aktualisering")),
+}
+
+
+def other_product(header: list[object], product: str) -> str | None:
+    """The one-line reason why `header` is the input of the other product, or None."""
+    names = {normalize(c.replace("\ufeff", "")) for c in header if isinstance(c, str)}
+    for other, (what, commands, markers) in PRODUCT_INPUTS.items():
+        if other != product and all(m in names for m in markers):
+            return (f"this file looks like {what} (it has the column{'s' if len(markers) > 1 else ''} "
+                    f"{', '.join(markers)}), not {PRODUCT_INPUTS[product][0]}: give it to {commands}")
+    return None

@@ -55,3 +55,10 @@ TIDY_LIMITS = Limits(
     max_file_bytes=100 * MiB, max_rows=250_000, max_columns=64, max_cell_chars=EXCEL_MAX_CELL_CHARS,
     max_xlsx_part_bytes=16 * MiB, max_xlsx_total_bytes=32 * MiB, max_row_chars=1 * MiB, utf8_only=True,
 )
+# What `diff` and `dump` take as one side before a product's reader applies its own bounds: up to
+# an ISU tidy export of national breadth (isu/tidy.py, D103). A pipe is copied within this size.
+DIFF_INPUT_LIMITS = Limits(
+    max_file_bytes=2 * 2**30, max_rows=WORKBOOK_LIMITS.max_rows, max_columns=WORKBOOK_LIMITS.max_columns,
+    max_cell_chars=EXCEL_MAX_CELL_CHARS, max_xlsx_part_bytes=WORKBOOK_LIMITS.max_xlsx_part_bytes,
+    max_xlsx_total_bytes=WORKBOOK_LIMITS.max_xlsx_total_bytes, max_row_chars=WORKBOOK_LIMITS.max_row_chars,
+)

@@ -22,6 +22,10 @@
    was passed) it completes the new set. Either way the folder then holds the old set or the new
    set, never a mix. Staging folders of runs killed before step 4 are simply removed.
 
+A folder can be one output too (`atomic_folder`, for `ojexcel site`): the whole tree is written
+into the staging folder and renamed into place as one entry of the set, replacing the old folder
+as a whole (the old one moves aside until the commit point, then goes with the staging folder).
+
 `OJEXCEL_TEST_FAULT` (tests only): `fail-rename:K` makes the K-th rename (1-based) fail with an
 OSError, `kill-rename:K` kills the process with SIGKILL just before it, `kill-committed:1` just
 after the commit point, `pause-rename:K` sleeps a minute before it (to send a signal then).
@@ -37,7 +41,7 @@ import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..problems import OjexcelError
 
@@ -61,8 +65,9 @@ def _folder(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
 
-def check_writable(path: Path) -> None:
-    """Fail early, before any work, when an output cannot be written."""
+def check_writable(path: Path, is_folder: bool = False) -> None:
+    """Fail early, before any work, when an output cannot be written (`is_folder`: the output is a
+    folder, which may exist as a folder)."""
     if str(path) in ("", "."):
         raise OutputError("an empty output file name")
     name = os.fsencode(path.name)
@@ -74,7 +79,10 @@ def check_writable(path: Path) -> None:
     try:
         if not folder.is_dir():
             raise OutputError(f"{_shown(path)}: the folder {_shown(folder)} does not exist")
-        if path.is_dir():
+        if is_folder:
+            if path.is_symlink() or (path.exists() and not path.is_dir()):
+                raise OutputError(f"{_shown(path)}: is not a folder")
+        elif path.is_dir():
             raise OutputError(f"{_shown(path)}: is a directory")
     except OSError as exc:
         raise OutputError(f"{_shown(path)}: cannot be written ({exc.strerror})") from None
@@ -169,11 +177,15 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
 
 @contextmanager
-def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator[list[Path]]:
-    """Yield temporary paths to write; put them all in place as one set when the block succeeds."""
+def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = (), folder_outputs: bool = False,
+                   under_lock: Callable[[], None] | None = None) -> Iterator[list[Path]]:
+    """Yield temporary paths to write; put them all in place as one set when the block succeeds.
+
+    `folder_outputs`: the outputs are folders (`atomic_folder`). `under_lock()` is called once the folder
+    locks are held, before anything is staged: a last check that may raise OutputError."""
     paths = tuple(Path(p) for p in paths)
     for p in paths:
-        check_writable(p)
+        check_writable(p, folder_outputs)
     refuse_inputs(paths, inputs)
     folders: dict[str, Path] = {}
     for p in paths:
@@ -183,6 +195,8 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator
             stack.enter_context(folder_lock(folders[key]))
         for folder in folders.values():
             recover(folder)
+        if under_lock is not None:
+            under_lock()
         staging: dict[str, Path] = {}
         try:
             for key, folder in folders.items():
@@ -196,6 +210,57 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = ()) -> Iterator
         finally:
             for folder in staging.values():
                 shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def atomic_folder(path: Path, inputs: Iterable[Path | None] = (),
+                  may_replace: Callable[[Path], None] | None = None) -> Iterator[Path]:
+    """Yield an empty staging folder to fill; rename it into place as `path` when the block
+    succeeds, all or nothing (the old folder, if any, is replaced as a whole).
+
+    No input may be the folder or lie inside it. An existing `path` must be a folder (not a
+    symbolic link); `may_replace(path)` is called on it under the lock and raises OutputError to
+    refuse (without it, only an empty folder is replaced)."""
+    path = Path(path)
+    inputs = [Path(i) for i in inputs if i is not None]
+    check_writable(path, is_folder=True)
+    refuse_inputs_inside(path, inputs)
+
+    def check() -> None:
+        refuse_inputs_inside(path, inputs)
+        if os.path.lexists(path):
+            if may_replace is not None:
+                may_replace(path)
+            elif any(Path(path).iterdir()):
+                raise OutputError(f"{_shown(path)}: the folder is not empty")
+
+    with atomic_outputs(path, inputs=inputs, folder_outputs=True, under_lock=check) as (tmp,):
+        tmp.mkdir()
+        yield tmp
+
+
+def refuse_inputs_inside(folder: Path, inputs: Iterable[Path]) -> None:
+    """OutputError when an input is `folder` or lies inside it (replacing the folder would remove it)."""
+    try:
+        root = Path(folder).resolve()
+    except (OSError, RuntimeError):
+        root = Path(os.path.abspath(folder))
+    for given in inputs:
+        try:
+            resolved = Path(given).resolve()
+        except (OSError, RuntimeError):
+            resolved = Path(os.path.abspath(given))
+        if resolved == root or root in resolved.parents:
+            raise OutputError(f"{_shown(given)}: the input lies in the output folder {_shown(folder)}, "
+                              "which is replaced as a whole; write the output elsewhere")
+
+
+def _remove(path: str) -> None:
+    """Remove an output this run put in place (a file, or a folder output's tree)."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
 
 
 def _fault(kind: str, k: int) -> None:
@@ -223,7 +288,7 @@ def _commit(paths: tuple[Path, ...], temps: list[Path], staging: dict[str, Path]
     main = staging[main_key] / JOURNAL
     entries = []
     for i, (final, tmp) in enumerate(zip(paths, temps)):
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o755 if os.path.isdir(tmp) else 0o644)
         entries.append({
             "final": os.path.abspath(final),
             "new": os.path.abspath(tmp),
@@ -271,9 +336,11 @@ def _roll_back(entries: list[dict]) -> None:
             continue
         if e["existed"]:
             if os.path.lexists(backup):
+                if os.path.isdir(backup) and os.path.lexists(final):
+                    _remove(final)  # a folder output: a folder cannot be replaced by rename
                 os.replace(backup, final)
         elif os.path.lexists(final):
-            os.unlink(final)
+            _remove(final)
 
 
 def recover(folder: Path) -> None:

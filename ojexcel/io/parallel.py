@@ -68,7 +68,7 @@ def write_files(
         _RENDER = render
         try:
             if jobs > 1 and fork and len(chunks) > 1:
-                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), _worker_signals) as pool:
+                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), worker_signals) as pool:
                     for done in pool.imap_unordered(_render, chunks):
                         if progress:
                             progress(done)
@@ -81,7 +81,7 @@ def write_files(
             _RENDER = None
 
 
-def _worker_signals() -> None:
+def worker_signals() -> None:
     """A worker dies at SIGTERM/SIGHUP (the pool stops it so); the parent cleans up."""
     import signal
 

@@ -1,4 +1,4 @@
-"""Where the packaged data lives: reference data, catalogues, templates, the embedded samples."""
+"""Where the packaged data lives: reference data, the embedded årgångar, templates, the embedded samples."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +8,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 MUNICIPALITY_GROUPS = "ojexcel.municipality_groups"
-KATALOG = "ojexcel.survey.katalog"
+ARSGANGAR = "ojexcel.survey.arsgangar"  # the embedded survey years, one folder each (survey/arsgang.py)
 TEMPLATES = "ojexcel.templates"
 SAMPLES = "ojexcel.samples"
 
@@ -40,6 +40,14 @@ def sample_file(name: str, missing: str | None = None) -> Path:
 def survey_sample(year: int) -> Path:
     """The embedded synthetic response file of a survey year."""
     return sample_file(f"svar_{year}.csv", f"no embedded sample for {year}")
+
+
+def is_sample(path: str | Path, name: str) -> bool:
+    """Whether `path` is the embedded sample `name` (its outputs then say the data are synthetic)."""
+    try:
+        return Path(path).resolve() == sample_file(name).resolve()
+    except (FileNotFoundError, OSError, ValueError):
+        return False
 
 
 def isu_sample() -> Path:

@@ -42,6 +42,51 @@ _EXACT = 2**53  # float64 sums of whole numbers below this are exact
 EXACT_KEYS_PER_CODE = 2**21  # ärenden of one registration code whose keys (< 2^32) sum exactly in float64
 
 
+def build_results(arenden=None, *, period=None, minsta_antal: int = 5, nyckelfil=None,
+                  utan_brus: bool = False) -> IsuTables:
+    """Read, validate and compile an ärende file (CSV or XLSX; None = the embedded synthetic
+    sample), as `ojexcel isu build` does: the Python API's `ojexcel.isu.build`.
+
+    `period`: (FRÅN, TILL), inclusive, each a `datetime.date`, an ISO date text or None (open).
+    `nyckelfil`: the publication's key file (CONTRACT §2 item 1; a path), required for a file of
+    one's own unless `utan_brus` (the truth, not for publication); the embedded sample uses its
+    demo key (D153). The results are not audited: `ojexcel.isu.gate.check(results)` is the
+    build's gate. Raises `InputError` for invalid input (every problem, naming file, row, column
+    and value), ValueError when a file of one's own has no key."""
+    import datetime as dt
+
+    from ..io.resources import isu_sample
+    from ..population import load_population
+    from .codebook import load_codebook
+    from .reader import read_arenden
+
+    def day(value, side: str) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"period: {side} {value!r} is not an ISO date (ÅÅÅÅ-MM-DD)") from None
+
+    fran, till = (None, None) if period is None else period
+    fran, till = day(fran, "FRÅN"), day(till, "TILL")
+    if fran is not None and till is not None and fran > till:
+        raise ValueError(f"period: starts after it ends ({fran} > {till})")
+    source = isu_sample() if arenden is None else arenden
+    key = None
+    if not utan_brus:
+        from ..io.resources import isu_demo_key
+        from .cellkey import read_key_file
+
+        if nyckelfil is None and arenden is not None:
+            raise ValueError("a publication needs its key file: nyckelfil=PATH (CONTRACT §2), or utan_brus=True "
+                             "for the true numbers (not for publication)")
+        key, _ = read_key_file(isu_demo_key() if nyckelfil is None else nyckelfil)
+    data = read_arenden(source, load_codebook(), load_population(), period=(fran, till), nyckel=key)
+    return compile_tables(data, minsta_antal=minsta_antal, utan_brus=utan_brus,
+                          demo_key=not utan_brus and nyckelfil is None)
+
+
 def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, utan_brus: bool = False,
                    demo_key: bool = False) -> IsuTables:
     """Compile, perturb and decide what is written (CONTRACT isu §2–§5). `population`: the

@@ -67,7 +67,7 @@ class Arenden:
     # §2 item 1: r per ärende (uint32), or None (read without a key: --utan-brus only)
     record_keys: np.ndarray | None = None
     utanfor_nyckel: int = 0  # the cell key of the ärenden left out by --period (the cover's count)
-    syntetisk: bool = False  # the embedded synthetic sample (its outputs say so)
+    syntetisk: bool = False  # read from the embedded synthetic sample: every output must say so (D133)
 
     @property
     def n(self) -> int:
@@ -140,7 +140,7 @@ class IsuResults(Protocol):
     warnings: list[Problem]
     utan_brus: bool  # the truth (--utan-brus): not for publication, every output says so
     demo_key: bool  # perturbed with the embedded sample's public demo key
-    syntetisk: bool  # compiled from the embedded synthetic sample
+    syntetisk: bool  # compiled from the embedded synthetic sample (a tidy file read back: False)
 
     def enheter(self, niva: str) -> tuple[str, ...]:
         """The codes present at a level, in tidy order ('' alone for samtliga)."""

@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.cells import column_label, field_count_message, normalize
+from ..io.cells import column_label, field_count_message, normalize, other_product
+from ..io.resources import ISU_SAMPLE, is_sample
 from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
@@ -139,6 +140,10 @@ class _Plan:
 
 
 def _map_header(header: list[object], kodbok: Codebook, probs: _Problems) -> _Plan | None:
+    elsewhere = other_product(header, "isu")
+    if elsewhere:
+        probs.add(ERROR, "other_product", elsewhere, row=1)
+        return None
     known = {normalize(c): c for c in kodbok.kolumner}
     index: dict[str, int] = {}
     unknown: list[str] = []
@@ -542,14 +547,7 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         utanfor_period=utanfor,
         record_keys=keys,
         utanfor_nyckel=utanfor_nyckel,
-        syntetisk=_is_embedded_sample(path),
+        syntetisk=is_sample(path, ISU_SAMPLE),  # (D133)
     )
 
 
-def _is_embedded_sample(path: Path) -> bool:
-    from ..io.resources import isu_sample
-
-    try:
-        return path.resolve() == isu_sample().resolve()
-    except (FileNotFoundError, OSError):
-        return False

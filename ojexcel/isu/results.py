@@ -62,7 +62,7 @@ class IsuTables:
         self.hidden = hidden
         self.utan_brus = utan_brus  # the truth, not for publication (every output says so)
         self.demo_key = demo_key  # perturbed with the embedded sample's public demo key
-        self.syntetisk = syntetisk  # the embedded synthetic sample
+        self.syntetisk = syntetisk  # the embedded synthetic sample's results
         # a share (mean) is shown from this published base (item 5); 1 under --utan-brus
         self.share_min_bas = 1 if utan_brus else SHARE_MIN_BAS
         self._index = {e: i for i, e in enumerate(self.enhetslista)}
@@ -97,6 +97,13 @@ class IsuTables:
     def rader(self) -> Iterator[Row]:
         for u in range(len(self.enhetslista)):
             yield from self._rows(u, np.flatnonzero(self.written[u]))
+
+    def to_frame(self):
+        """The tidy export's rows as a pandas DataFrame, hidden values told apart from values that
+        do not exist (needs pandas: `pip install 'ojexcel[pandas]'`; columns: `frames.py`)."""
+        from .frames import results_frame
+
+        return results_frame(self)
 
     # -- conveniences for renderers -------------------------------------------------------------
 

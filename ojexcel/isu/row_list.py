@@ -45,7 +45,7 @@ class RowList:
     warnings: list[Problem] = field(default_factory=list)
     utan_brus: bool = False  # a tidy export does not say; the caller may
     demo_key: bool = False
-    syntetisk: bool = False
+    syntetisk: bool = False  # a tidy export does not say whether its data were synthetic
 
     def __post_init__(self) -> None:
         # One dict per table (kategori -> Rad): lookups and the repeated-row check in one place.
@@ -103,3 +103,9 @@ class RowList:
 
     def delgrupper(self) -> tuple[str, ...]:
         return self._delgrupper
+
+    def to_frame(self):
+        """The rows as a pandas DataFrame (needs pandas; columns: `frames.py`)."""
+        from .frames import rows_frame
+
+        return rows_frame(self.rows)

@@ -384,3 +384,12 @@ def _read_tidy_stream(fh, name: str, **meta) -> RowList:
     except RowListError as e:
         raise RowListError([Problem(p.message, file=name, row=p.row and p.row + 1, column=p.column, value=p.value)
                              for p in e.problems]) from None
+
+
+def read_tidy_frame(path: str | Path):
+    """A tidy export as a pandas DataFrame (`frames.py`; the Python API's `ojexcel.isu.read_tidy`),
+    checked row by row as `read_isu_tidy` checks it: a bad file raises `RowListError` (an
+    `InputError`) naming file, row, column and value."""
+    from .frames import rows_frame
+
+    return rows_frame(read_isu_tidy(path).rows)

@@ -40,13 +40,11 @@ from .chart_tables import ANDEL, ANTAL, ChartTable, build, thousands
 from .codebook import Codebook, load_codebook
 from .cellkey import DELGRUPP_MIN, NOISE, SHARE_MIN_BAS
 from .model import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResults, Row, withheld_symbol
+from .workbook_layout import INFORMATION, NIVA_NAMN, PER_KOMMUN, PER_KOMMUN_KEYS, PER_KOMMUN_TABLE
 
 TEMPLATE = "isu_arbetsbok.txt.j2"
 TITEL = "Socialtjänstens stöd till våldsutsatta vuxna"
-INFORMATION = "Information"
-PER_KOMMUN = "Per kommun"
 FOOTER = "&L&A&RSida &P av &N"
-NIVA_NAMN = {SAMTLIGA: "Samtliga", LAN: "Län", KOMMUN: "Kommun", STADSDEL: "Stadsdel"}
 
 LABEL_WIDTH = 46  # the category column of the diagram tables
 NUMBER_WIDTH = 12
@@ -290,12 +288,12 @@ def _write_per_kommun(ws, resultat: IsuResults, katalog: ChartCatalogue, lines: 
     for i, line in enumerate(lines[1:], start=1):
         ws.write_string(i, 0, line, st.note)
     header = len(lines) + 1
-    keys = ["Nivå", "Kod", "Namn", "Län"]
+    keys = list(PER_KOMMUN_KEYS)
     columns = keys + [k.rubrik for k in katalog.nyckeltal]
     units = [(niva, kod) for niva in NIVAER for kod in resultat.enheter(niva)]
     last = header + max(1, len(units))
     ws.add_table(header, 0, last, len(columns) - 1, {
-        "name": "Per_kommun",
+        "name": PER_KOMMUN_TABLE,
         "columns": [{"header": c, "header_format": st.header} for c in columns],
         "style": TABLE_STYLE,
     })

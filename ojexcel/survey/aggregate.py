@@ -2,11 +2,12 @@
 
 Denominator = N − ej_aktuellt − bortfall. Share = 100·ja/denominator in whole percent, halves
 rounded up, in exact integer arithmetic. Suppressed (None) when (ej_aktuellt + bortfall)/N exceeds
-20 % — exactly 20 % is shown — or when the denominator is 0.
+the year's threshold — 20 % unless the årgång says otherwise (CONTRACT §7); exactly the threshold
+is shown — or when the denominator is 0.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..rounding import share_half_up
 from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
@@ -21,6 +22,7 @@ class Aggregate:
     nej: int
     ej_aktuellt: int
     bortfall: int
+    undertryckning: int = field(default=20, compare=False, repr=False)  # percent (the year's threshold)
 
     @property
     def enheter(self) -> int:
@@ -32,7 +34,7 @@ class Aggregate:
 
     @property
     def suppressed(self) -> bool:
-        return is_suppressed(self.ej_aktuellt + self.bortfall, self.enheter)
+        return is_suppressed(self.ej_aktuellt + self.bortfall, self.enheter, self.undertryckning)
 
     @property
     def andel(self) -> int | None:
@@ -42,9 +44,9 @@ class Aggregate:
         return share_half_up(self.ja, self.denominator)
 
 
-def is_suppressed(excluded: int, n: int) -> bool:
-    """True when excluded/n > 20 % (strictly), or nothing is left to divide by."""
-    return n - excluded <= 0 or 100 * excluded > SUPPRESSION_PERCENT * n
+def is_suppressed(excluded: int, n: int, percent: int = SUPPRESSION_PERCENT) -> bool:
+    """True when excluded/n > percent (strictly; 20 % by default), or nothing is left to divide by."""
+    return n - excluded <= 0 or 100 * excluded > percent * n
 
 
 def count(values) -> Aggregate:
@@ -65,17 +67,18 @@ def count(values) -> Aggregate:
     return Aggregate(ja, delvis, nej, ea, bortfall)
 
 
-def _count_column(values: tuple) -> Aggregate:
+def _count_column(values: tuple, percent: int) -> Aggregate:
     """`count` for a tuple of values, with the counting done by tuple.count (C speed)."""
-    agg = Aggregate(values.count(JA), values.count(DELVIS), values.count(NEJ), values.count(EJ_AKTUELLT), values.count(None))
+    agg = Aggregate(values.count(JA), values.count(DELVIS), values.count(NEJ), values.count(EJ_AKTUELLT),
+                    values.count(None), percent)
     if agg.enheter != len(values):
         return count(values)  # raises on the value that is not a unit value
     return agg
 
 
-def aggregate_group(members, unit_values, n_indicators: int) -> tuple[Aggregate, ...]:
-    """One Aggregate per indicator over the member units' values."""
+def aggregate_group(members, unit_values, n_indicators: int, percent: int = SUPPRESSION_PERCENT) -> tuple[Aggregate, ...]:
+    """One Aggregate per indicator over the member units' values; `percent`: the suppression threshold."""
     rows = [unit_values[kod] for kod in members]
     if not rows:
-        return tuple(Aggregate(0, 0, 0, 0, 0) for _ in range(n_indicators))
-    return tuple(_count_column(column) for column in zip(*rows))
+        return tuple(Aggregate(0, 0, 0, 0, 0, percent) for _ in range(n_indicators))
+    return tuple(_count_column(column, percent) for column in zip(*rows))

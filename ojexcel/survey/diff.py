@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..io.diff_input import DiffInputError
 from ..population import NIVA_ENHET
-from ..problems import OjexcelError
 
 Key = tuple[str, str, str]  # (niva, kod, indikator)
 # The tidy export's count columns (tidy.COUNT_COLUMNS; a test keeps them equal). Not imported:
@@ -30,13 +30,6 @@ COUNT_NAMES = ("ja", "delvis", "nej", "ej_aktuellt", "bortfall", "enheter")
 KIND_VALUE = "value"
 KIND_FILL = "fill"
 KIND_COUNTS = "counts"
-
-
-class DiffInputError(OjexcelError):
-    """A side cannot be read: unreadable, or not an ojexcel workbook / tidy export. Exit 2, as
-    diff(1) says trouble."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -191,44 +184,30 @@ def indicator_order(ind: str) -> tuple[int, str]:
 
 @cache
 def _catalogue_order() -> dict[str, int]:
-    from .catalogue import available_years, load_catalogue
+    from .arsgang import embedded_years, load_arsgang
 
     order: dict[str, int] = {}
-    for year in sorted(available_years(), reverse=True):
-        for ind in load_catalogue(year):
+    for year in sorted(embedded_years(), reverse=True):
+        for ind in load_arsgang(year).catalogue:
             order.setdefault(ind.id, len(order))
     return order
 
 
 # -- reading a side -----------------------------------------------------------------------------
 
-def load_side(path: str | Path) -> Side:
-    """Read a workbook (.xlsx) or a tidy export (CSV) into a Side. Raises DiffInputError."""
+def load_side(path: str | Path, shown: str | Path | None = None) -> Side:
+    """Read a workbook (.xlsx) or a tidy export (CSV) into a Side; `shown` names it (default:
+    `path`). Raises DiffInputError (io/diff_input.py)."""
+    from ..io.diff_input import XLSX, file_format, side_file
     from ..io.limits import WORKBOOK_LIMITS
-    from ..io.tables import regular_file
-    from ..io.tables_csv import Unreadable
-    from ..problems import printable
 
     path = Path(path)
-    shown = printable(str(path))
-    try:
-        # a pipe or process substitution (diff <(git show HEAD~1:t.csv) t.csv) is read once
-        with regular_file(path, WORKBOOK_LIMITS) as real:
-            with open(real, "rb") as fh:
-                magic = fh.read(4)
-            if magic.startswith(b"PK"):
-                return _load_workbook(real, path)
-            return _load_tidy(real, path)
-    except FileNotFoundError:
-        raise DiffInputError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise DiffInputError(f"{shown}: is a directory") from None
-    except Unreadable as exc:
-        raise DiffInputError(f"{shown}: {exc}") from None
-    except OSError as exc:
-        from ..io.tables import os_reason
-
-        raise DiffInputError(f"{shown}: {os_reason(exc)}") from None
+    named = path if shown is None else Path(shown)
+    # a pipe or process substitution (diff <(git show HEAD~1:t.csv) t.csv) is read once
+    with side_file(path, WORKBOOK_LIMITS, shown=str(named)) as real:
+        if file_format(real) == XLSX:
+            return _load_workbook(real, named)
+        return _load_tidy(real, named)
 
 
 def _load_tidy(path: Path, named: Path) -> Side:

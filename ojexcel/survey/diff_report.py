@@ -1,11 +1,16 @@
 """The diff's reports: text (grouped by unit, for a terminal), markdown (for a review comment), json."""
 from __future__ import annotations
 
-import json
-import re
-
+from ..io.diff_report import (
+    Document,
+    Line,
+    Section,
+    render_json_document,
+)
+from ..io.diff_report import render_markdown as shared_markdown
+from ..io.diff_report import render_text as shared_text
 from ..population import NIVA_ENHET
-from ..problems import is_printable, printable, safe_char
+from ..problems import printable
 from ..styles import BAD, GOOD, NEUTRAL, share_text, unit_text
 from .diff import COUNT_NAMES, KIND_COUNTS, KIND_FILL, KIND_VALUE, Change, DiffReport
 
@@ -74,7 +79,7 @@ def _sections(report: DiffReport) -> list[dict]:
     return sections
 
 
-def _entries(entries) -> list[dict]:
+def _entries(entries) -> list[str]:
     out = []
     for e in entries:
         if e.what == "indikator":
@@ -86,62 +91,46 @@ def _entries(entries) -> list[dict]:
     return out
 
 
-def _context(report: DiffReport, escape, code=None) -> dict:
-    """The template's values, every text from the files passed through `escape` (paths and
-    indicator ids through `code` where the template shows them as code): codes, ids, names and
-    sheet names are data, never terminal control sequences or markup."""
-    context = _escaped({
-        "old": {"path": report.old.path, "kind": report.old.kind},
-        "new": {"path": report.new.path, "kind": report.new.kind},
-        "sections": [s | {"row": None} for s in _sections(report)],
-        "added": _entries(report.added),
-        "removed": _entries(report.removed),
-        "summary": report.summary(),
-        "fills_compared": report.fills_compared,
-    }, escape)
-    if code is not None:
-        context["old"]["path"], context["new"]["path"] = code(report.old.path), code(report.new.path)
-        for section, raw in zip(context["sections"], _sections(report)):
-            for change, raw_change in zip(section["changes"], raw["changes"]):
-                change["indikator"] = code(raw_change["indikator"])
-    return context
-
-
-def _escaped(value, escape):
-    if isinstance(value, str):
-        return escape(value)
-    if isinstance(value, dict):
-        return {k: _escaped(v, escape) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v, escape) for v in value]
-    return value
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-
-
-def markdown_text(text: str) -> str:
-    """Text shown literally in markdown (and the HTML it becomes): control characters escaped,
-    HTML's &, < and > as entities, markdown's punctuation backslash-escaped."""
-    text = printable(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN.sub(r"\\\1", text)
-
-
-def markdown_code(text: str) -> str:
-    """Text for a markdown code span (`…`): no backtick can close it, no | end a table cell."""
-    return printable(text).replace("`", "'").replace("|", "\\|")
+def document(report: DiffReport) -> Document:
+    """The report laid out for the shared renderers (`io/diff_report.py`)."""
+    s = report.summary()
+    counts = f", {s['counts']} count change(s)" if s["counts"] else ""
+    counts_md = f", **{s['counts']}** count change(s)" if s["counts"] else ""
+    fills = "" if report.fills_compared else "; fills not compared"
+    sections = tuple(
+        Section(sec["title"], tuple(
+            Line(c["indikator"], c["old"], c["new"], c["detail"],
+                 ((c["indikator"], True), (c["kind"], False), (c["old"], False), (c["new"], False), (c["detail"], False)))
+            for c in sec["changes"]))
+        for sec in _sections(report)
+    )
+    return Document(
+        old_path=report.old.path, old_kind=report.old.kind, new_path=report.new.path, new_kind=report.new.kind,
+        identical=report.identical,
+        compared=f"{s['compared_cells']} cells compared{fills}",
+        sections=sections,
+        added=tuple(_entries(report.added)),
+        removed=tuple(_entries(report.removed)),
+        summary_text=(
+            f"{s['unit_values']} unit value(s) in {s['units_changed']} unit(s), {s['aggregate_shares']} aggregate "
+            f"share(s), {s['fills']} fill(s){counts}; {s['added']} added, {s['removed']} removed; "
+            f"{s['compared_cells']} cells compared{'' if report.fills_compared else ', fills not compared'}."
+        ),
+        summary_markdown=(
+            f"**{s['unit_values']}** unit value(s) in **{s['units_changed']}** unit(s), **{s['aggregate_shares']}** "
+            f"aggregate share(s), **{s['fills']}** fill(s){counts_md}; {s['added']} added, {s['removed']} removed."
+        ),
+        header=("indikator", "kind", "old", "new", "detail"),
+        label_width=40,
+    )
 
 
 def render_text(report: DiffReport) -> str:
-    from ..io.templating import render
-
-    return render("diff.txt.j2", **_context(report, printable))
+    return shared_text(document(report))
 
 
 def render_markdown(report: DiffReport) -> str:
-    from ..io.templating import render
-
-    return render("diff.md.j2", **_context(report, markdown_text, markdown_code))
+    return shared_markdown(document(report))
 
 
 def _json_value(value: str | None, niva: str):
@@ -173,15 +162,7 @@ def render_json(report: DiffReport) -> str:
         "removed": entries(report.removed),
         "summary": report.summary(),
     }
-    return _json_printable(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
-
-
-def _json_printable(text: str) -> str:
-    """JSON with every non-printable character (C1 controls, U+2028 …) as a \\u escape: valid
-    JSON, safe on a terminal."""
-    if is_printable(text):
-        return text
-    return "".join(c if safe_char(c) or c == "\n" else json.dumps(c)[1:-1] for c in text)
+    return render_json_document(doc)
 
 
 FORMATS = {"text": render_text, "markdown": render_markdown, "json": render_json}

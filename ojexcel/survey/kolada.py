@@ -3,7 +3,7 @@
     kpi,enhetskod,period,varde
     U31466,0114,2017,1
 
-The coding is data: `municipality_groups/kolada_kpi_vinr.csv` names, per indicator, its Kolada KPI
+The coding is data: the årgång's `kolada.csv` names, per indicator, its Kolada KPI
 and its value coding (`kodning`, e.g. "Ja=1 Nej=0" or "Ja=2 Delvis=1 Nej=0"). Nothing is coded
 per KPI here.
 
@@ -25,14 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..io.resources import MUNICIPALITY_GROUPS, resource
 from ..population import NIVA_ENHET, Population
 from ..problems import OjexcelError, Report
-from .catalogue import load_catalogue
 from .rules import DELVIS, EJ_AKTUELLT, JA, NEJ
 from .tidy import TidyRow
 
-KOLADA_TABLE = "kolada_kpi_vinr.csv"
+KOLADA_TABLE = "kolada.csv"
 KOLADA_HEADER = ("kpi", "enhetskod", "period", "varde")
 TABLE_HEADER = ("indikator", "kolada_kpi", "kodning", "anmarkning")
 LEFT_OUT = ("", EJ_AKTUELLT)  # values that give no row
@@ -69,44 +67,70 @@ def parse_kodning(text: str) -> dict[str, int]:
     return out
 
 
-def load_kpis(text: str | None = None, name: str = KOLADA_TABLE) -> tuple[Kpi, ...]:
-    """The KPIs of the coding table, in the order of their first row."""
-    if text is None:
-        text = resource(MUNICIPALITY_GROUPS, name).read_text(encoding="utf-8-sig")
+def kpis_from_rows(rows, report: Report, known_ids: set[str] | None = None) -> tuple[Kpi, ...]:
+    """The KPIs of the coding table (`kolada.csv` of an årgång: `arsgang_files.TableRow`s), in the
+    order of their first row; every problem reported. An indicator the year's catalogue does not
+    have (`known_ids`) is a warning: its KPI is not exported (D148)."""
+    members: dict[str, list[tuple[str, dict[str, int], int]]] = {}
+    seen: dict[str, int] = {}
+    for r in rows:
+        n = r.row
+        indikator, kpi, kodning = r["indikator"], r["kolada_kpi"], r["kodning"]
+        if not indikator or not kpi:
+            report.error("indikator and kolada_kpi are required", row=n, column="indikator" if not indikator else "kolada_kpi")
+            continue
+        if indikator in seen:
+            report.error(f"indicator {indikator} appears twice (first in row {seen[indikator]})", row=n, column="indikator",
+                         value=indikator)
+            continue
+        seen[indikator] = n
+        try:
+            coding = parse_kodning(kodning)
+        except ValueError as exc:
+            report.error(str(exc), row=n, column="kodning", value=kodning)
+            continue
+        if known_ids is not None and indikator not in known_ids:
+            report.warn(f"indicator {indikator} is not in this year's catalogue: {kpi} is not exported",
+                        row=n, column="indikator", value=indikator)
+            continue
+        members.setdefault(kpi, []).append((indikator, coding, n))
+    kpis = []
+    for kpi, group in members.items():
+        codings = [c for _, c, _ in group]
+        if any(c != codings[0] for c in codings):
+            report.error(f"the indicators of {kpi} have different codings", row=group[1][2], column="kodning")
+            continue
+        if len(group) > 1 and set(codings[0]) != COMBINED_LABELS:
+            report.error(
+                f"{kpi} combines {len(group)} indicators, so its kodning must define "
+                f"{', '.join(sorted(COMBINED_LABELS))} (all, some, none of them Ja)", row=group[0][2], column="kodning",
+            )
+            continue
+        kpis.append(Kpi(kpi, tuple(i for i, _, _ in group), codings[0]))
+    return tuple(kpis)
+
+
+def load_kpis(text: str, name: str = KOLADA_TABLE) -> tuple[Kpi, ...]:
+    """The KPIs of a coding table given as text; KoladaTableError on its first problem."""
+    from .arsgang_files import TableRow
+
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
     if header is None or tuple(h.strip() for h in header) != TABLE_HEADER:
         raise KoladaTableError(f"{name}: the header must be {','.join(TABLE_HEADER)}")
-    rows: dict[str, list[tuple[str, dict[str, int]]]] = {}
-    seen: set[str] = set()
+    rows = []
     for n, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(TABLE_HEADER):
             raise KoladaTableError(f"{name}, row {n}: {len(cells)} fields, expected {len(TABLE_HEADER)}")
-        indikator, kpi, kodning, _ = (c.strip() for c in cells)
-        if not indikator or not kpi:
-            raise KoladaTableError(f"{name}, row {n}: indikator and kolada_kpi are required")
-        if indikator in seen:
-            raise KoladaTableError(f"{name}, row {n}: indicator {indikator} appears twice")
-        seen.add(indikator)
-        try:
-            coding = parse_kodning(kodning)
-        except ValueError as exc:
-            raise KoladaTableError(f"{name}, row {n}, column kodning: {exc}") from None
-        rows.setdefault(kpi, []).append((indikator, coding))
-    kpis = []
-    for kpi, members in rows.items():
-        codings = [c for _, c in members]
-        if any(c != codings[0] for c in codings):
-            raise KoladaTableError(f"{name}: the indicators of {kpi} have different codings")
-        if len(members) > 1 and set(codings[0]) != COMBINED_LABELS:
-            raise KoladaTableError(
-                f"{name}: {kpi} combines {len(members)} indicators, so its kodning must define "
-                f"{', '.join(sorted(COMBINED_LABELS))} (all, some, none of them Ja)"
-            )
-        kpis.append(Kpi(kpi, tuple(i for i, _ in members), codings[0]))
-    return tuple(kpis)
+        rows.append(TableRow(n, dict(zip(TABLE_HEADER, (c.strip() for c in cells)))))
+    report = Report(file=name)
+    kpis = kpis_from_rows(rows, report)
+    if report.errors:
+        first = report.errors[0]
+        raise KoladaTableError(f"{first.where()}: {first.message}")
+    return kpis
 
 
 @dataclass(frozen=True)
@@ -128,12 +152,14 @@ def kolada_rows(
     population: Population,
     kpis: tuple[Kpi, ...],
     *,
+    known_ids: tuple[str, ...] | frozenset[str],
     source: str = "",
     include_districts: bool = False,
 ) -> list[KoladaRow]:
     """Coded rows, ordered by KPI id then unit code. Raises InputError.
 
-    A KPI whose indicators are not all in the tidy export (not published that year) is skipped."""
+    `known_ids`: the indicators of the year's catalogue. A KPI whose indicators are not all in the
+    tidy export (not published that year) is skipped."""
     report = Report(file=source or None)
     values: dict[tuple[str, str], str] = {}
     for row in tidy:
@@ -147,7 +173,7 @@ def kolada_rows(
         report.error("no unit rows (niva = enhet): nothing to code")
     report.raise_if_errors()
     present = {ind for _, ind in values}
-    known = set(load_catalogue(year).ids)  # CatalogueError for a year without a catalogue
+    known = set(known_ids)
     strangers = sorted(present - known)
     if strangers:
         report.error(

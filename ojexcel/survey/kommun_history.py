@@ -8,10 +8,13 @@ taken from this run's `Results`, so a break into the current year is marked too;
 export is also given, it must hold the same values (otherwise a warning: the file is not from the
 same data, and the sheet shows this run's values).
 
-A unit (or city) without rows in a year's file — a unit that did not exist that year, or a
-trimmed file — is not an error: its cells show the "no data" symbol (`styles.SAKNAS`) and a
-warning names the file. An indicator of the sheet's catalogue that a year does not have shows the
-same symbol.
+Each year's file is read with its own årgång (embedded, or `--arsgang` for that year), so a unit
+that exists in some years only (districts merged or split) is not an error: in a year whose
+population does not have it, its cells show the "no data" symbol (`styles.SAKNAS`), the sheet
+says the unit did not exist that year, and a warning names the unit and the year (D145). A unit
+that existed but has no rows in a trimmed file shows the same symbol, with a warning naming the
+file. An indicator of the sheet's catalogue that a year does not have shows the same symbol; an
+indicator renamed between the years (`foregaende_indikator`) is followed by its link.
 
 Values are the tidy exports' own; a unit's is its value ('' = bortfall), a city's its storstad
 share ('' = not shown). Nothing is recomputed.
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from ..population import NIVA_ENHET, NIVA_STORSTAD
 from ..problems import WARNING, Problem
@@ -33,10 +36,13 @@ from .trend import (
     JAMFORBAR,
     Step,
     TrendInput,
-    catalogues_between,
+    arsgangar_between,
     read_inputs,
     trend_indicators,
 )
+
+if TYPE_CHECKING:
+    from .arsgang import Arsgang
 
 __all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Break", "History", "HistoryCell", "load_history"]
 
@@ -71,6 +77,19 @@ class History:
     marks: tuple[tuple[str, ...], ...]  # per indicator, per year: comparability of the step into it
     brott: tuple[Break, ...]  # every break between the years shown, catalogue order
     warnings: tuple[Problem, ...]
+    year_ids: tuple[tuple[str, ...], ...] = ()  # per indicator, per year: its id that year (renamed ones)
+    populations: tuple = ()  # per year of `years`: its population (units, cities)
+
+    def missing_years(self, niva: str, kod: str) -> tuple[int, ...]:
+        """The years shown whose population has no such unit (or city): it did not exist then."""
+        out = []
+        for year, pop in zip(self.years, self.populations):
+            if pop is None:
+                continue
+            exists = kod in pop.cities if niva == NIVA_STORSTAD else kod in pop.by_kod
+            if not exists:
+                out.append(year)
+        return tuple(out)
 
     def serie(self, niva: str, kod: str) -> tuple[tuple[HistoryCell, ...], ...]:
         """Per indicator of the sheet's catalogue, one cell per year of `years`."""
@@ -78,11 +97,11 @@ class History:
         rows_by_year = [inp.rows for inp in self.inputs]
         made = _CELLS  # the few distinct cells, shared by every sheet
         out = []
-        for ind_id, marks in zip(self.ids, self.marks):
+        year_ids = self.year_ids or tuple((ind_id,) * len(self.years) for ind_id in self.ids)
+        for ind_ids, marks in zip(year_ids, self.marks):
             cells = []
-            key = (niva, kod, ind_id)
-            for rows, mark in zip(rows_by_year, marks):
-                row = rows.get(key)
+            for rows, mark, ind_id in zip(rows_by_year, marks, ind_ids):
+                row = rows.get((niva, kod, ind_id))
                 if row is None:
                     cells.append(_SAKNAS)
                     continue
@@ -100,11 +119,20 @@ class History:
         """Warnings for the units/cities (niva, kod) that have no rows in a given year's file."""
         keys = list(keys)
         problems = []
-        for inp in self.inputs:
+        for year, inp, pop in zip(self.years, self.inputs, self.populations or (None,) * len(self.years)):
             if inp.source is None:
                 continue
             present = {(niva, kod) for niva, kod, _ in inp.rows}
-            missing = [kod for niva, kod in keys if (niva, kod) not in present]
+            absent = [(niva, kod) for niva, kod in keys if (niva, kod) not in present]
+            gone = [kod for niva, kod in absent if year in self.missing_years(niva, kod)]
+            if gone:
+                shown = ", ".join(gone[:MAX_EXEMPEL]) + (" …" if len(gone) > MAX_EXEMPEL else "")
+                problems.append(Problem(
+                    f"year {inp.year}: {len(gone)} unit(s) did not exist in {inp.year} ({shown}: not in that year's "
+                    f"population); the sheet says so and shows their {inp.year} values as 'uppgift saknas'",
+                    file=inp.source, severity=WARNING,
+                ))
+            missing = [kod for niva, kod in absent if year not in self.missing_years(niva, kod)]
             if missing:
                 shown = ", ".join(missing[:MAX_EXEMPEL]) + (" …" if len(missing) > MAX_EXEMPEL else "")
                 problems.append(Problem(
@@ -132,13 +160,14 @@ def current_input(results: Results) -> TrendInput:
             for ind, agg in zip(ids, gr.aggregates):
                 andel = "" if agg.andel is None else str(agg.andel)  # as the tidy export writes it
                 rows[NIVA_STORSTAD, kod, ind] = TidyRow(NIVA_STORSTAD, kod, ind, andel, None)
-    return TrendInput(results.year, None, rows, ids)
+    return TrendInput(results.year, None, rows, ids, results.arsgang)
 
 
-def load_history(pairs: Sequence[tuple[int, str | Path]], results: Results) -> History:
-    """Read the tidy exports (YEAR, file) once. Raises InputError (every problem, naming the file)
-    or CatalogueError."""
-    inputs = read_inputs(pairs)
+def load_history(pairs: Sequence[tuple[int, str | Path]], results: Results,
+                 arsgangar: "Mapping[int, Arsgang] | None" = None) -> History:
+    """Read the tidy exports (YEAR, file) once, each with its year's årgång (`arsgangar`, else the
+    embedded one). Raises InputError (every problem, naming the file) or ArsgangError."""
+    inputs = read_inputs(pairs, arsgangar)
     now = current_input(results)
     warnings: list[Problem] = []
     series: list[TrendInput] = []
@@ -151,13 +180,16 @@ def load_history(pairs: Sequence[tuple[int, str | Path]], results: Results) -> H
     series.sort(key=lambda inp: inp.year)
     years = tuple(inp.year for inp in series)
 
-    by_id = {ti.id: ti for ti in trend_indicators(series, catalogues_between(years))}
+    every = arsgangar_between(years, {inp.year: inp.arsgang for inp in series if inp.arsgang is not None})  # all given
+    by_id = {ti.id_in(results.year): ti for ti in trend_indicators(series, every)}
     steg = []
     brott = []
+    year_ids = []
     for ind in results.catalogue.indicators:
         ti = by_id[ind.id]
         steps = tuple(ti.step_to(y) if y in ti.ar else None for y in years)
         steg.append(steps)
+        year_ids.append(tuple(ti.id_in(y) for y in years))
         brott += [Break(ind, s) for s in steps if s is not None and s.brott]
     return History(
         year=results.year,
@@ -169,6 +201,8 @@ def load_history(pairs: Sequence[tuple[int, str | Path]], results: Results) -> H
         marks=tuple(tuple(JAMFORBAR if st is None else st.jamforbarhet for st in steps) for steps in steg),
         brott=tuple(brott),
         warnings=tuple(warnings),
+        year_ids=tuple(year_ids) if any(len(set(ids)) > 1 for ids in year_ids) else (),
+        populations=tuple(every[y].population if y in every else None for y in years),
     )
 
 

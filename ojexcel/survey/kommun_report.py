@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from ..names import close_matches, did_you_mean, normalise
 from ..population import (
-    CITIES,
     NIVA_ENHET,
     NIVA_KOMMUNGRUPP,
     NIVA_LAN,
@@ -37,6 +36,7 @@ from .results import Results
 from .rules import NEJ
 
 if TYPE_CHECKING:
+    from .arsgang import Texts
     from .kommun_history import Break, History
 
 # Column kinds: a unit's value, a group's share of Ja (percent), a group's Ja count "ja av enheter".
@@ -91,7 +91,7 @@ def unit_enhet(unit: Unit) -> Enhet:
 
 def all_enheter(population: Population) -> tuple[Enhet, ...]:
     """Every unit (population order) and then the three cities: what `kommun --all` writes."""
-    return tuple(unit_enhet(u) for u in population.units) + tuple(city(population, k) for k in CITIES)
+    return tuple(unit_enhet(u) for u in population.units) + tuple(city(population, k) for k in population.cities)
 
 
 def _norm(text: str) -> str:
@@ -106,7 +106,7 @@ def _names(population: Population) -> list[tuple[Enhet, str, int]]:
     reaches past the city's name, so "Göteb" means the city Göteborg, not its ten districts.
     """
     out: list[tuple[Enhet, str, int]] = []
-    for kod in CITIES:
+    for kod in population.cities:
         c = city(population, kod)
         out.append((c, _norm(c.namn), 0))
     for u in population.units:
@@ -123,7 +123,7 @@ def find_enhet(population: Population, query: str) -> Enhet:
     q = query.strip()
     if q in population.by_kod:
         return unit_enhet(population.unit(q))
-    if q in CITIES:
+    if q in population.cities:
         return city(population, q)
     if not q:
         raise EnhetLookupError("no unit given: give a kommunkod, a district code or a name")
@@ -142,7 +142,7 @@ def find_enhet(population: Population, query: str) -> Enhet:
     if q[:4].isdigit():
         raise EnhetLookupError(
             f"{query!r} is not a unit code: give a kommunkod (e.g. 0114), a district code (e.g. 0180-01), "
-            f"a city ({', '.join(CITIES)}) or a name"
+            f"a city ({', '.join(population.cities)}) or a name"
         )
     choices = {name: f"{e.namn} ({e.kod})" for e, name, _ in names}
     raise EnhetLookupError(
@@ -224,6 +224,9 @@ class KommunSheet:
     enheter: int  # 1, or the number of districts
     historik_kallor: tuple[tuple[int, str], ...] = ()  # --history: (year, tidy file) given
     brott: tuple["Break", ...] = ()  # --history: breaks in the series between the years shown
+    texter: "Texts | None" = None  # the årgång's own texts (source lines, the analysis guide's)
+    fanns_inte: tuple[int, ...] = ()  # --history: years shown in which the unit (city) did not exist
+    kommungrupp_namn: str = ""  # the name of the unit's kommungrupp that year
 
     @property
     def rader(self) -> tuple[Row, ...]:
@@ -310,21 +313,7 @@ def build_sheet(
     # Weakest areas: most Nej first; sorted() is stable, so ties keep catalogue order.
     svagaste = tuple(sorted((o for o in omraden if o.nej), key=lambda o: -o.nej)[:MAX_SVAGASTE])
 
-    riket = j.shares[NIVA_RIKET, ""]
-    deviations: list[tuple[int, Deviation]] = []
-    own = j.shares[NIVA_STORSTAD, enhet.kod] if enhet.is_city else None
-    for i, ind in enumerate(results.catalogue.indicators):
-        r = riket[i]
-        if r is None:
-            continue
-        if own is None:
-            if values[0][i] == NEJ:
-                deviations.append((-r, Deviation(ind, NEJ, r)))
-        else:
-            s = own[i]
-            if s is not None and s < r:
-                deviations.append((s - r, Deviation(ind, s, r)))
-    deviations.sort(key=lambda pair: pair[0])
+    deviations = furthest_behind(results, enhet, j, (NIVA_RIKET, ""))
 
     return KommunSheet(
         year=results.year,
@@ -333,10 +322,40 @@ def build_sheet(
         kolumner=tuple(kolumner),
         kvalitetsomraden=tuple(kvalitetsomraden),
         svagaste=svagaste,
-        deviations=tuple(a for _, a in deviations[:MAX_AVVIKELSER]),
+        deviations=tuple(Deviation(*d) for d in deviations),
         besvarat=sum(u.kod in results.answered for u in value_units),
         besvarat_vinr=sum(u.kod in results.answered_vinr_part for u in value_units),
         enheter=n_units,
         historik_kallor=historik.sources if historik is not None else (),
         brott=historik.brott if historik is not None else (),
+        texter=results.arsgang.texts if results.arsgang is not None else None,
+        fanns_inte=historik.missing_years(NIVA_STORSTAD if enhet.is_city else NIVA_ENHET, enhet.kod)
+        if historik is not None else (),
+        kommungrupp_namn=results.population.kommungrupper.get(enhet.keys.kommungrupp, ""),
     )
+
+
+def furthest_behind(
+    results: Results, enhet: Enhet, jamforelser: Comparisons, group: tuple[str, str], limit: int = MAX_AVVIKELSER
+) -> tuple[tuple[Indicator, str | int, int], ...]:
+    """(indicator, the unit's value or the city's share, the group's share) where `enhet` is furthest
+    behind the group (niva, kod): a unit's Nej where the group's share of Ja is highest; a city's
+    share furthest below the group's. Ties in catalogue order; indicators the group does not show
+    are left out. The sheet compares with riket; `ojexcel site` with the SKL-grupp (D134)."""
+    reference = jamforelser.shares[group]
+    own = jamforelser.shares[NIVA_STORSTAD, enhet.kod] if enhet.is_city else None
+    values = None if enhet.is_city else results.unit_values[enhet.kod]
+    found: list[tuple[int, tuple[Indicator, str | int, int]]] = []
+    for i, ind in enumerate(results.catalogue.indicators):
+        r = reference[i]
+        if r is None:
+            continue
+        if own is None:
+            if values[i] == NEJ:
+                found.append((-r, (ind, NEJ, r)))
+        else:
+            s = own[i]
+            if s is not None and s < r:
+                found.append((s - r, (ind, s, r)))
+    found.sort(key=lambda pair: pair[0])  # stable: ties keep catalogue order
+    return tuple(d for _, d in found[:limit])

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import styles
 from ..io.templating import environment
-from ..population import KOMMUNGRUPP_NAMN, NIVA_STORSTAD
+from ..population import NIVA_STORSTAD
 from . import kommun_report as kommun
 from .kommun_report import ANDEL, HISTORIK, VARDE, KommunSheet
 from .rules import VALUE_COLOURS
@@ -41,7 +41,8 @@ def context(blad: KommunSheet) -> dict:
         "s": styles,
         "k": kommun,
         "value_colours": VALUE_COLOURS,
-        "kommungrupp_namn": KOMMUNGRUPP_NAMN[blad.enhet.keys.kommungrupp],
+        "kommungrupp_namn": blad.kommungrupp_namn,
+        "texter": blad.texter,
     }
 
 

@@ -19,9 +19,10 @@ from ..io.cells import (
     column_label,
     field_count_message,
     normalize,
+    other_product,
 )
 from ..io.tables import SURVEY_LIMITS, open_table
-from ..population import CITIES, Population
+from ..population import Population
 from ..problems import InputError, Problem, Report
 from .codebook import Codebook
 
@@ -68,6 +69,10 @@ def _is_blank(cell: object) -> bool:
 
 def _map_header(header: list[object], codebook: Codebook, report: Report) -> dict[str, int] | None:
     """Column name -> index. Reports missing, duplicate and nameless columns; warns on unknown ones."""
+    elsewhere = other_product(header, "survey")
+    if elsewhere:
+        report.error(elsewhere, row=1)
+        return None
     known = _known_columns(codebook)
     index: dict[str, int] = {}
     unknown: list[str] = []
@@ -177,7 +182,7 @@ def close_match(word: str, candidates: tuple[str, ...], cutoff: float) -> str | 
 
 def _suggest_district(kod: str, population: Population) -> str:
     city = kod.partition("-")[0]
-    if "-" in kod and city in CITIES:
+    if "-" in kod and city in population.cities:
         d = population.districts_of(city)
         return f"; the districts of {population.municipalities[city]} are {d[0].kod} … {d[-1].kod}"
     return ""
@@ -185,7 +190,7 @@ def _suggest_district(kod: str, population: Population) -> str:
 
 def unit_code_problem(kod: str, population: Population) -> str | None:
     """Why `kod` is not a unit of the population (with a hint), or None when it is one."""
-    if kod in CITIES:
+    if kod in population.cities:
         districts = population.districts_of(kod)
         return (
             f"{population.municipalities[kod]} answers per district only: use the district codes "

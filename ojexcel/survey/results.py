@@ -6,6 +6,7 @@ diff and the trend all read `Results`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..population import NIVA_RIKET, Group, Population
 from ..problems import Problem
@@ -13,6 +14,9 @@ from .aggregate import Aggregate, aggregate_group
 from .catalogue import Catalogue
 from .indicators import UnitValues, compute_unit_values
 from .reader import Responses
+
+if TYPE_CHECKING:
+    from .arsgang import Arsgang
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Results:
     answered_vinr_part: frozenset[str]  # units that answered the VINR part
     warnings: tuple[Problem, ...] = field(default=())
     granskning: tuple = ()  # review overrides applied to the raw answers (granskning.Granskning)
+    arsgang: "Arsgang | None" = None  # the survey year's data: texts, threshold, comparability …
 
     def group(self, niva: str, kod: str) -> GroupResult:
         for g in self.groups:
@@ -63,10 +68,12 @@ class Results:
         return results_frame(self)
 
 
-def compute_results(responses: Responses, catalogue: Catalogue, population: Population) -> Results:
+def compute_results(responses: Responses, arsgang: "Arsgang") -> Results:
+    catalogue, population = arsgang.catalogue, arsgang.population
     unit_values = compute_unit_values(responses, catalogue, population)
     n = len(catalogue)
-    groups = tuple(GroupResult(g, aggregate_group(g.members, unit_values, n)) for g in population.groups())
+    groups = tuple(GroupResult(g, aggregate_group(g.members, unit_values, n, arsgang.undertryckning))
+                   for g in population.groups())
     return Results(
         year=catalogue.year,
         source=responses.source,
@@ -77,4 +84,5 @@ def compute_results(responses: Responses, catalogue: Catalogue, population: Popu
         answered=frozenset(responses.rows),
         answered_vinr_part=frozenset(k for k, r in responses.rows.items() if r.besvarat_vinr),
         warnings=tuple(responses.warnings),
+        arsgang=arsgang,
     )

@@ -13,6 +13,7 @@ is noticed rather than shown half translated.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<quoted>'[^']*')|(?P<set>\{[^}]*\})|(?P<punct>[();,=])|(?P<word>[^\s();,={}']+))"
@@ -61,8 +62,10 @@ def _clause(text: str) -> str:
     return sentence
 
 
+@lru_cache(maxsize=1024)
 def swedish_rule(regel: str) -> str:
-    """The rule in Swedish words: one sentence per clause."""
+    """The rule in Swedish words: one sentence per clause (remembered: the check and the
+    Indikatorer sheet say the same rules)."""
     sentences = []
     for part in regel.split(";"):
         if part.strip():

@@ -233,6 +233,53 @@ KINDS: dict[str, tuple[Callable[[dict], Rule], frozenset[str], frozenset[str]]] 
 }
 
 
+# What each parameter holds: "question" names one question, "questions" a list of them; "answer"
+# one answer label, "answers" one label or a list. `annan_text` is the one free-text question.
+PARAM_VALUES = {
+    "fraga": "question", "uppfoljning": "question", "kon": "question", "anvant": "question",
+    "annan": "question", "annan_text": "question", "fragor": "questions", "krav": "questions",
+    "ja_aven": "answers", "uppfoljning_ok": "answers", "ej_aktuellt": "answers", "delvis": "answers",
+}
+FREE_TEXT_PARAMS = frozenset({"annan_text"})
+
+
+def param_kind(kind: str, key: str) -> str:
+    """What parameter `key` of rule kind `kind` holds (PARAM_VALUES; `ja` differs by kind)."""
+    if key == "ja":
+        return "answer" if kind == "nagon_av" else "answers"
+    return PARAM_VALUES[key]
+
+
+def param_problems(kind: str, params: dict) -> list[tuple[str | None, str, object]]:
+    """Everything wrong with a rule's kind and parameters, as (parameter, message, value); empty
+    when `build_rule` can build it. Lists every problem, not only the first."""
+    if kind not in KINDS:
+        return [(None, f"unknown rule kind (typ); the kinds are {', '.join(sorted(KINDS))}", kind)]
+    _, required, optional = KINDS[kind]
+    out: list[tuple[str | None, str, object]] = []
+    for key in sorted(required - params.keys()):
+        out.append((key, f"rule kind {kind!r} needs the parameter {key}", None))
+    for key in sorted(params.keys() - required - optional):
+        known = ", ".join(sorted(required | optional))
+        out.append((key, f"rule kind {kind!r} takes no parameter {key} (its parameters: {known})", params[key]))
+    if ("annan" in params) != ("annan_text" in params):
+        out.append(("annan" if "annan" in params else "annan_text",
+                    "rule kind 'nagon_av': 'annan' and 'annan_text' go together", None))
+    for key, value in params.items():
+        if key not in required | optional:
+            continue
+        what = param_kind(kind, key)
+        if what in ("question", "answer"):
+            if not isinstance(value, str) or not value.strip():
+                out.append((key, f"{key} must be one {'question' if what == 'question' else 'answer'}, as a text in quotes", value))
+        elif not (isinstance(value, str) and value.strip()) and not (
+            isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value)
+        ):
+            noun = "questions" if what == "questions" else "answers"
+            out.append((key, f"{key} must be a list of {noun} in quotes, e.g. [\"A\", \"B\"]", value))
+    return out
+
+
 def build_rule(kind: str, params: dict) -> Rule:
     if kind not in KINDS:
         raise RuleError(f"unknown rule kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")

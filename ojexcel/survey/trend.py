@@ -1,13 +1,19 @@
 """Years side by side: the trend tables built from tidy exports of several survey years.
 
-Indicators are matched by id. Every value is the tidy export's own (nothing is recomputed); the
-model adds only what a reader of a time series needs:
+Each year's export is read with its own årgång (an embedded year, or the folder given with
+`--arsgang`): its units and indicators are that year's. Indicators are matched by id — or, where
+a year's jamforbarhet.csv says an indicator continues one of the previous year's under another id
+(`foregaende_indikator`), by that link. Every value is the tidy export's own (nothing is
+recomputed); the model adds only what a reader of a time series needs:
 
-- the comparability of each step from one year shown to the next, read from the catalogues
-  (`jamforbarhet` of year Y says how Y compares with Y-1; a step over several years takes the
-  worst of them), with the catalogue's reasons (`jamforbarhet_not`);
+- the comparability of each step from one year shown to the next, from the årgångar (year Y's
+  jamforbarhet.csv says how Y compares with its previous year; a step over several years takes
+  the worst of them), with their reasons;
 - for shares, the change from the first to the last year in percentage points — never across an
-  "ej jämförbar" step (then no number, and the reason).
+  "ej jämförbar" step (then no number, and the reason);
+- the units that exist in some of the years only (districts merged or split): their other years
+  show "uppgift saknas", and the model lists them, and the groups (riket, län) whose number of
+  units changed, so a reader knows a share is over that year's own units (D145).
 
 The renderer (`trend_xlsx.py`) only lays this out. `unit_series` gives one unit's rows, for a
 municipality's own sheet (`ojexcel kommun --history`).
@@ -15,28 +21,20 @@ municipality's own sheet (`ojexcel kommun --history`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from ..population import NIVA_ENHET, NIVA_LAN, NIVA_RIKET, Population, load_population
+from ..population import NIVA_ENHET, NIVA_LAN, NIVA_RIKET, Population
 from ..problems import InputError, Problem, Report
-from .catalogue import Catalogue, CatalogueError, load_catalogue
+from .arsgang import Arsgang, ArsgangError, embedded_years, load_arsgang
+from .comparability import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR
+from .comparability import RANK as _RANK
 from .tidy import TidyRow, read_tidy
 
-JAMFORBAR = "jämförbar"
-DELVIS_JAMFORBAR = "delvis jämförbar"
-EJ_JAMFORBAR = "ej jämförbar"
-_RANK = {JAMFORBAR: 0, DELVIS_JAMFORBAR: 1, EJ_JAMFORBAR: 2}
-# How catalogues may spell comparability (`jamforbarhet`); absent or empty = comparable.
-_SPELLINGS = {
-    "": JAMFORBAR,
-    "jämförbar": JAMFORBAR,
-    "delvis": DELVIS_JAMFORBAR,
-    "delvis jämförbar": DELVIS_JAMFORBAR,
-    "ej jämförbar": EJ_JAMFORBAR,
-    "ej": EJ_JAMFORBAR,
-}
+__all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Step", "Trend", "TrendIndicator", "TrendInput",
+           "arsgangar_between", "build_trend", "chain", "comparability", "id_back", "parse_year_files", "read_inputs",
+           "trend_indicators", "unit_series"]
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ class Step:
     fran: int
     till: int
     jamforbarhet: str  # JAMFORBAR, DELVIS_JAMFORBAR or EJ_JAMFORBAR
-    not_: str  # the catalogue's reasons, prefixed by their year
+    not_: str  # the årgångar's reasons, prefixed by their year
 
     @property
     def brott(self) -> bool:
@@ -62,12 +60,20 @@ class TrendIndicator:
     skala: str
     ar: tuple[int, ...]  # the years shown in which the indicator is present
     steg: tuple[Step, ...]  # one per year in `ar` after the first
+    ids: tuple[tuple[int, str], ...] = ()  # (year, its id that year) where it differs from `id`
 
     def step_to(self, ar: int) -> Step | None:
         for s in self.steg:
             if s.till == ar:
                 return s
         return None
+
+    def id_in(self, ar: int) -> str:
+        """The indicator's id in year `ar` (its own, unless renamed since)."""
+        for year, other in self.ids:
+            if year == ar:
+                return other
+        return self.id
 
 
 @dataclass(frozen=True)
@@ -104,11 +110,23 @@ class EnhetRow:
 
     A value is the tidy value ('' = bortfall) or None when the year has no row for it. The
     comparability of a value is its indicator's step into that year (`TrendIndicator.steg_till`).
+    `ar`: the years shown in which the unit is one of the population's (all of them, usually).
     """
 
     kod: str
     namn: str
     varden: tuple[tuple[str | None, ...], ...]
+    ar: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupSize:
+    """A group (riket, a län) whose number of units differs between the years shown."""
+
+    niva: str
+    kod: str
+    namn: str
+    enheter: tuple[tuple[int, int], ...]  # (year, units)
 
 
 @dataclass(frozen=True)
@@ -119,6 +137,9 @@ class Trend:
     riket: tuple[TrendRow, ...]
     lan: tuple[TrendRow, ...]
     enheter: tuple[EnhetRow, ...]
+    some_years: tuple[EnhetRow, ...] = ()  # the units that exist in some of the years only
+    group_sizes: tuple[GroupSize, ...] = ()
+    embedded_only: bool = True  # every year from an embedded årgång
 
     @property
     def breaks(self) -> tuple[tuple[TrendIndicator, Step], ...]:
@@ -127,49 +148,85 @@ class Trend:
 
 # -- comparability --------------------------------------------------------------------------------
 
-def comparability(catalogue: Catalogue, indicator_id: str) -> tuple[str, str]:
-    """(comparability with the previous year, reason) of an indicator in a catalogue's year."""
-    ind = catalogue[indicator_id]
-    raw = str(ind.meta("jamforbarhet")).strip()
-    value = _SPELLINGS.get(raw.lower())
-    if value is None:
-        raise CatalogueError(
-            f"indikatorer_{catalogue.year}.toml: {indicator_id} has jamforbarhet {raw!r}; "
-            f"expected one of {', '.join(repr(k) for k in _SPELLINGS if k)}"
-        )
-    return value, str(ind.meta("jamforbarhet_not")).strip()
+def comparability(arsgang: Arsgang, indicator_id: str) -> tuple[str, str]:
+    """(comparability with the previous year, reason) of an indicator in an årgång's year;
+    (JAMFORBAR, "") when it has nothing to compare with (the first year, or a new indicator)."""
+    found = arsgang.comparability_of(indicator_id)
+    if found is None:
+        return JAMFORBAR, ""
+    return found.jamforbarhet, found.not_
 
 
-def step(indicator_id: str, fran: int, till: int, catalogues: dict[int, Catalogue]) -> Step:
-    """The step from year `fran` to `till`: the worst comparability of every year after `fran`."""
+def chain(arsgang: Arsgang, fran: int) -> list[Arsgang]:
+    """The årgångar from `arsgang` back through their previous years (foregaende) while after
+    `fran`: the links whose comparability a step from `fran` to `arsgang.year` crosses."""
+    out: list[Arsgang] = []
+    current: Arsgang | None = arsgang
+    while current is not None and current.year > fran:
+        out.append(current)
+        try:
+            current = current.load_previous()
+        except ArsgangError:  # checked when it was loaded; a previous year gone since: the chain ends
+            break
+    return out
+
+
+def step(ind_id: str, fran: int, till: int, arsgangar: Mapping[int, Arsgang]) -> Step:
+    """The step from year `fran` to `till` of indicator `ind_id` (its id in `till`): the worst
+    comparability of every link back from `till` to `fran`, following a renamed indicator to its
+    previous id (`foregaende_indikator`)."""
     worst, notes = JAMFORBAR, []
-    for year in range(fran + 1, till + 1):
-        cat = catalogues.get(year)
-        if cat is None or indicator_id not in cat.ids:
-            continue
-        value, note = comparability(cat, indicator_id)
-        if _RANK[value] > _RANK[worst]:
-            worst = value
-        if value != JAMFORBAR:
-            notes.append(f"{year} jämfört med {year - 1}: {value}" + (f" – {note}" if note else ""))
+    for arsgang in reversed(_links(ind_id, till, fran, arsgangar)):
+        link, found = arsgang
+        if _RANK[found.jamforbarhet] > _RANK[worst]:
+            worst = found.jamforbarhet
+        if found.jamforbarhet != JAMFORBAR:
+            before = link.previous_year or link.year - 1
+            notes.append(f"{link.year} jämfört med {before}: {found.jamforbarhet}" + (f" – {found.not_}" if found.not_ else ""))
     return Step(fran, till, worst, "; ".join(notes))
 
 
-def catalogues_between(years: Iterable[int]) -> dict[int, Catalogue]:
-    """The catalogues of every year from the first to the last of `years` (those in between where they exist)."""
-    return _catalogues(years)
+def _links(ind_id: str, year: int, target: int, arsgangar: Mapping[int, Arsgang]):
+    """(årgång, its comparability of the indicator) along the chain from `year` back to `target`."""
+    out = []
+    arsgang = arsgangar.get(year)
+    if arsgang is None:
+        return out
+    for link in chain(arsgang, target):
+        if ind_id not in link.catalogue.ids:
+            break
+        found = link.comparability_of(ind_id)
+        if found is None:  # new that year (or the first year): nothing before it to follow
+            break
+        out.append((link, found))
+        ind_id = found.foregaende
+    return out
 
 
-def _catalogues(years: Iterable[int]) -> dict[int, Catalogue]:
-    """The catalogues of every year from the first to the last, where one exists."""
-    years = sorted(years)
-    out = {}
-    for year in range(years[0], years[-1] + 1):
-        try:
-            out[year] = load_catalogue(year)
-        except CatalogueError:
-            if year in years:
-                raise
+def id_back(ind_id: str, year: int, target: int, arsgangar: Mapping[int, Arsgang]) -> str:
+    """The id in year `target` of indicator `ind_id` of `year`: its `foregaende_indikator` followed
+    back as far as the årgångar say, else the same id (indicators are matched by id)."""
+    for _, found in _links(ind_id, year, target, arsgangar):
+        ind_id = found.foregaende
+    return ind_id
+
+
+def arsgangar_between(years: Iterable[int], given: Mapping[int, Arsgang] | None = None) -> dict[int, Arsgang]:
+    """The årgång of each of `years`: the given one, else the embedded one. A year without one is
+    an ArsgangError."""
+    out: dict[int, Arsgang] = {}
+    missing = []
+    for year in sorted(set(years)):
+        if given and year in given:
+            out[year] = given[year]
+        elif year in embedded_years():
+            out[year] = load_arsgang(year)
+        else:
+            missing.append(year)
+    if missing:
+        raise ArsgangError(", ".join(map(str, missing)), [Problem(
+            f"no årgång for {year} (embedded: {', '.join(map(str, embedded_years()))}); give its folder with "
+            f"--arsgang {year}=DIR") for year in missing])
     return out
 
 
@@ -181,6 +238,7 @@ class TrendInput:
     source: str
     rows: dict[tuple[str, str, str], TidyRow]  # (niva, kod, indikator) -> row
     indicator_ids: tuple[str, ...]  # in file order
+    arsgang: Arsgang | None = field(default=None, compare=False)
 
 
 def parse_year_file(text: str) -> tuple[int, Path]:
@@ -207,42 +265,49 @@ def parse_year_files(values: Iterable[str]) -> list[tuple[int, Path]]:
     return out
 
 
-def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population | None = None) -> list[TrendInput]:
-    """Read and check the tidy exports of several years. Raises InputError with every problem."""
+def read_inputs(pairs: Sequence[tuple[int, str | Path]], arsgangar: Mapping[int, Arsgang] | None = None) -> list[TrendInput]:
+    """Read and check the tidy exports of several years, each against its year's årgång (`arsgangar`,
+    else the embedded one). Raises InputError with every problem."""
     problems: list[Problem] = []
     years = [y for y, _ in pairs]
     dupes = sorted({y for y in years if years.count(y) > 1})
     if dupes:
         raise InputError([Problem(f"year {', '.join(map(str, dupes))} given more than once")])
-    population = population or load_population(max(years))
+    given = dict(arsgangar or {})
     out = []
     for year, path in sorted(pairs):
+        report = Report(file=str(path))
+        arsgang = given.get(year)
+        if arsgang is None:
+            try:
+                arsgang = load_arsgang(year)
+            except ArsgangError:
+                report.error(f"year {year}: no embedded årgång (embedded: {', '.join(map(str, embedded_years()))}); "
+                             f"give the year's folder with --arsgang {year}=DIR")
         try:
             rows = read_tidy(path, year)
         except InputError as exc:
-            problems.extend(exc.problems)
+            problems.extend(report.errors + exc.problems)
             continue
-        report = Report(file=str(path))
-        try:
-            known = set(load_catalogue(year).ids)
-        except CatalogueError as exc:
-            report.error(f"year {year}: {exc}")
-            known = set()
+        known = set(arsgang.catalogue.ids) if arsgang is not None else set()
+        units = arsgang.population.by_kod if arsgang is not None else {}
         ids: dict[str, None] = {}
         by_key: dict[tuple[str, str, str], TidyRow] = {}
-        units = population.by_kod
+        strangers: dict[str, None] = {}
         for r in rows:
             by_key[(r.niva, r.kod, r.indikator)] = r
             if r.indikator not in ids:
                 ids[r.indikator] = None
-            if r.niva == NIVA_ENHET and r.kod not in units:
-                report.error("not a unit of the population", enhetskod=r.kod, column="kod", value=r.kod)
+            if arsgang is not None and r.niva == NIVA_ENHET and r.kod not in units and r.kod not in strangers:
+                strangers[r.kod] = None
+                report.error(f"not a unit of the {year} population ({arsgang.name}): is this the tidy export of {year}?",
+                             enhetskod=r.kod, column="kod", value=r.kod)
         for ind in ids:
             if known and ind not in known:
                 report.error(f"indicator not in the {year} catalogue: is this the tidy export of {year}?",
                              column="indikator", value=ind)
         problems.extend(report.errors)
-        out.append(TrendInput(year, str(path), by_key, tuple(ids)))
+        out.append(TrendInput(year, str(path), by_key, tuple(ids), arsgang))
     if problems:
         raise InputError(problems)
     return out
@@ -250,24 +315,43 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], population: Population 
 
 # -- building -----------------------------------------------------------------------------------------
 
-def trend_indicators(inputs: Sequence[TrendInput], catalogues: dict[int, Catalogue]) -> tuple[TrendIndicator, ...]:
-    """Every indicator of any year, described by the newest catalogue that has it."""
-    present: dict[str, list[int]] = {}
-    for inp in inputs:
-        for ind in inp.indicator_ids:
-            present.setdefault(ind, []).append(inp.year)
-    newest_first = sorted(catalogues, reverse=True)
+def _series(inputs: Sequence[TrendInput], arsgangar: Mapping[int, Arsgang]) -> dict[str, dict[int, str]]:
+    """Every indicator series: its key -> {year shown: its id that year}. Newest year first; an
+    older year's indicator joins the series that leads back to it (through `foregaende_indikator`
+    and the years in between), else it starts its own series."""
+    by_year = {inp.year: inp.indicator_ids for inp in inputs}
+    series: dict[str, dict[int, str]] = {}
+    for year in sorted(by_year, reverse=True):
+        present = set(by_year[year])
+        claimed: set[str] = set()
+        for ids in series.values():
+            oldest = min(ids)
+            ind_id = id_back(ids[oldest], oldest, year, arsgangar)
+            if ind_id in present and ind_id not in claimed:
+                ids[year] = ind_id
+                claimed.add(ind_id)
+        for ind_id in by_year[year]:
+            if ind_id not in claimed:
+                key = ind_id if ind_id not in series else f"{ind_id}@{year}"  # an id reused for another indicator
+                series[key] = {year: ind_id}
+    return series
+
+
+def trend_indicators(inputs: Sequence[TrendInput], arsgangar: Mapping[int, Arsgang]) -> tuple[TrendIndicator, ...]:
+    """Every indicator of any year, described by the newest årgång that has it."""
     described = []
-    for ind_id, years in present.items():
-        cat = next(catalogues[y] for y in newest_first if ind_id in catalogues[y].ids)
-        meta = cat[ind_id]
-        steg = tuple(step(ind_id, a, b, catalogues) for a, b in zip(years, years[1:]))
+    for ids in _series(inputs, arsgangar).values():
+        years = sorted(ids)
+        newest = years[-1]
+        meta = arsgangar[newest].catalogue[ids[newest]]
+        steg = tuple(step(ids[b], a, b, arsgangar) for a, b in zip(years, years[1:]))
+        renamed = tuple((y, i) for y, i in sorted(ids.items()) if i != ids[newest])
         described.append(
             (
-                -cat.year,
+                -newest,
                 meta.ordning,
-                TrendIndicator(ind_id, meta.ordning, meta.kortnamn, meta.meta("namn") or meta.kortnamn,
-                               meta.skala, tuple(years), steg),
+                TrendIndicator(ids[newest], meta.ordning, meta.kortnamn, meta.meta("namn") or meta.kortnamn,
+                               meta.skala, tuple(years), steg, renamed),
             )
         )
     described.sort(key=lambda t: (t[0], t[1]))
@@ -296,43 +380,89 @@ def _value(inp: TrendInput, key: tuple[str, str, str]) -> str | None:
 def _row(niva: str, kod: str, namn: str, ind: TrendIndicator, inputs: Sequence[TrendInput]) -> TrendRow:
     cells = []
     for inp in inputs:
-        tidy = inp.rows.get((niva, kod, ind.id))
+        tidy = inp.rows.get((niva, kod, ind.id_in(inp.year)))
         cells.append(TrendCell(inp.year, None if tidy is None else tidy.varde, ind.step_to(inp.year)))
     cells = tuple(cells)
     return TrendRow(niva, kod, namn, ind, cells, None if niva == NIVA_ENHET else _change(ind, cells))
 
 
-def build_trend(inputs: Sequence[TrendInput], population: Population | None = None) -> Trend:
+def _arsgangar_of(inputs: Sequence[TrendInput]) -> dict[int, Arsgang]:
+    return arsgangar_between((inp.year for inp in inputs),
+                             {inp.year: inp.arsgang for inp in inputs if inp.arsgang is not None})
+
+
+def all_units(populations: Sequence[tuple[int, Population]]) -> list[tuple[str, str, tuple[int, ...]]]:
+    """Every unit of any year: (kod, name in the newest year that has it, the years it exists).
+    In the newest population's order; a unit of older years only follows the unit before it in
+    its own year (a merged district stays beside its city's other districts)."""
+    years_of: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    order: list[str] = []
+    for year, pop in sorted(populations, key=lambda t: -t[0]):
+        previous = None
+        for u in pop.units:
+            if u.kod not in years_of:
+                years_of[u.kod] = []
+                names[u.kod] = u.full_name
+                at = order.index(previous) + 1 if previous in years_of and previous in order else len(order)
+                order.insert(at, u.kod)
+            years_of[u.kod].append(year)
+            previous = u.kod
+    return [(kod, names[kod], tuple(sorted(years_of[kod]))) for kod in order]
+
+
+def _group_sizes(inputs: Sequence[TrendInput], populations: Sequence[tuple[int, Population]],
+                 lan: dict[str, str]) -> tuple[GroupSize, ...]:
+    out = []
+    riket = tuple((year, len(pop.units)) for year, pop in populations)
+    if len({n for _, n in riket}) > 1:
+        out.append(GroupSize(NIVA_RIKET, "", "Riket", riket))
+    for lanskod, namn in lan.items():
+        sizes = tuple((year, sum(u.lanskod == lanskod for u in pop.units)) for year, pop in populations)
+        if len({n for _, n in sizes}) > 1:
+            out.append(GroupSize(NIVA_LAN, lanskod, namn, sizes))
+    return tuple(out)
+
+
+def build_trend(inputs: Sequence[TrendInput], arsgangar: Mapping[int, Arsgang] | None = None) -> Trend:
     years = tuple(inp.year for inp in inputs)
-    population = population or load_population(max(years))
-    catalogues = _catalogues(years)
-    indicators = trend_indicators(inputs, catalogues)
+    arsgangar = dict(arsgangar) if arsgangar is not None else _arsgangar_of(inputs)
+    indicators = trend_indicators(inputs, arsgangar)
+    populations = [(inp.year, arsgangar[inp.year].population) for inp in inputs]
+    newest = arsgangar[max(years)].population
+    lan = dict(newest.lan)
+    for _, pop in populations:
+        for lanskod, namn in pop.lan.items():
+            lan.setdefault(lanskod, namn)
+    lan = dict(sorted(lan.items()))
     riket = tuple(_row(NIVA_RIKET, "", "Riket", ind, inputs) for ind in indicators)
-    lan = tuple(
-        _row(NIVA_LAN, lanskod, namn, ind, inputs) for lanskod, namn in population.lan.items() for ind in indicators
-    )
+    lan_rows = tuple(_row(NIVA_LAN, lanskod, namn, ind, inputs) for lanskod, namn in lan.items() for ind in indicators)
     enheter = tuple(
         EnhetRow(
-            u.kod,
-            u.full_name,
-            tuple(tuple(_value(inp, (NIVA_ENHET, u.kod, ind.id)) for inp in inputs) for ind in indicators),
+            kod,
+            namn,
+            tuple(tuple(_value(inp, (NIVA_ENHET, kod, ind.id_in(inp.year))) for inp in inputs) for ind in indicators),
+            present,
         )
-        for u in population.units
+        for kod, namn, present in all_units(populations)
     )
     # Only the file name: the workbook's bytes must not depend on where the inputs live.
     sources = tuple((inp.year, Path(inp.source).name) for inp in inputs)
-    return Trend(years, sources, indicators, riket, lan, enheter)
+    some_years = tuple(e for e in enheter if len(e.ar) != len(years))
+    return Trend(years, sources, indicators, riket, lan_rows, enheter, some_years,
+                 _group_sizes(inputs, populations, lan), all(arsgangar[y].embedded for y in years))
 
 
-def unit_series(kod: str, pairs: Sequence[tuple[int, str | Path]]) -> tuple[TrendRow, ...]:
+def unit_series(kod: str, pairs: Sequence[tuple[int, str | Path]],
+                arsgangar: Mapping[int, Arsgang] | None = None) -> tuple[TrendRow, ...]:
     """One unit's values per indicator and year, with comparability, from tidy exports (YEAR, file).
 
-    For `ojexcel kommun --history`. Raises InputError (bad files, unknown unit) or CatalogueError.
-    """
-    inputs = read_inputs(pairs)
-    population = load_population(max(inp.year for inp in inputs))
-    if kod not in population.by_kod:
-        raise InputError([Problem("not a unit of the population", enhetskod=kod, value=kod)])
-    unit = population.unit(kod)
-    indicators = trend_indicators(inputs, _catalogues(inp.year for inp in inputs))
+    For `ojexcel kommun --history`. Raises InputError (bad files, a unit of no year) or ArsgangError."""
+    inputs = read_inputs(pairs, arsgangar)
+    every = _arsgangar_of(inputs)
+    unit = next((g.population.by_kod[kod] for y, g in sorted(every.items(), reverse=True)
+                 if y in {i.year for i in inputs} and kod in g.population.by_kod), None)
+    if unit is None:
+        raise InputError([Problem("not a unit of the population of any year given", enhetskod=kod, value=kod)])
+    indicators = trend_indicators(inputs, every)
     return tuple(_row(NIVA_ENHET, kod, unit.full_name, ind, inputs) for ind in indicators)

@@ -41,6 +41,9 @@ def cover_lines(trend: Trend) -> list[str]:
         suppressed_meaning=styles.SUPPRESSED_MEANING,
         saknas=styles.SAKNAS,
         saknas_meaning=styles.SAKNAS_MEANING,
+        embedded_only=trend.embedded_only,
+        some_years=trend.some_years,
+        group_sizes=trend.group_sizes,
     )
     return text.rstrip("\n").split("\n")
 
@@ -235,5 +238,13 @@ def _write_units(wb, trend: Trend, fmt: _Formats, wrap_bold, bold) -> None:
                 formats = column_formats[marks[c - 2]]
                 write(r, c, shown.get(varde, varde), formats.get(varde) or fmt.get(True, marks[c - 2]))
                 c += 1
-    ws.autofilter(2, 0, 2 + len(trend.enheter), 1 + n_years * len(trend.indicators))
+    last = 1 + n_years * len(trend.indicators)
+    if trend.some_years:  # units differ between the years: say per unit which years it exists (D145)
+        last += 1
+        ws.write_string(2, last, "Finns år", bold)
+        ws.set_column(last, last, 16)
+        all_years = len(trend.years)
+        for r, unit in enumerate(trend.enheter, start=3):
+            write(r, last, "alla" if len(unit.ar) == all_years else ", ".join(map(str, unit.ar)))
+    ws.autofilter(2, 0, 2 + len(trend.enheter), last)
     ws.freeze_panes(3, 2)

@@ -37,7 +37,7 @@ from ..io.cover_sheet import (
 )
 from ..io.templating import render
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, print_setup, wrapped_lines
-from ..population import KOMMUNGRUPP_NAMN, NIVA_RIKET, NIVA_STORSTAD
+from ..population import NIVA_RIKET, NIVA_STORSTAD
 from ..styles import (
     BORDER,
     BORTFALL,
@@ -48,7 +48,6 @@ from ..styles import (
     unit_text,
 )
 from . import workbook_layout as L
-from .aggregate import SUPPRESSION_PERCENT
 from .response_counts import response_counts
 from .results import GroupResult, Results
 from .rules import EJ_AKTUELLT, VALUE_COLOURS
@@ -67,13 +66,48 @@ def _is_embedded_sample(results: Results) -> bool:
         return False
 
 
+NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+
+
+def number_word(n: int) -> str:
+    """A small count in Swedish words ("fem kommungrupperna"), a larger one in digits."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def swedish_list(names: list[str]) -> str:
+    """"Stockholm, Göteborg och Malmö"."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def population_texts(results: Results) -> dict[str, str]:
+    """The words about the year's population: which cities answer per district (and the
+    kommungrupp they share), and its groups (D144)."""
+    pop = results.population
+    cities = [pop.municipalities[c] for c in pop.cities]
+    grupper = {d.kommungrupp for c in pop.cities for d in pop.districts_of(c)}
+    numbers = list(pop.kommungrupper)
+    return {
+        "storstader": swedish_list(cities),
+        "storstadernas_kommungrupp": f" ({grupper.pop()})" if len(grupper) == 1 else "",
+        "antal_kommungrupper": number_word(len(pop.kommungrupper)),
+        "antal_skl_grupper": number_word(len(pop.skl_groups)),
+        "kommungrupp_spann": f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else "".join(map(str, numbers)),
+    }
+
+
 def sheet_texts(results: Results) -> dict[str, list[str]]:
     """The template's text, rendered, as lines per sheet name."""
     from .granskning_sheet import sheet_texts as granskning_texts
     riket = response_counts(results, (NIVA_RIKET,))[0]
+    arsgang = results.arsgang
     text = render(
         TEMPLATE,
         titel=results.catalogue.title or f"Öppna jämförelser {results.year} – Våld i nära relationer",
+        kalla=arsgang.texts.kalla,
+        noter=arsgang.texts.noter,
+        **population_texts(results),
         ar=results.year,
         indatafil=Path(results.source).name,
         syntetisk=_is_embedded_sample(results),
@@ -91,8 +125,8 @@ def sheet_texts(results: Results) -> dict[str, list[str]]:
         bortfall_betydelse=BORTFALL_MEANING,
         undertryckt=SUPPRESSED,
         undertryckt_betydelse=SUPPRESSED_MEANING,
-        undertryckning=SUPPRESSION_PERCENT,
-        kommungrupper=list(KOMMUNGRUPP_NAMN.items()),
+        undertryckning=arsgang.undertryckning,
+        kommungrupper=list(results.population.kommungrupper.items()),
         skl_grupper=list(results.population.skl_groups.items()),
         blad={
             "information": L.SHEET_INFORMATION,
@@ -340,7 +374,10 @@ def _write_keys(ws, r: int, keys: dict, col_of: dict, text_fmt, int_fmt, name_fm
 
 
 GROUP_WIDTHS = (11, 6, 39, 5, 36, 42, 8, 6, 7, 6, 8, 8, 8, 8, 16, 26, 36, 60)
-GROUP_KEY_COLUMNS = 3  # Nivå, Kod, Namn: repeated on printed pages
+GROUP_KEY_COLUMNS = 3  # Nivå, Kod, Namn: frozen on screen
+# Repeated on every printed page: the keys and the indicator (Nr, Indikator-id, Indikator), so a page
+# of counts carried over to the right still says which group and indicator each row is.
+GROUP_PRINT_KEYS = 6
 
 
 def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tuple[str, ...], sheet: str) -> None:
@@ -377,7 +414,7 @@ def _write_groups(ws, st: Styles, results: Results, lines: list[str], levels: tu
     ws.set_row(header, 32)
     ws.freeze_panes(header + 1, GROUP_KEY_COLUMNS)
     print_setup(ws, title=results.catalogue.title, header_rows=(header, header),
-                key_columns=(0, GROUP_KEY_COLUMNS - 1), width=sum(GROUP_WIDTHS[:14]) + 14 * 0.71)
+                key_columns=(0, GROUP_PRINT_KEYS - 1), width=sum(GROUP_WIDTHS[:14]) + 14 * 0.71)
     # Printed: the table up to Antal enheter; the describing columns are for filtering on screen.
     ws.print_area(0, 0, r, 13)
 
@@ -424,6 +461,7 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
     header = _write_heading(ws, st, lines)
     r = header
     for ind in results.catalogue:
+        jamforbarhet, jamforbarhet_not = results.arsgang.comparability_text(ind.id)
         r += 1
         ws.write_number(r, 0, ind.ordning, st.integer)
         cells = (
@@ -441,8 +479,8 @@ def _write_indicators(ws, st: Styles, results: Results, lines: list[str]) -> Non
             DEL_NAMN.get(ind.del_, ind.del_),
             _meta_text(ind.meta("enkatfragor")),
             swedish_rule(ind.regel),
-            _meta_text(ind.meta("jamforbarhet")),
-            _meta_text(ind.meta("jamforbarhet_not")),
+            jamforbarhet,
+            jamforbarhet_not,
         )
         for c, text in enumerate(cells, start=1):
             ws.write_string(r, c, text, st.text_wrap)

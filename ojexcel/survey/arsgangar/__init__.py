@@ -1,0 +1,1 @@
+"""The embedded årgångar (survey years as data): one folder per year, read by survey/arsgang.py."""

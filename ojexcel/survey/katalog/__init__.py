@@ -1,1 +1,0 @@
-"""Indicator catalogues and codebooks, one file per survey year."""
