@@ -18,8 +18,11 @@ def run(*args):
 
 
 def test_a_survey_file_given_to_isu_build_is_said_in_one_line(tmp_path):
-    for command in (("isu", "build", SURVEY_SAMPLE, "--out", tmp_path / "i.xlsx"),
-                    ("isu", "kommun", "0114", SURVEY_SAMPLE, "--out", tmp_path / "k.html")):
+    from ojexcel.io.resources import isu_demo_key
+
+    key = ("--nyckelfil", isu_demo_key())  # a publication's key given (CONTRACT §2): the file is what is wrong
+    for command in (("isu", "build", SURVEY_SAMPLE, "--out", tmp_path / "i.xlsx", *key),
+                    ("isu", "kommun", "0114", SURVEY_SAMPLE, "--out", tmp_path / "k.html", *key)):
         result = run(*command)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()

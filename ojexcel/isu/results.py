@@ -68,6 +68,7 @@ class IsuTables:
         self._index = {e: i for i, e in enumerate(self.enhetslista)}
         self._kategorier = tuple(t.kategorier for t in plan.tabeller)
         self._shown_units = self.written.any(axis=1)
+        self._shown_groups: tuple[str, ...] | None = None
 
     # -- the protocol ---------------------------------------------------------------------------
 
@@ -83,7 +84,15 @@ class IsuTables:
         return tuple(t.namn for t in self.plan.tabeller)
 
     def delgrupper(self) -> tuple[str, ...]:
-        return self.plan.delgrupper
+        """The delgrupper that appear in the export ('' and those with at least one row written,
+        in tidy order), as a tidy export read back lists them: a group whose every table is unwritten
+        is no row of a diagram table (D164, D179)."""
+        if self._shown_groups is None:
+            present = np.zeros(len(self.plan.delgrupper), dtype=bool)
+            present[self.plan.slot_delgrupp[self.written.any(axis=0)]] = True
+            present[0] = True
+            self._shown_groups = tuple(d for d, p in zip(self.plan.delgrupper, present) if p)
+        return self._shown_groups
 
     def tabell(self, niva: str, kod: str, tabell: str, delgrupp: str = "") -> list[Row]:
         block = self._block(niva, kod, tabell, delgrupp)
