@@ -1,6 +1,6 @@
 """Generate a valid synthetic ISU record file (CSV) of N ärenden, for benchmarking the reader.
 
-    python bench/isu_arenden_gen.py N OUT.csv [--seed S] [--numbers]
+    python bench/isu_arenden_gen.py N OUT.csv [--seed S] [--numbers] [--id-chars C]
 
 Every column of the codebook plus `arende_id` and `enhetskod` (31 columns), answers as labels (or,
 with --numbers, as their numbers), about 80 % avslutade, brukarenkät on a third of those, spread over
@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 
-def generate(n: int, out: Path, seed: int = 1, numbers: bool = False) -> None:
+def generate(n: int, out: Path, seed: int = 1, numbers: bool = False, id_chars: int = 9) -> None:
     from ojexcel.isu.codebook import load_codebook
     from ojexcel.population import load_population
 
@@ -27,7 +27,7 @@ def generate(n: int, out: Path, seed: int = 1, numbers: bool = False) -> None:
     rng = np.random.default_rng(seed)
     units = sorted(set(pop.municipalities) | {u.kod for u in pop.units if u.is_district})
     cols: dict[str, np.ndarray] = {}
-    cols["arende_id"] = np.array([f"A{i:08d}" for i in range(n)], dtype=object)
+    cols["arende_id"] = np.array([f"A{i:0{max(8, id_chars - 1)}d}" for i in range(n)], dtype=object)
     cols["enhetskod"] = np.array(units, dtype=object)[rng.integers(0, len(units), n)]
     start = dt.date(2021, 1, 1).toordinal()
     dak = start + rng.integers(0, 3 * 365, n)
@@ -94,8 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--numbers", action="store_true", help="answers as their Bilaga 2 numbers")
+    ap.add_argument("--id-chars", type=int, default=9, help="characters of each arende_id (at most 64 are valid)")
     args = ap.parse_args(argv)
-    generate(args.n, args.out, args.seed, args.numbers)
+    generate(args.n, args.out, args.seed, args.numbers, args.id_chars)
     print(f"{args.out}: {args.n} ärenden", file=sys.stderr)
 
 

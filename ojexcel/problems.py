@@ -80,6 +80,9 @@ class Problem:
     fatal: bool = False  # the reading stopped here: kept beyond the cap, shown first
     line: int | None = None  # a text file's line (a TOML file of an årgång), where a row does not apply
     key: str | None = None  # a key of a TOML file ("socialjour.fraga"), where a column does not apply
+    # how many problems this one stands for: a summary line ("… 2 884 more rows with this error")
+    # counts every row it summarises, so a count said is the count found (D173)
+    count: int = 1
 
     def where(self) -> str:
         parts = []
@@ -117,34 +120,40 @@ def format_problems(problems, omitted: int = 0, limit: int = MAX_SHOWN) -> list[
         group = alike.setdefault((p.severity, p.message, p.column), [])
         positions[id(p)] = len(group)
         group.append(p)
-    lines: list[tuple[str, str]] = []  # (severity, line)
+    lines: list[tuple[str, str, int]] = []  # (severity, line, the problems it stands for)
     summarised: set[tuple] = set()
     for p in sorted(problems, key=lambda p: not p.fatal):  # stable: file order otherwise
         key = (p.severity, p.message, p.column)
         group = alike[key]
         position = positions[id(p)]
         if position < SHOWN_ALIKE or len(group) <= SHOWN_ALIKE + 1:
-            lines.append((p.severity, str(p)))
+            lines.append((p.severity, str(p), p.count))
         elif key not in summarised:
             summarised.add(key)
             rest = group[SHOWN_ALIKE:]
             rows = [str(q.row) for q in rest[:10] if q.row is not None]
             more = ", …" if len(rest) > 10 else ""
+            n = sum(q.count for q in rest)
             lines.append((p.severity, printable(
-                f"{p.severity}: … and {len(rest):,} more with the same problem"
+                f"{p.severity}: … and {n:,} more with the same problem"
                 + (f" (rows {', '.join(rows)}{more})" if rows else "")
                 + (f", column {p.column}" if p.column else "") + f": {p.message}"
-            )))
-    hidden = omitted
+            ), n))
+    hidden, hidden_warnings = omitted, 0  # `omitted` counts errors
     if len(lines) > limit:  # errors before warnings, each in file order
-        errors = [i for i, (severity, _) in enumerate(lines) if severity == ERROR][:limit]
-        warnings = [i for i, (severity, _) in enumerate(lines) if severity != ERROR][: limit - len(errors)]
-        kept = sorted(errors + warnings)
-        hidden += len(lines) - len(kept)
-        lines = [lines[i] for i in kept]
-    out = [line for _, line in lines]
-    if hidden:
+        errors = [i for i, (severity, _, _) in enumerate(lines) if severity == ERROR][:limit]
+        warnings = [i for i, (severity, _, _) in enumerate(lines) if severity != ERROR][: limit - len(errors)]
+        kept = set(errors + warnings)
+        hidden += sum(n for i, (severity, _, n) in enumerate(lines) if i not in kept and severity == ERROR)
+        hidden_warnings = sum(n for i, (severity, _, n) in enumerate(lines) if i not in kept and severity != ERROR)
+        lines = [lines[i] for i in sorted(kept)]
+    out = [line for _, line, _ in lines]
+    if hidden and hidden_warnings:  # the warnings apart: a command's count says the errors
+        out.append(f"… and {hidden:,} more problem(s) and {hidden_warnings:,} more warning(s) not shown")
+    elif hidden:
         out.append(f"… and {hidden:,} more problem(s) not shown")
+    elif hidden_warnings:
+        out.append(f"… and {hidden_warnings:,} more warning(s) not shown")
     return out
 
 
@@ -169,7 +178,8 @@ class InputError(OjexcelError):
 
     @property
     def count(self) -> int:
-        return len(self.problems) + self.omitted
+        """Every problem found: those kept, those a summary line stands for, those only counted."""
+        return sum(p.count for p in self.problems) + self.omitted
 
 
 class ReferenceDataError(OjexcelError):

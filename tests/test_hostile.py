@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from ojexcel.io.resources import isu_demo_key
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -25,6 +28,9 @@ DIFF_B = ["diff", "{file}", "{folder}/tidy_control_b.csv"]
 DUMP = ["dump", "{file}"]
 TREND = ["trend", "2016={file}", f"2017={TIDY_SAMPLE}", "--out", "{out}/trend.xlsx"]
 KOLADA = ["kolada", "{file}", "--year", "2017", "--out", "{out}/kolada.csv"]
+ISU = ["isu", "build", "{file}", "--out", "{out}/isu.xlsx", "--nyckelfil", str(isu_demo_key())]  # a key given (§2): the file is what is wrong
+VUXNA = ["isu", "kolada", "--ar", "2022", "--vuxna", "{file}", "--out", "{out}/kolada.csv"]
+NOT_A_NUMBER = "not a number a spreadsheet holds"
 
 # file, command, exit status, a fragment of the message
 CASES = [
@@ -36,7 +42,8 @@ CASES = [
     ("inflating_sheet.xlsx", BUILD, 1, "inflates to 1,611,661,011 bytes, over the limit"),
     ("inflating_sheet_lying.xlsx", BUILD, 1, "damaged or cut short"),
     ("inflating_cells.xlsx", BUILD, 1, "over 100,000 data rows"),
-    ("inflating_strings.xlsx", BUILD, 1, "xl/sharedStrings.xml inflates to"),
+    ("inflating_strings.xlsx", BUILD, 0, "316 units, 3 answered"),  # no cell uses them: never read
+    ("inflating_strings_used.xlsx", BUILD, 1, "xl/sharedStrings.xml inflates to"),
     ("whitespace_row.xlsx", BUILD, 1, "a row of over 16,777,216 characters of XML"),
     ("entity_expansion.xlsx", BUILD, 1, "declares a DOCTYPE or entities"),
     ("external_entity.xlsx", BUILD, 1, "declares a DOCTYPE or entities"),
@@ -76,6 +83,52 @@ CASES = [
     ("workbook_sparse.xlsx", DIFF, 2, "cells far apart"),
     ("workbook_inflating.xlsx", DIFF, 2, "xl/worksheets/sheet1.xml inflates to 1,611,655,314 bytes, over the limit"),
     ("/dev/zero", DIFF, 2, "binary data"),
+    # issue 17: values no spreadsheet writes, named by cell (never exit 3)
+    ("number_superscript.xlsx", BUILD, 1, "row 9, column D, value '²': unreadable: xl/worksheets/sheet1.xml, cell D9: "
+     + NOT_A_NUMBER),
+    ("number_other_digits.xlsx", BUILD, 1, "cell D9: " + NOT_A_NUMBER),
+    ("number_5000_digits.xlsx", BUILD, 1, "(5,000 characters): unreadable: xl/worksheets/sheet1.xml, cell D9"),
+    ("number_400_digits.xlsx", BUILD, 1, "(400 characters): unreadable: xl/worksheets/sheet1.xml, cell D9"),
+    ("number_overflow.xlsx", BUILD, 1, "cell D9: a number beyond the range of a spreadsheet's numbers: '1E999'"),
+    ("shared_string_minus_one.xlsx", BUILD, 1, "cell A9: shared string '-1' does not exist"),
+    ("row_number_superscript.xlsx", BUILD, 1, "row number '²'"),
+    ("numfmt_id_superscript.xlsx", BUILD, 1, "part xl/styles.xml: numFmt numFmtId '²' is not a number"),
+    ("xf_numfmt_superscript.xlsx", BUILD, 1, "part xl/styles.xml: cellXfs xf 0 numFmtId '²' is not a number"),
+    ("encoding_bogus.xlsx", BUILD, 1, "part xl/styles.xml declares the encoding 'bogus', not UTF-8"),
+    ("encoding_bogus_sheet.xlsx", BUILD, 1, "part xl/worksheets/sheet1.xml declares the encoding 'UTF-7'"),
+    ("zip_version_99.xlsx", BUILD, 1, "a zip member needs a newer zip reader: zip file version 9.9"),
+    # … parts bounded by what a workbook holds (quadratic or inflating within the old limits)
+    ("format_code_long.xlsx", BUILD, 1, "has a code of 100,000 characters, over Excel's 255"),
+    ("format_code_255_many_styles.xlsx", BUILD, 0, "316 units, 3 answered"),  # each code classified once
+    ("styles_too_many.xlsx", BUILD, 1, "70,000 cell styles, over Excel's 65,536"),
+    ("styles_elements.xlsx", BUILD, 1, "holds over 500,000 XML elements"),
+    ("zip_members_many.xlsx", BUILD, 1, "its zip directory lists 20,005 members"),
+    ("merged_ranges_many.xlsx", BUILD, 1, "742,630 more merged ranges"),
+    ("shared_strings_many.xlsx", BUILD, 1, "holds over 1,000,000 strings"),
+    ("cells_in_one_column.xlsx", BUILD, 1, "row 9 holds 20,000 cells, more than Excel's 16,384 columns"),
+    ("overrides_superscript.xlsx", GRANSKNING, 1, "cell A2: " + NOT_A_NUMBER),
+    # … CSV records counted while parsed
+    ("quoted_newlines_fields.csv", BUILD, 1, "the record starting on line 2 has more than 2,000 fields"),
+    ("quoted_newlines_chars.csv", BUILD, 1, "the record starting on line 2 has over 16,777,216 characters"),
+    ("quoted_newlines_lines.csv", BUILD, 1, "the record starting on line 2 has over 100,000 lines"),
+    ("blank_lines.csv", BUILD, 1, "over 1,048,576 records (blank lines included)"),
+    # … ISU ärenden and --vuxna: the same bounds, the survey reader's rules
+    ("isu_bom_row.csv", ISU, 1, "row 5, column arende_id, value '\\ufeffAR-SYN-0120-0004': a stray byte order mark"),
+    ("isu_numeric_codes.xlsx", ISU, 0, "enhetskod is a number, not text, in 300 row(s) (rows 2–301)"),
+    ("isu_number_superscript.xlsx", ISU, 1, "cell H3: " + NOT_A_NUMBER),
+    ("isu_quoted_newlines.csv", ISU, 1, "has more than 500 fields"),
+    ("isu_many_parts.csv", ISU, 1, "2000 answers in one cell, more than the 19 the variable has"),
+    ("vuxna_superscript.xlsx", VUXNA, 1, "cell C2: " + NOT_A_NUMBER),
+    ("vuxna_quoted_newlines.csv", VUXNA, 1, "has more than 2,000 fields"),
+    # … tidy exports and workbooks for diff, dump, trend (their trouble: exit 2)
+    ("tidy_bad_counts.csv", DIFF, 2, "row 2, column ja, value '-5': a count must be a whole number written in the digits 0–9"),
+    ("tidy_bad_counts.csv", TREND, 1, "row 4, column nej, value '\u0665'"),
+    ("tidy_quoted_newlines.csv", DUMP, 2, "has more than 64 fields"),
+    ("workbook_number_superscript.xlsx", DIFF, 2, "xl/worksheets/sheet1.xml, cell A1: " + NOT_A_NUMBER),
+    ("workbook_shared_string_minus_one.xlsx", DUMP, 2, "cell A1: shared string '-1' does not exist"),
+    ("workbook_zip_version_99.xlsx", DIFF, 2, "zip file version 9.9"),
+    ("workbook_encoding_bogus.xlsx", DUMP, 2, "declares the encoding 'bogus'"),
+    ("workbook_members_many.xlsx", DIFF, 2, "its zip directory lists 20,005 members"),
 ]
 
 CHILD = r"""
@@ -121,6 +174,9 @@ def results(tmp_path_factory):
     )
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(lines) == len(CASES), f"the child died at case {len(lines)} {CASES[len(lines)][:2]}: {proc.stderr[-2000:]}"
+    if os.environ.get("OJEXCEL_HOSTILE_TIMES"):  # which cases cost the time
+        for (name, command, _, _), r in sorted(zip(CASES, lines), key=lambda t: -t[1]["seconds"])[:15]:
+            print(f"{r['seconds']:6.2f} s {r['rss'] / 2**20:6.0f} MB  {name} {command[0]}", file=sys.stderr)
     return folder, lines
 
 

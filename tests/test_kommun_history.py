@@ -193,8 +193,8 @@ def test_all_with_history_reads_once_and_matches_one(tmp_path, tidy_files, monke
     import ojexcel.survey.trend as trend
 
     calls = []
-    real = trend.read_tidy
-    monkeypatch.setattr(trend, "read_tidy", lambda path, *a, **k: calls.append(path) or real(path, *a, **k))
+    real = trend.iter_tidy
+    monkeypatch.setattr(trend, "iter_tidy", lambda path, *a, **k: calls.append(path) or real(path, *a, **k))
     out_dir = tmp_path / "alla"
     result = run("kommun", "--all", "--year", 2017, "--out-dir", out_dir, "-j", 2, "-q", *history_args(tidy_files))
     assert result.exit_code == 0, result.output

@@ -295,3 +295,69 @@ def test_kommun_all_killed_at_a_rename_keeps_the_old_319_files(tmp_path):
     assert result.exit_code == 0, result.output
     assert all((tmp_path / n).read_bytes().startswith(b"PK") for n in names)
     assert (tmp_path / "mine.txt").read_text() == "not ojexcel's"
+
+
+# -- --all -j 2: workers die with their parent, a full disk is one clean line (D175, D176) ------------
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat_file.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_workers_die_with_a_killed_parent_and_print_nothing(tmp_path):
+    proc = _cli("kommun", "--all", "--year", 2017, "--out-dir", tmp_path / "alla", "--format", "html", "-j", 2, "-q")
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2:
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        workers = _children(proc.pid)
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    deadline = time.monotonic() + 5
+    while any(map(_alive, workers)):
+        assert time.monotonic() < deadline, "a worker outlived its parent"
+        time.sleep(0.01)
+    err = proc.stderr.read()
+    assert "Traceback" not in err and "Error" not in err, err
+    files = sorted(p.name for p in (tmp_path / "alla").iterdir())
+    assert all(name.startswith(".ojexcel-") for name in files)  # nothing in place; the next run cleans up
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [["kommun", "--all", "--year", "2017"], ["isu", "kommun", "--all"]])
+def test_a_full_disk_in_a_worker_is_one_line_and_the_new_folder_goes(tmp_path, command):
+    """A worker's XlsxWriter zip, left open by the failure, prints no "Exception ignored" traceback."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8000, 8000))
+
+    out = tmp_path / "alla"
+    proc = _cli(*command, "--out-dir", out, "-j", 2, "-q", preexec=limit)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert err == "ojexcel: could not write the output: [Errno 27] File too large\n"
+    assert not out.exists()  # the folder this run made, removed again
+    existing = tmp_path / "kept"
+    existing.mkdir()
+    proc = _cli(*command, "--out-dir", existing, "-j", 2, "-q", preexec=limit)
+    proc.communicate(timeout=120)
+    assert proc.returncode == 1 and existing.is_dir() and list(existing.iterdir()) == []  # not ours: kept

@@ -85,7 +85,11 @@ def _limited(**changes) -> Limits:
 
 @pytest.mark.parametrize("limit, content, message", [
     ({"max_rows": 2}, "a\n1\n2\n3\n", "over 2 data rows"),
-    ({"max_columns": 3}, "a,b,c,d\n", "4 fields, over the limit of 3 columns"),
+    ({"max_columns": 3}, "a,b,c,d\n", "more than 3 fields, over the limit of 3 columns"),
+    # counted while the record is parsed: quoted line breaks make one record of many lines (D171)
+    ({"max_columns": 3}, 'a\n"\n","\n","\n","\n"\n', "the record starting on line 2 has more than 3 fields"),
+    ({"max_columns": 4}, 'a,b,c\n"x,y,z,w","1,2,3,4,5",3\n', None),  # delimiters inside quotes are not fields
+    ({"max_row_chars": 100}, 'a\n"' + "x\n" * 60 + '"\n', "has over 100 characters"),
     ({"max_cell_chars": 10}, "a\n" + "x" * 11 + "\n", "a cell of over 10 characters"),
     ({"max_file_bytes": 5}, "a,b,c\n", "over the limit of 5"),
     ({"max_row_chars": 2**20}, "a\n" + "," * (3 * 2**20) + "\n", "line 2 is over 1,048,576 characters"),
@@ -93,6 +97,9 @@ def _limited(**changes) -> Limits:
 def test_csv_limits(tmp_path, limit, content, message):
     path = tmp_path / "t.csv"
     path.write_text(content)
+    if message is None:
+        assert read(path, _limited(**limit))[1]
+        return
     with pytest.raises(InputError) as info:
         read(path, _limited(**limit))
     assert message in str(info.value)
@@ -138,3 +145,50 @@ def test_diff_reads_a_process_substitution_once(tmp_path):
     finally:
         writer.wait(10)
     assert result.exit_code == 0 and "No differences" in result.output, result.output
+
+
+def test_shared_strings_tokenized_as_elementtree_parses_them(tmp_path):
+    """The shared strings' tokenizer (issue 17: ElementTree took minutes on a hostile part) agrees
+    with the ElementTree path on rich text, phonetic runs, prefixes, entities and line ends."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+    import make_corpus as C
+    from ojexcel.io.xlsx_cells import Workbook
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = (
+        "<si><t>Ja</t></si><si><t xml:space=\"preserve\"> två  </t></si><si/><si><t/></si>"
+        "<si><r><rPr><b/></rPr><t>fet</t></r><r><t xml:space=\"preserve\"> och inte</t></r></si>"
+        "<si><t>漢字</t><rPh sb=\"0\" eb=\"1\"><t>かんじ</t></rPh><phoneticPr fontId=\"1\"/></si>"
+        "<si><t>a &amp; b &lt;c&gt; &#229;&#x00E4;\r\nrad</t></si><si><t>_x005F_x000D_</t></si>\n"
+    )
+    for sst in (f'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="{ns}" count="8">{strings}</sst>',
+                f'<x:sst xmlns:x="{ns}">' + strings.replace("<", "<x:").replace("<x:/", "</x:") + "</x:sst>"):
+        path = tmp_path / "s.xlsx"
+        C.write_xlsx(path, [C.SHEET_HEAD, C.SHEET_TAIL], extra={"xl/sharedStrings.xml": sst})
+        with Workbook(path) as book:
+            tokenized = book._tokenized_strings("xl/sharedStrings.xml")
+            parsed = book._parsed_strings("xl/sharedStrings.xml")
+        assert tokenized == parsed and len(parsed) == 8
+        assert parsed[4] == "fet och inte" and parsed[5] == "漢字" and parsed[6] == "a & b <c> åä\nrad"
+
+
+@pytest.mark.parametrize("sst, message", [
+    ('<sst><si><t>a</t></si><si><t>b', "the part ends inside a string"),
+    ('<sst><si><t>a</t></si><foo/><si><t>b</t></si></sst>', "unexpected '<foo/>'"),
+    ('<sst><si><t>a & b</t></si></sst>', "a stray '&'"),
+    ('<sst><si><t>&#0;</t></si></sst>', "is not an XML character"),
+])
+def test_damaged_shared_strings_are_named(tmp_path, sst, message):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "hostile"))
+    import make_corpus as C
+    from ojexcel.io.xlsx_cells import Workbook, XlsxError
+
+    path = tmp_path / "s.xlsx"
+    C.write_xlsx(path, [C.SHEET_HEAD, C.SHEET_TAIL], extra={"xl/sharedStrings.xml": sst})
+    with Workbook(path) as book, pytest.raises(XlsxError) as info:
+        book._shared_strings()
+    assert message in str(info.value)

@@ -1,5 +1,7 @@
 """What the commands of both products share: printing, failing, reading and writing guards, and
-the argument rules of outputs (`--out`, `--tidy`, `--out-dir`) and of a unit's own report.
+the argument rules of outputs (`--out`, `--tidy`, `--out-dir`) and of a unit's own report; and
+the survey year of a run (`--year` / `--arsgang`), which `build`, `kommun`, `kolada`, `trend` and
+`site` take alike.
 
 Every failure a user can act on is an `OjexcelError` carrying its exit status; `reading()` and
 `writing()` turn the other expected failures (a missing file, an OS error while writing) into one.
@@ -191,15 +193,6 @@ def kommun_arguments(
     return kod, indatafil, kommun_format(out, fmt)
 
 
-def _check_out_dir(out_dir: Path) -> None:
-    """One rule for --out and --out-dir: the output itself is created, the folder above it must exist."""
-    if out_dir.exists() and not out_dir.is_dir():
-        fail(f"{out_dir}: is not a folder")
-    parent = out_dir.parent if str(out_dir.parent) else Path(".")
-    if not parent.is_dir():
-        fail(f"{out_dir}: the folder {parent} does not exist")
-
-
 def check_out_dir(out_dir: Path) -> None:
     """One rule for --out and --out-dir: the output itself is created, the folder above it must exist."""
     if out_dir.exists() and not out_dir.is_dir():
@@ -207,3 +200,100 @@ def check_out_dir(out_dir: Path) -> None:
     parent = out_dir.parent if str(out_dir.parent) else Path(".")
     if not parent.is_dir():
         fail(f"{out_dir}: the folder {parent} does not exist")
+
+
+# -- the survey year of a run (build, kommun, kolada, trend, site) ------------------------------
+
+YEAR_HELP = "Survey year: an embedded årgång (2016, 2017, 2018). With --arsgang, its year (a check)."
+ARSGANG_HELP = "An årgång folder: the survey year as data (docs/arsgang.md), instead of an embedded --year."
+
+
+def arsgang_files(arsgang) -> list[Path]:
+    """An årgång's files, as inputs no output may replace."""
+    from ..survey.arsgang import FILES
+
+    return [arsgang.folder / name for name in FILES if (arsgang.folder / name).exists()]
+
+
+def parse_arsgang_values(values: tuple[str, ...], option: str = "--arsgang") -> list[tuple[int | None, Path]]:
+    """`DIR` or `YEAR=DIR` (several allowed): (the year written or None, the folder)."""
+    out = []
+    for value in values:
+        year, sep, folder = value.partition("=")
+        if sep and year.strip().isdigit() and folder:
+            out.append((int(year), Path(folder)))
+        elif sep and year.strip().isdigit():
+            raise click.UsageError(f"{option} {value!r}: expected DIR or YEAR=DIR")
+        else:
+            out.append((None, Path(value)))
+    return out
+
+
+@contextmanager
+def arsgang_reading():
+    """An årgång with problems ends the command: its problems listed, then what to run."""
+    from ..survey.arsgang import ArsgangError
+
+    try:
+        yield
+    except ArsgangError as exc:
+        fail(f"{exc}; nothing was written", exc.problems + exc.warnings, exc.omitted)
+
+
+def load_arsgangar(values: tuple[str, ...], option: str = "--arsgang") -> dict:
+    """Every --arsgang given, loaded, by its year."""
+    from ..survey.arsgang import ArsgangError, load_arsgang
+    from ..problems import Problem
+
+    out: dict = {}
+    for written, folder in parse_arsgang_values(values, option):
+        if not folder.is_dir():
+            raise ArsgangError(str(folder), [Problem(
+                "no such folder" if not folder.exists() else "is not a folder: an årgång is a folder of files (docs/arsgang.md)",
+                file=str(folder))])
+        arsgang = load_arsgang(folder)
+        if written is not None and written != arsgang.year:
+            raise ArsgangError(str(folder), [Problem(
+                f"{option} {written}={folder}: the årgång's arsgang.toml says ar = {arsgang.year}", file=str(folder))])
+        if arsgang.year in out:
+            raise click.UsageError(f"{option}: two årgångar for {arsgang.year} ({out[arsgang.year].folder} and {folder})")
+        out[arsgang.year] = arsgang
+    return out
+
+
+def the_arsgang(year: int | None, given: dict, single: bool = True):
+    """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one).
+    `single`: the command takes one årgång, so --year must be its year (D147)."""
+    from ..survey.arsgang import load_arsgang
+
+    if single and year is not None and given and year not in given:
+        (other,) = given.values()
+        raise click.UsageError(f"--year {year}, but the årgång {other.folder} is {other.year} (arsgang.toml); "
+                               "leave out --year, or give the årgång of that year")
+    if year is None:
+        if not given:
+            raise click.UsageError("give --year YEAR (an embedded year: 2016, 2017, 2018) or --arsgang DIR")
+        if len(given) > 1:
+            raise click.UsageError(f"several --arsgang ({', '.join(map(str, sorted(given)))}): give --year to say which is this run's year")
+        return next(iter(given.values()))
+    return given.get(year) or load_arsgang(year)
+
+
+def the_responses(responses: Path | None, arsgang) -> Path | None:
+    """RESPONSES, or the embedded sample of an embedded year (an årgång folder has none)."""
+    if responses is None and not arsgang.embedded:
+        raise click.UsageError(f"give RESPONSES: the årgång {arsgang.folder} has no embedded sample")
+    return embedded_sample(responses, arsgang.year)
+
+
+def history_arsgangar(year: int | None, values: tuple[str, ...], history_years) -> tuple:
+    """(the run's årgång, every --arsgang by its year) of a command with --history (`kommun`,
+    `site`): --arsgang may be given for the run's year and for each --history year that is not
+    embedded, and for nothing else (a usage error)."""
+    with arsgang_reading():
+        given = load_arsgangar(values)
+        arsgang = the_arsgang(year, given, single=False)
+        unused = sorted(set(given) - {arsgang.year} - set(history_years))
+        if unused:
+            raise click.UsageError(f"--arsgang for {', '.join(map(str, unused))}: neither --year nor a --history year")
+    return arsgang, given

@@ -329,12 +329,14 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
         from ..isu.kommun_report_all import write_all
 
         n = len(enheter_with_arenden(resultat))
-        out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
-        if not quiet and sys.stderr.isatty():
-            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
-                paths = write_all(resultat, population, out_dir, fmt, jobs, bar.update)
-        else:
-            paths = write_all(resultat, population, out_dir, fmt, jobs)
+        from ..io.output import output_folder
+
+        with output_folder(out_dir):  # a failed run removes the folder it made (D176)
+            if not quiet and sys.stderr.isatty():
+                with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                    paths = write_all(resultat, population, out_dir, fmt, jobs, bar.update)
+            else:
+                paths = write_all(resultat, population, out_dir, fmt, jobs)
     if not quiet:
         say(f"{out_dir}: {len(paths)} {fmt} reports (kommuner and stadsdelar with a published table)")
 

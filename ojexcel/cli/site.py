@@ -5,21 +5,34 @@ from pathlib import Path
 
 import click
 
-from .common import Folder, echo_problems, embedded_sample, reading, say, writing
+from .common import (
+    ARSGANG_HELP,
+    YEAR_HELP,
+    Folder,
+    arsgang_files,
+    echo_problems,
+    history_arsgangar,
+    reading,
+    say,
+    the_responses,
+    writing,
+)
 
 
-def year_results(responses: Path | None, year: int, granskning: Path | None):
-    """The year's results the site lays out: the one call a survey-year option (`--arsgang`)
-    changes."""
+def year_results(responses: Path | None, arsgang, granskning: Path | None):
+    """The year's results the site lays out, for the run's årgång (an embedded year or a folder,
+    loaded): the one call that computes them."""
     from ..survey.compilation import build_results
 
-    return build_results(responses, year, granskning)
+    return build_results(responses, arsgang, granskning)
 
 
 @click.command()
 @click.argument("out_dir", type=Folder(file_okay=False, path_type=Path))
 @click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--year", type=int, help="Survey year (selects codebook and indicator catalogue).")
+@click.option("--year", type=int, help=YEAR_HELP)
+@click.option("--arsgang", "arsgang_dirs", multiple=True, metavar="[YEAR=]DIR",
+              help=ARSGANG_HELP + " Repeat for the years of --history that are not embedded.")
 @click.option(
     "--history", "history", multiple=True, metavar="YEAR=TIDY.csv",
     help="Add every unit's own values of that year from its tidy export (repeat, or several in one value).",
@@ -34,14 +47,17 @@ def year_results(responses: Path | None, year: int, granskning: Path | None):
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings or the summary.")
-def site(out_dir: Path, responses: Path | None, year: int | None, history: tuple[str, ...], isu: Path | None,
+def site(out_dir: Path, responses: Path | None, year: int | None, arsgang_dirs: tuple[str, ...],
+         history: tuple[str, ...], isu: Path | None,
          isu_minsta_antal: int, granskning: Path | None, jobs: int, quiet: bool) -> None:
     """Write the comparison website into OUT_DIR: a page per unit, indicator and group, a map,
     search, the workbook and every unit's own sheet — static files that work from a folder, a USB
     stick or any web server, offline.
 
-    Without RESPONSES the embedded sample of YEAR is used. --history 2016=TIDY16.csv adds each
-    unit's series with comparability marks. OUT_DIR is written all or nothing; an existing OUT_DIR
+    The survey year is --year (an embedded årgång) or --arsgang DIR (a year as data); without
+    RESPONSES the embedded sample of YEAR is used. --history 2016=TIDY16.csv adds each unit's and
+    group's series with comparability marks; a --history year that is not embedded needs its
+    --arsgang YEAR=DIR too. OUT_DIR is written all or nothing; an existing OUT_DIR
     is replaced only when it holds nothing but an earlier site.
     """
     from ..io.cover_sheet import package_version
@@ -49,20 +65,20 @@ def site(out_dir: Path, responses: Path | None, year: int | None, history: tuple
     from ..site.build import SiteInput, check_replaceable, write_site
     from ..survey.trend import parse_year_files
 
-    if year is None:
-        raise click.UsageError("give --year, the survey year of RESPONSES")
     try:
         history_files = parse_year_files(history)
     except ValueError as exc:
         raise click.UsageError(f"--history {exc}") from None
-    inputs = [embedded_sample(responses, year), granskning, isu, *(p for _, p in history_files)]
+    arsgang, given = history_arsgangar(year, arsgang_dirs, [y for y, _ in history_files])
+    inputs = [the_responses(responses, arsgang), granskning, isu, *(p for _, p in history_files),
+              *(f for a in given.values() for f in arsgang_files(a))]
     inputs = [p for p in inputs if p is not None]
     with reading():
         check_writable(out_dir, is_folder=True)
         refuse_inputs_inside(out_dir, inputs)
         if out_dir.is_dir():
             check_replaceable(out_dir)  # before any work; again under the lock
-        results = year_results(responses, year, granskning)
+        results = year_results(responses, arsgang, granskning)
         historik = None
         warnings = list(results.warnings)
         if history_files:
@@ -70,7 +86,7 @@ def site(out_dir: Path, responses: Path | None, year: int | None, history: tuple
             from ..survey.kommun_history import load_history
             from ..survey.kommun_report import all_enheter
 
-            historik = load_history(history_files, results)
+            historik = load_history(history_files, results, given)
             warnings += list(historik.warnings) + historik.saknade(
                 (NIVA_STORSTAD if e.is_city else NIVA_ENHET, e.kod) for e in all_enheter(results.population))
         isu_input = None

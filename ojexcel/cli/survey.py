@@ -3,107 +3,31 @@ products, are in `compare.py`)."""
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from .common import (
+    ARSGANG_HELP,
+    YEAR_HELP,
     Folder,
+    arsgang_files,
+    arsgang_reading,
     check_out_dir,
     check_suffix,
     echo_problems,
-    embedded_sample,
     fail,
+    history_arsgangar,
     kommun_arguments,
+    load_arsgangar,
     reading,
     refuse_overwrite,
     say,
+    the_arsgang,
+    the_responses,
     workbook_and_tidy,
     writing,
 )
-
-YEAR_HELP = "Survey year: an embedded årgång (2016, 2017, 2018). With --arsgang, its year (a check)."
-ARSGANG_HELP = "An årgång folder: the survey year as data (docs/arsgang.md), instead of an embedded --year."
-
-
-def arsgang_files(arsgang) -> list[Path]:
-    """An årgång's files, as inputs no output may replace."""
-    from ..survey.arsgang import FILES
-
-    return [arsgang.folder / name for name in FILES if (arsgang.folder / name).exists()]
-
-
-def parse_arsgang_values(values: tuple[str, ...], option: str = "--arsgang") -> list[tuple[int | None, Path]]:
-    """`DIR` or `YEAR=DIR` (several allowed): (the year written or None, the folder)."""
-    out = []
-    for value in values:
-        year, sep, folder = value.partition("=")
-        if sep and year.strip().isdigit() and folder:
-            out.append((int(year), Path(folder)))
-        elif sep and year.strip().isdigit():
-            raise click.UsageError(f"{option} {value!r}: expected DIR or YEAR=DIR")
-        else:
-            out.append((None, Path(value)))
-    return out
-
-
-@contextmanager
-def arsgang_reading():
-    """An årgång with problems ends the command: its problems listed, then what to run."""
-    from ..survey.arsgang import ArsgangError
-
-    try:
-        yield
-    except ArsgangError as exc:
-        fail(f"{exc}; nothing was written", exc.problems + exc.warnings, exc.omitted)
-
-
-def load_arsgangar(values: tuple[str, ...], option: str = "--arsgang") -> dict:
-    """Every --arsgang given, loaded, by its year."""
-    from ..survey.arsgang import ArsgangError, load_arsgang
-    from ..problems import Problem
-
-    out: dict = {}
-    for written, folder in parse_arsgang_values(values, option):
-        if not folder.is_dir():
-            raise ArsgangError(str(folder), [Problem(
-                "no such folder" if not folder.exists() else "is not a folder: an årgång is a folder of files (docs/arsgang.md)",
-                file=str(folder))])
-        arsgang = load_arsgang(folder)
-        if written is not None and written != arsgang.year:
-            raise ArsgangError(str(folder), [Problem(
-                f"{option} {written}={folder}: the årgång's arsgang.toml says ar = {arsgang.year}", file=str(folder))])
-        if arsgang.year in out:
-            raise click.UsageError(f"{option}: two årgångar for {arsgang.year} ({out[arsgang.year].folder} and {folder})")
-        out[arsgang.year] = arsgang
-    return out
-
-
-def the_arsgang(year: int | None, given: dict, single: bool = True):
-    """The run's årgång: --year's embedded one, or the --arsgang of that year (or the only one).
-    `single`: the command takes one årgång, so --year must be its year (D147)."""
-    from ..survey.arsgang import load_arsgang
-
-    if single and year is not None and given and year not in given:
-        (other,) = given.values()
-        raise click.UsageError(f"--year {year}, but the årgång {other.folder} is {other.year} (arsgang.toml); "
-                               "leave out --year, or give the årgång of that year")
-    if year is None:
-        if not given:
-            raise click.UsageError("give --year YEAR (an embedded year: 2016, 2017, 2018) or --arsgang DIR")
-        if len(given) > 1:
-            raise click.UsageError(f"several --arsgang ({', '.join(map(str, sorted(given)))}): give --year to say which is this run's year")
-        return next(iter(given.values()))
-    return given.get(year) or load_arsgang(year)
-
-
-def the_responses(responses: Path | None, arsgang) -> Path | None:
-    """RESPONSES, or the embedded sample of an embedded year (an årgång folder has none)."""
-    if responses is None and not arsgang.embedded:
-        raise click.UsageError(f"give RESPONSES: the årgång {arsgang.folder} has no embedded sample")
-    return embedded_sample(responses, arsgang.year)
-
 
 @click.command()
 @click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
@@ -195,12 +119,7 @@ def kommun(args: tuple[str, ...], year: int | None, arsgang_dirs: tuple[str, ...
     kod, responses, fmt = kommun_arguments(args, out, all_units, out_dir, fmt,
                                            other_inputs=tuple(given for _, given in history_files))
 
-    with arsgang_reading():
-        given = load_arsgangar(arsgang_dirs)
-        arsgang = the_arsgang(year, given, single=False)
-        unused = sorted(set(given) - {arsgang.year} - {y for y, _ in history_files})
-        if unused:
-            raise click.UsageError(f"--arsgang for {', '.join(map(str, unused))}: neither --year nor a --history year")
+    arsgang, given = history_arsgangar(year, arsgang_dirs, [y for y, _ in history_files])
     with reading():
         enhet = None if kod is None else find_enhet(arsgang.population, kod)
         inputs = (the_responses(responses, arsgang), *(given for _, given in history_files),
@@ -237,13 +156,15 @@ def kommun(args: tuple[str, ...], year: int | None, arsgang_dirs: tuple[str, ...
             if not quiet:
                 say(f"{out}: {enhet.namn} ({enhet.kod}), {len(results.catalogue)} indicators")
             return
-        out_dir.mkdir(exist_ok=True)  # the folder it names, never the folders above it (as --out)
-        n = len(results.population.units) + len(results.population.cities)
-        if not quiet and sys.stderr.isatty():
-            with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
-                paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
-        else:
-            paths = write_all(results, out_dir, fmt, jobs, historik=historik)
+        from ..io.output import output_folder
+
+        with output_folder(out_dir):  # a failed run removes the folder it made (D176)
+            n = len(results.population.units) + len(results.population.cities)
+            if not quiet and sys.stderr.isatty():
+                with click.progressbar(length=n, label=f"Writing {n} files", file=sys.stderr) as bar:
+                    paths = write_all(results, out_dir, fmt, jobs, bar.update, historik)
+            else:
+                paths = write_all(results, out_dir, fmt, jobs, historik=historik)
     if not quiet:
         say(f"{out_dir}: {len(paths)} {fmt} files (units and cities)")
 

@@ -21,6 +21,13 @@
    anything else: with the main journal present it restores the old set, else (the commit point
    was passed) it completes the new set. Either way the folder then holds the old set or the new
    set, never a mix. Staging folders of runs killed before step 4 are simply removed.
+   Recovery acts only on what it can prove is its own (D167): a staging folder and journal owned
+   by this user, names rebuilt inside the locked folder and that staging folder (never a path the
+   journal spells out), and each output still the very file (device, inode, size, mtime) the run
+   put there.
+   A set spanning folders is recovered folder by folder; the main journal's folder marks the
+   others' staging folders when it rolls the set back. Anything else is left alone, with a warning.
+6. Permissions: a replaced file keeps its mode; a new file gets what the umask allows (D168).
 
 A folder can be one output too (`atomic_folder`, for `ojexcel site`): the whole tree is written
 into the staging folder and renamed into place as one entry of the set, replacing the old folder
@@ -37,6 +44,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
@@ -213,6 +221,28 @@ def atomic_outputs(*paths: Path, inputs: Iterable[Path | None] = (), folder_outp
 
 
 @contextmanager
+def output_folder(path: Path) -> Iterator[Path]:
+    """An `--out-dir`: created when missing (the folder itself, never the folders above it, as for
+    `--out`); when the block fails, removed again if this run created it and it is still empty, so
+    a failed run leaves no folder it made (D176)."""
+    path = Path(path)
+    try:
+        path.mkdir()
+        created = True
+    except FileExistsError:
+        created = False
+    try:
+        yield path
+    except BaseException:
+        if created:
+            try:
+                os.rmdir(path)  # only an empty folder: anything someone put there since stays
+            except OSError:
+                pass
+        raise
+
+
+@contextmanager
 def atomic_folder(path: Path, inputs: Iterable[Path | None] = (),
                   may_replace: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """Yield an empty staging folder to fill; rename it into place as `path` when the block
@@ -283,19 +313,61 @@ def _write_json(path: Path, doc: dict) -> None:
     os.replace(tmp, path)
 
 
+def _identity(path: str) -> list[int] | None:
+    """What tells one file from another over a crash: (device, inode, size, mtime) of the name
+    itself (a symlink is not followed; the size and mtime because a freed inode is soon reused);
+    None when it does not exist."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if stat.S_ISDIR(st.st_mode):  # a folder output: moving it changes its '..', so its mtime
+        return [st.st_dev, st.st_ino, 0, 0]
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux), else by
+    setting and restoring it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(final: str, umask: int, folder: bool = False) -> int:
+    """A replaced file keeps its permissions; a new one gets what the umask allows (as any file
+    the user creates): ISU outputs describe victims of violence, so `umask 077` must hold. A
+    folder output (`atomic_folder`) likewise, with its search bits."""
+    try:
+        return stat.S_IMODE(os.stat(final).st_mode) & 0o777
+    except OSError:
+        return (0o777 if folder else 0o666) & ~umask
+
+
 def _commit(paths: tuple[Path, ...], temps: list[Path], staging: dict[str, Path]) -> None:
     main_key = os.path.realpath(_folder(paths[0]))
     main = staging[main_key] / JOURNAL
     entries = []
+    umask = _umask()
     for i, (final, tmp) in enumerate(zip(paths, temps)):
-        os.chmod(tmp, 0o755 if os.path.isdir(tmp) else 0o644)
+        os.chmod(tmp, _mode_for(os.fspath(final), umask, os.path.isdir(tmp)))
         entries.append({
             "final": os.path.abspath(final),
             "new": os.path.abspath(tmp),
             "backup": os.path.abspath(tmp.with_name(f"old-{i}")),
             "existed": os.path.lexists(final),
+            # what recovery checks before it touches a name: the file it wrote, the file it kept
+            "new_id": _identity(os.fspath(tmp)),
+            "old_id": _identity(os.fspath(final)),
         })
-    doc = {"main": os.path.abspath(main), "entries": entries}
+    doc = {"version": JOURNAL_VERSION, "main": os.path.abspath(main), "entries": entries}
     for key, folder in staging.items():  # the main journal last: its presence means "roll back"
         if key != main_key:
             _write_json(folder / JOURNAL, doc)
@@ -325,41 +397,185 @@ def _commit(paths: tuple[Path, ...], temps: list[Path], staging: dict[str, Path]
         raise
 
 
-def _roll_back(entries: list[dict]) -> None:
-    """Put every old file back and remove new outputs that had no old file (idempotent)."""
+def _roll_back(entries: list[dict], notes: list[str] | None = None) -> None:
+    """Put every old file back and remove new outputs that had no old file (idempotent). A name is
+    touched only when it is still the file this set wrote or kept (`_identity`, as journalled):
+    a file someone put there since is left alone (noted in `notes`)."""
     for e in reversed(entries):
-        final, backup = e["final"], e["backup"]
-        if os.path.lexists(e["new"]):
+        final, backup, new = e["final"], e["backup"], e["new"]
+        new_id, old_id = e.get("new_id"), e.get("old_id")
+        if os.path.lexists(new):
             # not renamed into place; an old file moved aside (no hard links) goes back
-            if os.path.lexists(backup) and not os.path.lexists(final):
+            if not os.path.lexists(final) and old_id is not None and _identity(backup) == old_id:
                 os.replace(backup, final)
             continue
+        now = _identity(final)
+        if now is not None and now != new_id and now != old_id:
+            if notes is not None:
+                notes.append(f"{_shown(final)}: changed since the interrupted run; left as it is")
+            continue
         if e["existed"]:
-            if os.path.lexists(backup):
-                if os.path.isdir(backup) and os.path.lexists(final):
+            if old_id is not None and _identity(backup) == old_id and now != old_id:
+                if now is not None and os.path.isdir(backup):
                     _remove(final)  # a folder output: a folder cannot be replaced by rename
                 os.replace(backup, final)
-        elif os.path.lexists(final):
+        elif now is not None and now == new_id:
             _remove(final)
 
 
-def recover(folder: Path) -> None:
+# -- recovery ----------------------------------------------------------------------------------------
+# A journal found in an output folder may have been planted there: recovery acts only on names it
+# can prove are its own (D167). Every name it touches is built from the locked output folder or the
+# staging folder being recovered plus one name component (`new-K`, `old-K`, an output's name): never
+# a path the journal spells out. The staging folder and its journal must be a real folder and a
+# regular file owned by this user; each output to undo must still be the very file the run renamed
+# there (`_identity` in the journal). Anything else is left alone with a warning.
+
+JOURNAL_VERSION = 2
+MAX_JOURNAL_BYTES = 16 * 2**20  # a journal of --all's 319 files is ~100 KB
+
+
+def warn(text: str) -> None:
+    """A warning of the output layer (recovery), escaped, on stderr."""
+    import sys
+
+    from ..problems import short_line
+
+    print(short_line(f"ojexcel: warning: {text}"), file=sys.stderr)
+
+
+class _NotOurs(Exception):
+    """Recovery cannot prove a staging folder or journal is this program's: left alone."""
+
+
+def _owned(st: os.stat_result) -> bool:
+    return not hasattr(os, "getuid") or st.st_uid == os.getuid()
+
+
+def _one_name(text: object) -> str:
+    """The last component of a journalled path: one plain name, never '', '.' or '..'."""
+    if not isinstance(text, str) or "\x00" in text:
+        raise _NotOurs("a name that is not text")
+    name = os.path.basename(text)
+    if name in ("", ".", "..") or name != os.path.basename(os.path.normpath(text)):
+        raise _NotOurs(f"the name {text[:200]!r}")
+    return name
+
+
+def _same_folder(path: str, folder: str) -> bool:
+    """True when `path`'s folder is `folder` (both resolved: no symlink leads elsewhere)."""
+    return os.path.realpath(os.path.dirname(path)) == folder
+
+
+def _read_journal(staging: Path) -> dict | None:
+    """The journal of a staging folder proven ours, None when it has none; _NotOurs otherwise."""
+    st = os.lstat(staging)
+    if not stat.S_ISDIR(st.st_mode) or not _owned(st):
+        raise _NotOurs("not a folder owned by this user" if stat.S_ISDIR(st.st_mode) else "not a folder")
+    journal = staging / JOURNAL
+    try:
+        jst = os.lstat(journal)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(jst.st_mode) or not _owned(jst):
+        raise _NotOurs("its journal is not a file owned by this user")
+    if jst.st_size > MAX_JOURNAL_BYTES:
+        raise _NotOurs(f"its journal is {jst.st_size:,} bytes")
+    fd = os.open(journal, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(MAX_JOURNAL_BYTES + 1)
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise _NotOurs("its journal is not one ojexcel writes") from None
+    if (not isinstance(doc, dict) or doc.get("version") != JOURNAL_VERSION or not isinstance(doc.get("main"), str)
+            or not isinstance(doc.get("entries"), list)):
+        raise _NotOurs("its journal is not one this version of ojexcel writes")
+    doc["_bytes"] = data
+    return doc
+
+
+def _plan(doc: dict, staging: Path, folder: str) -> tuple[list[dict], list[dict], bool]:
+    """(this folder's entries with the names rebuilt inside it and its staging folder, the other
+    folders' entries, is the main journal this staging folder's?)."""
+    here = os.path.realpath(staging)
+    mine, others = [], []
+    for i, e in enumerate(doc["entries"]):
+        if not isinstance(e, dict) or not isinstance(e.get("existed"), bool):
+            raise _NotOurs("an entry that is not one ojexcel writes")
+        for key in ("new_id", "old_id"):
+            v = e.get(key)
+            if v is not None and not (isinstance(v, list) and len(v) == 4 and all(type(x) is int for x in v)):
+                raise _NotOurs("an entry that is not one ojexcel writes")
+        final, new, backup = e.get("final"), e.get("new"), e.get("backup")
+        name = _one_name(final)
+        if (_one_name(new), _one_name(backup)) != (f"new-{i}", f"old-{i}"):
+            raise _NotOurs(f"the temporary names {new[:200]!r}, {backup[:200]!r}")
+        if _same_folder(final, folder) and _same_folder(new, here):
+            mine.append(dict(e, final=os.path.join(folder, name), new=os.path.join(here, f"new-{i}"),
+                             backup=os.path.join(here, f"old-{i}")))
+        elif (_one_name(os.path.dirname(new)).startswith(STAGING_PREFIX)
+              and _same_folder(os.path.dirname(new), os.path.realpath(os.path.dirname(final)))):
+            others.append(e)  # an output of the same set in another folder: that folder's own recovery
+        else:
+            raise _NotOurs(f"it names {final[:200]!r} outside the folder")
+    main = doc["main"]
+    if _one_name(main) != JOURNAL or not _one_name(os.path.dirname(main)).startswith(STAGING_PREFIX):
+        raise _NotOurs(f"its main journal {main[:200]!r}")
+    return mine, others, os.path.realpath(os.path.dirname(main)) == here
+
+
+def _mark_rolled_back(others: list[dict], data: bytes, notes: list[str]) -> None:
+    """Tell the other folders' staging folders of the set that it was rolled back (the main journal
+    is about to go): only a staging folder proven ours — a real folder owned by this user holding
+    this very journal — gets the mark."""
+    for staging in sorted({os.path.dirname(e["new"]) for e in others}):
+        try:
+            st = os.lstat(staging)
+            if not stat.S_ISDIR(st.st_mode) or not _owned(st):
+                continue
+            fd = os.open(os.path.join(staging, JOURNAL), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as fh:
+                if fh.read(len(data) + 1) != data:
+                    continue
+            fd = os.open(os.path.join(staging, ROLLED_BACK), os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            os.close(fd)
+        except OSError:
+            continue  # gone already (its folder recovered first), or not reachable: nothing to mark
+
+
+ROLLED_BACK = "rolled-back"  # in a staging folder: the main journal's folder rolled the set back
+
+
+def recover(folder: Path) -> list[str]:
     """Finish what a killed run left in `folder` (call with the folder's lock held): roll back a
     set whose main journal is still there, complete one whose commit point was passed, and
-    remove every staging folder."""
+    remove every staging folder proven ours. Returns (and prints) the warnings about what was
+    left alone."""
+    notes: list[str] = []
     try:
-        stale = [p for p in Path(folder).iterdir() if p.name.startswith(STAGING_PREFIX) and p.is_dir()]
+        real = os.path.realpath(folder)
+        stale = sorted(p for p in Path(folder).iterdir() if p.name.startswith(STAGING_PREFIX))
     except OSError:
-        return
+        return notes
     for staging in stale:
-        journal = staging / JOURNAL
-        if journal.is_file():
-            try:
-                doc = json.loads(journal.read_text(encoding="utf-8"))
-                main = Path(doc["main"])
-                if main.is_file():
-                    _roll_back(doc["entries"])
-                    main.unlink()
-            except (OSError, ValueError, KeyError, TypeError):
-                continue  # not ours, or unreadable: left alone
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            doc = _read_journal(staging)
+            if doc is None:  # a run killed before its commit: only its temporary files
+                shutil.rmtree(staging, ignore_errors=True)
+                continue
+            mine, others, main_here = _plan(doc, staging, real)
+            main = os.path.join(os.path.realpath(staging), JOURNAL) if main_here else doc["main"]
+            rolled_back = os.path.isfile(main) or os.path.lexists(staging / ROLLED_BACK)
+            if rolled_back:
+                _roll_back(mine, notes)
+                if main_here and others:
+                    _mark_rolled_back(others, doc["_bytes"], notes)
+            shutil.rmtree(staging, ignore_errors=True)
+        except _NotOurs as exc:
+            notes.append(f"{_shown(staging)}: left alone: ojexcel cannot prove it is its own ({exc})")
+        except OSError as exc:
+            notes.append(f"{_shown(staging)}: left alone: {exc.strerror or exc}")
+    for note in notes:
+        warn(note)
+    return notes

@@ -7,6 +7,10 @@ are set before the workers are forked, so they inherit them without pickling. Ev
 only on its own index, so the bytes do not depend on the number of workers or the order they
 finish in. Nothing is renamed into place unless every file was written: an error in a worker is
 raised here, inside `atomic_outputs`, which then discards the set.
+
+Workers die with their parent (D175): on Linux the kernel kills them when it does
+(`prctl(PR_SET_PDEATHSIG, SIGKILL)`), elsewhere each watches a pipe only the parent holds open. So
+after a kill -9 of the parent no worker writes on, and none prints a traceback on a broken pipe.
 """
 from __future__ import annotations
 
@@ -51,6 +55,35 @@ def _render(tasks: list[tuple[int, str]]) -> int:
     return len(tasks)
 
 
+def _die_with_parent(parent: int, watch_fd: int | None) -> None:
+    """Make this worker end when the parent `parent` does (see the module docstring)."""
+    import sys
+
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            PR_SET_PDEATHSIG = 1
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                watch_fd = None  # the kernel watches
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the watch was set
+        os._exit(1)
+    if watch_fd is not None:
+        import threading
+
+        def watch() -> None:
+            try:
+                os.read(watch_fd, 1)  # EOF: the parent, the only writer, is gone
+            finally:
+                os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+
+
 def write_files(
     paths: Sequence[Path],
     render: Callable[[int, Path], None],
@@ -68,10 +101,16 @@ def write_files(
         _RENDER = render
         try:
             if jobs > 1 and fork and len(chunks) > 1:
-                with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), worker_signals) as pool:
-                    for done in pool.imap_unordered(_render, chunks):
-                        if progress:
-                            progress(done)
+                watch_fd, keep_fd = os.pipe()
+                try:
+                    args = (os.getpid(), watch_fd, keep_fd)
+                    with multiprocessing.get_context("fork").Pool(min(jobs, len(chunks)), worker_signals, args) as pool:
+                        for done in pool.imap_unordered(_render, chunks):
+                            if progress:
+                                progress(done)
+                finally:
+                    os.close(watch_fd)
+                    os.close(keep_fd)
             else:
                 for chunk in chunks:
                     done = _render(chunk)
@@ -81,10 +120,18 @@ def write_files(
             _RENDER = None
 
 
-def worker_signals() -> None:
-    """A worker dies at SIGTERM/SIGHUP (the pool stops it so); the parent cleans up."""
+def worker_signals(parent: int | None = None, watch_fd: int | None = None, keep_fd: int | None = None) -> None:
+    """A pool's initializer: a worker dies at SIGTERM/SIGHUP (the pool stops it so) and with its
+    parent (D175); the parent cleans up. `write_files` passes its pid and a pipe (the write end is
+    closed here, so only the parent holds it); without them (`ojexcel site`) the kernel's watch
+    alone, on Linux."""
     import signal
 
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "SIGPIPE"):  # a write to a dead parent ends the worker quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if keep_fd is not None:
+        os.close(keep_fd)
+    _die_with_parent(os.getppid() if parent is None else parent, watch_fd)

@@ -24,21 +24,21 @@ encoding (tables_csv.detect_encoding), one pass parsing records — so memory is
 time; an XLSX sheet is tokenized row by row from its decompressed stream (tables_xlsx, over
 `xlsx_cells`). Limits: the file's size on disk, uncompressed size per XLSX part and in total,
 rows, columns, characters per cell (Excel's 32 767) and per line/row XML. A pipe or process
-substitution (`<(…)`) is read once, into a private temporary file within the size limit.
+substitution (`<(…)`) is read once, into a spool within the size limit that cannot outlive the
+process (`Spool`: no name on Linux, else swept by the next run; D169).
 """
 from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from ..problems import Report
 from .limits import ISU_LIMITS, SURVEY_LIMITS, Limits
+from .spool import Spool
 from .tables_csv import CsvTable, Unreadable, detect_encoding
 
 __all__ = ["Limits", "SURVEY_LIMITS", "ISU_LIMITS", "Table", "open_table", "regular_file"]
@@ -72,7 +72,7 @@ class Table:
                     raise Unreadable(f"over {limit:,} data rows, the limit for this input", row=n)
                 yield n, cells
         except Unreadable as exc:
-            report.error(f"unreadable: {exc}", row=exc.row, fatal=True)
+            report.error(f"unreadable: {exc}", row=exc.row, column=exc.column, value=exc.value, fatal=True)
             report.raise_if_errors()
         except OSError as exc:
             report.error(f"unreadable: {os_reason(exc)}", fatal=True)
@@ -100,7 +100,7 @@ def open_table(path: Path, report: Report, limits: Limits = SURVEY_LIMITS) -> It
             if source.header is None:
                 raise Unreadable("the file is empty: no header row" if kind == "xlsx" else "the file is empty")
         except Unreadable as exc:
-            report.error(f"unreadable: {exc}", row=exc.row)
+            report.error(f"unreadable: {exc}", row=exc.row, column=exc.column, value=exc.value)
         except OSError as exc:
             report.error(os_reason(exc))
         report.raise_if_errors()
@@ -113,20 +113,20 @@ def open_table(path: Path, report: Report, limits: Limits = SURVEY_LIMITS) -> It
         if source is not None:
             source.close()
         if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
+            spool.close()
 
 
 @contextmanager
 def regular_file(path: Path, limits: Limits) -> Iterator[Path]:
     """`path` itself when it is a regular file within the size limit; a pipe or process
-    substitution copied once into a private temporary folder (removed on exit). Raises
+    substitution copied once into a spool that cannot outlive the process (`spool.Spool`). Raises
     `Unreadable` (over the limit, binary data from a device) or OSError."""
     real, spool = _regular_file(Path(path), limits)
     try:
         yield real
     finally:
         if spool is not None:
-            shutil.rmtree(spool, ignore_errors=True)
+            spool.close()
 
 
 def os_reason(exc: OSError) -> str:
@@ -141,10 +141,10 @@ def os_reason(exc: OSError) -> str:
     return f"cannot be read ({exc.strerror or exc})"
 
 
-def _regular_file(path: Path, limits: Limits) -> tuple[Path, str | None]:
-    """(a regular file to read, the private folder to remove or None). A pipe, a process
-    substitution or a device is copied once into a private temporary folder, within the size
-    limit; binary data at its start (/dev/zero) stops the copy at once."""
+def _regular_file(path: Path, limits: Limits) -> tuple[Path, Spool | None]:
+    """(a regular file to read, the spool to close or None). A pipe, a process substitution or a
+    device is copied once into a spool, within the size limit; binary data at its start
+    (/dev/zero) stops the copy at once."""
     st = os.stat(path)
     if stat.S_ISDIR(st.st_mode):
         raise IsADirectoryError(errno.EISDIR, "is a directory", str(path))
@@ -152,11 +152,10 @@ def _regular_file(path: Path, limits: Limits) -> tuple[Path, str | None]:
         if st.st_size > limits.max_file_bytes:
             raise Unreadable(f"the file is {st.st_size:,} bytes, over the limit of {limits.max_file_bytes:,} for this input")
         return path, None
-    folder = tempfile.mkdtemp(prefix="ojexcel-input-")
+    spool = Spool()
     try:
-        copy = Path(folder) / "input"
         size = 0
-        with open(path, "rb") as src, open(copy, "wb") as dst:
+        with open(path, "rb") as src:
             first = True
             while True:
                 piece = src.read(1 << 20)
@@ -170,10 +169,11 @@ def _regular_file(path: Path, limits: Limits) -> tuple[Path, str | None]:
                 size += len(piece)
                 if size > limits.max_file_bytes:
                     raise Unreadable(f"the input is over the limit of {limits.max_file_bytes:,} bytes")
-                dst.write(piece)
-        return copy, folder
+                spool.write(piece)
+        spool.flush()
+        return spool.path, spool
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        spool.close()
         raise
 
 

@@ -18,11 +18,12 @@ from .limits import Limits
 
 
 class Unreadable(Exception):
-    """The file cannot be read; `row` is the record where that was found (header = 1)."""
+    """The file cannot be read; `row` is the record where that was found (header = 1), `column` and
+    `value` the cell when one is to blame."""
 
-    def __init__(self, message: str, row: int | None = None):
+    def __init__(self, message: str, row: int | None = None, column: str | None = None, value: object = None):
         super().__init__(message)
-        self.row = row
+        self.row, self.column, self.value = row, column, value
 
 
 CHUNK = 1 << 20
@@ -213,6 +214,88 @@ def detect_delimiter(first_line: str) -> str:
     return ";" if counts[";"] > counts[","] else ","
 
 
+MAX_RECORD_LINES = 100_000  # lines of one record: a few cells of text with line breaks
+
+
+class RecordOverLimit(Exception):
+    """A CSV record (one or more lines: quoted fields may hold line breaks) over a limit."""
+
+
+class RecordBound:
+    """The lines of a CSV for `csv.reader`, counted for the record being parsed, so that a record
+    of millions of fields (quoted fields with line breaks, `"\n","\n",…`) ends at the limit before
+    the csv module has built it (D171). Call `start()` before each record. Characters are counted
+    per line; fields as the delimiters outside quotes: a cheap upper bound first (every delimiter),
+    and only when that reaches the limit exactly, by the quotes' parity. The parity is followed
+    on every line, and only the record's lines holding a delimiter are kept for the exact count
+    (at most the limit's number of them), so a record of a million short lines keeps none."""
+
+    def __init__(self, lines, delimiter: str, max_chars: int, max_fields: int, max_lines: int = 2**62,
+                 max_record_lines: int = MAX_RECORD_LINES) -> None:
+        self.delimiter, self.max_chars, self.max_fields = delimiter, max_chars, max_fields
+        self.max_lines, self.max_record_lines = max_lines, max_record_lines
+        self.lines = 0  # the file's lines so far
+        # the record so far: characters, delimiters, inside quotes?, its lines with a delimiter
+        # (each with the parity at its start), the delimiters outside quotes once counted (or None)
+        self._state: list = [0, 0, False, [], None]
+        self._lines = self._counted(iter(lines))
+
+    def start(self) -> None:
+        state = self._state
+        state[0] = state[1] = 0
+        state[2] = False
+        if state[3]:
+            state[3] = []
+        state[4] = None
+
+    def __iter__(self):
+        return self._lines
+
+    def _counted(self, lines):
+        state, delimiter, max_chars, max_fields = self._state, self.delimiter, self.max_chars, self.max_fields
+        first = 0  # the record's first line
+        for number, line in enumerate(lines, start=1):
+            chars = state[0] = state[0] + len(line)
+            if chars == len(line):
+                first = number
+            if chars > max_chars:
+                raise RecordOverLimit(f"over {max_chars:,} characters, the limit for this file")
+            if number - first >= self.max_record_lines:
+                raise RecordOverLimit(f"over {self.max_record_lines:,} lines (line breaks inside quotes)")
+            if number > self.max_lines:
+                raise RecordOverLimit(f"line {number:,}: the file has over {self.max_lines:,} lines, more than a "
+                                      "table of its kind")
+            self.lines = number
+            d = line.count(delimiter)
+            if d:
+                if state[4] is not None:
+                    state[4] += self._outside(line, state[2])
+                    self._check(state[4])
+                else:
+                    state[3].append((line, state[2]))
+                    state[1] += d
+                    if state[1] >= max_fields:  # the bound is reached: count exactly
+                        state[4] = sum(self._outside(seen, quoted) for seen, quoted in state[3])
+                        self._check(state[4])
+            if line.count('"') % 2:
+                state[2] = not state[2]
+            yield line
+
+    def _outside(self, line: str, quoted: bool) -> int:
+        """The line's delimiters outside quotes, the line starting inside quotes or not."""
+        if '"' not in line:
+            return 0 if quoted else line.count(self.delimiter)
+        n = 0
+        for i, part in enumerate(line.split('"')):
+            if quoted == (i % 2 == 1):
+                n += part.count(self.delimiter)
+        return n
+
+    def _check(self, fields: int) -> None:
+        if fields >= self.max_fields:
+            raise RecordOverLimit(f"more than {self.max_fields:,} fields, over the limit of {self.max_fields:,} columns")
+
+
 class CsvTable:
     """The streamed records of a CSV whose encoding is known. `header` is read on opening."""
 
@@ -226,8 +309,11 @@ class CsvTable:
             first = first.lstrip("\ufeff")
             self.delimiter = detect_delimiter(first.splitlines()[0] if first.strip() else first)
             self._fh.seek(0)
-            # detect_encoding has checked every line's length: the file object is iterated directly
-            self._reader = csv.reader(self._fh, delimiter=self.delimiter, strict=True)
+            # detect_encoding has checked every line's length; a record (lines joined by quoted line
+            # breaks) is bounded while csv parses it
+            self._bound = RecordBound(self._fh, self.delimiter, limits.max_row_chars, limits.max_columns,
+                                      max_lines=2 * limits.max_records)
+            self._reader = csv.reader(self._bound, delimiter=self.delimiter, strict=True)
             self._iter = self._records()
             first_record = next(self._iter, None)
             self.header = None if first_record is None else first_record[1]
@@ -260,17 +346,27 @@ class CsvTable:
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(record number, cells) of every record, the header (1) first, blank records included."""
         reader, limit, n, line = self._reader, self.limits.max_columns, 0, 0
+        most = self.limits.max_records
+        start = self._bound.start
         old = csv.field_size_limit(self.limits.max_cell_chars)
         try:
             while True:
+                start()
                 try:
                     cells = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as exc:
                     raise self._error(exc, n + 1, line + 1) from None
+                except RecordOverLimit as exc:
+                    raise Unreadable(
+                        f"the record starting on line {line + 1} has {exc}; an unclosed quote (\") can cause "
+                        "this", row=n + 1) from None
                 n += 1
                 line = reader.line_num
+                if n > most:  # blank records too: 100 MB of line ends is no table
+                    raise Unreadable(f"over {most:,} records (blank lines included), more than a table of its kind "
+                                     "has rows", row=n)
                 if len(cells) > limit:
                     raise Unreadable(f"the record has {len(cells):,} fields, over the limit of {limit:,} columns", row=n)
                 yield n, cells

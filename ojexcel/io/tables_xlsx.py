@@ -24,7 +24,7 @@ class XlsxTable:
         try:
             self._book = read_cells(path, limits)
         except XlsxError as exc:
-            raise Unreadable(_reason(exc.reason)) from None
+            raise _unreadable(exc) from None
         try:
             sheets = self._book.sheetnames
             if not sheets:
@@ -46,7 +46,7 @@ class XlsxTable:
                     self.header, self._pending = [], first
         except XlsxError as exc:
             self._book.close()
-            raise Unreadable(_reason(exc.reason)) from None
+            raise _unreadable(exc) from None
         except BaseException:
             self._book.close()
             raise
@@ -116,14 +116,22 @@ class XlsxTable:
                 previous = number
                 yield number, self._cells(number, cells, header_width)
         except XlsxError as exc:
-            raise Unreadable(_reason(exc.reason)) from None
+            raise _unreadable(exc) from None
         for ref in self._sheet.merged:
-            first = re.match(r"[A-Z]+(\d+)", ref)
+            first = re.match(r"[A-Z]+([0-9]+)", ref)
             self.report.error(
                 "merged cells: only the first cell of a merged range holds a value, the others read as "
                 "blank; unmerge them and give every cell its own value",
                 row=int(first.group(1)) if first else None, column=ref,
             )
+        more = self._sheet.merged_count - len(self._sheet.merged)
+        if more > 0:  # the sheet's merged ranges beyond the first ones are counted, not kept
+            self.report.error(f"merged cells: {more:,} more merged ranges; unmerge them all", count=more)
+
+
+def _unreadable(exc) -> Unreadable:
+    """An XlsxError as the table reader reports it (with its cell, when one is named)."""
+    return Unreadable(_reason(exc.reason), row=exc.row, column=exc.column, value=exc.value)
 
 
 def _reason(reason: str) -> str:

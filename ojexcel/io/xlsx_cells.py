@@ -32,20 +32,30 @@ values must hold no stray ``&``, and the part must end with ``</worksheet>`` (tr
 cell in an unusual layout (formula, rich inline text, attributes in another order) is parsed
 with expat first. A full expat pass over each sheet would cost a sixth of the reading time; XML
 outside ``<sheetData>`` is therefore not checked. Small parts (workbook, relationships, styles)
-are parsed by ElementTree, shared strings incrementally.
+are parsed by ElementTree; shared strings are tokenized like the sheets (ElementTree only for a
+part with comments or CDATA), and only when a cell first uses one.
 
 Bounded (issue 12): every part is read within `limits.Limits` (uncompressed size per part and
 in total, checked against the zip's declaration and counted while reading), a DOCTYPE is refused,
 sheets are decompressed and tokenized piece by piece (`Workbook.rows` streams a sheet's rows;
 `Workbook.sheet` collects them, refusing rows and columns beyond Excel's maximum and sheets that
 would be mostly empty space), and a character reference that is not an XML character fails.
+Issue 17 (D178, D170): the zip's directory is bounded before zipfile reads it (10 000 members,
+2 MB), small parts by their elements, number formats by Excel's 255 characters (each distinct
+code classified once), cell styles by Excel's 64 000, shared strings by `limits` (strings and
+characters), merged ranges counted (the first 100 kept), a row by its 16 384 cells; a value no
+spreadsheet writes (a number of superscript digits, 5 000 digits or beyond a double, shared
+string -1, an XML declaration's other encoding, a zip member of a newer zip version) fails
+naming its part and cell, never an internal error.
 """
 from __future__ import annotations
 
 import codecs
 import functools
+import math
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,21 +63,40 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 from zlib import error as zlib_error
 
-from ..problems import OjexcelError
+from ..problems import OjexcelError, shown_value
 from .limits import EXCEL_MAX_COLUMNS, EXCEL_MAX_ROWS, WORKBOOK_LIMITS, Limits
 
+# Parts bounded by what a workbook can hold, not only by their size (D178): a 4 KB file once hung
+# every reader on one long number format, 2 MB of merged ranges took 2.8 GB.
 SMALL_PART = 16 * 2**20  # workbook, relationships, styles: a few KB in any real file
+MAX_SMALL_ELEMENTS = 500_000  # XML elements in one such part (Excel's 64 000 styles need ~200 000)
+MAX_ZIP_MEMBERS = 10_000  # a workbook has tens of parts; a thousand sheets some 3 000
+MAX_ZIP_DIRECTORY = 2 * 2**20  # bytes of the zip's central directory (~100 bytes per member)
+MAX_FORMAT_CHARS = 255  # Excel's limit on a number format code
+MAX_CELL_STYLES = 65_536  # Excel holds at most 64 000 cell formats
+MAX_MERGED_KEPT = 100  # merged ranges named one by one; the rest are counted
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS_REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 OFFICE_DOCUMENT = "/officeDocument"
 
 
 class XlsxError(OjexcelError):
-    """The file cannot be read as an XLSX workbook (not a zip, a missing part, malformed XML)."""
+    """The file cannot be read as an XLSX workbook (not a zip, a missing part, malformed XML, a
+    value no spreadsheet writes). `row`, `column` and `value` name the cell when there is one."""
 
-    def __init__(self, path: str | Path, reason: str) -> None:
+    def __init__(self, path: str | Path, reason: str, *, row: int | None = None, column: str | None = None,
+                 value: object = None) -> None:
         self.path, self.reason = str(path), reason
+        self.row, self.column, self.value = row, column, value
         super().__init__(f"{self.path}: {reason}")
+
+
+class _BadCell(ValueError):
+    """A cell's value that no spreadsheet writes (raised while tokenizing, named with its cell)."""
+
+    def __init__(self, why: str, value: object = None) -> None:
+        super().__init__(why)
+        self.why, self.value = why, value
 
 
 @dataclass
@@ -98,7 +127,7 @@ _UNKNOWN = object()
 def _style_fill(style_fills: dict[str, str | None], s: str | None) -> str | None:
     if s is None:  # no cell
         return None
-    if s not in style_fills and s.isdigit():
+    if s not in style_fills and s.isascii() and s.isdigit() and len(s) <= 9:
         s = str(int(s))  # written with leading zeros
     return style_fills.get(s)  # None for an index beyond cellXfs, as for no style
 
@@ -119,12 +148,19 @@ class Workbook:
             raise XlsxError(path, f"cannot be read ({exc.__class__.__name__}: {exc})") from None
         if size > limits.max_file_bytes:
             raise XlsxError(path, f"the file is {size:,} bytes, over the limit of {limits.max_file_bytes:,} for this input")
+        _check_zip_directory(self.path)
         try:
             self._zip = zipfile.ZipFile(self.path)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except NotImplementedError as exc:  # "zip file version 9.9": a member no zip reader can open
+            raise XlsxError(path, f"not an XLSX workbook (a zip member needs a newer zip reader: {exc})") from None
+        except Exception as exc:  # zipfile's failures on a damaged directory (BadZipFile, struct.error, …)
             raise XlsxError(path, f"not an XLSX workbook ({exc.__class__.__name__}: {exc})") from None
         try:
-            self._members = {info.filename: info for info in self._zip.infolist()}
+            infos = self._zip.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise XlsxError(path, f"not an XLSX workbook: {len(infos):,} zip members, over the {MAX_ZIP_MEMBERS:,} "
+                                      "a workbook can hold")
+            self._members = {info.filename: info for info in infos}
             self._parts = self._sheet_parts()
             self.sheetnames: tuple[str, ...] = tuple(self._parts)
             self._strings: list[str] | None = None
@@ -187,6 +223,11 @@ class Workbook:
                     head = text[:4096]
                     if "<!DOCTYPE" in head or "<!ENTITY" in head:
                         raise XlsxError(self.path, f"part {name} declares a DOCTYPE or entities, which XLSX never does")
+                    declared = _DECLARED_ENCODING.match(head)
+                    if declared is not None and declared.group(1).lower() not in ("utf-8", "utf8"):
+                        # parts are read as UTF-8; a parser would look the name up (an unknown one fails)
+                        raise XlsxError(self.path, f"part {name} declares the encoding {shown_value(declared.group(1), 40)}, "
+                                                   "not UTF-8, which every spreadsheet writes", value=declared.group(1)[:40])
                     first = False
                 yield text
             yield decoder.decode(b"", True)
@@ -206,7 +247,11 @@ class Workbook:
             if size > SMALL_PART:
                 raise XlsxError(self.path, f"part {name} inflates to over {SMALL_PART:,} bytes, the limit")
             text.append(piece)
-        return "".join(text).encode("utf-8")
+        data = "".join(text).encode("utf-8")
+        if data.count(b"<") > MAX_SMALL_ELEMENTS:
+            raise XlsxError(self.path, f"part {name} holds over {MAX_SMALL_ELEMENTS:,} XML elements, more than a "
+                                       "workbook's styles or sheet list ever need")
+        return data
 
     def _xml(self, name: str, required: bool = True) -> ET.Element | None:
         data = self._read(name, required)
@@ -214,7 +259,7 @@ class Workbook:
             return None
         try:
             return ET.fromstring(data)
-        except ET.ParseError as exc:
+        except (ET.ParseError, LookupError, ValueError, RecursionError) as exc:
             raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {name}: {exc})") from None
 
     def _workbook_part(self) -> str:
@@ -261,54 +306,143 @@ class Workbook:
         return parts
 
     def _shared_strings(self) -> list[str]:
+        """The shared strings, parsed when a cell first uses one (a file whose cells use none may
+        hold any: they are never read), within `limits.max_shared_strings` strings and
+        `limits.max_shared_chars` characters. Tokenized like the sheets (each `<si>`, its `<t>`
+        texts, phonetic runs left out); a part with comments or CDATA goes through ElementTree."""
         if self._strings is None:
-            strings: list[str] = []
-            parser = ET.XMLPullParser(events=("start", "end"))
-            root = None
-            try:
-                if self._strings_part in self._members:
-                    for piece in self._text(self._strings_part):
-                        parser.feed(piece)
-                        for event, el in parser.read_events():
-                            if root is None:
-                                root = el
-                            elif event == "end" and _local(el.tag) == "si":
-                                # openpyxl's partial unescaping of "_x005F_" (an escaped "_"), kept so both agree.
-                                strings.append(_text_of(el).replace("x005F_", ""))
-                        if root is not None:
-                            root.clear()  # the strings read are kept as text only
-                    parser.close()
-            except ET.ParseError as exc:
-                raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {self._strings_part}: {exc})") from None
-            self._strings = strings
+            part = self._strings_part
+            self._strings = []
+            if part in self._members:
+                try:
+                    self._strings = self._tokenized_strings(part)
+                except _Unusual:
+                    self._strings = self._parsed_strings(part)
         return self._strings
+
+    def _too_many(self) -> XlsxError:
+        most, most_chars = self.limits.max_shared_strings, self.limits.max_shared_chars
+        return XlsxError(self.path, f"part {self._strings_part} holds over {most:,} strings or {most_chars:,} "
+                                    "characters, the limit for this input")
+
+    def _keep(self, strings: list[str], text: str, chars: int) -> int:
+        strings.append(text)
+        chars += len(text)
+        if len(strings) > self.limits.max_shared_strings or chars > self.limits.max_shared_chars:
+            raise self._too_many()
+        return chars
+
+    def _tokenized_strings(self, part: str) -> list[str]:
+        strings: list[str] = []
+        add = strings.append
+        chars = 0
+        most, most_chars = self.limits.max_shared_strings, self.limits.max_shared_chars
+        buf = ""
+        fail = functools.partial(self._bad, part)
+
+        def gap(text: str) -> None:  # between strings: only the sst tags and white space
+            if text.strip() and not _SST_TAGS.fullmatch(text.strip()):
+                fail(f"unexpected {text.strip()[:40]!r}")
+
+        for piece in self._text(part):
+            buf += piece
+            if "<!" in buf:
+                raise _Unusual
+            at = 0
+            for m in _SI.finditer(buf):
+                if m.start() != at:
+                    gap(buf[at:m.start()])
+                at = m.end()
+                text, inner = m.group(1, 2)
+                if text is None:  # not the common <si><t>…</t></si>
+                    text = ""
+                    if inner:
+                        if "rPh" in inner:
+                            inner = _RPH.sub("", inner)
+                        text = "".join(_T.findall(inner))
+                if "&" in text or "\r" in text:
+                    if _BAD_AMP.search(text):
+                        fail(f"a stray '&' in {shown_value(text)}")
+                    try:
+                        text = _unescape(text)
+                    except _BadReference as exc:
+                        fail(str(exc))
+                if "x005F_" in text:  # openpyxl's partial unescaping of "_x005F_" (an escaped "_"), kept
+                    text = text.replace("x005F_", "")
+                add(text)
+                chars += len(text)
+            if len(strings) > most or chars > most_chars:
+                raise self._too_many()
+            buf = buf[at:]
+            if len(buf) > max(self.limits.max_row_chars, 1 << 20) + len(piece):
+                fail(f"a string of over {self.limits.max_row_chars:,} characters of XML")
+        if re.search(r"<(?:[\w.-]+:)?si\b", buf):
+            fail("the part ends inside a string (truncated?)")
+        gap(buf)
+        return strings
+
+    def _parsed_strings(self, part: str) -> list[str]:
+        strings: list[str] = []
+        chars = 0
+        parser = ET.XMLPullParser(events=("start", "end"))
+        root = None
+        try:
+            for piece in self._text(part):
+                parser.feed(piece)
+                for event, el in parser.read_events():
+                    if root is None:
+                        root = el
+                    elif event == "end" and _local(el.tag) == "si":
+                        chars = self._keep(strings, _text_of(el).replace("x005F_", ""), chars)
+                if root is not None:
+                    root.clear()  # the strings read are kept as text only
+            parser.close()
+        except (ET.ParseError, LookupError, ValueError, RecursionError) as exc:
+            raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {exc})") from None
+        return strings
 
     def date_styles(self) -> frozenset[str]:
         """The style indexes (as written in a cell's s attribute) whose number format is a date."""
         if self._dates is None:
             from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 
-            root = self._xml(self._styles_part, required=False)
-            formats = dict(BUILTIN_FORMATS)
+            part = self._styles_part
+            root = self._xml(part, required=False)
+            formats: dict[int, str] = dict(BUILTIN_FORMATS)
             xfs: list[ET.Element] = []
             for child in () if root is None else root:
                 tag = _local(child.tag)
                 if tag == "numFmts":
                     for fmt in child:
-                        fid = fmt.get("numFmtId", "")
-                        if fid.isdigit():
-                            formats[int(fid)] = fmt.get("formatCode", "")
+                        code = fmt.get("formatCode", "")
+                        if len(code) > MAX_FORMAT_CHARS:  # openpyxl's is_date_format is quadratic in it
+                            raise XlsxError(self.path, f"part {part}: the number format {shown_value(fmt.get('numFmtId'), 20)} "
+                                                       f"has a code of {len(code):,} characters, over Excel's "
+                                                       f"{MAX_FORMAT_CHARS}", value=code[:80])
+                        formats[self._style_number(part, "numFmt numFmtId", fmt.get("numFmtId", ""))] = code
                 elif tag == "cellXfs":
                     xfs = list(child)
+            if len(xfs) > MAX_CELL_STYLES:
+                raise XlsxError(self.path, f"part {part}: {len(xfs):,} cell styles, over Excel's {MAX_CELL_STYLES:,}")
             dates = set()
+            is_date: dict[str, bool] = {}  # each distinct code classified once
             for i, xf in enumerate(xfs):
-                fid = xf.get("numFmtId", "0")
-                if fid.isdigit() and is_date_format(formats.get(int(fid), "")):
+                code = formats.get(self._style_number(part, f"cellXfs xf {i} numFmtId", xf.get("numFmtId", "0")), "")
+                date = is_date.get(code)
+                if date is None:
+                    date = is_date[code] = is_date_format(code)
+                if date:
                     dates.add(str(i))
             if "0" in dates:
                 dates.add("")
             self._dates = frozenset(dates)
         return self._dates
+
+    def _style_number(self, part: str, what: str, text: str) -> int:
+        """An index in styles.xml (numFmtId, fillId): ASCII digits, else the file is refused."""
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            raise XlsxError(self.path, f"part {part}: {what} {shown_value(text, 20)} is not a number", value=text[:40])
+        return int(text)
 
     def date1904(self) -> bool:
         root = self._xml(self._workbook)
@@ -330,9 +464,9 @@ class Workbook:
                 elif tag == "cellXfs":
                     xfs = list(child)
             result: dict[str, str | None] = {}
-            for i, xf in enumerate(xfs):
+            for i, xf in enumerate(xfs[:MAX_CELL_STYLES]):
                 fid = xf.get("fillId", "0")
-                fid = int(fid) if fid.isdigit() else -1
+                fid = int(fid) if fid.isascii() and fid.isdigit() and len(fid) <= 9 else -1
                 result[str(i)] = fills[fid] if 0 <= fid < len(fills) else None
             if "0" in result:
                 result[""] = result["0"]  # no s attribute: style 0
@@ -359,10 +493,12 @@ class Workbook:
         if name not in self._parts:
             raise KeyError(name)
         part = self._parts[name]
-        return SheetRows(self._text(part), lambda: self._shared_strings(), lambda why: self._bad(part, why),
+        return SheetRows(self._text(part), lambda: self._shared_strings(), lambda why, **cell: self._bad(part, why, **cell),
                          self.limits, formulas)
 
-    def _bad(self, part: str, why: str):
+    def _bad(self, part: str, why: str, row: int | None = None, column: str | None = None, value: object = None):
+        if row is not None and column is not None:  # a cell's value no spreadsheet writes
+            raise XlsxError(self.path, f"{part}, cell {column}{row}: {why}", row=row, column=column, value=value)
         raise XlsxError(self.path, f"not an XLSX workbook (malformed XML in {part}: {why})")
 
 
@@ -420,10 +556,54 @@ def _colour(el: ET.Element) -> str | None:
     return rgb[-6:].upper()
 
 
+class _Unusual(Exception):
+    """Shared strings the tokenizer leaves to ElementTree (comments, CDATA)."""
+
+
+# Shared strings, tokenized: each <si> (or <si/>), its <t> texts, its phonetic runs (<rPh>) left out.
+_SI = re.compile(r'<si><t(?: xml:space="preserve")?>([^<]*)</t></si>'
+                 r"|<(?:[\w.-]+:)?si\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?si\s*>)", re.S)
+_T = re.compile(r"<(?:[\w.-]+:)?t\b[^>]*?(?:/>|>([^<]*)</(?:[\w.-]+:)?t\s*>)")
+_RPH = re.compile(r"<(?:[\w.-]+:)?rPh\b[^>]*?(?:/>|>.*?</(?:[\w.-]+:)?rPh\s*>)", re.S)
+_SST_TAGS = re.compile(r"(?:<\?xml[^>]*\?>|<(?:[\w.-]+:)?sst\b[^>]*>|</(?:[\w.-]+:)?sst\s*>|\s)+")
+_DECLARED_ENCODING = re.compile(r"""\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+
+
+def _check_zip_directory(path: Path) -> None:
+    """Refuse a zip whose central directory is bigger than a workbook's (MAX_ZIP_MEMBERS,
+    MAX_ZIP_DIRECTORY) before zipfile reads it: zipfile builds an object per member, so 4 million
+    empty members would cost gigabytes. Read from the end-of-directory records (zip64 too); a
+    file without them is left to zipfile, which says it is not a zip."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            tail_at = max(0, size - (65_535 + 22 + 20))
+            fh.seek(tail_at)
+            tail = fh.read()
+            at = tail.rfind(b"PK\x05\x06")
+            if at < 0 or len(tail) - at < 22:
+                return
+            _, _, _, _, members, directory, _, _ = struct.unpack("<4s4H2LH", tail[at:at + 22])
+            locator = at - 20
+            if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+                (record_at,) = struct.unpack("<Q", tail[locator + 8:locator + 16])
+                if record_at < size:
+                    fh.seek(record_at)
+                    record = fh.read(56)
+                    if len(record) == 56 and record[:4] == b"PK\x06\x06":
+                        members, directory = struct.unpack("<QQ", record[32:48])
+    except (OSError, struct.error):
+        return
+    if members > MAX_ZIP_MEMBERS or directory > MAX_ZIP_DIRECTORY:
+        raise XlsxError(path, f"not an XLSX workbook: its zip directory lists {members:,} members in {directory:,} bytes, "
+                              f"more than a workbook holds ({MAX_ZIP_MEMBERS:,} members)")
+
+
 # Tokens of <sheetData>, for the namespace prefix the sheet uses ("" or e.g. "x:").
 _SHEET_DATA = re.compile(r"<([\w.-]+:)?sheetData\b[^>]*?(/?)>")
 _ATTR = re.compile(r"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_REF = re.compile(r"([A-Za-z]+)(\d+)")
+_REF = re.compile(r"([A-Za-z]+)([0-9]+)")
 
 
 @functools.lru_cache(maxsize=8)
@@ -434,7 +614,7 @@ def _patterns(p: str):
         rf"<{p}(row)\b([^<>]*?)/?>"
         # 3-8: a cell in the common layout: "c", column letters (or none: the next column), style,
         # type, value or inline text
-        rf'|<{p}(c)(?: r="([A-Z]+)\d+")?(?: s="(\d+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
+        rf'|<{p}(c)(?: r="([A-Z]+)[0-9]+")?(?: s="([0-9]+)")?(?: t="(\w+)")?\s*(?:/>|><{p}v>([^<]*)</{p}v></{p}c>'
         rf'|><{p}is><{p}t(?: xml:space="preserve")?>([^<]+)</{p}t></{p}is></{p}c>)'
         # 9-11: any other cell: "c", attributes, contents
         rf"|<{p}(c)\b([^<>]*?)(?:/>|>(.*?)</{p}c\s*>)"
@@ -499,16 +679,24 @@ def _column(letters: str) -> int:
     return n
 
 
-def _number(text: str, fail) -> int | float:
-    try:
-        if "." in text or "E" in text or "e" in text:
-            return float(text)
+# A number cell's <v>: xsd:double as spreadsheets write it (ASCII; Excel writes at most 17
+# significant digits and an exponent), finite (D170). A longer text, a superscript digit or a
+# value beyond a double's range is no spreadsheet's number: never a Python int of 5 000 digits.
+MAX_NUMBER_CHARS = 40
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?\Z")
+_INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+
+
+def _number(text: str, fail=None) -> int | float:
+    """The number of a cell's <v> (see MAX_NUMBER_CHARS); `_BadCell` for anything else."""
+    if len(text) > MAX_NUMBER_CHARS or _NUMBER.match(text) is None:
+        raise _BadCell(f"not a number a spreadsheet holds: {shown_value(text, 40)}", text)
+    if _INTEGER.match(text):
         return int(text)
-    except ValueError:
-        try:
-            return float(text)  # e.g. "INF", "NaN" or a value with spaces
-        except ValueError:
-            fail(f"not a number: {text!r}")
+    value = float(text)
+    if not math.isfinite(value):
+        raise _BadCell(f"a number beyond the range of a spreadsheet's numbers: {shown_value(text, 40)}", text)
+    return value
 
 
 def _value(t: str | None, body: str | None, strings: list[str], prefix: str, fail):
@@ -531,19 +719,20 @@ def _typed(t: str | None, raw: str | None, strings: list[str], fail):
     if not raw or t == "inlineStr":  # openpyxl: an empty <v> is no value, an inline string is in <is>
         return None
     if t is None or t == "n":
-        return _number(raw.strip(), fail)
+        return _number(raw.strip())
     if t == "s":
-        try:
-            return strings[int(raw)]
-        except (ValueError, IndexError):
-            fail(f"shared string {raw!r} does not exist")
+        index = raw.strip()
+        if index.isascii() and index.isdigit() and len(index) <= 10:
+            table = strings() if callable(strings) else strings
+            if int(index) < len(table):
+                return table[int(index)]
+        raise _BadCell(f"shared string {shown_value(raw, 20)} does not exist", raw)  # never -1: the last one
     if t == "b":
-        try:
-            return bool(int(raw))
-        except ValueError:
-            fail(f"not a boolean: {raw!r}")
+        if raw.strip() in ("0", "1"):
+            return raw.strip() == "1"
+        raise _BadCell(f"not a boolean: {shown_value(raw, 20)}", raw)
     if "&" in raw and _BAD_AMP.search(raw):
-        fail(f"a stray '&' in {raw!r}")
+        fail(f"a stray '&' in {shown_value(raw)}")
     return _unescape(raw)  # str, e, d
 
 
@@ -557,7 +746,8 @@ class SheetRows:
     def __init__(self, pieces, strings, fail, limits: Limits, formulas: bool = False) -> None:
         self._pieces, self._strings, self._fail = iter(pieces), strings, fail
         self._limits, self._formulas = limits, formulas
-        self.merged: list[str] = []
+        self.merged: list[str] = []  # the first MAX_MERGED_KEPT merged ranges …
+        self.merged_count = 0  # … and how many there are
 
     def _more(self) -> str | None:
         return next(self._pieces, None)
@@ -576,9 +766,8 @@ class SheetRows:
         prefix = m.group(1) or ""
         buf = buf[m.end():]
         if not m.group(2):
-            strings = self._strings()
             end_marker, row_start = f"</{prefix}sheetData", f"<{prefix}row"
-            state = _RowState(prefix, strings, fail, self._formulas)
+            state = _RowState(prefix, self._strings, fail, self._formulas)
             while True:
                 e = buf.find(end_marker)
                 if e >= 0:
@@ -605,7 +794,10 @@ class SheetRows:
         while True:
             cut = buf.rfind(">") + 1
             if cut:
-                self.merged += _MERGED.findall(buf, 0, cut)
+                found = _MERGED.findall(buf, 0, cut)
+                self.merged_count += len(found)
+                if len(self.merged) < MAX_MERGED_KEPT:
+                    self.merged += found[: MAX_MERGED_KEPT - len(self.merged)]
                 last = buf[max(0, cut - 256):cut]
             buf = buf[cut:]
             piece = self._more()
@@ -624,14 +816,23 @@ _MERGED = re.compile(r"<(?:[\w.-]+:)?mergeCell\s+ref=\"([A-Z]+\d+:[A-Z]+\d+)\"")
 class _RowState:
     """The tokenizer's state across pieces of <sheetData>: the current row and its cells."""
 
-    def __init__(self, prefix: str, strings: list[str], fail, formulas: bool) -> None:
-        self.prefix, self.strings, self.fail, self.formulas = prefix, strings, fail, formulas
+    def __init__(self, prefix: str, strings, fail, formulas: bool) -> None:
+        self.prefix, self.load_strings, self.fail, self.formulas = prefix, strings, fail, formulas
+        self.table: list[str] | None = None  # the shared strings, read when a cell first needs them
         self.token = _patterns(prefix)[0]
         self.number = 0  # the current row's number (0: before the first row)
         self.cells: list[tuple] = []
         self.f = re.compile(rf"<{re.escape(prefix)}f\b[^>]*?(?:/>|>([^<]*)</{re.escape(prefix)}f\s*>)")
 
+    def strings(self) -> list[str]:
+        if self.table is None:
+            self.table = self.load_strings()
+        return self.table
+
     def finish(self):
+        if len(self.cells) > EXCEL_MAX_COLUMNS:  # one row holds one cell per column at most
+            self.fail(f"row {self.number:,} holds {len(self.cells):,} cells, more than Excel's {EXCEL_MAX_COLUMNS:,} "
+                      "columns")
         if self.cells and self.number >= 1:
             yield self.number, self.cells
         self.cells = []
@@ -659,12 +860,12 @@ class _RowState:
                             inline = _unescape(inline)
                         v = inline if t == "inlineStr" else None
                     elif not t:
-                        v = (int(raw) if raw.isdigit() else _number(raw.strip(), fail)) if raw else None
+                        v = (int(raw) if raw.isdigit() and raw.isascii() and len(raw) < 16 else _number(raw.strip())
+                             ) if raw else None
                     elif t == "s":
-                        try:
-                            v = strings[int(raw)]
-                        except (ValueError, IndexError):
-                            v = _typed(t, raw, strings, fail)
+                        table = self.table if self.table is not None else strings()
+                        k = int(raw) if raw.isdigit() and raw.isascii() and len(raw) < 10 else -1
+                        v = table[k] if 0 <= k < len(table) else _typed(t, raw, strings, fail)
                     else:
                         v = _typed(t, raw, strings, fail)
                 elif is_row:
@@ -675,9 +876,9 @@ class _RowState:
                     r = rm.group(1) if rm is not None else _attrs(row_attrs).get("r")
                     if r is not None:
                         try:
-                            number = int(r) if r.isdigit() else int(float(r))
-                        except (ValueError, OverflowError):
-                            fail(f"row number {r[:40]!r}")
+                            number = int(r) if r.isascii() and r.isdigit() and len(r) < 16 else int(_number(r.strip()))
+                        except (_BadCell, ValueError, OverflowError):
+                            fail(f"row number {shown_value(r, 40)}")
                     else:
                         number = self.number + 1
                     if not 1 <= number <= EXCEL_MAX_ROWS:
@@ -702,6 +903,8 @@ class _RowState:
                     continue
             except _BadReference as exc:
                 fail(str(exc))
+            except _BadCell as exc:
+                fail(exc.why, row=self.number, column=column_letters(min(col, EXCEL_MAX_COLUMNS + 1)), value=exc.value)
             if col > EXCEL_MAX_COLUMNS:
                 fail(f"a cell in column {column_letters(col)}, beyond Excel's last column XFD ({EXCEL_MAX_COLUMNS:,})")
             add((col, v, s))
@@ -762,7 +965,7 @@ def _collect_rows(rows: SheetRows, limits: Limits, fail) -> tuple[list[tuple], l
     return values, styles
 
 
-_ROW_NUMBER = re.compile(r'\s+r="(\d+)"')
+_ROW_NUMBER = re.compile(r'\s+r="([0-9]+)"')
 
 
 def _check_xml(fragment: str, fail) -> None:

@@ -35,20 +35,53 @@ def _private_temp_files(wb) -> None:
 
     from xlsxwriter.exceptions import FileCreateError
 
+    from .spool import private_temp_name
+
     close = wb.close
 
     def close_cleanly():
-        folder = tempfile.mkdtemp(prefix="ojexcel-xlsx-")
+        # named with the process id: a run killed while closing leaves a folder the next sweeps (D169)
+        folder = tempfile.mkdtemp(prefix=private_temp_name("ojexcel-xlsx-"))
         wb.tmpdir = folder
         try:
             return close()
-        except FileCreateError as exc:
-            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-            raise OSError(getattr(cause, "errno", None), str(cause or exc)) from None
+        except BaseException as exc:
+            _close_zip_files(exc)
+            if isinstance(exc, FileCreateError):
+                cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+                if cause is not None:
+                    raise OSError(cause.errno, cause.strerror or str(cause)) from None
+                raise OSError(None, str(exc)) from None
+            raise
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     wb.close = close_cleanly
+
+
+def _close_zip_files(exc: BaseException) -> None:
+    """Close, quietly, the zip file a failed close() left open (disk full while XlsxWriter writes
+    it; it is a local of a frame of the error or of the error it wraps): else its __del__ tries
+    again and prints "Exception ignored … Traceback" on stderr."""
+    import zipfile
+
+    seen: set[int] = set()
+    errors = [exc]
+    while errors:
+        error = errors.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        errors += [error.__context__, error.__cause__, *(a for a in error.args if isinstance(a, BaseException))]
+        tb = error.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile):
+                    try:
+                        value.close()
+                    except Exception:  # the same failure again: reported once, by the caller
+                        pass
+            tb = tb.tb_next
 
 
 LINE_HEIGHT = 15  # points: one line of the default 11 pt font

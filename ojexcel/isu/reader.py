@@ -29,7 +29,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.cells import column_label, field_count_message, normalize, other_product
+from ..io.cells import (
+    STRAY_BOM,
+    NumericCodes,
+    column_label,
+    field_count_message,
+    has_stray_bom,
+    normalize,
+    other_product,
+)
 from ..io.resources import ISU_SAMPLE, is_sample
 from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
@@ -41,6 +49,7 @@ from .values import (
     ALDER,
     BAD_DATE,
     EXCLUSIVE,
+    NUMERIC_CODE,
     AgeCell,
     Cell,
     ChoiceCell,
@@ -61,6 +70,10 @@ SAMVERKAN = "samverkan"
 MAX_ID_CHARS = 64
 
 BATCH_ROWS = 4096
+# The reading stops after this many errors (D177): a national file has some 26 000 ärenden, so a
+# file with more errors than that many times over is not one to correct cell by cell, and a
+# million bad rows must not cost a minute before the first of them is shown.
+MAX_ERRORS = 100_000
 DETAIL = {ERROR: 20, WARNING: 3}  # problems of one kind listed one by one; the rest are counted
 SUMMARY_ROWS = 5  # rows named in a summary line
 
@@ -125,7 +138,7 @@ class _Problems:
                 out.append(Problem(
                     f"{extra} more row{'s' if extra != 1 else ''} with this {severity}: {k.summary} "
                     f"(rows {rows}; {k.count} in all)",
-                    file=self.file, column=column, severity=severity,
+                    file=self.file, column=column, severity=severity, count=extra,
                 ))
         return out
 
@@ -155,6 +168,8 @@ def _map_header(header: list[object], kodbok: Codebook, probs: _Problems) -> _Pl
             nameless.append(i)
             continue
         text = raw if isinstance(raw, str) else str(raw)
+        if has_stray_bom(text):  # the survey reader's rule (D174)
+            probs.add(ERROR, "bom", STRAY_BOM, row=1, column=column_label(i), value=text, limit=None)
         key = normalize(text.replace("\ufeff", ""))
         name = known.get(key)
         if name is None:
@@ -230,6 +245,8 @@ class _Reader:
         self.ids: list[str | None] = []  # arende_id per ärende, for messages only (dropped when done)
         self.first_row: dict[str, int] = {}
         self.nameless_with_values: set[int] = set()
+        self.numeric = NumericCodes()  # rows whose enhetskod was a number (D6, D174)
+        self.stopped_at: int | None = None  # the row where the reading stopped (MAX_ERRORS)
 
     # row by row: width, blank rows, arende_id
     def read(self, rows) -> None:
@@ -253,7 +270,7 @@ class _Reader:
                 raw = cells[id_at]
                 if (raw.__class__ is str and (aid := raw.strip()) and len(aid) <= MAX_ID_CHARS
                         and not (len(aid) == header_len and aid.casefold() == ARENDE_ID)
-                        and not (xlsx and aid[0] == "=")):
+                        and not (xlsx and aid[0] == "=") and "\ufeff" not in aid):
                     first = setdefault(aid, n)
                     if first != n:
                         self.duplicate(n, aid, first)
@@ -267,8 +284,13 @@ class _Reader:
             if len(batch) >= BATCH_ROWS:
                 self.convert(batch)
                 batch.clear()
+                if self.probs.errors >= MAX_ERRORS:
+                    self.stopped_at = n
+                    break
         if batch:
             self.convert(batch)
+        if self.numeric.count:
+            self.probs.add(WARNING, NUMERIC_CODE, self.numeric.warning(), column=ENHETSKOD, limit=None)
 
     def duplicate(self, n: int, aid: str, first: int) -> None:
         self.probs.add(ERROR, "duplicate_id", f"duplicate arende_id: already given in row {first}",
@@ -302,6 +324,9 @@ class _Reader:
         if self.xlsx and aid.startswith("="):
             self.probs.add(ERROR, "formula", "a formula where an arende_id is expected; enter the value itself",
                            row=n, column=ARENDE_ID, value=aid)
+            return True, None
+        if has_stray_bom(aid):  # never part of an identifier: the survey reader's rule (D174)
+            self.probs.add(ERROR, "bom", STRAY_BOM, row=n, column=ARENDE_ID, value=aid)
             return True, None
         first = self.first_row.setdefault(aid, n)
         if first != n:
@@ -371,6 +396,9 @@ class _Reader:
                 enhet_codes = codes
 
     def report(self, issue: Issue, k: int, column: str, value: object, enhet: int | None) -> None:
+        if issue.kind == NUMERIC_CODE:
+            self.numeric.note(self.rows[k])
+            return
         if issue.severity == ERROR:
             self.bad[k] = 1
         self.probs.add(issue.severity, issue.kind, issue.message, summary=issue.summary, row=self.rows[k],
@@ -473,7 +501,7 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         found = report.problems + probs.problems()
         errors = [p for p in found if p.severity == ERROR]
         if errors:
-            raise InputError(errors, [p for p in found if p.severity == WARNING])
+            raise InputError(errors, [p for p in found if p.severity == WARNING], report.omitted[ERROR])
 
     plan = None
     try:
@@ -482,11 +510,15 @@ def read_arenden(path, kodbok: Codebook, population: Population,
             if plan is not None:
                 reader = _Reader(plan, kodbok, population, probs, table.xlsx, table.delimiter)
                 reader.read(table.rows())
+                if reader.stopped_at is not None:
+                    probs.add(ERROR, "stopped", f"the reading stopped after row {reader.stopped_at:,}: "
+                              f"{probs.errors:,} errors, over the {MAX_ERRORS:,} a file is read for; correct "
+                              "these first (the rows after it were not checked)", row=reader.stopped_at, limit=None)
     except InputError as exc:  # unreadable, or damaged further on: with what was found before
         mine = probs.problems()
         raise InputError(exc.problems + [p for p in mine if p.severity == ERROR],
-                         exc.warnings + [p for p in mine if p.severity == WARNING]) from None
-    if plan is None:
+                         exc.warnings + [p for p in mine if p.severity == WARNING], exc.omitted) from None
+    if plan is None or reader.stopped_at is not None:
         fail()
 
     if not reader.rows and not probs.errors:
@@ -549,5 +581,3 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         utanfor_nyckel=utanfor_nyckel,
         syntetisk=is_sample(path, ISU_SAMPLE),  # (D133)
     )
-
-

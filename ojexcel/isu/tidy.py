@@ -335,7 +335,20 @@ def read_isu_tidy(path: str | Path, *, kalla: str | None = None, period=(None, N
 
 def _read_tidy_stream(fh, name: str, **meta) -> RowList:
     """Streams the rows (memory: the rows kept, never the whole text)."""
-    reader = csv.reader(_lines(fh, name), strict=True)
+    from ..io.tables_csv import RecordBound, RecordOverLimit
+
+    # a record (quoted line breaks join lines) is bounded while csv parses it, as in io/tables_csv
+    bound = RecordBound(_lines(fh, name), ",", MAX_LINE, 4 * len(TIDY_HEADER))
+    reader = csv.reader(bound, strict=True)
+
+    def records():
+        while True:
+            bound.start()
+            try:
+                yield next(reader)
+            except StopIteration:
+                return
+
     errors: list[Problem] = []
     more = 0
 
@@ -350,12 +363,13 @@ def _read_tidy_stream(fh, name: str, **meta) -> RowList:
     rows: list[Row] = []
     strings: dict[str, str] = {}  # one object per distinct text: keys repeat on every row
     try:
-        header = next(reader, None)
+        stream = records()
+        header = next(stream, None)
         if header is None:
             raise RowListError("the file is empty", file=name)
         if tuple(header) != TIDY_HEADER:
             raise RowListError(f"the header must be exactly {','.join(TIDY_HEADER)}", file=name, row=1)
-        for line, fields in enumerate(reader, start=2):
+        for line, fields in enumerate(stream, start=2):
             if len(fields) != len(TIDY_HEADER):
                 report(line, None, ",".join(fields), f"has {len(fields)} fields, not {len(TIDY_HEADER)}")
                 continue
@@ -374,10 +388,13 @@ def _read_tidy_stream(fh, name: str, **meta) -> RowList:
                 rows.append(rad)
     except csv.Error as e:
         errors.append(Problem(f"not valid CSV ({e})", file=name, row=reader.line_num))
+    except RecordOverLimit as e:
+        errors.append(Problem(f"the record ending on line {reader.line_num + 1} has {e}", file=name,
+                              row=reader.line_num + 1))
     except UnicodeDecodeError as e:
         errors.append(Problem(f"not UTF-8 ({e.reason})", file=name, row=reader.line_num + 1))
     if errors:
-        tail = [Problem(f"{more} more problems not shown", file=name)] if more else []
+        tail = [Problem(f"{more} more problems not shown", file=name, count=more)] if more else []
         raise RowListError(errors + tail)
     try:
         return RowList.from_rows(rows, **meta)

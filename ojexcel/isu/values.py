@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from ..io.cells import normalize
+from ..io.cells import STRAY_BOM, has_stray_bom, normalize, numeric_unit_code, unit_code_number_message
 from ..population import Population
 from ..problems import ERROR, WARNING
 from .codebook import ENHETSKOD, Variable
@@ -28,7 +28,10 @@ COMMENT_LABEL = "Kommentar (möjlighet till)"  # Bilaga 2's comment field: never
 CACHE_MAX = 50_000  # distinct raw values remembered per column …
 CACHE_CHARS = 200  # … each at most this long (a hostile file cannot fill memory through the caches)
 SHOWN_CHARS = 60  # a value in a message is cut to this
+SUGGESTED = 25  # "did you mean …?" for the first unknown answers of a column (the ones listed): a
+# hostile file of a million distinct misspellings must not cost a million difflib searches (D177)
 
+_COMMENT_KEY = normalize(COMMENT_LABEL)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _EPOCH_ORDINAL = EPOCH.toordinal()
 BAD_DATE = int(NO_DATE) + 1  # an invalid date while reading; never in a result
@@ -104,6 +107,8 @@ class Cell:
             if got is None:
                 if raw.startswith("=") and self.xlsx:
                     got = (self.bad, err("formula", "a formula where a value is expected; enter the value itself"))
+                elif has_stray_bom(raw):  # the survey reader's rule (D174): never part of a value
+                    got = (self.bad, err("bom", STRAY_BOM))
                 else:
                     got = self.parse_text(raw.strip())
                 if len(raw) > CACHE_CHARS:
@@ -144,25 +149,36 @@ class ChoiceCell(Cell):
         super().__init__(var.kolumn, xlsx)
         self.labels = {normalize(label): k for k, label in enumerate(var.svar, start=1)}
         self.exclusive = {var.nummer(label) for label in EXCLUSIVE.get(var.kolumn, ())}
+        self.suggested = 0
+        self.expected = _expected(var)
+        self.unknown = err("unknown", f"unknown answer; {self.expected}", "unknown answer or number")
+        # a cell lists each answer once; twice is a warning, more parts than that no answer at all
+        self.max_parts = 2 * len(var.svar)
 
     def answer(self, part: str) -> int | Issue:
-        k = self.labels.get(normalize(part))
+        key = normalize(part)
+        k = self.labels.get(key)
         if k is not None:
             return k
         if part.isascii() and part.isdigit():
             k = int(part) if len(part) <= 6 else 0
             if 1 <= k <= len(self.var.svar):
                 return k
-            return err("unknown", f"no answer has number {shown(part, 12)}; {_expected(self.var)}",
-                        "unknown answer or number")
-        if normalize(part) == normalize(COMMENT_LABEL):
+            return err("unknown", f"no answer has number {shown(part, 12)}; {self.expected}", "unknown answer or number")
+        if key == _COMMENT_KEY:
             return err("unknown", f"'{COMMENT_LABEL}' is Bilaga 2's comment field, never an answer; "
-                        f"{_expected(self.var)}", "unknown answer or number")
-        close = difflib.get_close_matches(normalize(part), list(self.labels), n=1, cutoff=0.8)
+                        f"{self.expected}", "unknown answer or number")
+        if self.suggested >= SUGGESTED:
+            return self.unknown
+        self.suggested += 1
+        close = difflib.get_close_matches(key[:CACHE_CHARS], list(self.labels), n=1, cutoff=0.8)
         suggestion = f"; did you mean {self.var.svar[self.labels[close[0]] - 1]!r}?" if close else ""
-        return err("unknown", f"unknown answer; {_expected(self.var)}{suggestion}", "unknown answer or number")
+        return err("unknown", f"unknown answer; {self.expected}{suggestion}", "unknown answer or number")
 
     def parse_text(self, text: str) -> tuple[int, Issue | None]:
+        if "|" in text and text.count("|") >= self.max_parts:
+            return self.bad, err("parts", f"{text.count('|') + 1} answers in one cell, more than the "
+                                 f"{len(self.var.svar)} the variable has (each at most twice)")
         parts = [p.strip() for p in text.split("|")] if "|" in text else [text]
         answers: list[int] = []
         for part in parts:
@@ -266,8 +282,14 @@ class AgeCell(Cell):
         return self.bad, self.problem()
 
 
+NUMERIC_CODE = "numeric_kod"  # an Issue kind: a numeric enhetskod read as its kommunkod (D6, D174)
+
+
 class Enhet(Cell):
-    """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly."""
+    """`enhetskod` -> index into `codes` (first-seen order); matched trimmed and exactly. A whole
+    number whose zero-padded form is a code (an XLSX re-saved by a spreadsheet: 114) is read as
+    that code, as the survey reader does (D174): its Issue (kind NUMERIC_CODE) is one warning for
+    all such rows, which the reader gives."""
 
     typecode = "H"
     blank_ok = False
@@ -288,17 +310,20 @@ class Enhet(Cell):
                 hint = f"; did you mean {text.zfill(4)} (a kommunkod has 4 digits, leading zero included)?"
             return self.bad, err("unknown_unit", "unknown enhetskod: not a kommunkod of kommuner.csv nor a "
                                   "district code of stadsdelar_2017.csv" + hint, "unknown enhetskod")
-        if text not in self.position:
-            self.position[text] = len(self.codes)
-            self.codes.append(text)
-        return self.position[text], None
+        return self.index(text), None
+
+    def index(self, code: str) -> int:
+        if code not in self.position:
+            self.position[code] = len(self.codes)
+            self.codes.append(code)
+        return self.position[code]
 
     def parse_cell(self, value: object) -> tuple[int, Issue | None]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            code = f"{int(value):04d}" if float(value).is_integer() else str(value)
-            return self.bad, err("not_text", f"enhetskod is a number ({value}), and a number loses the leading zero: "
-                                  f"format the column as Text and enter the code as text ({code!r})",
-                                  "enhetskod is a number, not text")
+            code = numeric_unit_code(value, self.valid)
+            if code is not None:
+                return self.index(code), Issue(WARNING, NUMERIC_CODE, "", "")
+            return self.bad, err("not_text", unit_code_number_message(value), "enhetskod is a number that is not a kommunkod")
         return super().parse_cell(value)
 
 

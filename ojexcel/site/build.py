@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..io.output import OutputError
-from ..population import CITIES, NIVA_ENHET, NIVA_STORSTAD
+from ..population import NIVA_ENHET, NIVA_STORSTAD
 from . import links
 from .pages import IsuInput, Site
 from .search_index import search_script
@@ -198,12 +198,13 @@ def row_files(results: "Results"):
         if niva == NIVA_ENHET:
             by_page.setdefault(links.rows_file(NIVA_ENHET, kod), []).append(row)
             unit = population.unit(kod)
-            if unit.stad in CITIES:
+            if unit.stad in population.cities:
                 by_page.setdefault(links.rows_file(NIVA_ENHET, unit.stad), []).append(row)
         else:
             by_page.setdefault(links.rows_file(niva, kod), []).append(row)
+    city_files = {links.rows_file(NIVA_ENHET, c) for c in population.cities}
     for name, rows in by_page.items():
-        if name.endswith(tuple(f"/{c}.csv" for c in CITIES)):
+        if name in city_files:
             rows.sort(key=lambda r: r[1] != NIVA_STORSTAD)  # the city's own rows first, then its districts'
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

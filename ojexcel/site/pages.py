@@ -21,8 +21,6 @@ from markupsafe import Markup, escape
 
 from .. import styles
 from ..population import (
-    CITIES,
-    KOMMUNGRUPP_NAMN,
     NIVA_ENHET,
     NIVA_KOMMUNGRUPP,
     NIVA_LAN,
@@ -200,6 +198,27 @@ class Site:
     def n_districts(self) -> int:
         return sum(u.is_district for u in self.population.units)
 
+    @cached_property
+    def words(self) -> dict:
+        """What the pages say about the year's population, from its årgång, as the workbook says
+        it (`survey.workbook.population_texts`, D144): `storstader` ("Stockholm, Göteborg och
+        Malmö"; '' when no city answers per district), `kommungrupp_spann` ("1–5"), `skl_spann`
+        ("A1–C9"), `antal_lan`, and the årgång's optional texts on the groups, `kommungrupp_efter`
+        ("antal invånare den 31 december 2016") and `skl_indelning` ("SKL:s kommungruppsindelning
+        2017"), without them the words without a date (never a guessed year)."""
+        from ..survey.workbook import population_texts
+
+        pop = self.population
+        skl = list(pop.skl_groups)
+        texts = self.results.arsgang.texts if self.results.arsgang is not None else None
+        return {
+            **population_texts(self.results),
+            "skl_spann": f"{skl[0]}–{skl[-1]}" if len(skl) > 1 else "".join(skl),
+            "antal_lan": len(pop.lan),
+            "kommungrupp_efter": (texts.kommungrupp_efter if texts is not None else "") or "antal invånare",
+            "skl_indelning": (texts.skl_indelning if texts is not None else "") or "SKL:s kommungruppsindelning",
+        }
+
     def context(self, depth: int, **kw) -> dict:
         return {"site": self, "root": "../" if depth else "", "links": links, "s": styles,
                 "value_class": VALUE_CLASS, **kw}
@@ -232,7 +251,7 @@ class Site:
         return self.comparisons.namn[niva, kod]
 
     def unit_name(self, kod: str) -> str:
-        if kod in CITIES:
+        if kod in self.population.cities:
             return self.population.municipalities[kod]
         return self.population.unit(kod).full_name
 
@@ -248,7 +267,7 @@ class Site:
         for lanskod, lan in self.population.lan.items():
             members = []
             for kod, namn in self.population.municipalities.items():
-                if kod in CITIES:
+                if kod in self.population.cities:
                     c = city(self.population, kod)
                     if c.keys.lanskod == lanskod:
                         members.append(c)
@@ -301,7 +320,7 @@ class Site:
         return self.render(
             "enhet.html.j2", 1, e=enhet, blad=blad, t=t, columns=columns, rows=row_cells, compare=compare,
             years=years, bands_compare=bands(compare), bands_years=bands(years), behind=behind, skl=skl, skl_name=self.group_name(*skl),
-            kommungrupp_namn=KOMMUNGRUPP_NAMN[keys.kommungrupp], isu=isu, isu_cell=isu_cell,
+            kommungrupp_namn=blad.kommungrupp_namn, isu=isu, isu_cell=isu_cell,
             isu_t=self.isu_texts(isu) if isu is not None else None,
             areas=_areas(blad),
         )
@@ -352,7 +371,7 @@ class Site:
         titles = {}  # kod -> the path's title
         for kod, _ in self.map.paths:
             name = self.population.municipalities[kod]
-            if kod in CITIES:
+            if kod in self.population.cities:
                 share = self.comparisons.shares[NIVA_STORSTAD, kod][i]
                 classes[kod] = share_band(share)
                 titles[kod] = f"{name}: {styles.share_text(share)}" + ("" if share is None else " %") + " Ja i stadsdelarna"
@@ -370,7 +389,7 @@ class Site:
         insets = [(inset, [(kod, classes[kod]) for kod in inset.codes], pattern_tile(inset.view_box))
                   for inset in self.map.insets]
         cities = []
-        for kod in CITIES:
+        for kod in self.population.cities:
             cities.append((kod, self.population.municipalities[kod], self.comparisons.shares[NIVA_STORSTAD, kod][i],
                            self.population.districts_of(kod)))
         return self.render(

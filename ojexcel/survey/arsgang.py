@@ -57,7 +57,9 @@ KNOWN_FILES = FILES + (GUIDE,)
 DEFAULT_UNDERTRYCKNING = 20  # CONTRACT §4: shown up to 20 % ej aktuellt + bortfall
 METADATA_KEYS = ("ar", "titel", "undertryckning_procent", "foregaende", "storstader", "kommungrupp",
                  "skl_grupp", "lan", "texter")
-TEXT_KEYS = ("kalla", "noter", "kommun_kalla", "analysguide_jamforbarhet", "analysguide_kalla")
+TEXT_KEYS = ("kalla", "noter", "kommun_kalla", "analysguide_jamforbarhet", "analysguide_kalla", "kommungrupp_efter",
+             "skl_indelning")
+OPTIONAL_TEXT_KEYS = ("kommungrupp_efter", "skl_indelning")  # may be left out: the texts using them say less
 PLACEHOLDERS = ("ar",)  # {ar} in a text: the årgång's year
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 NEW_INDICATOR = "ny indikator"  # the Indikatorer sheet's comparability of an indicator new this year
@@ -83,6 +85,10 @@ class Texts:
     kommun_kalla: str  # a municipality's sheet: the source line
     analysguide_jamforbarhet: str  # the analysis guide, step 3: on comparing with earlier years
     analysguide_kalla: str  # the analysis guide's source
+    # Optional, for the website: what the kommungrupper are by ("antal invånare den 31 december
+    # 2016"), and which SKL grouping the skl_grupp are ("SKL:s kommungruppsindelning 2017").
+    kommungrupp_efter: str = ""
+    skl_indelning: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -517,6 +523,8 @@ def _texts(data: dict, toml: TomlFile, year: int, error) -> Texts | None:
             error("unknown text" + (f"; did you mean {close[0]}?" if close else f" (the texts: {', '.join(TEXT_KEYS)})"),
                   f"texter.{k}", texter[k], toml.key_line(k, line or 1) or line)
     for k in TEXT_KEYS:
+        if k in OPTIONAL_TEXT_KEYS and k not in texter:
+            continue
         value = texter.get(k, [] if k == "noter" else None)
         k_line = toml.key_line(k, line or 1) or line
         items = value if k == "noter" else [value]

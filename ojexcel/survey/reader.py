@@ -15,10 +15,14 @@ from pathlib import Path
 
 from ..io.cells import (
     ENHETSKOD,
+    STRAY_BOM,
+    NumericCodes,
     cell_text,
     column_label,
     field_count_message,
+    has_stray_bom,
     normalize,
+    numeric_unit_code,
     other_product,
 )
 from ..io.tables import SURVEY_LIMITS, open_table
@@ -84,9 +88,8 @@ def _map_header(header: list[object], codebook: Codebook, report: Report) -> dic
             report.error("a column name must be text", row=1, column=column_label(i), value=raw)
             ok = False
             continue
-        if "\ufeff" in raw:
-            report.error("a stray byte order mark (BOM, U+FEFF) in a column name; remove it", row=1,
-                         column=column_label(i), value=raw)
+        if has_stray_bom(raw):
+            report.error(STRAY_BOM, row=1, column=column_label(i), value=raw)
             ok = False
             raw = raw.replace("\ufeff", "")
         name = known.get(normalize(raw))
@@ -260,7 +263,7 @@ def _read_rows(opened, codebook: Codebook, population: Population, report: Repor
     width = len(header)
     rows: dict[str, ResponseRow] = {}
     first_seen: dict[str, int] = {}
-    numeric_rows: list[int] = []  # XLSX rows whose enhetskod was a number (a re-saved file)
+    numeric = NumericCodes()  # XLSX rows whose enhetskod was a number (a re-saved file; D6)
     for (n, cells), last in _with_last(data):
         nameless.see(n, cells)
         if not is_xlsx and len(cells) != width:
@@ -281,9 +284,9 @@ def _read_rows(opened, codebook: Codebook, population: Population, report: Repor
         def cell(col: str, kod: str | None = None):
             return cell_text(cells[index[col]], report, row=n, enhetskod=kod, column=col, xlsx=is_xlsx)
 
-        kod_raw = numeric_kod(raw_kod, population) if is_xlsx else None
+        kod_raw = numeric_unit_code(raw_kod, population.by_kod) if is_xlsx else None
         if kod_raw is not None:
-            numeric_rows.append(n)
+            numeric.note(n)
         else:
             kod_raw = cell(ENHETSKOD)
         kod = kod_raw.strip() if kod_raw else None
@@ -334,13 +337,8 @@ def _read_rows(opened, codebook: Codebook, population: Population, report: Repor
         _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod)
         rows[kod] = ResponseRow(row=n, enhetskod=kod, besvarat_vinr=besvarat_vinr, answers=answers)
 
-    if numeric_rows:
-        report.warn(
-            f"enhetskod is a number, not text, in {len(numeric_rows)} row(s) ({_row_span(numeric_rows)}), as "
-            "when a spreadsheet re-saves the file: each was read as the kommunkod with its leading zero "
-            "(114 → 0114); format the column as Text to keep the codes as typed",
-            column=ENHETSKOD,
-        )
+    if numeric.count:
+        report.warn(numeric.warning(), column=ENHETSKOD)
     nameless.report(report)
     if not first:
         report.error("no response rows: the file has a header only")
@@ -349,22 +347,8 @@ def _read_rows(opened, codebook: Codebook, population: Population, report: Repor
 
 
 def numeric_kod(value: object, population: Population) -> str | None:
-    """A whole number whose 4-digit zero-padded form is a kommunkod (114 -> "0114", 2583 -> "2583"):
-    what a spreadsheet makes of a code column. None for anything else (then checked as text)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if not float(value).is_integer() or not 0 < value < 10000:
-        return None
-    kod = f"{int(value):04d}"
-    return kod if kod in population.by_kod else None
-
-
-def _row_span(rows: list[int]) -> str:
-    if len(rows) == 1:
-        return f"row {rows[0]}"
-    if rows[-1] - rows[0] + 1 == len(rows):
-        return f"rows {rows[0]}–{rows[-1]}"
-    return "rows " + ", ".join(map(str, rows[:5])) + (" …" if len(rows) > 5 else "")
+    """`io.cells.numeric_unit_code` over the population's units (kept for callers of 0.1)."""
+    return numeric_unit_code(value, population.by_kod)
 
 
 def _warn_not_asked(answers, besvarat_vinr, codebook, report, n, kod) -> None:

@@ -8,6 +8,8 @@ concatenate into one table; files without it are still read. Written from `Resul
 from __future__ import annotations
 
 import csv
+import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple, TextIO
 
@@ -92,10 +94,20 @@ def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool 
     A file holding several years (exports concatenated) is an error unless `several_years`;
     (niva, kod, indikator) must be unique within a year.
     """
+    return list(iter_tidy(path, year, several_years=several_years))
+
+
+def iter_tidy(path: str | Path, year: int | None = None, *, several_years: bool = False,
+              max_rows: int | None = None) -> Iterator[TidyRow]:
+    """`read_tidy`'s rows streamed, for a reader that keeps only some (`trend`): the valid rows in
+    file order; at the end (or at a damaged part) InputError with every problem. Memory is the
+    keys seen (for duplicates), never the rows. `max_rows`: fewer data rows than TIDY_LIMITS
+    allows (what one year's export can hold)."""
     path = Path(path)
     report = Report(file=str(path))
+    limits = TIDY_LIMITS if max_rows is None else replace(TIDY_LIMITS, max_rows=min(max_rows, TIDY_LIMITS.max_rows))
     # the shared reader tells a workbook by its bytes (read once: a pipe works too)
-    with open_table(path, report, TIDY_LIMITS) as table:
+    with open_table(path, report, limits) as table:
         if table.xlsx:
             report.error("is an XLSX workbook, not a tidy export: give the CSV written by `ojexcel build --tidy`")
             report.raise_if_errors()
@@ -104,12 +116,22 @@ def read_tidy(path: str | Path, year: int | None = None, *, several_years: bool 
         if found not in (TIDY_HEADER, OLD_HEADER):
             report.error(f"not a tidy export: the header must be {','.join(TIDY_HEADER)}", row=1, value=",".join(header))
             report.raise_if_errors()
-        return _read_rows(table.rows(), report, found == TIDY_HEADER, year, several_years)
+        yield from _read_rows(table.rows(), report, found == TIDY_HEADER, year, several_years)
 
 
-def _read_rows(reader, report: Report, with_ar: bool, year: int | None, several_years: bool) -> list[TidyRow]:
-    rows: list[TidyRow] = []
+_COUNTS = re.compile(",".join([r"[0-9]{1,12}"] * len(COUNT_COLUMNS))).fullmatch  # the common row, at once
+
+
+def _count(text: str) -> int | None:
+    """A count as the tidy export writes it: ASCII digits only (no sign, no `1_000`, no other
+    script's digits, which `int` would take), at most 12 of them; else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
+
+
+def _read_rows(reader, report: Report, with_ar: bool, year: int | None, several_years: bool) -> Iterator[TidyRow]:
     seen: dict[tuple, int] = {}
+    strings: dict[str, str] = {}  # one object per distinct text: keys repeat on every row
+    intern = strings.setdefault
     width = len(TIDY_HEADER) if with_ar else len(OLD_HEADER)
     levels = frozenset(ALL_LEVELS)
     years: dict[int, int] = {}  # year -> first row
@@ -148,16 +170,18 @@ def _read_rows(reader, report: Report, with_ar: bool, year: int | None, several_
         else:
             if varde and not (varde.isascii() and varde.isdigit()):
                 report.error("the share must be a whole number", row=n, column="varde", value=varde)
-            try:
-                parsed = tuple(map(int, counts))
-            except ValueError:
-                report.error("counts must be whole numbers", row=n, column="ja", value=",".join(counts))
-        key = (ar, niva, kod, ind)
+            parsed = tuple(map(int, counts)) if _COUNTS(",".join(counts)) else tuple(map(_count, counts))
+            if None in parsed:
+                bad = parsed.index(None)
+                report.error("a count must be a whole number written in the digits 0–9 (no sign, no separator)",
+                             row=n, column=COUNT_COLUMNS[bad], value=counts[bad])
+                parsed = None
+        key = (ar, intern(niva, niva), intern(kod, kod), intern(ind, ind))
         if key in seen:
             report.error(f"duplicate row: (niva, kod, indikator) already in row {seen[key]}", row=n, value=",".join(key[1:]))
             continue
         seen[key] = n
-        rows.append(TidyRow(niva, kod, ind, varde, parsed, ar))
+        yield TidyRow(key[1], key[2], key[3], intern(varde, varde), parsed, ar)
     if len(years) > 1 and not several_years and year is None:
         first = sorted(years.items(), key=lambda kv: kv[1])
         report.error(
@@ -166,4 +190,3 @@ def _read_rows(reader, report: Report, with_ar: bool, year: int | None, several_
             row=first[1][1], column="ar", value=str(first[1][0]),
         )
     report.raise_if_errors()
-    return rows

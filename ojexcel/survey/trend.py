@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from ..population import NIVA_ENHET, NIVA_LAN, NIVA_RIKET, Population
+from ..population import NIVA_ENHET, NIVA_LAN, NIVA_RIKET, NIVA_STORSTAD, Population
 from ..problems import InputError, Problem, Report
 from .arsgang import Arsgang, ArsgangError, embedded_years, load_arsgang
 from .comparability import DELVIS_JAMFORBAR, EJ_JAMFORBAR, JAMFORBAR
 from .comparability import RANK as _RANK
-from .tidy import TidyRow, read_tidy
+from .tidy import TidyRow, iter_tidy
 
 __all__ = ["DELVIS_JAMFORBAR", "EJ_JAMFORBAR", "JAMFORBAR", "Step", "Trend", "TrendIndicator", "TrendInput",
            "arsgangar_between", "build_trend", "chain", "comparability", "id_back", "parse_year_files", "read_inputs",
@@ -265,15 +265,27 @@ def parse_year_files(values: Iterable[str]) -> list[tuple[int, Path]]:
     return out
 
 
+# The levels a trend or a unit's history shows; rows of other levels (kommungrupp, SKL group) are
+# checked by the reader and not kept.
+KEPT_LEVELS = (NIVA_RIKET, NIVA_LAN, NIVA_STORSTAD, NIVA_ENHET)
+
+
 def read_inputs(pairs: Sequence[tuple[int, str | Path]], arsgangar: Mapping[int, Arsgang] | None = None) -> list[TrendInput]:
     """Read and check the tidy exports of several years, each against its year's årgång (`arsgangar`,
-    else the embedded one). Raises InputError with every problem."""
+    else the embedded one). Raises InputError with every problem.
+
+    Each file is streamed (`tidy.iter_tidy`) and only the rows a trend shows are kept: riket, the
+    year's län and cities, its units, for the indicators of the year's catalogue (D172). So memory
+    follows the populations and catalogues, never the files: twenty hostile exports of 250 000 rows
+    each cost what twenty real ones do. A file of more rows than twice what its year can hold (units
+    and groups × indicators) is refused when it gets there."""
     problems: list[Problem] = []
     years = [y for y, _ in pairs]
     dupes = sorted({y for y in years if years.count(y) > 1})
     if dupes:
         raise InputError([Problem(f"year {', '.join(map(str, dupes))} given more than once")])
     given = dict(arsgangar or {})
+    omitted = 0
     out = []
     for year, path in sorted(pairs):
         report = Report(file=str(path))
@@ -284,33 +296,57 @@ def read_inputs(pairs: Sequence[tuple[int, str | Path]], arsgangar: Mapping[int,
             except ArsgangError:
                 report.error(f"year {year}: no embedded årgång (embedded: {', '.join(map(str, embedded_years()))}); "
                              f"give the year's folder with --arsgang {year}=DIR")
-        try:
-            rows = read_tidy(path, year)
-        except InputError as exc:
-            problems.extend(report.errors + exc.problems)
-            continue
-        known = set(arsgang.catalogue.ids) if arsgang is not None else set()
-        units = arsgang.population.by_kod if arsgang is not None else {}
+        if arsgang is not None:
+            population = arsgang.population
+            known: set[str] | None = set(arsgang.catalogue.ids)
+            units = population.by_kod
+            shown = {NIVA_RIKET: {""}, NIVA_LAN: set(population.lan), NIVA_STORSTAD: set(population.cities)}
+            keys = len(population.units) + len(population.groups())  # (niva, kod) a year's export holds
+        else:  # an error already: the file is still read within bounds, for its own problems
+            known, units, shown, keys = None, {}, {}, 2_000
         ids: dict[str, None] = {}
+        unknown: dict[str, None] = {}
         by_key: dict[tuple[str, str, str], TidyRow] = {}
         strangers: dict[str, None] = {}
-        for r in rows:
-            by_key[(r.niva, r.kod, r.indikator)] = r
-            if r.indikator not in ids:
-                ids[r.indikator] = None
-            if arsgang is not None and r.niva == NIVA_ENHET and r.kod not in units and r.kod not in strangers:
-                strangers[r.kod] = None
-                report.error(f"not a unit of the {year} population ({arsgang.name}): is this the tidy export of {year}?",
-                             enhetskod=r.kod, column="kod", value=r.kod)
-        for ind in ids:
-            if known and ind not in known:
-                report.error(f"indicator not in the {year} catalogue: is this the tidy export of {year}?",
-                             column="indikator", value=ind)
+        try:
+            # one row per (niva, kod, indikator): twice that is more than any export of the year
+            most = 2 * keys * (len(known) if known else MAX_INDICATORS)
+            for r in iter_tidy(path, year, max_rows=most):
+                ind = r.indikator
+                if known is not None and ind not in known:
+                    if ind not in unknown and len(unknown) < MAX_UNKNOWN_NAMED:
+                        unknown[ind] = None
+                    continue
+                if r.niva == NIVA_ENHET:
+                    if r.kod not in units:
+                        if arsgang is not None and r.kod not in strangers and len(strangers) < MAX_UNKNOWN_NAMED:
+                            strangers[r.kod] = None
+                            report.error(f"not a unit of the {year} population ({arsgang.name}): "
+                                         f"is this the tidy export of {year}?",
+                                         enhetskod=r.kod, column="kod", value=r.kod)
+                        continue
+                elif r.kod not in shown.get(r.niva, ()):
+                    continue
+                by_key[(r.niva, r.kod, ind)] = r
+                if ind not in ids:
+                    ids[ind] = None
+        except InputError as exc:
+            problems.extend(report.errors + exc.problems)
+            omitted += exc.omitted
+            continue
+        for ind in unknown:
+            report.error(f"indicator not in the {year} catalogue: is this the tidy export of {year}?",
+                         column="indikator", value=ind)
         problems.extend(report.errors)
+        omitted += report.omitted["error"]
         out.append(TrendInput(year, str(path), by_key, tuple(ids), arsgang))
     if problems:
-        raise InputError(problems)
+        raise InputError(problems, omitted=omitted)
     return out
+
+
+MAX_UNKNOWN_NAMED = 100  # indicators not in the catalogue named one by one, per file
+MAX_INDICATORS = 100  # a year without a catalogue (an error anyway): its file is read within this
 
 
 # -- building -----------------------------------------------------------------------------------------

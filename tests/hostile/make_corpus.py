@@ -19,11 +19,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "samples" / "svar_2017.csv"
+ISU_SAMPLE = ROOT / "samples" / "isu_arenden.csv"
 MiB = 2**20
 
 
-def _sample() -> tuple[list[str], list[list[str]]]:
-    with open(SAMPLE, encoding="utf-8-sig", newline="") as fh:
+def _sample(path: Path = SAMPLE) -> tuple[list[str], list[list[str]]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     return rows[0], rows[1:]
 
@@ -40,9 +41,12 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _row_xml(r: int, cells: list[str]) -> str:
+def _row_xml(r: int, cells: list) -> str:
+    """A row of inline strings; an int is written as a number cell (a re-saved file's codes)."""
     inner = "".join(
-        f'<c r="{_col(i + 1)}{r}" t="inlineStr"><is><t>{_esc(v)}</t></is></c>' for i, v in enumerate(cells) if v != ""
+        f'<c r="{_col(i + 1)}{r}"><v>{v}</v></c>' if isinstance(v, int) else
+        f'<c r="{_col(i + 1)}{r}" t="inlineStr"><is><t>{_esc(v)}</t></is></c>'
+        for i, v in enumerate(cells) if v != ""
     )
     return f'<row r="{r}">{inner}</row>'
 
@@ -91,9 +95,10 @@ class Repeat:
     milliseconds to make). The CRC is not computed (0): a reader must refuse such a part for its
     size before it could find the CRC wrong; the tests assert the message that says so."""
 
-    def __init__(self, block: str, total_bytes: int) -> None:
+    def __init__(self, block: str, total_bytes: int, exact: bool = False) -> None:
         self.block = (block * max(1, MiB // len(block))).encode()
         self.count = total_bytes // len(self.block) + 1
+        self.exact = exact  # compute the CRC (a part read to its end; ~0.1 s per 100 MB)
 
 
 class Deflated:
@@ -115,7 +120,11 @@ def _deflate(pieces) -> tuple[bytes, int, int]:
             one = c.compress(piece.block) + c.flush(zlib.Z_FULL_FLUSH)
             out.append(one * piece.count)
             size += len(piece.block) * piece.count
-            exact = False
+            if piece.exact:
+                for _ in range(piece.count):
+                    crc = zlib.crc32(piece.block, crc)
+            else:
+                exact = False
         else:
             data = piece.encode("utf-8") if isinstance(piece, str) else piece
             out.append(c.compress(data))
@@ -125,34 +134,48 @@ def _deflate(pieces) -> tuple[bytes, int, int]:
     return b"".join(out), size, crc if exact else 0
 
 
-def write_zip(path: Path, members: dict, declared: dict | None = None) -> None:
+def write_zip(path: Path, members: dict, declared: dict | None = None, version: int = 45) -> None:
     """A zip file written by hand (zip64 sizes where needed); `declared` overrides a member's
-    uncompressed size in the central directory (a lying header)."""
+    uncompressed size in the central directory (a lying header); `version` is the "version needed
+    to extract" of every member (×10: 45 = 4.5)."""
     entries, offset = [], 0
+    small: dict[bytes, tuple] = {}  # many members of the same few bytes: compressed once
     with open(path, "wb") as fh:
         for name, pieces in members.items():
-            pieces = [pieces] if isinstance(pieces, (str, bytes, Repeat, Deflated)) else pieces
-            data, size, crc = _deflate(pieces)
+            if isinstance(pieces, bytes) and len(pieces) < 64:
+                if pieces not in small:
+                    small[pieces] = _deflate([pieces])
+                data, size, crc = small[pieces]
+            else:
+                pieces = [pieces] if isinstance(pieces, (str, bytes, Repeat, Deflated)) else pieces
+                data, size, crc = _deflate(pieces)
             raw_name = name.encode()
-            local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+            local = struct.pack("<4s5H3L2H", b"PK\x03\x04", version, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
                                 len(raw_name), 20)
             extra = struct.pack("<HHQQ", 1, 16, size, len(data))
             fh.write(local + raw_name + extra + data)
             entries.append((raw_name, crc, len(data), (declared or {}).get(name, size), offset))
             offset += len(local) + len(raw_name) + len(extra) + len(data)
-        central = b""
+        records = []
         for raw_name, crc, csize, size, off in entries:
             extra = struct.pack("<HHQQQ", 1, 24, size, csize, off)
-            central += struct.pack(
-                "<4s6H3L5H2L", b"PK\x01\x02", 45, 45, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
+            records.append(struct.pack(
+                "<4s6H3L5H2L", b"PK\x01\x02", 45, version, 0, 8, 0, 0, crc, 0xFFFFFFFF, 0xFFFFFFFF,
                 len(raw_name), len(extra), 0, 0, 0, 0, 0xFFFFFFFF,
-            ) + raw_name + extra
+            ) + raw_name + extra)
+        central = b"".join(records)
         fh.write(central)
-        fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), offset, 0))
+        n = len(entries)
+        if n > 0xFFFF:  # zip64 end records: the count does not fit 16 bits
+            fh.write(struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, n, n, len(central), offset))
+            fh.write(struct.pack("<4sLQL", b"PK\x06\x07", 0, offset + len(central), 1))
+            fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0))
+        else:
+            fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, n, n, len(central), offset, 0))
 
 
 def write_xlsx(path: Path, sheet_pieces, *, targets=("worksheets/sheet1.xml",), extra: dict | None = None,
-               declared: dict | None = None, names: list[str] | None = None) -> None:
+               declared: dict | None = None, names: list[str] | None = None, version: int = 45) -> None:
     """A minimal XLSX whose first sheet's XML is `sheet_pieces` (str, bytes or Repeat)."""
     members = {
         "[Content_Types].xml": CONTENT_TYPES,
@@ -161,7 +184,7 @@ def write_xlsx(path: Path, sheet_pieces, *, targets=("worksheets/sheet1.xml",), 
         "xl/_rels/workbook.xml.rels": _rels(list(targets)),
         "xl/worksheets/sheet1.xml": list(sheet_pieces),
     }
-    write_zip(path, members | (extra or {}), declared)
+    write_zip(path, members | (extra or {}), declared, version)
 
 
 def _responses_sheet(rows_after: str = "", first_rows: int = 3) -> list[str]:
@@ -216,6 +239,10 @@ def make_all(folder: Path) -> list[str]:
         "xl/sharedStrings.xml": ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
                                  Repeat("<si><t>Ja</t></si>", 600 * MiB), "</sst>"],
     })
+    xlsx("inflating_strings_used.xlsx", _responses_sheet('<row r="9"><c r="A9" t="s"><v>0</v></c></row>'), extra={
+        "xl/sharedStrings.xml": ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+                                 Repeat("<si><t>Ja</t></si>", 600 * MiB), "</sst>"],
+    })
     whitespace = [SHEET_HEAD, _row_xml(1, header), Repeat(" ", 200 * MiB), SHEET_TAIL]
     xlsx("whitespace_row.xlsx", whitespace)
     laughs = (
@@ -223,12 +250,13 @@ def make_all(folder: Path) -> list[str]:
         '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol3;</t></si></sst>'
     )
-    xlsx("entity_expansion.xlsx", _responses_sheet(), extra={"xl/sharedStrings.xml": laughs})
+    uses_strings = _responses_sheet('<row r="9"><c r="A9" t="s"><v>0</v></c></row>')  # else they are never read
+    xlsx("entity_expansion.xlsx", uses_strings, extra={"xl/sharedStrings.xml": laughs})
     xxe = (
         '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
         '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&xxe;</t></si></sst>'
     )
-    xlsx("external_entity.xlsx", _responses_sheet(), extra={"xl/sharedStrings.xml": xxe})
+    xlsx("external_entity.xlsx", uses_strings, extra={"xl/sharedStrings.xml": xxe})
     xlsx("sheet_outside_package.xlsx", _responses_sheet(), targets=("../../../etc/passwd",))
     xlsx("bad_character_reference.xlsx", _responses_sheet('<row r="9"><c r="A9" t="inlineStr"><is><t>&#xFFFFFFFF;</t></is></c></row>'))
     xlsx("nul_character_reference.xlsx", _responses_sheet('<row r="9"><c r="A9" t="inlineStr"><is><t>a&#0;b</t></is></c></row>'))
@@ -274,6 +302,94 @@ def make_all(folder: Path) -> list[str]:
     workbook("workbook_row_99999999.xlsx", [SHEET_HEAD, '<row r="99999999"><c r="A99999999"><v>1</v></c></row>', SHEET_TAIL])
     workbook("workbook_sparse.xlsx", [SHEET_HEAD, *(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(1, 100_000)), SHEET_TAIL])
     workbook("workbook_inflating.xlsx", [SHEET_HEAD, Repeat("<row/>", 1536 * MiB), SHEET_TAIL])
+    # -- issue 17: cells no spreadsheet writes, quadratic and inflating parts ----------------------
+    def cell(xml: str) -> list[str]:  # the responses with one more row holding `xml`
+        return _responses_sheet(f'<row r="9">{xml}</row>')
+
+    sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>0114</t></si></sst>'
+    xlsx("number_superscript.xlsx", cell('<c r="D9"><v>²</v></c>'))
+    xlsx("number_other_digits.xlsx", cell('<c r="D9"><v>\u0663\u0664</v></c>'))
+    xlsx("number_5000_digits.xlsx", cell(f'<c r="D9"><v>{"1" * 5000}</v></c>'))
+    xlsx("number_400_digits.xlsx", cell(f'<c r="D9"><v>{"9" * 400}</v></c>'))
+    xlsx("number_overflow.xlsx", cell('<c r="D9"><v>1E999</v></c>'))
+    xlsx("shared_string_minus_one.xlsx", cell('<c r="A9" t="s"><v>-1</v></c>'), extra={"xl/sharedStrings.xml": sst})
+    xlsx("row_number_superscript.xlsx", _responses_sheet('<row r="²"><c r="A9"><v>1</v></c></row>'))
+
+    def styles(num_fmts: str = "", xfs: str = '<xf numFmtId="0"/>', head: str = "") -> str:
+        return (f'{head}<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"<numFmts>{num_fmts}</numFmts><cellXfs>{xfs}</cellXfs></styleSheet>")
+
+    xlsx("numfmt_id_superscript.xlsx", _responses_sheet(),
+         extra={"xl/styles.xml": styles('<numFmt numFmtId="²" formatCode="yyyy"/>')})
+    xlsx("xf_numfmt_superscript.xlsx", _responses_sheet(), extra={"xl/styles.xml": styles(xfs='<xf numFmtId="²"/>')})
+    # openpyxl's is_date_format is quadratic in a code's length: 100 000 characters took hours
+    xlsx("format_code_long.xlsx", _responses_sheet(), extra={"xl/styles.xml": styles(
+        f'<numFmt numFmtId="164" formatCode="{"0" * 100_000}"/>', '<xf numFmtId="164"/>' * 10)})
+    # … and within Excel's 255 characters, once per distinct code however many styles use it: reads
+    code = "[" * 120 + "0" * 135
+    xlsx("format_code_255_many_styles.xlsx", _responses_sheet(), extra={"xl/styles.xml": styles(
+        f'<numFmt numFmtId="164" formatCode="{code}"/>', '<xf numFmtId="164"/>' * 30_000)})
+    xlsx("styles_too_many.xlsx", _responses_sheet(), extra={"xl/styles.xml": styles(xfs='<xf numFmtId="0"/>' * 70_000)})
+    xlsx("styles_elements.xlsx", _responses_sheet(), extra={"xl/styles.xml": styles(xfs="<xf/>" * 600_000)})
+    xlsx("encoding_bogus.xlsx", _responses_sheet(),
+         extra={"xl/styles.xml": styles(head='<?xml version="1.0" encoding="bogus"?>')})
+    bogus_sheet = _responses_sheet()
+    bogus_sheet[0] = bogus_sheet[0].replace('encoding="UTF-8"', 'encoding="UTF-7"')
+    xlsx("encoding_bogus_sheet.xlsx", bogus_sheet)
+    xlsx("zip_version_99.xlsx", _responses_sheet(), version=99)
+    many = {f"xl/media/empty{i}.bin": b"" for i in range(20_000)}
+    xlsx("zip_members_many.xlsx", _responses_sheet(), extra=many)
+    # 16 MB of merged ranges after the cells (2.3 MB of zip were 2.8 GB of memory)
+    xlsx("merged_ranges_many.xlsx", [*_responses_sheet()[:-1], "</sheetData><mergeCells>",
+                                     Repeat('<mergeCell ref="A1:B1"/>', 16 * MiB, exact=True), "</mergeCells></worksheet>"])
+    xlsx("shared_strings_many.xlsx", cell('<c r="A9" t="s"><v>0</v></c>'), extra={
+        "xl/sharedStrings.xml": ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+                                 Repeat("<si><t>ab</t></si>", 40 * MiB, exact=True), "</sst>"]})
+    xlsx("cells_in_one_column.xlsx", cell('<c r="A9"><v>1</v></c>' * 20_000))
+
+    # -- CSV: a record of many quoted lines --------------------------------------------------------
+    put("quoted_newlines_fields.csv", ",".join(header) + "\n" + '"\n",' * (5 * MiB))
+    put("quoted_newlines_chars.csv", ",".join(header) + "\n" + ('"' + "x" * 30_000 + '\n",') * 600 + "\n")
+    put("quoted_newlines_lines.csv", ",".join(header) + "\n" + ('"' + "x\n" * 15_000 + '",') * 600 + "\n")
+    put("blank_lines.csv", ",".join(header) + "\n" + "\n" * (2 * MiB))  # no sheet has 2 million rows
+
+    # -- ISU ärenden, --vuxna, the tidy export ----------------------------------------------------
+    isu_header, isu_rows = _sample(ISU_SAMPLE)
+    isu = _csv(isu_header, isu_rows[:20])
+    lines = isu.split("\n")
+    lines[4] = "\ufeff" + lines[4]  # two files joined: a BOM starts a row
+    put("isu_bom_row.csv", "\n".join(lines))
+    at = isu_header.index("enhetskod")
+    numeric = [[int(v) if j == at and v.isdigit() else v for j, v in enumerate(r)] for r in isu_rows[:300]]
+    xlsx("isu_numeric_codes.xlsx", [SHEET_HEAD, _row_xml(1, isu_header),
+                                    *(_row_xml(i + 2, r) for i, r in enumerate(numeric)), SHEET_TAIL])
+    xlsx("isu_number_superscript.xlsx", [SHEET_HEAD, _row_xml(1, isu_header), _row_xml(2, isu_rows[0]),
+                                         '<row r="3"><c r="H3"><v>²</v></c></row>', SHEET_TAIL])
+    put("isu_quoted_newlines.csv", ",".join(isu_header) + "\n" + '"\n",' * (2 * MiB))
+    ins = isu_header.index("insatser")
+    parts = [list(r) for r in isu_rows[:3]]
+    parts[1][ins] = "|".join(["Praktiskt stöd"] * 2000)
+    put("isu_many_parts.csv", _csv(isu_header, parts))
+    xlsx("vuxna_superscript.xlsx", [SHEET_HEAD, _row_xml(1, ["enhetskod", "ar", "vuxna"]),
+                                    '<row r="2"><c r="A2" t="inlineStr"><is><t>0114</t></is></c><c r="B2"><v>2022</v></c>'
+                                    '<c r="C2"><v>3²</v></c></row>', SHEET_TAIL])
+    put("vuxna_quoted_newlines.csv", "enhetskod,ar,vuxna\n" + '"\n",' * MiB)
+    put("tidy_bad_counts.csv", "ar," + TIDY_HEADER + "2016,riket,,socialjour,50,-5,1,0,0,0,6\n"
+        "2016,riket,,socialjour2,50,1,1_000,0,0,0,6\n2016,riket,,socialjour3,50,1,1,\u0665,0,0,6\n")
+    xlsx("overrides_superscript.xlsx", [SHEET_HEAD, _row_xml(1, ["enhetskod", "kolumn", "nytt_varde", "motivering"]),
+                                        '<row r="2"><c r="A2"><v>²</v></c></row>', SHEET_TAIL])
+    put("tidy_quoted_newlines.csv", "ar," + TIDY_HEADER + '"\n",' * MiB)
+
+    # -- workbooks for diff and dump ----------------------------------------------------------------
+    workbook("workbook_number_superscript.xlsx", [SHEET_HEAD, '<row r="1"><c r="A1"><v>²</v></c></row>', SHEET_TAIL])
+    workbook("workbook_shared_string_minus_one.xlsx",
+             [SHEET_HEAD, '<row r="1"><c r="A1" t="s"><v>-1</v></c></row>', SHEET_TAIL])
+    xlsx("workbook_zip_version_99.xlsx", [SHEET_HEAD, SHEET_TAIL], targets=("worksheets/sheet1.xml",) * 3,
+         names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"], version=99)
+    xlsx("workbook_encoding_bogus.xlsx", [SHEET_HEAD.replace('encoding="UTF-8"', 'encoding="bogus"'), SHEET_TAIL],
+         targets=("worksheets/sheet1.xml",) * 3, names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"])
+    xlsx("workbook_members_many.xlsx", [SHEET_HEAD, SHEET_TAIL], targets=("worksheets/sheet1.xml",) * 3,
+         names=["Kommuner och stadsdelar", "Län och riket", "Kommungrupper"], extra=many)
     return made
 
 
