@@ -17,10 +17,10 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def test_a_survey_file_given_to_isu_build_is_said_in_one_line(tmp_path):
-    from ojexcel.io.resources import isu_demo_key
-
-    key = ("--nyckelfil", isu_demo_key())  # a publication's key given (CONTRACT §2): the file is what is wrong
+def test_a_survey_file_given_to_isu_build_is_said_in_one_line(tmp_path_factory, tmp_path):
+    own = tmp_path_factory.mktemp("key") / "egen.key"  # outside tmp_path, which must stay empty
+    own.write_bytes(b"a key of this test, not the demo")
+    key = ("--nyckelfil", own)  # a publication's key given (CONTRACT §2): the file is what is wrong
     for command in (("isu", "build", SURVEY_SAMPLE, "--out", tmp_path / "i.xlsx", *key),
                     ("isu", "kommun", "0114", SURVEY_SAMPLE, "--out", tmp_path / "k.html", *key)):
         result = run(*command)

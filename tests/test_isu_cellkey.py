@@ -33,6 +33,7 @@ from ojexcel.isu.compilation import compile_tables, count_tables, unit_map
 from ojexcel.isu.table_plan import load_plan
 from ojexcel.problems import InputError
 from tests.isu_bygg import bygg_arenden
+from tests.isu_small import small_build  # noqa: F401  (a session fixture)
 
 TWO32 = 2**32
 ROOT = Path(__file__).resolve().parents[1]
@@ -333,7 +334,8 @@ def test_a_publication_needs_its_key_and_the_truth_is_marked(tmp_path):
 def test_the_demo_key_builds_the_embedded_sample_and_says_so(sample_outputs):
     text = sample_outputs["demo_cover"]
     assert "demonyckel" in text and "syntetiska exempeldata" in text
-    assert "EJ FÖR PUBLICERING" not in text
+    assert "### EJ FÖR PUBLICERING: bruset bygger på projektets offentliga demonyckel" in text  # the banner (D180)
+    assert "EJ FÖR PUBLICERING" not in sample_outputs["cover"]  # a key of one's own: a publication
     assert "DEMO" in DEMO_KEY.read_text() and "never use for a real publication" in (ROOT / "samples" / "README.md").read_text()
 
 
@@ -376,6 +378,29 @@ def sample_outputs(tmp_path_factory):
     return {"dir": d, "key": key.read_bytes(), "cover": cover,
             "demo_cover": _cover(compile_tables(demo, demo_key=True)),
             "sann_cover": _cover(compile_tables(truth, minsta_antal=1, utan_brus=True))}
+
+
+def test_the_demo_key_is_said_on_the_terminal_and_when_given_by_name(tmp_path, small_build):
+    """D180: the public demo key is not for publication, whether the embedded sample takes it or
+    it is given by name: the terminal says so before reading, and so do the outputs."""
+    from ojexcel.io.resources import isu_demo_key
+
+    bad = tmp_path / "bad.csv"  # the banner comes before the input is read: a bad file is enough
+    bad.write_text("arende_id,enhetskod,datum_aktualisering\nA1,9999,2022-01-01\n", encoding="utf-8")
+    run = CliRunner().invoke
+    r = run(main, ["isu", "build", str(bad), "--out", str(tmp_path / "x.xlsx"), "--nyckelfil", str(isu_demo_key())])
+    assert r.exit_code == 1 and "NOT FOR PUBLICATION" in r.output and "public demo key" in r.output
+    r = run(main, ["isu", "kommun", "0114", str(bad), "--out", str(tmp_path / "x.html"), "--nyckelfil", str(isu_demo_key())])
+    assert r.exit_code == 1 and "NOT FOR PUBLICATION" in r.output
+    own = tmp_path / "egen.key"
+    own.write_bytes(b"a key of this test, not the demo")
+    r = run(main, ["isu", "build", str(bad), "--out", str(tmp_path / "x.xlsx"), "--nyckelfil", str(own)])
+    assert r.exit_code == 1 and "NOT FOR PUBLICATION" not in r.output
+    import openpyxl
+
+    book = small_build[1]  # tests/isu_small builds a file of its own with the demo key by name
+    cover = [c for row in openpyxl.load_workbook(book)["Information"].iter_rows(values_only=True) for c in row if c]
+    assert any(str(c).startswith("EJ FÖR PUBLICERING: bruset bygger på projektets offentliga demonyckel") for c in cover)
 
 
 def test_utan_brus_warns_and_marks_its_outputs(tmp_path):

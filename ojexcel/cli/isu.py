@@ -59,6 +59,9 @@ utan_brus_option = click.option("--utan-brus", "utan_brus", is_flag=True,
 UTAN_BRUS_MARK = "ej_for_publicering"  # in the name of a tidy export of the truth (D155)
 UTAN_BRUS_WARNING = ("--utan-brus: the outputs hold the true numbers, without noise, and are marked "
                      "\"ej för publicering\"; never publish them")
+DEMO_KEY_WARNING = ("NOT FOR PUBLICATION: the noise comes from the project's public demo key "
+                    "(samples/isu_demo.key), so it protects nothing; the outputs say so. A publication "
+                    "needs a secret key of its own: --nyckelfil FILE (D153, D180)")
 
 
 class NoiseKey:
@@ -97,8 +100,11 @@ def noise_key(arenden: Path | None, nyckelfil: Path | None, utan_brus: bool, tid
         demo = isu_demo_key()
         key, warnings = read_key_file(demo)
         return NoiseKey(key, demo, True, warnings)
+    from ..io.resources import isu_demo_key
+
     key, warnings = read_key_file(nyckelfil)
-    return NoiseKey(key, nyckelfil, False, warnings)
+    # the public demo key given by name is still the demo key: its outputs must say so (D180)
+    return NoiseKey(key, nyckelfil, key == read_key_file(isu_demo_key())[0], warnings)
 
 
 def _mark_text(name: str) -> str:
@@ -163,6 +169,8 @@ def build(arenden: Path | None, out: Path, tidy: Path | None, period: str | None
     outputs = workbook_and_tidy(out, tidy, (source,) + brus.inputs)
     if utan_brus:
         say(f"warning: {UTAN_BRUS_WARNING}")
+    elif brus.demo and not quiet:
+        say(f"warning: {DEMO_KEY_WARNING}")
     with reading(warnings=not quiet):
         for o in outputs:
             check_writable(o)
@@ -296,6 +304,8 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
             check_out_dir(out_dir)
     if utan_brus:
         say(f"warning: {UTAN_BRUS_WARNING}")
+    elif brus.demo and not quiet:
+        say(f"warning: {DEMO_KEY_WARNING}")
     with reading(warnings=not quiet):
         data = read_arenden(source, load_codebook(), population, period=fran_till, nyckel=brus.key)
         from ..isu.compilation import (

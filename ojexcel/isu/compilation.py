@@ -83,8 +83,9 @@ def build_results(arenden=None, *, period=None, minsta_antal: int = 5, nyckelfil
                              "for the true numbers (not for publication)")
         key, _ = read_key_file(isu_demo_key() if nyckelfil is None else nyckelfil)
     data = read_arenden(source, load_codebook(), load_population(), period=(fran, till), nyckel=key)
-    return compile_tables(data, minsta_antal=minsta_antal, utan_brus=utan_brus,
-                          demo_key=not utan_brus and nyckelfil is None)
+    # the public demo key, given by name or not, is said on every output (D153, D180)
+    demo = key is not None and (nyckelfil is None or key == read_key_file(isu_demo_key())[0])
+    return compile_tables(data, minsta_antal=minsta_antal, utan_brus=utan_brus, demo_key=demo)
 
 
 def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, utan_brus: bool = False,
