@@ -374,6 +374,7 @@ def sample():
     return read_arenden(sample_path(), load_codebook(), load_population())
 
 
+@pytest.mark.slow  # ≈ 4 s: the old rules' export of the whole sample, audited (why §2 was revised)
 def test_old_export_of_the_sample_is_exposed(sample):
     """The build's export before §2's revision (suppression below 5), deterministic, so exact.
     Issue 20's outsider (propagation and an LP): of the 122 717 hidden counts 1–4 (`antal` of

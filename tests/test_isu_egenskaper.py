@@ -85,6 +85,7 @@ def test_tidy_equals_reference(rows, minsta, noise, tmp_path):
     assert tidy_rows(res, tmp_path) == referens(rows, minsta, pop, noise=noise)
 
 
+@pytest.mark.slow  # ≈ 4 s; test_tidy_equals_reference covers the same rules on narrow answers
 @SETTINGS
 @given(rows=arenden(smala=False, max_size=25))
 def test_tidy_equals_reference_wide_answers(rows, tmp_path):

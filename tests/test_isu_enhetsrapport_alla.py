@@ -31,7 +31,7 @@ def _bytes(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-@pytest.mark.parametrize("fmt", ["html", "xlsx"])
+@pytest.mark.parametrize("fmt", ["html", pytest.param("xlsx", marks=pytest.mark.slow)])  # ≈ 4 s each
 def test_parallel_run_is_byte_identical_to_a_serial_run(res, tmp_path, fmt):
     units = enhetsrapport_alla.enheter_with_arenden(res)
     assert len(units) > 2 * parallel_outputs.CHUNK  # enough files for the pool to have work for two

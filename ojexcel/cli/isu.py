@@ -332,7 +332,8 @@ def kommun(args: tuple[str, ...], out: Path | None, all_units: bool, out_dir: Pa
             with atomic_outputs(out) as (tmp,):
                 write(rapport, tmp)
             if not quiet:
-                how = "the true numbers (--utan-brus)" if utan_brus else "perturbed"
+                how = ("the true numbers (--utan-brus)" if utan_brus else
+                       "perturbed with the demo key" if brus.demo else "perturbed")
                 say(f"{out}: {enhet.namn} ({enhet.kod}), {len(rapport.tabeller)} tables; {how}, rows under "
                     f"{minsta_antal} hidden")
             return
