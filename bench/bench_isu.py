@@ -13,8 +13,9 @@ timed. Without the sample file (not yet generated) a seed file of 3 070 random v
 used (`dev.isu_random`, decoded to labels).
 
 `--compile-only`: the compilation and the tidy export in a child process, on random `Arenden`
-built directly with numpy (no file, no reader, no workbook): `sammanstall` and `write_isu_tidy`
-timings and the child's peak memory.
+built directly with numpy (no file, no reader, no workbook): `compile_tables` (perturbed, and
+under --utan-brus), the record keys' HMAC alone, `write_isu_tidy` and the gate's audit, and the
+child's peak memory. The whole process builds with a key (`--nyckelfil`) unless `--utan-brus`.
 
 Targets (2-core machine, whole process): 100 000 ≤ 15 s; 1 000 000 ≤ 90 s and ≤ 4 GB.
 Timings, not tests: the test suite never times anything.
@@ -32,6 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # dev/ (the random ärenden) is not installed
 TARGETS = {100_000: (15.0, None), 1_000_000: (90.0, 4096.0)}
 IDENTITETER = ("arende_id", "klient_id", "handlaggare")
 
@@ -138,8 +140,12 @@ def whole_process(args) -> None:
         t0 = time.perf_counter()
         write_derived(header, rows, n, path)
         print(f"{n:>9} ärenden: input written in {time.perf_counter() - t0:.1f} s ({path.stat().st_size / 1e6:.0f} MB)")
-        out, tidy = folder / f"isu_{n}.xlsx", folder / f"isu_{n}.csv"
-        wall, rss, rc = run_child([str(exe), "isu", "build", str(path), "--out", str(out), "--tidy", str(tidy), "-q"])
+        out, tidy = folder / f"isu_{n}.xlsx", folder / f"isu_{n}_ej_for_publicering.csv"
+        key = folder / "bench.key"
+        key.write_bytes(b"bench/bench_isu.py: a benchmark key")
+        brus = ["--utan-brus"] if args.utan_brus else ["--nyckelfil", str(key)]
+        wall, rss, rc = run_child([str(exe), "isu", "build", str(path), "--out", str(out), "--tidy", str(tidy), "-q"]
+                                  + brus)
         if rc:
             print(f"{n:>9} ärenden: ojexcel isu build failed (exit {rc})")
             continue
@@ -162,6 +168,13 @@ def compile_one(n: int) -> None:
 
     pop = load_population()
     a = slumpa_arenden(n, alla_enheter(pop), seed=3)
+    from ojexcel.isu.cellkey import record_keys
+    from ojexcel.isu.gate import check
+
+    t_keys = time.perf_counter()
+    record_keys((f"B{i:07d}" for i in range(n)), b"bench key")  # the reader's HMAC per ärende
+    t_keys = time.perf_counter() - t_keys
+    truth = compile_tables(a, minsta_antal=5, population=pop, utan_brus=True)
     t0, c0 = time.perf_counter(), time.process_time()
     res = compile_tables(a, minsta_antal=5, population=pop)
     t1, c1 = time.perf_counter(), time.process_time()
@@ -169,9 +182,16 @@ def compile_one(n: int) -> None:
         write_isu_tidy(res, Path(d) / "t.csv")
         size = (Path(d) / "t.csv").stat().st_size
     t2, c2 = time.perf_counter(), time.process_time()
-    rows = int((res.bas >= 0).sum())
+    gate = check(res)
+    t3 = time.perf_counter()
+    t_truth = time.perf_counter()
+    compile_tables(a, minsta_antal=5, population=pop, utan_brus=True)
+    t_truth = time.perf_counter() - t_truth
+    rows = int(res.written.sum())
     print(json.dumps({"n": n, "sammanstall_s": round(t1 - t0, 2), "sammanstall_cpu_s": round(c1 - c0, 2),
+                      "utan_brus_s": round(t_truth, 2), "record_keys_s": round(t_keys, 2),
                       "tidy_s": round(t2 - t1, 2), "tidy_cpu_s": round(c2 - c1, 2), "tidy_rows": rows,
+                      "truth_rows": int(truth.written.sum()), "gate_s": round(t3 - t2, 2), "pinned": gate.pinned,
                       "tidy_mb": round(size / 1e6), "units": len(res.enhetslista)}))
 
 
@@ -183,9 +203,11 @@ def compile_only(args) -> None:
         _, status, usage = os.wait4(p.pid, 0)
         out = json.loads(p.stdout.read().decode())
         walls[n] = out["sammanstall_s"] + out["tidy_s"]
-        print(f"{n:>9} ärenden: sammanstall {out['sammanstall_s']:.1f} s (cpu {out['sammanstall_cpu_s']:.1f}), "
-              f"write_isu_tidy {out['tidy_s']:.1f} s (cpu {out['tidy_cpu_s']:.1f}), {out['tidy_rows']} tidy rows "
-              f"({out['tidy_mb']} MB), {out['units']} units; child peak {usage.ru_maxrss / 1024:.0f} MB "
+        print(f"{n:>9} ärenden: compile_tables {out['sammanstall_s']:.1f} s (cpu {out['sammanstall_cpu_s']:.1f}; "
+              f"--utan-brus {out['utan_brus_s']:.1f} s), record keys {out['record_keys_s']:.1f} s, "
+              f"write_isu_tidy {out['tidy_s']:.1f} s (cpu {out['tidy_cpu_s']:.1f}), gate {out['gate_s']:.1f} s "
+              f"({out['pinned']} pinned), {out['tidy_rows']} tidy rows ({out['truth_rows']} under --utan-brus; "
+              f"{out['tidy_mb']} MB), {out['units']} units; child peak {usage.ru_maxrss / 1024:.0f} MB "
               f"(incl. generating the ärenden); child total {time.perf_counter() - t0:.1f} s")
     _ratio(walls)
 
@@ -201,6 +223,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--keep", help="write inputs and outputs here and keep them")
     ap.add_argument("--compile-only", action="store_true", help="time the compilation and tidy export in-process")
+    ap.add_argument("--utan-brus", action="store_true",
+                    help="build the truth (no record keys, no cell keys, no gate): the cost of §2 by difference")
     ap.add_argument("--compile-one", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.compile_one:

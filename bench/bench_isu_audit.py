@@ -7,10 +7,10 @@ Each case runs in a child process, which builds its export (not timed) and then 
 reports the audit's time (building the system, propagation), the child's peak RSS before the audit
 and at its end (`resource.getrusage`, the child's own), and what the audit found.
 
-- `sample-old`: the embedded sample as the build writes it today (old suppression rules, N = 5),
-  audited with `suppression_prior` — the issue's exposure;
-- `sample-perturbed`: the sample published by §2's scheme (`audit_simulate.simulate`, 8-bit record
-  keys, means from a published base of 20), audited with `perturbed_prior`;
+- `sample-old`: the embedded sample as the build wrote it before issue 20 (the old suppression
+  rules, N = 5: `dev/isu_old_suppression.py`), audited with `suppression_prior` — the exposure;
+- `sample-perturbed`: the sample as `ojexcel isu build` publishes it now (§2's cell key method,
+  the demo key), audited with `perturbed_prior` — what the build's gate runs;
 - `national-*`: N random ärenden (`isu.slump`) over all 290 kommuner and 29 districts (341 output
   units: the national breadth of the export, ≈ 2.7 million tidy rows), old and perturbed.
 
@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # dev/ is not installed
 
 
 def _rss_mb() -> float:
@@ -51,11 +52,13 @@ def _sample():
     from ojexcel.isu.reader import read_arenden
     from ojexcel.population import load_population
 
-    return read_arenden(sample_path(), load_codebook(), load_population())
+    from ojexcel.io.resources import isu_demo_key
+
+    return read_arenden(sample_path(), load_codebook(), load_population(), nyckel=isu_demo_key().read_bytes())
 
 
 def child(case: str, n: int) -> dict:
-    from dev.isu_audit_simulate import simulate
+    from dev.isu_old_suppression import old_export
     from ojexcel.isu.audit import (
         audit,
         export_from_tabeller,
@@ -64,11 +67,11 @@ def child(case: str, n: int) -> dict:
     )
     from ojexcel.isu.compilation import compile_tables
 
-    data = _sample() if case.startswith("sample") else _national(n)
+    data = _sample() if case.startswith("sample") else _national(n)  # record keys: the demo key's, random
     if case.endswith("old"):
-        export, prior = export_from_tabeller(compile_tables(data, minsta_antal=5)), suppression_prior(5)
+        export, prior = old_export(data, 5), suppression_prior(5)
     else:
-        export, prior = simulate(data, 5, seed=1, bits=8, medel_min_bas=20), perturbed_prior(5)
+        export, prior = export_from_tabeller(compile_tables(data, minsta_antal=5)), perturbed_prior(5)
     rss_before = _rss_mb()
     t0 = time.perf_counter()
     res = audit(export, prior)

@@ -57,6 +57,9 @@ def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Code
     orsak[avsl & (datum_avslut == NO_DATE) & (orsak == 0)] = 1
     nej = enval["samverkan_forekommit"] == 2
     flerval["samverkan"][nej] = 0
+    # CONTRACT §1, as the reader applies it: a blank samverkan_forekommit with partners reads as Ja
+    fore = enval["samverkan_forekommit"]
+    fore[(fore == 0) & (flerval["samverkan"] != 0)] = 1
     alder = rng.integers(18, 95, n).astype(np.int16)
     alder[rng.random(n) < blank] = 0
     datum = {v.kolumn: np.full(n, NO_DATE, dtype=np.int32) for v in kodbok.of_type("datum")}
@@ -64,5 +67,8 @@ def slumpa_arenden(n: int, enheter: tuple[str, ...], seed: int = 1, kodbok: Code
     datum["datum_avslut"] = datum_avslut
     if "datum_insats_paborjad" in datum:
         datum["datum_insats_paborjad"] = insats
+    # record keys (CONTRACT isu §2 item 1) as the HMAC would give them: uniform, from a stream of
+    # their own, so the answers above are those of earlier versions
+    keys = np.random.default_rng([seed, 20]).integers(0, 1 << 32, n, dtype=np.uint64).astype(np.uint32)
     return Arenden(kalla="slump", enheter=tuple(enheter), enhet=enhet, enval=enval, flerval=flerval,
-                   datum=datum, alder=alder)
+                   datum=datum, alder=alder, record_keys=keys)

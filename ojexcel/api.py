@@ -76,14 +76,17 @@ def read_tidy(path: str | Path) -> pd.DataFrame:
 # -- ISU (case-level follow-up). `ojexcel.isu.build` and `ojexcel.isu.read_tidy` are the same
 # functions; these are the top-level names, and the writers.
 
-def build_isu(arenden: str | Path | None = None, *, period=None, minsta_antal: int = 5) -> IsuResults:
+def build_isu(arenden: str | Path | None = None, *, period=None, minsta_antal: int = 5, nyckelfil=None,
+              utan_brus: bool = False) -> IsuResults:
     """Compile an ärende file (CSV or XLSX; None = the embedded synthetic sample) as `ojexcel isu
     build` does. `period` = (FRÅN, TILL), dates or ISO texts, inclusive, None for an open side.
-    Returns the results (`.to_frame()`, `.tabell(niva, kod, tabell, delgrupp)`, `.warnings`).
-    Raises `ojexcel.InputError` for invalid input."""
+    `nyckelfil`: the publication's key file (CONTRACT isu §2), needed for a file of one's own
+    unless `utan_brus=True` (the true numbers, not for publication); the embedded sample uses its
+    demo key. Returns the results (`.to_frame()`, `.tabell(niva, kod, tabell, delgrupp)`,
+    `.warnings`). Raises `ojexcel.InputError` for invalid input, ValueError without a key."""
     from .isu.compilation import build_results
 
-    return build_results(arenden, period=period, minsta_antal=minsta_antal)
+    return build_results(arenden, period=period, minsta_antal=minsta_antal, nyckelfil=nyckelfil, utan_brus=utan_brus)
 
 
 def read_isu_tidy(path: str | Path) -> pd.DataFrame:

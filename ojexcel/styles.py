@@ -68,16 +68,29 @@ COMPARABILITY_MARKS = {
 SAKNAS = "–"
 SAKNAS_MEANING = "Uppgift saknas: indikatorn eller enheten finns inte i det årets underlag."
 
-# ISU (case-level follow-up), one pair of symbols for every ISU output (workbook, a unit's report
-# in XLSX and HTML), explained on every cover sheet and legend:
-# - MASKERAD: a value hidden by the masking of small numbers (CONTRACT isu §2) — the same `x` as a
-#   suppressed share above, as Swedish official statistics mark "uppgift får inte lämnas". Never a
-#   zero, and never the number.
-# - FINNS_INTE: a value that does not exist (a share on a base of 0, a table without ärenden at a
-#   level) — the dash. Where the workbook's diagram tables need blanks for their charts' gaps, the
-#   cell is left blank instead (a text in a charted cell would not be a gap in every program).
+# ISU (case-level follow-up, CONTRACT isu §2: a cell key method), one set of symbols for every ISU
+# output (workbook, a unit's report in XLSX and HTML), explained on every cover sheet and legend
+# (D160). Every count is published with a small noise (at most ±3), so a shown 0 may be 0–3.
+# - MASKERAD `x`: a row hidden by item 4 — its published base is 1..N−1 — with its count, base and
+#   share: "visas inte: färre än N ärenden", as Swedish official statistics mark "uppgift får inte
+#   lämnas". Never a zero, and never the number.
+# - OSAKER `..`: a share or mean not shown because its published base is under 20 (item 5), as
+#   official statistics mark a value too uncertain to give.
+# - FINNS_INTE `–`: a value that does not exist (a share of a base of 0). Where the workbook's
+#   diagram tables need blanks for their charts' gaps, the cell is left blank instead (a text in a
+#   charted cell would not be a gap in every program).
+# - EJ_REDOVISAD: a table not written for a level or group (its published scope is 0, or at kommun
+#   and stadsdel a delgrupp of under 20): said in words where a table would stand.
 MASKERAD = SUPPRESSED
-MASKERAD_MEANING = ("Uppgift får inte lämnas: talet bygger på för få ärenden (röjandeskydd), eller ett tal som "
-                    "annars skulle gå att räkna fram ur tabellen.")
+OSAKER = ".."
 FINNS_INTE = SAKNAS
-FINNS_INTE_MEANING = "Finns inte: inga ärenden i underlaget för raden (basen är 0) eller för nivån."
+EJ_REDOVISAD = "redovisas inte"
+OSAKER_MEANING = "Visas inte: basen är under 20 ärenden, för få för en andel eller ett medelvärde."
+FINNS_INTE_MEANING = "Finns inte: basen är 0, så det finns ingen andel."
+EJ_REDOVISAD_MEANING = ("Tabellen redovisas inte: inga eller mycket få ärenden (0–3), eller, för en delgrupp i en "
+                        "kommun eller stadsdel, färre än 20 ärenden i gruppen.")
+
+
+def maskerad_meaning(minsta_antal: int) -> str:
+    """The meaning of MASKERAD for a run's N."""
+    return f"Visas inte: färre än {minsta_antal} ärenden (raden bygger på en bas under {minsta_antal})."

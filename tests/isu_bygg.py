@@ -10,12 +10,14 @@ Values: a label (or its 1-based number) for `enval`; labels separated by `|` (or
 labels/numbers) for `flerval`; ISO text or a date for `datum`; an int for `alder`. Missing keys are
 blank; `datum_aktualisering` defaults to 2022-01-01. Identifier and free-text columns (`arende_id`,
 `klient_id`, `handlaggare`, `bu_forbattringsforslag`) are accepted and dropped, as the reader drops
-them. The reader's consistency rules are *not* applied: give consistent ärenden.
+them — but, as the reader, each ärende gets its record key r (CONTRACT §2 item 1) from its
+`arende_id` (default `id{i}`) and `nyckel` (default `TEST_KEY`). The reader's consistency rules
+are *not* applied: give consistent ärenden.
 
-`enval_rader`, `medel_rad`, `bygg_rad` — one table's rows from counts with a simple masking (a count
-1..N−1 masked with its share; a base 1..N−1 masks everything), for `RadLista.from_rows` — enough to
-test renderers, which never compute; the contract's full masking is the compile engine's, tested
-there and against the references.
+`enval_rader`, `medel_rad`, `bygg_rad` — one table's rows from counts taken as published values,
+withheld as CONTRACT §2 items 4 and 5 say (a base 1..N−1 hides its row; shares and means only from
+a base of 20; a mean's sum never), for `RowList.from_rows` — enough to test renderers, which never
+compute; the perturbation itself is the compile engine's, tested there and against the oracle.
 """
 from __future__ import annotations
 
@@ -23,10 +25,12 @@ import datetime as dt
 
 import numpy as np
 
+from ojexcel.isu.cellkey import record_keys
 from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.model import NO_DATE, Arenden, Row, day_number
 
 DEFAULT_DATUM = "2022-01-01"
+TEST_KEY = b"tests/isu_bygg.py: a key for tests only"
 DROPPED = ("arende_id", "klient_id", "handlaggare", "bu_forbattringsforslag")
 
 
@@ -49,7 +53,7 @@ def _flera(value) -> tuple:
     return tuple(value)
 
 
-def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
+def bygg_arenden(rows: list[dict], kalla: str = "test.csv", nyckel: bytes = TEST_KEY) -> Arenden:
     kodbok = load_codebook()
     enheter = tuple(sorted({r["enhetskod"] for r in rows}))
     pos = {k: i for i, k in enumerate(enheter)}
@@ -81,6 +85,7 @@ def bygg_arenden(rows: list[dict], kalla: str = "test.csv") -> Arenden:
         flerval=flerval,
         datum=datum,
         alder=alder,
+        record_keys=record_keys([str(r.get("arende_id", f"id{i}")).strip() for i, r in enumerate(rows)], nyckel),
     )
 
 
@@ -91,20 +96,18 @@ def andel(antal: int, bas: int) -> int | None:
     return None if bas == 0 else (200 * antal + bas) // (2 * bas)
 
 
+SHARE_MIN = 20  # CONTRACT §2 item 5: shares and means from a published base of 20
+
+
 def bygg_rad(niva: str, kod: str, tabell: str, delgrupp: str, kategori: str, antal: int, bas: int,
-        mask_antal: bool, mask_bas: bool) -> Row:
-    """One row with its share; masked fields None and named in `maskerad`."""
-    maskerad = set()
-    if mask_antal:
-        maskerad |= {"antal", "andel"}
-    if mask_bas:
-        maskerad |= {"antal", "bas", "andel"}
-    a = andel(antal, bas)
-    return Row(niva, kod, tabell, delgrupp, kategori,
-               None if "antal" in maskerad else antal,
-               None if "bas" in maskerad else bas,
-               None if ("andel" in maskerad or a is None) else a,
-               None, frozenset(f for f in maskerad if not (f == "andel" and a is None)))
+             minsta: int = 5) -> Row:
+    """One row as §2 publishes a count and its base (taken as the published values): a base
+    1..N−1 hides the row (item 4), a share only from a base of 20 (item 5)."""
+    if 1 <= bas < minsta:
+        return Row(niva, kod, tabell, delgrupp, kategori, None, None, None, None, frozenset({"antal", "bas", "andel"}))
+    if bas >= SHARE_MIN:
+        return Row(niva, kod, tabell, delgrupp, kategori, antal, bas, andel(antal, bas), None)
+    return Row(niva, kod, tabell, delgrupp, kategori, antal, bas, None, None, frozenset() if bas == 0 else frozenset({"andel"}))
 
 
 def enval_rader(niva: str, kod: str, tabell: str, counts: dict[str, int], saknas: int = 0,
@@ -112,15 +115,12 @@ def enval_rader(niva: str, kod: str, tabell: str, counts: dict[str, int], saknas
     """Label rows (+ uppgift_saknas). `flerval_bas`: the flerval base (ärenden with an answer)."""
     bas = flerval_bas if flerval_bas is not None else sum(counts.values())
     scope = bas + saknas
-    bas_masked = 0 < bas < minsta
     out = []
     if flerval_bas is not None:
-        m = bas_masked or 0 < scope < minsta
-        out.append(bygg_rad(niva, kod, tabell, delgrupp, "minst_ett_svar", bas, scope, m, m))
+        out.append(bygg_rad(niva, kod, tabell, delgrupp, "minst_ett_svar", bas, scope, minsta))
     for label, n in counts.items():
-        out.append(bygg_rad(niva, kod, tabell, delgrupp, label, n, bas, 0 < n < minsta or bas_masked, bas_masked))
-    m = 0 < scope < minsta
-    out.append(bygg_rad(niva, kod, tabell, delgrupp, "uppgift_saknas", saknas, scope, m, m))
+        out.append(bygg_rad(niva, kod, tabell, delgrupp, label, n, bas, minsta))
+    out.append(bygg_rad(niva, kod, tabell, delgrupp, "uppgift_saknas", saknas, scope, minsta))
     return out
 
 
@@ -131,7 +131,10 @@ def medel_text(summa: int, bas: int) -> str:
 
 
 def medel_rad(niva: str, kod: str, tabell: str, summa: int, bas: int, minsta: int = 5, delgrupp: str = "") -> Row:
+    """A mean as §2 publishes it: its base, the mean from a base of 20, the sum never."""
     if 0 < bas < minsta:
         return Row(niva, kod, tabell, delgrupp, "medel", None, None, None, None,
                    frozenset({"antal", "bas", "medel"}))
-    return Row(niva, kod, tabell, delgrupp, "medel", summa, bas, None, medel_text(summa, bas))
+    if bas >= SHARE_MIN:
+        return Row(niva, kod, tabell, delgrupp, "medel", None, bas, None, medel_text(summa, bas), frozenset({"antal"}))
+    return Row(niva, kod, tabell, delgrupp, "medel", None, bas, None, None, frozenset({"antal", "medel"}))

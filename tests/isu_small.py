@@ -6,6 +6,9 @@ tidy export has a few tens of thousands of rows (the whole sample's 412 617 take
     write_records(path, rows)                  # as an ärende CSV
     book, tidy = build(records, out_stem)      # `ojexcel isu build` → (workbook, tidy export)
 
+Builds are perturbed with `KEY` (CONTRACT §2: the embedded sample's demo key serves the tests; a
+build given `--utan-brus` among its extra arguments is the truth).
+
 `small_build` (a session fixture: import it into a test module) is that build made once per test
 session: (records, workbook, tidy export).
 """
@@ -19,9 +22,10 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
-from ojexcel.io.resources import isu_sample
+from ojexcel.io.resources import isu_demo_key, isu_sample
 
 UNITS = ("0584", "0586")
+KEY = isu_demo_key()  # the key file of every build here (the embedded sample's demo key)
 
 
 @cache
@@ -46,7 +50,9 @@ def write_records(path: Path, rows: list[dict[str, str]]) -> Path:
 
 def build(records: Path, stem: Path, *extra: str) -> tuple[Path, Path]:
     book, tidy = stem.with_suffix(".xlsx"), stem.with_suffix(".csv")
-    result = CliRunner().invoke(main, ["isu", "build", str(records), "--out", str(book), "--tidy", str(tidy), "-q", *extra])
+    brus = [] if "--utan-brus" in extra or "--nyckelfil" in extra else ["--nyckelfil", str(KEY)]
+    result = CliRunner().invoke(main, ["isu", "build", str(records), "--out", str(book), "--tidy", str(tidy), "-q",
+                                       *brus, *extra])
     assert result.exit_code == 0, result.output
     return book, tidy
 

@@ -3,8 +3,10 @@
 `write_tidy(path, minsta_antal)` writes rows for samtliga (every table × every delgrupp), two län,
 three kommuner and a stadsdel (every table, delgrupp ""), with counts drawn from a fixed seed and
 shaped per §4: labels, combined categories, minst_ett_svar / uppgift_saknas, the `faser` rows and
-the means; andel by §5; masked by §2's rules 1, 2, 4 and 6 (enough for the renderer: it shows what
-it is given). Counts are not consistent across tables — the renderer must not care.
+the means; withheld as §2 (revised) publishes them — a row on a base 1..N−1 shows nothing (item
+4), a share or mean only from a base of 20, a mean's sum never (item 5) — enough for the
+renderer: it shows what it is given. Counts are not consistent across tables, as published counts
+need not be — the renderer must not care.
 """
 from __future__ import annotations
 
@@ -63,17 +65,16 @@ def table_rows(rng: random.Random, niva, kod, tabell, delgrupp, scope: int, kodb
     rows: list[list] = []
 
     def add(kategori, antal, bas, mean=None):
-        masked_base = 1 <= bas < minsta
+        hidden = 1 <= bas < minsta  # item 4
         if kategori == "medel":
-            if masked_base:
+            if hidden:
                 rows.append([niva, kod, tabell, delgrupp, kategori, "", "", "", ""])
             else:
-                rows.append([niva, kod, tabell, delgrupp, kategori, antal, bas, "", mean])
+                rows.append([niva, kod, tabell, delgrupp, kategori, "", bas, "", mean if bas >= 20 else ""])
             return
-        masked = masked_base or (1 <= antal < minsta and kategori != "uppgift_saknas")
-        share = andel(antal, bas)
-        rows.append([niva, kod, tabell, delgrupp, kategori, "" if masked else antal,
-                     "" if masked_base else bas, "" if masked or share is None else share, ""])
+        share = andel(antal, bas) if bas >= 20 else None  # item 5
+        rows.append([niva, kod, tabell, delgrupp, kategori, "" if hidden else antal,
+                     "" if hidden else bas, "" if hidden or share is None else share, ""])
 
     if tabell in MEANS:
         n = max(0, scope - rng.randint(0, max(1, scope // 5)))
@@ -107,14 +108,10 @@ def table_rows(rng: random.Random, niva, kod, tabell, delgrupp, scope: int, kodb
             counts[-1], counts[0] = counts[0], 0
         for k, c in zip(labels, counts):
             add(k, c, svarande)
-    masked_labels = {r[4] for r in rows if r[5] == "" and r[4] in labels}
     for name, parts in COMBINED.get(tabell, []):
         idx = [labels.index(p) for p in parts] if parts else [0, 1]
         total = min(svarande, sum(counts[i] for i in idx))
-        before = len(rows)
         add(name, total, svarande)
-        if any(labels[i] in masked_labels for i in idx):  # rule 4
-            rows[before][5] = rows[before][7] = ""
     add("uppgift_saknas", saknas, scope)
     return rows
 
@@ -134,7 +131,7 @@ def write_tidy(path: Path, minsta_antal: int = 5, seed: int = 20240) -> Path:
                         continue
                     if g == "arendelangd=361+" and tabell == "avslutsorsak":
                         continue  # an empty scope: the table is not written
-                    scope = n if not g else rng.randint(0, max(1, n // 3))
+                    scope = n if not g else rng.randint(0, max(1, n // 3)) if rng.random() < 0.8 else rng.randint(1, 8)
                     if tabell in ("arendelangd", "har_brukarenkat", "toppgrupp", "medel_arendelangd") or \
                             tabell in kodbok and kodbok[tabell].fas in ("avslut", "brukarenkat"):
                         scope = scope * 3 // 4

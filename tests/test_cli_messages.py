@@ -17,9 +17,12 @@ def run(*args):
     return CliRunner().invoke(main, [str(a) for a in args])
 
 
-def test_a_survey_file_given_to_isu_build_is_said_in_one_line(tmp_path):
-    for command in (("isu", "build", SURVEY_SAMPLE, "--out", tmp_path / "i.xlsx"),
-                    ("isu", "kommun", "0114", SURVEY_SAMPLE, "--out", tmp_path / "k.html")):
+def test_a_survey_file_given_to_isu_build_is_said_in_one_line(tmp_path_factory, tmp_path):
+    own = tmp_path_factory.mktemp("key") / "egen.key"  # outside tmp_path, which must stay empty
+    own.write_bytes(b"a key of this test, not the demo")
+    key = ("--nyckelfil", own)  # a publication's key given (CONTRACT §2): the file is what is wrong
+    for command in (("isu", "build", SURVEY_SAMPLE, "--out", tmp_path / "i.xlsx", *key),
+                    ("isu", "kommun", "0114", SURVEY_SAMPLE, "--out", tmp_path / "k.html", *key)):
         result = run(*command)
         assert result.exit_code == 1
         lines = result.output.strip().splitlines()

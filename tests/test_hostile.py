@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from ojexcel.io.resources import isu_demo_key
+
 from .once import shared_folder
 
 HERE = Path(__file__).parent
@@ -28,7 +30,7 @@ DIFF_B = ["diff", "{file}", "{folder}/tidy_control_b.csv"]
 DUMP = ["dump", "{file}"]
 TREND = ["trend", "2016={file}", f"2017={TIDY_SAMPLE}", "--out", "{out}/trend.xlsx"]
 KOLADA = ["kolada", "{file}", "--year", "2017", "--out", "{out}/kolada.csv"]
-ISU = ["isu", "build", "{file}", "--out", "{out}/isu.xlsx"]
+ISU = ["isu", "build", "{file}", "--out", "{out}/isu.xlsx", "--nyckelfil", str(isu_demo_key())]  # a key given (§2): the file is what is wrong
 SITE = ["site", "{file}", "--year", "2017"]
 VUXNA = ["isu", "kolada", "--ar", "2022", "--vuxna", "{file}", "--out", "{out}/kolada.csv"]
 NOT_A_NUMBER = "not a number a spreadsheet holds"

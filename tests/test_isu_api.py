@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import ojexcel
 from ojexcel.cli import main
 
-from .isu_small import sample_rows, small_build  # noqa: F401  (a session fixture)
+from .isu_small import KEY, sample_rows, small_build  # noqa: F401  (a session fixture)
 
 pd = pytest.importorskip("pandas")
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ def small(small_build):
 
 @pytest.fixture(scope="module")
 def results(small):
-    return ojexcel.isu.build(small)
+    return ojexcel.isu.build(small, nyckelfil=KEY)
 
 
 @pytest.fixture(scope="module")
@@ -103,17 +103,21 @@ def test_round_trip_equals_the_tidy_file(results, frame, small_build, tmp_path):
 def test_build_takes_a_period_and_reports_bad_input(small, tmp_path):
     rows = sample_rows()
     in_2022 = sum(1 for r in rows if r["datum_aktualisering"].startswith("2022"))
-    got = ojexcel.isu.build(small, period=("2022-01-01", dt.date(2022, 12, 31)))
+    got = ojexcel.isu.build(small, period=("2022-01-01", dt.date(2022, 12, 31)), utan_brus=True)  # the truth
     assert got.n == in_2022 and got.utanfor_period == len(rows) - in_2022 and got.period == (dt.date(2022, 1, 1), dt.date(2022, 12, 31))
-    assert ojexcel.build_isu(small, period=(None, "2021-12-31"), minsta_antal=1).minsta_antal == 1
+    noisy = ojexcel.isu.build(small, period=("2022-01-01", dt.date(2022, 12, 31)), nyckelfil=KEY)
+    assert abs(noisy.n - in_2022) <= 3 and not noisy.utan_brus  # published: a count of its set (D159)
+    assert ojexcel.build_isu(small, period=(None, "2021-12-31"), minsta_antal=1, nyckelfil=KEY).minsta_antal == 1
+    with pytest.raises(ValueError, match="key file"):
+        ojexcel.isu.build(small)  # a file of one's own needs its key (CONTRACT §2)
     with pytest.raises(ValueError, match="not an ISO date"):
-        ojexcel.isu.build(small, period=("2022-13-01", None))
+        ojexcel.isu.build(small, period=("2022-13-01", None), nyckelfil=KEY)
     with pytest.raises(ValueError, match="starts after it ends"):
-        ojexcel.isu.build(small, period=("2023-01-01", "2022-01-01"))
+        ojexcel.isu.build(small, period=("2023-01-01", "2022-01-01"), nyckelfil=KEY)
     bad = tmp_path / "bad.csv"
     bad.write_text("arende_id,enhetskod,datum_aktualisering\nA1,9999,2022-01-01\n", encoding="utf-8")
     with pytest.raises(ojexcel.InputError) as exc:
-        ojexcel.isu.build(bad)
+        ojexcel.isu.build(bad, nyckelfil=KEY)
     assert "9999" in str(exc.value.problems[0])
     broken = tmp_path / "broken.csv"
     broken.write_text("niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel\nsamtliga,,kon,,Kvinna,tolv,3,,\n",
@@ -137,7 +141,7 @@ def test_the_sample_is_flagged_synthetic(results, small, small_build, tmp_path):
     assert sample.syntetisk and sample.n == 3070
     mine = read_arenden(small, load_codebook(), load_population())
     assert not mine.syntetisk and not results.syntetisk  # a copy of some of its rows is the user's own file
-    assert compile_tables(dataclasses.replace(mine, syntetisk=True)).syntetisk is True  # the results carry it
+    assert compile_tables(dataclasses.replace(mine, syntetisk=True), utan_brus=True).syntetisk is True  # the results carry it
     from ojexcel.isu.tidy import read_isu_tidy
 
     part = tmp_path / "t.csv"  # the first rows of a tidy export
@@ -155,7 +159,7 @@ def test_imports_stay_cheap(small, tmp_path):
     assert _modules_after("import ojexcel\nojexcel.isu\nimport ojexcel.isu") == []
     code = (
         "from ojexcel.cli import main\n"
-        f"try:\n    main(['isu', 'build', {str(small)!r}, '--out', {str(tmp_path / 'b.xlsx')!r}, '--tidy', {str(tmp_path / 't.csv')!r}, '-q'])\n"
+        f"try:\n    main(['isu', 'build', {str(small)!r}, '--out', {str(tmp_path / 'b.xlsx')!r}, '--tidy', {str(tmp_path / 't.csv')!r}, '-q', '--nyckelfil', {str(KEY)!r}])\n"
         "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
     )
     assert _modules_after(code) == ["numpy"]  # numpy is ISU's; pandas is the API's alone

@@ -21,7 +21,7 @@ from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.model import SAMTLIGA, Row
 from ojexcel.isu.row_list import RowList
 from ojexcel.isu.tidy import read_isu_tidy
-from ojexcel.styles import MASKERAD
+from ojexcel.styles import MASKERAD, OSAKER
 
 from .isu_tidy_fixture import write_tidy
 
@@ -53,12 +53,15 @@ def book(book_path):
 
 
 def expected(rad: Row | None, matt: str):
-    """What a cell must show for a row's value: the number, the symbol, or blank."""
+    """What a cell must show for a row's value: the number, the symbol (x a hidden row, .. a
+    share or mean on a base under 20), or blank."""
     if rad is None:
         return None
     value = getattr(rad, matt)
     if value is None:
-        return MASKERAD if matt in rad.maskerad else None
+        if matt not in rad.maskerad:
+            return None
+        return MASKERAD if "bas" in rad.maskerad else OSAKER
     return float(value) if matt == "medel" else value
 
 
@@ -134,7 +137,7 @@ def test_radlista_reads_the_tidy_export_back(folder, resultat):
 
 def test_every_diagram_table_equals_the_results_cell_by_cell(book, resultat):
     katalog, kodbok = load_chart_catalogue(), load_codebook()
-    checked = masked = zeros = 0
+    checked = masked = withheld = zeros = 0
     for d in katalog.diagram:
         ws = book[d.blad]
         t = build(resultat, d, katalog, kodbok, MASKERAD)
@@ -157,8 +160,9 @@ def test_every_diagram_table_equals_the_results_cell_by_cell(book, resultat):
                 assert value == expected(src, kol.matt), (d.namn, rad.etikett, kol.rubrik)
                 checked += 1
                 masked += value == MASKERAD
+                withheld += value == OSAKER
                 zeros += value == 0
-    assert checked > 1500 and masked > 20 and zeros > 20  # the fixture exercises every kind of cell
+    assert checked > 1500 and masked > 20 and withheld > 20 and zeros > 20  # every kind of cell
 
 
 def test_notes_say_how_shares_are_based_and_which_arenden(book):
@@ -207,7 +211,7 @@ def test_cover_sheet_says_source_period_phases_and_masking(book, resultat):
     assert cells["Indatafil"] == "arenden.csv"
     assert "2021-01-01" in cells["Period"] and "2023-12-31" in cells["Period"]
     assert cells["Ärenden"].startswith("3\u00a0070 ärenden ingår; 12 ärenden låg utanför perioden")
-    assert "från 1 till 4 visas inte (minsta antal 5)" in cells["Maskering"]
+    assert cells["Skydd av små tal"].startswith("Varje antal har ett litet brus, högst ±3, och rader vars bas är färre än 5")
     faser = {r.kategori: r for r in resultat.tabell(SAMTLIGA, "", "faser")}
     avslutade = f"{faser['avslutade'].antal:,}".replace(",", "\u00a0")
     assert cells["Avslutade"] == f"{avslutade} ärenden ({faser['avslutade'].andel} procent)"
@@ -271,14 +275,17 @@ def test_a_file_name_starting_with_equals_stays_text(folder, resultat):
     assert ws.cell(values.index('=HYPERLINK("x.invalid";"klick")+cmd|calc!A0.csv') + 1, 2).data_type == "s"
 
 
-def test_without_masking_the_cover_says_so(folder, resultat):
+def test_the_truth_says_it_is_not_for_publication(folder, resultat):
     path = folder / "alla.xlsx"
-    write_isu_workbook(RowList.from_rows(resultat.rows, kalla="a.csv", minsta_antal=1), path)
-    ws = openpyxl.load_workbook(path)[INFORMATION]
+    write_isu_workbook(RowList.from_rows(resultat.rows, kalla="a.csv", minsta_antal=1, utan_brus=True), path)
+    book = openpyxl.load_workbook(path)
+    ws = book[INFORMATION]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
-    assert cells["Maskering"].startswith("Ingen (minsta antal 1)")
-    texts = " ".join(str(ws.cell(r, 2).value) for r in range(1, ws.max_row + 1))
-    assert "till 0" not in texts and "inga tal maskerade" in texts
+    assert cells["Skydd av små tal"].startswith("Inget brus (--utan-brus)")
+    texts = " ".join(str(ws.cell(r, c).value) for r in range(1, ws.max_row + 1) for c in (1, 2))
+    assert "EJ FÖR PUBLICERING" in texts and "Inga tal är dolda (minsta antal 1)" in texts and "±3" not in texts
+    for name in (book.sheetnames[1], PER_KOMMUN):
+        assert any("EJ FÖR PUBLICERING" in str(c.value) for row in book[name].iter_rows(max_row=4) for c in row)
 
 
 def test_cover_counts_are_masked_like_any_count(folder):
@@ -287,7 +294,7 @@ def test_cover_counts_are_masked_like_any_count(folder):
     write_isu_workbook(RowList.from_rows(rows, kalla="x.csv", minsta_antal=5, n=3, utanfor_period=2), path)
     ws = openpyxl.load_workbook(path)[INFORMATION]
     cells = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
-    assert cells["Ärenden"] == f"{MASKERAD} ärenden ingår; {MASKERAD} ärenden låg utanför perioden och ingår inte."
+    assert cells["Ärenden"].startswith(f"{MASKERAD} ärenden ingår; {MASKERAD} ärenden låg utanför perioden och ingår inte.")
     assert cells["Aktualiserade"] == f"{MASKERAD} ärenden"
 
 
@@ -351,13 +358,13 @@ def test_every_diagram_has_a_chart_reading_its_table(book_path, book, resultat):
                 r'<c:pt idx="(\d+)"><c:v>([^<]*)</c:v>', re.search(r"<c:numCache>(.*?)</c:numCache>", ser).group(1)))
             for i in range(t.diagramrader):
                 shown = ws.cell(first + i, c1 + 1 + s.kolumn).value
-                if shown is None or shown == MASKERAD:
+                if shown is None or shown in (MASKERAD, OSAKER):
                     assert i not in cache
                 else:
                     assert cache[i] == shown
-            # A masked point's label is the cell's own text (the symbol), never a zero.
+            # A withheld point's label is the cell's own text (the symbol), never a zero.
             for i in range(t.diagramrader):
-                if ws.cell(first + i, c1 + 1 + s.kolumn).value == MASKERAD:
+                if ws.cell(first + i, c1 + 1 + s.kolumn).value in (MASKERAD, OSAKER):
                     assert re.search(rf'<c:dLbl><c:idx val="{i}"/>.*?<c:f>.*?\${col}\${first + i}</c:f>', ser)
 
 

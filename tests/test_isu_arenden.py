@@ -474,14 +474,17 @@ def test_cli_invalid_file_exits_1_writes_nothing_lists_everything(tmp_path, comp
     rows = [rec("A1", kon="Kvina"), rec("A1", alder="200"), rec("A3", enhetskod="0999", datum_avslut="2021-01-01")]
     path = write_csv(tmp_path / "arenden.csv", rows, columns=FULL + ["extra"])
     out, tidy = tmp_path / "ISU.xlsx", tmp_path / "ISU.csv"
-    result = CliRunner().invoke(main, ["isu", "build", str(path), "--out", str(out), "--tidy", str(tidy)])
+    key = tmp_path / "isu.key"
+    key.write_bytes(b"a key for this test: 32 bytes ..")
+    result = CliRunner().invoke(main, ["isu", "build", str(path), "--out", str(out), "--tidy", str(tidy),
+                                       "--nyckelfil", str(key)])
     assert result.exit_code == 1, result.output
     err = result.stderr if hasattr(result, "stderr") else result.output
     for needle in ("row 2, arende_id 'A1'", "did you mean 'Kvinna'", "row 3, arende_id 'A1'", "duplicate arende_id",
                    "column alder", "row 4, arende_id 'A3'", "unknown enhetskod", "unknown column", "nothing was written"):
         assert needle in err, (needle, err)
     assert not out.exists() and not tidy.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["arenden.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["arenden.csv", "isu.key"]
 
 
 def test_nameless_column_with_values_warns_and_trailing_empty_fields_pass(tmp_path):

@@ -20,12 +20,12 @@ from ojexcel.isu.kommun_report import (
     table_selection,
 )
 from ojexcel.isu.kommun_report_html import render_kommun_report_html, write_kommun_report_html
-from ojexcel.isu.kommun_report_text import cell, category_text
+from ojexcel.isu.kommun_report_text import cell, category_text, hidden_row, level_fields
 from ojexcel.isu.kommun_report_xlsx import write_kommun_report_xlsx
 from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.row_list import RowList
 from ojexcel.population import load_population
-from ojexcel.styles import FINNS_INTE, MASKERAD
+from ojexcel.styles import EJ_REDOVISAD, FINNS_INTE, MASKERAD, OSAKER
 
 from .isu_bygg import bygg_rad, enval_rader, medel_rad
 
@@ -33,7 +33,8 @@ POP = load_population()
 KODBOK = load_codebook()
 AGE = ("18-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+")
 
-# Registration units and their size (ärenden). 0115 is small: its counts are masked.
+# Registration units and their size (ärenden). 0115 is small: rows on a base under 5 are hidden,
+# and no share is shown (every base under 20).
 REG = {"0114": 60, "0115": 6, "0180": 10, "0180-01": 30, "1281": 50}
 LAN = {"0114": "01", "0115": "01", "0180": "01", "0180-01": "01", "1281": "12"}
 
@@ -74,7 +75,7 @@ def _tables(niva: str, kod: str, c: dict) -> list:
     out = []
     n, avsl = c["n"], c["avsl"]
     for kat, antal_, bas in (("aktualiserade", n, n), ("minst_en_insats", c["ins_bas"], n), ("avslutade", avsl, n)):
-        out.append(bygg_rad(niva, kod, "faser", "", kat, antal_, bas, 0 < antal_ < 5, 0 < bas < 5))
+        out.append(bygg_rad(niva, kod, "faser", "", kat, antal_, bas))
     out += enval_rader(niva, kod, "kon", c["kon"], c["kon_s"])
     out += enval_rader(niva, kod, "insatser", c["ins"], c["ins_s"], flerval_bas=c["ins_bas"])
     out += enval_rader(niva, kod, "aldersgrupp", c["alder"], c["alder_s"])
@@ -139,15 +140,21 @@ def test_names_and_order(res):
     assert cats == ["Kvinna", "Man", "uppgift_saknas"]
 
 
-def test_small_kommun_sees_symbols_not_counts(res):
+def test_small_kommun_sees_its_counts_and_symbols_only_where_withheld(res):
     r = build_kommun_report(res, POP, "kommun", "0115")
     egna = [x.celler[0] for t in r.tabeller for x in t.rader]
-    masked = [c for c in egna if c is not None and c.maskerad]
-    assert len(masked) > 10
-    for c in masked:
-        assert c.antal is None and cell(c, "antal") == MASKERAD and cell(c, "andel") == MASKERAD
+    hidden = [c for c in egna if hidden_row(c)]
+    shown = [c for c in egna if c is not None and not hidden_row(c)]
+    assert len(hidden) > 5 and len(shown) > 10
+    for c in hidden:
+        assert c.antal is None and cell(c, "antal") == MASKERAD and cell(c, "bas") == MASKERAD
+    for c in shown:  # every base is under 20: the counts are shown, the shares are not
+        assert c.bas is not None and c.bas < 20
+        if c.kategori != "medel":
+            assert c.antal is not None and cell(c, "andel") in (OSAKER, FINNS_INTE)
     html = render_kommun_report_html(r)
-    assert html.count(f"<td>{MASKERAD}</td>") > 10
+    assert html.count("visas inte: färre än 5 ärenden") >= len({id(c) for c in hidden}) > 0
+    assert '<span aria-hidden="true">..</span><span class="dold">visas inte: basen under 20 ärenden</span>' in html
 
 
 def test_unit_without_arenden_is_refused(res):
@@ -257,9 +264,16 @@ def test_html_holds_every_table_with_the_rows_values(res):
     for tab, html_table in zip(r.tabeller, data_tables):
         body = html_table[2:]
         assert [row[0] for row in body] == [category_text(x.kategori) for x in tab.rader]
-        for rad, row in zip(tab.rader, body):
-            vf = "medel" if rad.kategori == "medel" else "andel"
-            expected = [cell(c, f) for c in rad.celler for f in ("antal", "bas", vf)]
+        fields = level_fields(r, tab)
+        for i, (rad, row) in enumerate(zip(tab.rader, body)):
+            expected = []
+            for c in rad.celler:
+                if c is None:  # a table not written for the level: said once, across its rows
+                    expected += ["Tabellen redovisas inte"] if i == 0 else []
+                elif hidden_row(c):
+                    expected.append(f"visas inte: färre än {r.minsta_antal} ärenden")
+                else:
+                    expected += [cell(c, f).replace("..", "..visas inte: basen under 20 ärenden") for f in fields]
             assert row[1:] == [e.replace("\u00a0", "\xa0") for e in expected]
 
 
@@ -288,13 +302,14 @@ def test_masked_bars_are_not_drawn(res):
     assert 'width="0"' not in svg
 
 
-def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
-    """The workbook and a unit's report (XLSX and HTML) mark a masked value with the same `x`
-    (`styles.MASKERAD`) and a value that does not exist with `–` or a blank; each explains them."""
+def test_one_symbol_set_in_every_isu_output(res, tmp_path):
+    """The workbook and a unit's report (XLSX and HTML) mark a hidden row with `x`, a share on a
+    base under 20 with `..`, a value that does not exist with `–` or a blank, a table not written
+    with "redovisas inte" (`styles.py`, D160); each explains them."""
     from ojexcel.isu.workbook import write_isu_workbook
-    from ojexcel.styles import FINNS_INTE_MEANING, MASKERAD_MEANING, SUPPRESSED
+    from ojexcel.styles import EJ_REDOVISAD_MEANING, FINNS_INTE_MEANING, OSAKER_MEANING, SUPPRESSED, maskerad_meaning
 
-    assert (MASKERAD, FINNS_INTE) == ("x", "–") and MASKERAD == SUPPRESSED
+    assert (MASKERAD, OSAKER, FINNS_INTE, EJ_REDOVISAD) == ("x", "..", "–", "redovisas inte") and MASKERAD == SUPPRESSED
     r = build_kommun_report(res, POP, "kommun", "0115")
     write_isu_workbook(res, tmp_path / "bok.xlsx")
     write_kommun_report_xlsx(r, tmp_path / "enhet.xlsx")
@@ -302,14 +317,13 @@ def test_one_masking_symbol_in_every_isu_output(res, tmp_path):
     for name in ("bok.xlsx", "enhet.xlsx"):
         texts = [c.value for ws in openpyxl.load_workbook(tmp_path / name) for row in ws.iter_rows() for c in row
                  if isinstance(c.value, str)]
-        assert MASKERAD in texts and ".." not in texts, name
-    assert f"<td>{MASKERAD}</td>" in html and "<td>..</td>" not in html
-    for meaning in (MASKERAD_MEANING, FINNS_INTE_MEANING):
+        assert MASKERAD in texts and OSAKER in texts, name
+    for meaning in (maskerad_meaning(5), OSAKER_MEANING, FINNS_INTE_MEANING, EJ_REDOVISAD_MEANING):
         assert meaning in html
         assert any(meaning in (c.value or "") for ws in openpyxl.load_workbook(tmp_path / "enhet.xlsx")
                    for row in ws.iter_rows() for c in row if isinstance(c.value, str))
     cover = [c.value for row in openpyxl.load_workbook(tmp_path / "bok.xlsx")["Information"].iter_rows() for c in row]
-    assert MASKERAD in cover  # the cover's sample cell of the symbol, explained beside it
+    assert MASKERAD in cover and OSAKER in cover  # the cover's sample cells of the symbols, explained beside them
 
 
 def test_byte_identical_rebuilds(res, tmp_path):
@@ -338,20 +352,23 @@ def test_xlsx_holds_every_table_read_back(res, tmp_path):
         for tab, xt in zip(kap.tabeller, tables):
             n_tables += 1
             cells = [[c.value for c in row] for row in ws[xt.ref]]
-            assert cells[0][1] == "Vallentuna: antal"
+            fields = level_fields(r, tab)
+            assert cells[0][1] == ("Vallentuna: ärenden" if tab.medel else "Vallentuna: antal")
             for rad, row in zip(tab.rader, cells[1:]):
                 assert row[0] == category_text(rad.kategori)
-                vf = "medel" if rad.kategori == "medel" else "andel"
                 for i, c in enumerate(rad.celler):
-                    for j, f in enumerate(("antal", "bas", vf)):
-                        got = row[1 + 3 * i + j]
-                        if c is None or getattr(c, f) is None:
-                            assert got == (MASKERAD if c is not None and f in c.maskerad else FINNS_INTE)
+                    for j, f in enumerate(fields):
+                        got = row[1 + len(fields) * i + j]
+                        if c is None:
+                            assert got == (EJ_REDOVISAD if j == 0 else None)
+                        elif getattr(c, f) is None:
+                            assert got == (OSAKER if f in c.maskerad and "bas" not in c.maskerad else
+                                           MASKERAD if f in c.maskerad else FINNS_INTE)
                         else:
                             assert got == (float(c.medel) if f == "medel" else getattr(c, f))
     assert n_tables == len(r.tabeller)
     om = [c.value for row in wb["Om rapporten"].iter_rows() for c in row if c.value is not None]
-    assert any(isinstance(v, str) and "Röjandeskydd" in v for v in om)
+    assert "Så skyddas små tal" in om and any(isinstance(v, str) and "högst 3" in v for v in om)
 
 
 # --- the command ----------------------------------------------------------------------------------
@@ -361,23 +378,34 @@ def fake_engine(monkeypatch):
     """`read_arenden` and `sammanstall` replaced, so the command runs on a small known result (the engine is tested on its own and in `test_with_the_real_engine_on_the_sample`)."""
     seen = {}
 
-    def read_arenden(path, kodbok, population, period=(None, None)):
+    from ojexcel.isu import gate
+
+    def read_arenden(path, kodbok, population, period=(None, None), nyckel=None):
         from .isu_bygg import bygg_arenden
 
-        seen["period"] = period
+        seen["period"], seen["nyckel"] = period, nyckel
         return bygg_arenden([{"enhetskod": "0114", "datum_aktualisering": "2022-01-01"}], kalla=Path(path).name)
 
-    def compile_tables(data, minsta_antal=5):
+    def compile_tables(data, minsta_antal=5, utan_brus=False, demo_key=False):
         seen["minsta_antal"] = minsta_antal
         return resultat()
 
+    def check(resultat):
+        seen["gate"] = seen.get("gate", 0) + 1
+        return gate.GateResult(0, [], {"unknowns": 0})
+
     monkeypatch.setattr(isu_arenden, "read_arenden", read_arenden)
     monkeypatch.setattr(isu_tabeller, "compile_tables", compile_tables)
+    monkeypatch.setattr(gate, "check", check)
     return seen
 
 
+DEMO_KEY = Path(__file__).resolve().parents[1] / "samples" / "isu_demo.key"
+
+
 def run(*args):
-    return CliRunner().invoke(main, ["isu", "kommun", *[str(a) for a in args]])
+    """`isu kommun` with a key file (the embedded sample's demo key serves any test input)."""
+    return CliRunner().invoke(main, ["isu", "kommun", *[str(a) for a in args], "--nyckelfil", str(DEMO_KEY)])
 
 
 def test_cli_one_unit_by_name_or_code(tmp_path, fake_engine):
@@ -387,6 +415,7 @@ def test_cli_one_unit_by_name_or_code(tmp_path, fake_engine):
     r = run("Bromma", src, "--out", out, "--minsta-antal", 3, "--period", "2022-01-01:2022-12-31")
     assert r.exit_code == 0, r.output
     assert fake_engine["minsta_antal"] == 3 and str(fake_engine["period"][0]) == "2022-01-01"
+    assert fake_engine["nyckel"] == DEMO_KEY.read_bytes() and fake_engine["gate"] == 1  # audited before writing
     assert "<h1>Stöd till våldsutsatta vuxna: Bromma, Stockholm (0180-01)</h1>" in out.read_text(encoding="utf-8")
     out2 = tmp_path / "sthlm.xlsx"
     assert run("0180", src, "--out", out2).exit_code == 0
@@ -398,7 +427,7 @@ def test_cli_unit_without_arenden_or_unknown(tmp_path, fake_engine):
     src.write_text("x\n", encoding="utf-8")
     out = tmp_path / "r.html"
     r = run("Kiruna", src, "--out", out)
-    assert r.exit_code == 1 and "no ärenden" in r.output and not out.exists()
+    assert r.exit_code == 1 and "no published table" in r.output and not out.exists()
     r = run("Ingenstans", src, "--out", out)
     assert r.exit_code == 1 and "Ingenstans" in r.output and not out.exists()
     assert run(src, "--out", out).exit_code in (1, 2)  # KOD missing: the file name is no unit
@@ -445,7 +474,8 @@ def test_with_the_real_engine_on_the_sample(tmp_path):
     from ojexcel.cli.isu import sample_path
 
     source = sample_path()
-    res = isu_tabeller.compile_tables(isu_arenden.read_arenden(source, KODBOK, POP), minsta_antal=5)
+    res = isu_tabeller.compile_tables(isu_arenden.read_arenden(source, KODBOK, POP, nyckel=DEMO_KEY.read_bytes()),
+                                      minsta_antal=5)
     assert {v.tabell for v in table_selection()} <= set(res.tabellnamn())
     assert {v.delgrupp for v in table_selection()} <= set(res.delgrupper())
     kommuner, stadsdelar = res.enheter("kommun"), res.enheter("stadsdel")
@@ -551,7 +581,8 @@ def test_no_raw_identifier_in_the_visible_text(tmp_path):
     `arendelangd=0-90` → 'Ärendelängd 0–90 dagar', `kon=Man` → 'Män')."""
     from ojexcel.cli.isu import sample_path
 
-    res = isu_tabeller.compile_tables(isu_arenden.read_arenden(sample_path(), KODBOK, POP), minsta_antal=5)
+    res = isu_tabeller.compile_tables(isu_arenden.read_arenden(sample_path(), KODBOK, POP, nyckel=DEMO_KEY.read_bytes()),
+                                      minsta_antal=5)
     kod = res.enheter("stadsdel")[0]
     r = build_kommun_report(res, POP, "stadsdel", kod)
     assert any(t.val.delgrupp.startswith("arendelangd=") for t in r.tabeller)

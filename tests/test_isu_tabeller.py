@@ -1,5 +1,6 @@
 """ISU compilation (CONTRACT isu §3–§5): scopes, bases, derived variables and their band edges,
-means, combined categories, levels, delgrupper, empty scopes. Masking: test_isu_maskning.py;
+means, combined categories, levels, delgrupper, empty scopes — on the true counts (--utan-brus).
+The perturbation and what is written or hidden: test_isu_cellkey.py;
 tidy export: test_isu_tidy.py; against a reference implementation: test_isu_egenskaper.py."""
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def ab(res, tabell, delgrupp="", niva="samtliga", kod=""):
 
 
 def compile1(rows, **kw):
-    return compile_tables(bygg_arenden(rows), minsta_antal=1, **kw)
+    """The tables of §4 with §5's numbers: the truth (--utan-brus), every row shown."""
+    return compile_tables(bygg_arenden(rows), minsta_antal=1, utan_brus=True, **kw)
 
 
 def a(enhet="0114", **kw):
@@ -48,9 +50,16 @@ def test_table_order_codebook_then_derived_then_means():
                           "medel_antal_samverkansparter", "medel_arendelangd")
     assert "alder" not in namn and "datum_avslut" not in namn and "klient_id" not in namn
     assert "samverkan_forekommit" in namn
-    assert res.delgrupper()[:5] == ("", "kon=Kvinna", "kon=Man", "hrv=Ja", "hrv=Nej")
-    assert res.delgrupper()[-2:] == ("har_brukarenkat=Ja", "har_brukarenkat=Nej")
-    assert len(res.delgrupper()) == 41
+    plan = load_plan().delgrupper
+    assert plan[:5] == ("", "kon=Kvinna", "kon=Man", "hrv=Ja", "hrv=Nej")
+    assert plan[-2:] == ("har_brukarenkat=Ja", "har_brukarenkat=Nej")
+    assert len(plan) == 41
+    # The results list the delgrupper the export has a row of, in the plan's order (D179): one
+    # woman of unknown age is no row of kon=Man nor of an age group.
+    shown = res.delgrupper()
+    assert shown[:2] == ("", "kon=Kvinna") and "kon=Man" not in shown and not any(g.startswith("aldersgrupp=") for g in shown)
+    assert list(shown) == [g for g in plan if g in shown]
+    assert set(shown) == {""} | {r.delgrupp for r in res.rader()}
 
 
 def test_enval_rows_labels_combined_then_missing():
@@ -351,6 +360,7 @@ def test_codes_without_arenden_are_not_units():
         for k in d:
             d[k] = d[k][keep]
     arenden.alder = arenden.alder[keep]
-    res = compile_tables(arenden, minsta_antal=1)
+    arenden.record_keys = arenden.record_keys[keep]
+    res = compile_tables(arenden, minsta_antal=1, utan_brus=True)
     assert res.enheter("kommun") == ("0114",) and res.enheter("stadsdel") == () and res.enheter("lan") == ("01",)
     assert res.tabell("kommun", "0180", "faser") == []

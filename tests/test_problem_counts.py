@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
+from ojexcel.io.resources import isu_demo_key
 from ojexcel.isu.codebook import load_codebook
 from ojexcel.isu.reader import read_arenden
 from ojexcel.population import load_population
@@ -111,7 +112,8 @@ def test_the_count_said_is_every_problem_found(tmp_path):
     with pytest.raises(InputError) as info:
         read_arenden(tmp_path / "a.csv", KODBOK, POP)
     assert info.value.count == len(rows)
-    result = CliRunner().invoke(main, ["isu", "build", str(tmp_path / "a.csv"), "--out", str(tmp_path / "x.xlsx")])
+    result = CliRunner().invoke(main, ["isu", "build", str(tmp_path / "a.csv"), "--out", str(tmp_path / "x.xlsx"),
+                                       "--nyckelfil", str(isu_demo_key())])
     assert result.exit_code == 1
     assert f"{len(rows)} problem(s) in the input" in result.output
     said = re.search(r"(\d+) more rows with this error: .*\((?:rows [^;]*); (\d+) in all\)", result.output)

@@ -23,7 +23,7 @@ import pytest
 from ojexcel.names import normalise
 from ojexcel.population import CITIES, NIVA_ENHET, NIVA_STORSTAD, Population
 from ojexcel.survey.tidy import read_tidy
-from ojexcel.styles import BORTFALL, SAKNAS, SUPPRESSED
+from ojexcel.styles import BORTFALL, OSAKER, SAKNAS, SUPPRESSED
 
 from .site_fixture import built_site, run_site
 
@@ -167,7 +167,7 @@ def test_isu_cells_are_exactly_the_exports(parsed, isu_file):
             row_key, _, field = key.rpartition("|")
             raw = rows[row_key][field]
             if raw == "":
-                assert text in (SUPPRESSED, SAKNAS), f"{name}: {key} shows {text!r} for an empty value"
+                assert text in (SUPPRESSED, OSAKER, SAKNAS), f"{name}: {key} shows {text!r} for an empty value"
             else:
                 assert text.replace("\u00a0", "").replace(",", ".") == raw, f"{name}: {key}"
             checked += 1
@@ -180,7 +180,7 @@ def test_isu_figures_only_on_the_units_the_export_covers(pages):
     for kod in ("0114", "0180-01", "0115"):
         page = pages[f"enhet/{kod}.html"]
         assert ('id="isu"' in page) == (kod in covered)
-    assert "Röjandeskydd" in pages["isu/0114.html"]  # the ISU texts on masking
+    assert "Varje antal har ett litet slumpmässigt brus" in pages["isu/0114.html"]  # the ISU texts on the noise (CONTRACT isu §2)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ojexcel.io.resources import isu_demo_key
 from ojexcel.io.spool import OLD_SPOOL_AGE, Spool, sweep_stale_spools
 from ojexcel.io.tables import SURVEY_LIMITS, open_table
 from ojexcel.problems import Report
@@ -49,7 +50,7 @@ def test_a_spool_has_no_name_and_is_gone_after_kill_9(tmp_path):
     feeder = subprocess.Popen([sys.executable, "-c", FEEDER, str(fifo), str(ISU_SAMPLE)])
     run = subprocess.Popen(
         [sys.executable, "-c", "from ojexcel.cli import main; main()", "isu", "build", str(fifo),
-         "--out", str(tmp_path / "isu.xlsx")],
+         "--out", str(tmp_path / "isu.xlsx"), "--nyckelfil", str(isu_demo_key())],
         env=dict(os.environ, TMPDIR=str(tmpdir)), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60

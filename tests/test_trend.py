@@ -98,7 +98,6 @@ def test_change_is_last_minus_first_unless_a_break(trend, tidy):
 # -- comparability ---------------------------------------------------------------------------------
 
 def test_breaks_follow_each_years_catalogue(trend):
-    cat17, cat18 = load_catalogue(2017), load_catalogue(2018)
     kinds = {JAMFORBAR: 0, DELVIS_JAMFORBAR: 0, EJ_JAMFORBAR: 0}
     for ind in trend.indicators:
         assert ind.step_to(2016) is None  # first year of the series
@@ -123,7 +122,6 @@ def test_2018_is_comparable_with_2017_unless_the_catalogue_says_otherwise():
 
 def test_a_step_over_a_missing_year_takes_the_worst_break(tidy_files):
     t = build_trend(read_inputs([(2016, tidy_files[2016]), (2018, tidy_files[2018])]))
-    cat17 = load_catalogue(2017)
     for row in t.riket:
         step = row.indikator.step_to(2018)
         assert (step.fran, step.till) == (2016, 2018)

@@ -53,3 +53,12 @@ def is_sample(path: str | Path, name: str) -> bool:
 def isu_sample() -> Path:
     """The embedded synthetic ISU sample (3 070 ärenden, `samples/isu_arenden.csv`)."""
     return sample_file(ISU_SAMPLE, "the embedded ISU sample is missing from the installation")
+
+
+ISU_DEMO_KEY = "isu_demo.key"
+
+
+def isu_demo_key() -> Path:
+    """The key file (CONTRACT isu §2 item 1) of the embedded ISU sample: public, for the demo only —
+    a publication keeps its own key secret."""
+    return sample_file(ISU_DEMO_KEY, "the ISU sample's demo key is missing from the installation")

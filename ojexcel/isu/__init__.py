@@ -3,7 +3,8 @@
 The Python API (docs/python-api.md), imported on first use (numpy is needed; pandas for frames)::
 
     import ojexcel.isu
-    results = ojexcel.isu.build()                    # the embedded sample; build("arenden.csv", minsta_antal=5)
+    results = ojexcel.isu.build()                    # the embedded sample, with its demo key
+    results = ojexcel.isu.build("arenden.csv", nyckelfil="isu.key")   # a publication (CONTRACT §2)
     df = results.to_frame()                          # the tidy export as a DataFrame
     df = ojexcel.isu.read_tidy("isu_tidy.csv")       # a tidy export as a DataFrame
 
@@ -16,7 +17,9 @@ The contract is `../shared/spec/isu/CONTRACT.md`. Modules, one job each:
 | `arenden` | reading and validating a record file (CSV/XLSX) into `Arenden` (§1) |
 | `values` | one cell to its code, per value type (the reader's converters and caches) |
 | `compilation` | the compilation: scopes, derived variables, tables, delgrupper, numbers (§3–§5) |
-| `masking` | masking of small numbers (§2) |
+| `cellkey` | §2 items 1–3: the key file, record keys (HMAC of `arende_id`), the perturbation table |
+| `masking` | what is written and hidden, on published values (§2 items 4 and 6) |
+| `gate`, `audit`, `audit_model`, `audit_solver` | §2 item 7: the outsider's audit of an export, the build's gate |
 | `counting` | the vectorised counting behind `compilation` |
 | `tidy` | the tidy export (§6) and its one reader (`read_isu_tidy`) |
 | `table_plan` | the tables, rows, delgrupper and their slot layout, from the codebook (§4, §6) |

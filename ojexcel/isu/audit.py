@@ -119,21 +119,13 @@ class Export:
                       written, int(minsta_antal), truth_antal, truth_bas)
 
 
-def _tenths(summa: np.ndarray, n: np.ndarray) -> np.ndarray:
-    nn = np.maximum(n, 1)
-    return np.where(n > 0, (20 * summa + nn) // (2 * nn), -1)
-
 
 def export_from_tabeller(res) -> Export:
-    """The export the build writes today from `IsuTabeller` (masked cells empty), with the truth."""
-    plan = res.plan
-    written = res.bas >= 0
-    medelrad = (plan.slot_typ == MEDELRAD)[None, :]
-    shown_b = written & ~res.mask_bas
-    shown_a = shown_b & (medelrad | ~res.mask_antal)
-    medel = np.where(medelrad & shown_b, _tenths(res.antal, res.bas), -1)
-    return Export(plan, list(res.enhetslista), np.where(shown_a, res.antal, -1), np.where(shown_b, res.bas, -1), medel,
-                  written, int(res.minsta_antal), np.asarray(res.antal), np.asarray(res.bas))
+    """The export the build writes from its `IsuTables` (`published()`: the tidy export's numbers,
+    empty cells −1), with the truth — what the gate audits before anything is written."""
+    antal, bas, medel = res.published()
+    return Export(res.plan, list(res.enhetslista), antal, bas, medel, np.asarray(res.written), int(res.minsta_antal),
+                  np.asarray(res.antal), np.asarray(res.bas))
 
 
 def _slot_index(plan: Plan) -> dict[tuple[str, str, str], int]:

@@ -22,7 +22,7 @@ from .chart_catalogue import (
     etiketter,
 )
 from .codebook import Codebook
-from .model import SAMTLIGA, IsuResults, Row
+from .model import SAMTLIGA, IsuResults, Row, withheld_symbol
 
 ANTAL, BAS, ANDEL = "antal", "bas", "andel"
 RUBRIK = {ANTAL: "Antal", BAS: "Bas", ANDEL: "Andel (%)", MEDEL: "Medel"}
@@ -31,10 +31,12 @@ RUBRIK_MEDEL = {ANTAL: "Summa", BAS: "Ärenden", MEDEL: "Medel"}
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell: a number, or None — masked (shown as the symbol) or not existing (blank)."""
+    """A table cell: a number, or None — withheld (`maskerad`, shown as its symbol `tecken`:
+    `x` a hidden row, `..` a base under 20) or not existing (blank)."""
 
     varde: int | float | None
     maskerad: bool = False
+    tecken: str | None = None
 
 
 TOM = Cell(None)
@@ -84,7 +86,8 @@ def cell(rad: Row | None, matt: str) -> Cell:
         return TOM
     value = getattr(rad, matt)
     if value is None:
-        return Cell(None, matt in rad.maskerad)
+        tecken = withheld_symbol(rad, matt)
+        return Cell(None, tecken is not None, tecken)
     if matt == MEDEL:
         return Cell(float(value))
     return Cell(value)
@@ -116,6 +119,9 @@ def build(resultat: IsuResults, d: Diagram, katalog: ChartCatalogue, kodbok: Cod
     flerval = d.tabell in kodbok and kodbok[d.tabell].typ == "flerval"
     matt_varde = MEDEL if d.is_mean else ANDEL
     rubriker = RUBRIK_MEDEL if d.is_mean else RUBRIK
+    # a mean's sum is not published under the perturbation (§2 item 5): no Summa column
+    summa = not (d.is_mean and not resultat.utan_brus)
+    antal_matt = (ANTAL,) if summa else ()
 
     # Categories in tidy order over the delgrupper; the chart's first.
     kategorier: dict[str, None] = {}
@@ -136,7 +142,7 @@ def build(resultat: IsuResults, d: Diagram, katalog: ChartCatalogue, kodbok: Cod
         ordning = visa + [k for k in kategorier if k not in visa]
         kolumner = tuple(
             Column(rubriker[m] if len(grupper) == 1 else f"{rubriker[m]} – {katalog.group_name(g)}", m, g, None)
-            for m in (ANTAL, BAS, matt_varde) for g in grupper
+            for m in antal_matt + (BAS, matt_varde) for g in grupper
         )
         by_kat = {g: {r.kategori: r for r in rows} for g, rows in tabeller.items()}
         rader = tuple(
@@ -161,7 +167,7 @@ def build(resultat: IsuResults, d: Diagram, katalog: ChartCatalogue, kodbok: Cod
             return Column(f"{rubriker[m]} – {katalog.category_name(k)}", m, "", k)
 
         kolumner = tuple(
-            [kolumn(ANTAL, k) for k in visa] + [Column(rubriker[BAS], BAS, "", visa[0] if visa else None)]
+            [kolumn(ANTAL, k) for k in visa if summa] + [Column(rubriker[BAS], BAS, "", visa[0] if visa else None)]
             + [kolumn(matt_varde, k) for k in visa]
         )
         rader = tuple(

@@ -8,15 +8,21 @@ counts per registration unit (`Arenden.enheter`) are then summed into the output
 län, kommun (a district's ärenden count in its kommun too) and stadsdel — by one small matrix
 product, since every figure is a sum over ärenden. Each table's rows (antal, bas) follow from its
 counts by sums; shares and means are computed from antal and bas in exact integer arithmetic when
-read (`resultat`). Masking is `maskning.maskera`.
+read (`results`).
+
+The cell keys (CONTRACT §2 item 2) are the same sums with each ärende's record key r as its weight
+(D165), so one set of ärenden has one key in every table, delgrupp and level. The
+perturbation is `cellkey.perturb`; what is written and hidden, decided on the published values,
+is `masking.publish`.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import derived as H
-from .counting import Tally
-from .masking import mask
+from .counting import MOD32, Tally, join_halves, key_halves
+from .cellkey import key_sum, perturb, perturb_one
+from .masking import publish
 from .model import KOMMUN, LAN, NIVAER, NO_DATE, SAMTLIGA, STADSDEL, Arenden
 from .results import IsuTables
 from .table_plan import (
@@ -26,20 +32,27 @@ from .table_plan import (
     ENVAL,
     FASER,
     FLERVAL,
+    MEDELRAD,
     Plan,
     Table,
     load_plan,
 )
 
 _EXACT = 2**53  # float64 sums of whole numbers below this are exact
+EXACT_KEYS_PER_CODE = 2**21  # ärenden of one registration code whose keys (< 2^32) sum exactly in float64
 
 
-def build_results(arenden=None, *, period=None, minsta_antal: int = 5) -> IsuTables:
+def build_results(arenden=None, *, period=None, minsta_antal: int = 5, nyckelfil=None,
+                  utan_brus: bool = False) -> IsuTables:
     """Read, validate and compile an ärende file (CSV or XLSX; None = the embedded synthetic
     sample), as `ojexcel isu build` does: the Python API's `ojexcel.isu.build`.
 
     `period`: (FRÅN, TILL), inclusive, each a `datetime.date`, an ISO date text or None (open).
-    Raises `InputError` for invalid input (every problem, naming file, row, column and value)."""
+    `nyckelfil`: the publication's key file (CONTRACT §2 item 1; a path), required for a file of
+    one's own unless `utan_brus` (the truth, not for publication); the embedded sample uses its
+    demo key (D153). The results are not audited: `ojexcel.isu.gate.check(results)` is the
+    build's gate. Raises `InputError` for invalid input (every problem, naming file, row, column
+    and value), ValueError when a file of one's own has no key."""
     import datetime as dt
 
     from ..io.resources import isu_sample
@@ -60,15 +73,35 @@ def build_results(arenden=None, *, period=None, minsta_antal: int = 5) -> IsuTab
     if fran is not None and till is not None and fran > till:
         raise ValueError(f"period: starts after it ends ({fran} > {till})")
     source = isu_sample() if arenden is None else arenden
-    data = read_arenden(source, load_codebook(), load_population(), period=(fran, till))
-    return compile_tables(data, minsta_antal=minsta_antal)
+    key = None
+    if not utan_brus:
+        from ..io.resources import isu_demo_key
+        from .cellkey import read_key_file
+
+        if nyckelfil is None and arenden is not None:
+            raise ValueError("a publication needs its key file: nyckelfil=PATH (CONTRACT §2), or utan_brus=True "
+                             "for the true numbers (not for publication)")
+        key, _ = read_key_file(isu_demo_key() if nyckelfil is None else nyckelfil)
+    data = read_arenden(source, load_codebook(), load_population(), period=(fran, till), nyckel=key)
+    # the public demo key, given by name or not, is said on every output (D153, D180)
+    demo = key is not None and (nyckelfil is None or key == read_key_file(isu_demo_key())[0])
+    return compile_tables(data, minsta_antal=minsta_antal, utan_brus=utan_brus, demo_key=demo)
 
 
-def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None) -> IsuTables:
-    """Compile and mask every table (CONTRACT isu §2–§5). `population`: the reference units
-    (default: the packaged ones), for each registration code's kommun and län."""
+def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None, utan_brus: bool = False,
+                   demo_key: bool = False) -> IsuTables:
+    """Compile, perturb and decide what is written (CONTRACT isu §2–§5). `population`: the
+    reference units (default: the packaged ones), for each registration code's kommun and län.
+
+    Every count n of a set S is published as v = perturb(n, Σ_{a∈S} r(a) mod 2^32) (§2 items
+    1–3: `arenden.record_keys`, read with the key); what is written and hidden follows from v
+    alone (items 4–6, `masking.publish`). `utan_brus`: the truth, for the publisher's own checks
+    (§2: items 1–3 and 5–7 not applied, item 4 at `minsta_antal`). `demo_key`: the keys come from
+    the embedded sample's public demo key (the outputs say so)."""
     if minsta_antal < 1:
         raise ValueError("minsta_antal must be at least 1")
+    if not utan_brus and arenden.record_keys is None:
+        raise ValueError("no record keys: read the ärenden with the key (nyckel=K), or compile with utan_brus=True")
     if population is None:
         from ..population import load_population
 
@@ -77,21 +110,38 @@ def compile_tables(arenden: Arenden, minsta_antal: int = 5, population=None) -> 
     _check(arenden, plan)
     finns = np.bincount(arenden.enhet.astype(np.intp), minlength=len(arenden.enheter)) > 0
     enheter, karta = unit_map(arenden.enheter, population, finns)
-    antal, bas = count_tables(arenden, plan, enheter, karta)
-    mask_bas, mask_antal = mask(plan, antal, bas, minsta_antal)
+    niva = [nv for nv, _ in enheter]
+    if utan_brus:
+        antal, bas = count_tables(arenden, plan, enheter, karta)
+        pub_antal, pub_bas = antal, np.maximum(bas, 0)
+        n_pub = arenden.n
+        utanfor_pub = arenden.utanfor_period
+    else:
+        antal, bas, key_antal, key_bas = count_tables(arenden, plan, enheter, karta, keys=arenden.record_keys)
+        pub_antal, pub_bas = perturb(antal, key_antal), perturb(np.maximum(bas, 0), key_bas)
+        pub_antal[:, plan.slot_typ == MEDELRAD] = 0  # a mean's antal is a sum, not a count: never published
+        # the cover's counts as counts of their sets (D159): every ärende compiled (samtliga's
+        # scope, as faser's aktualiserade), and those left out by --period
+        n_pub = perturb_one(arenden.n, key_sum(arenden.record_keys))
+        utanfor_pub = perturb_one(arenden.utanfor_period, arenden.utanfor_nyckel)
+    written, hidden = publish(plan, niva, pub_bas, minsta_antal, delgrupp_rule=not utan_brus)
     return IsuTables(
         plan=plan,
         kalla=arenden.kalla,
         period=arenden.period,
         minsta_antal=minsta_antal,
-        n=arenden.n,
-        utanfor_period=arenden.utanfor_period,
+        n=n_pub,
+        utanfor_period=utanfor_pub,
         warnings=list(arenden.warnings),
         enhetslista=enheter,
         antal=antal,
         bas=bas,
-        mask_bas=mask_bas,
-        mask_antal=mask_antal,
+        pub_antal=pub_antal,
+        pub_bas=pub_bas,
+        written=written,
+        hidden=hidden,
+        utan_brus=utan_brus,
+        demo_key=demo_key and not utan_brus,
         syntetisk=arenden.syntetisk,
     )
 
@@ -209,8 +259,12 @@ def _breakdown_codes(a: Arenden, plan: Plan, harledda: dict[str, np.ndarray]) ->
     return out
 
 
-def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`antal` and `bas` for every (output unit, slot): int64 arrays [units × plan.slots]."""
+def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: np.ndarray,
+                 keys: np.ndarray | None = None):
+    """`antal` and `bas` for every (output unit, slot): int64 arrays [units × plan.slots]; `bas` −1
+    where the table does not exist (an empty scope). With `keys` (r per ärende, §2 item 1) also the
+    cell keys of both (§2 item 2: Σ r over each count's set, mod 2^32), by the same counting:
+    returns (antal, bas, key_antal, key_bas)."""
     avsl = a.avslutat
     med_bu = avsl & H.har_brukarenkat(a)
     har_datum, dagar = H.dagar(a)
@@ -229,9 +283,6 @@ def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: 
     }
     raknare = Tally(a.enhet.astype(np.intp), len(a.enheter), plan, _breakdown_codes(a, plan, harledda))
     U = karta.shape[0]
-    antal = np.zeros((U, plan.slots), dtype=np.int64)
-    bas = np.zeros((U, plan.slots), dtype=np.int64)
-
     summering = _level_sums(enheter, karta)
 
     def to_units(raw: np.ndarray) -> np.ndarray:
@@ -244,10 +295,12 @@ def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: 
             out[enheter_] = np.add.reduceat(flat[ordning], starter, axis=0)
         return out.reshape(U, D, C)
 
-    # Pass 1: every table's category code per ärende (C = outside the table's scope), counted
-    # together; flerval labels from pairs; the means' sums weighted.
+    # Every table's category code per ärende (C = outside the table's scope), counted together;
+    # flerval labels from pairs; the means' sums weighted.
     jobb: list[tuple[np.ndarray, int]] = []
-    for t in plan.tabeller:
+    par: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    medel: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for ti, t in enumerate(plan.tabeller):
         scope = omfang[t.omfang]
         if t.typ == ENVAL:
             varden = harledda[t.namn] if t.harledd else a.enval[t.namn]
@@ -256,41 +309,71 @@ def count_tables(a: Arenden, plan: Plan, enheter: list[tuple[str, str]], karta: 
         elif t.typ == FLERVAL:
             bits = a.flerval[t.namn]
             jobb.append(((bits != 0).astype(np.uint8) if scope is None else np.where(scope, bits != 0, 2), 2))
+            par[ti] = _pairs(bits if scope is None else np.where(scope, bits, 0), t)
         elif t.typ == FASER:
             kod = ((insatser != 0).astype(np.uint8) + 2 * avsl + 4 * (avsl & (a.enval["maluppfoljning"] != 0))
                    + 8 * med_bu)
             jobb.append((kod, 16))
         else:
-            inom, _ = _mean(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
-            jobb.append((np.where(inom, 0, 1), 1))
-    raknat = raknare.categories_joint(jobb)
-
-    for ti, t in enumerate(plan.tabeller):
-        scope = omfang[t.omfang]
-        if t.typ == ENVAL:
-            rader_a, rader_b, omf = _enval_rows(t, to_units(raknat[ti]))
-        elif t.typ == FLERVAL:
-            bits = a.flerval[t.namn] if scope is None else np.where(scope, a.flerval[t.namn], 0)
-            pi, pk = _pairs(bits, t)
-            raw = np.concatenate([raknat[ti], raknare.par(pi, pk, len(t.svar) + len(t.kombinerade))], axis=2)
-            rader_a, rader_b, omf = _flerval_rows(t, to_units(raw))
-        elif t.typ == FASER:
-            rader_a, rader_b, omf = _faser_rows(to_units(raknat[ti]))
-        else:  # MEDEL
             inom, varde = _mean(t.namn, a, insatser, samverkan, avsl, har_datum, dagar)
             if inom.any() and float(varde[inom].sum()) >= _EXACT:
                 raise ValueError(f"{t.namn}: sums beyond exact arithmetic")
-            c = np.where(inom, 0, 1).astype(np.uint8)
-            raw = np.concatenate([raknare.kategorier(c, 1, vikter=varde.astype(np.float64)), raknat[ti]], axis=2)
-            raw = to_units(raw)
-            rader_a, rader_b, omf = raw[:, :, 0:1], raw[:, :, 1:2], raw[:, :, 1]
-        ds = list(plan.tillatna[ti])
-        R = t.width
-        a0, a1 = plan.start[ti], plan.start[ti] + len(ds) * R
-        is_written = (omf[:, ds] > 0)[:, :, None]
-        antal[:, a0:a1] = np.where(is_written, rader_a[:, ds, :], 0).reshape(U, -1)
-        bas[:, a0:a1] = np.where(is_written, rader_b[:, ds, :], -1).reshape(U, -1)  # bas −1: table not written
-    return antal, bas
+            medel[ti] = (inom, varde)
+            jobb.append((np.where(inom, 0, 1), 1))
+
+    def tally(vikter: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """Every slot's antal and bas — counts, or (with `vikter`) sums of per-ärende weights over
+        the same sets — and each table's scope [U, D]."""
+        antal = np.zeros((U, plan.slots), dtype=np.int64)
+        bas = np.zeros((U, plan.slots), dtype=np.int64)
+        scopes = []
+        raknat = raknare.categories_joint(jobb, vikter=vikter)
+        for ti, t in enumerate(plan.tabeller):
+            if t.typ == ENVAL:
+                rader_a, rader_b, omf = _enval_rows(t, to_units(raknat[ti]))
+            elif t.typ == FLERVAL:
+                pi, pk = par[ti]
+                raw = np.concatenate([raknat[ti], raknare.par(pi, pk, len(t.svar) + len(t.kombinerade), vikter)], axis=2)
+                rader_a, rader_b, omf = _flerval_rows(t, to_units(raw))
+            elif t.typ == FASER:
+                rader_a, rader_b, omf = _faser_rows(to_units(raknat[ti]))
+            else:  # MEDEL: antal is the sum of the values (no set of its own: no key)
+                inom, varde = medel[ti]
+                if vikter is None:
+                    c = np.where(inom, 0, 1).astype(np.uint8)
+                    summa = raknare.kategorier(c, 1, vikter=varde.astype(np.float64))
+                else:
+                    summa = np.zeros_like(raknat[ti])
+                raw = to_units(np.concatenate([summa, raknat[ti]], axis=2))
+                rader_a, rader_b, omf = raw[:, :, 0:1], raw[:, :, 1:2], raw[:, :, 1]
+            ds = list(plan.tillatna[ti])
+            a0, a1 = plan.start[ti], plan.start[ti] + len(ds) * t.width
+            antal[:, a0:a1] = rader_a[:, ds, :].reshape(U, -1)
+            bas[:, a0:a1] = rader_b[:, ds, :].reshape(U, -1)
+            scopes.append(omf[:, ds])
+        return antal, bas, scopes
+
+    antal, bas, scopes = tally(None)
+    # bas −1: the table does not exist (its scope is empty, §4), its antal 0
+    for ti, t in enumerate(plan.tabeller):
+        a0, a1 = plan.start[ti], plan.start[ti] + len(plan.tillatna[ti]) * t.width
+        tom = np.repeat(scopes[ti] == 0, t.width, axis=1)
+        antal[:, a0:a1][tom] = 0
+        bas[:, a0:a1][tom] = -1
+    if keys is None:
+        return antal, bas
+    if keys.shape != (a.n,):
+        raise ValueError("record keys: one per ärende")
+    # Every bin of the counting holds the ärenden of one registration code: while a code has fewer
+    # than 2^21, a bin's sum of keys (< 2^32 each) stays below 2^53, so r itself is an exact
+    # float64 weight and one pass gives the keys; else r is split into 16-bit halves (D165).
+    if a.n == 0 or int(np.bincount(a.enhet).max()) < EXACT_KEYS_PER_CODE:
+        ka, kb, _ = tally(keys.astype(np.float64))
+        return antal, bas, ka & MOD32, kb & MOD32
+    lo, hi = key_halves(keys)
+    lo_a, lo_b, _ = tally(lo)
+    hi_a, hi_b, _ = tally(hi)
+    return antal, bas, join_halves(lo_a & MOD32, hi_a & MOD32), join_halves(lo_b & MOD32, hi_b & MOD32)
 
 
 def _pairs(bits: np.ndarray, t: Table) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,12 @@ breakdown (CONTRACT isu §4's delgrupper). `kategorier` counts one per-ärende c
 several tables' codes into one joint code first (at most `GRANS` combinations), so one pass serves
 them all; `par` counts (ärende, category) pairs (flerval labels). A multi-valued breakdown
 (funktionsnedsattning: an ärende belongs to each of its answers) is counted value by value.
+
+Every counting method also sums per-ärende weights, exactly while a bin's sum of whole numbers
+stays below 2^53. The compilation uses that for CONTRACT §2 item 2's cell keys: Σ r over the same
+bins — r itself as the weight while a registration code (a bin's ärenden) has fewer than 2^21
+ärenden, else r's 16-bit halves (`key_halves`, `join_halves`), each exact up to 2^37 ärenden. A
+set counted in two tables is summed over the same ärenden, so it gets the same key.
 """
 from __future__ import annotations
 
@@ -14,6 +20,18 @@ import numpy as np
 from .table_plan import Plan
 
 GRANS = 256  # joint codes of several tables counted in one pass: at most this many combinations
+MOD32 = (1 << 32) - 1
+
+
+def key_halves(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """r's low and high 16 bits as float64 weights (each bin's sum exact)."""
+    r = np.asarray(r, dtype=np.uint32)
+    return (r & 0xFFFF).astype(np.float64), (r >> 16).astype(np.float64)
+
+
+def join_halves(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """(Σ lo + 2^16 · Σ hi) mod 2^32, in int64 (both sums are exact whole numbers)."""
+    return (lo + (hi << 16)) & MOD32
 
 
 class Tally:
@@ -73,10 +91,12 @@ class Tally:
             d += v
         return out
 
-    def categories_joint(self, jobb: list[tuple[np.ndarray, int]], grans: int = GRANS) -> list[np.ndarray]:
+    def categories_joint(self, jobb: list[tuple[np.ndarray, int]], grans: int = GRANS,
+                         vikter: np.ndarray | None = None) -> list[np.ndarray]:
         """`kategorier` for many (c, C) at once: jobs are packed into joint codes of at most
         `grans` combinations, so one bincount pass serves several tables; each table's counts
-        are then the joint counts summed over the other tables' codes."""
+        (or sums of `vikter`, whole numbers) are then the joint counts summed over the other
+        tables' codes."""
         ut: list[np.ndarray] = [np.empty(0)] * len(jobb)
         ordning = sorted(range(len(jobb)), key=lambda i: jobb[i][1])
         grupper: list[list[int]] = []
@@ -90,7 +110,7 @@ class Tally:
             prod *= storlek
         for grupp in grupper:
             if len(grupp) == 1:
-                ut[grupp[0]] = self.kategorier(*jobb[grupp[0]])
+                ut[grupp[0]] = self.kategorier(*jobb[grupp[0]], vikter=vikter)
                 continue
             storlekar = [jobb[i][1] + 1 for i in grupp]
             gemensam = np.zeros(self.enh.size, dtype=np.intp)
@@ -98,9 +118,9 @@ class Tally:
                 gemensam *= st
                 gemensam += jobb[i][0]
             J = int(np.prod(storlekar))
-            raw = self.kategorier(gemensam, J).reshape(self.E * self.D, J)
+            raw = self.kategorier(gemensam, J, vikter=vikter).reshape(self.E * self.D, J)
             # Each table's counts: the joint counts summed over the other tables' codes, as one
-            # product with a 0/1 projection (float64 is exact for counts below 2**53).
+            # product with a 0/1 projection (float64 is exact for sums below 2**53).
             projektion = np.concatenate([np.kron(np.kron(np.ones((int(np.prod(storlekar[:x])), 1)), np.eye(st)),
                                                  np.ones((int(np.prod(storlekar[x + 1:])), 1)))
                                          for x, st in enumerate(storlekar)], axis=1)
@@ -111,16 +131,23 @@ class Tally:
                 start += st
         return ut
 
-    def par(self, pi: np.ndarray, pk: np.ndarray, P: int) -> np.ndarray:
-        """[E, D, P]: ärenden per pair category from (ärende, category) pairs."""
+    def par(self, pi: np.ndarray, pk: np.ndarray, P: int, vikter: np.ndarray | None = None) -> np.ndarray:
+        """[E, D, P]: ärenden (or the sum of their `vikter`, per ärende) per pair category from
+        (ärende, category) pairs."""
         E, D = self.E, self.D
         out = np.empty((E, D, P), dtype=np.int64)
         pk = pk.astype(np.intp, copy=False)
         enh_p = self.enh[pi]
+        w = None if vikter is None else vikter[pi]
         key = self._buffer(pi.size)
+
+        def count(k: np.ndarray, bins: int, ww: np.ndarray | None) -> np.ndarray:
+            r = np.bincount(k, weights=ww, minlength=bins)
+            return r if ww is None else np.rint(r).astype(np.int64)
+
         np.multiply(enh_p, P, out=key)
         key += pk
-        out[:, 0, :] = np.bincount(key, minlength=E * P).reshape(E, P)
+        out[:, 0, :] = count(key, E * P, w).reshape(E, P)
         d = 1
         for g in self.grupper:
             v = g[1]
@@ -128,11 +155,11 @@ class Tally:
                 np.take(g[2], pi, out=key)
                 key *= P
                 key += pk
-                r = np.bincount(key, minlength=E * (v + 1) * P).reshape(E, v + 1, P)
+                r = count(key, E * (v + 1) * P, w).reshape(E, v + 1, P)
                 out[:, d:d + v, :] = r[:, 1:, :]
             else:
                 for k in range(v):
                     sel = g[2][k][pi]
-                    out[:, d + k, :] = np.bincount(enh_p[sel] * P + pk[sel], minlength=E * P).reshape(E, P)
+                    out[:, d + k, :] = count(enh_p[sel] * P + pk[sel], E * P, None if w is None else w[sel]).reshape(E, P)
             d += v
         return out

@@ -28,12 +28,14 @@ from functools import cache
 from pathlib import Path
 
 from ..io.diff_input import DiffInputError
-from ..styles import MASKERAD
+from ..styles import MASKERAD, OSAKER
 
 Key = tuple[str, str, str, str, str]  # (niva, kod, tabell, delgrupp, kategori)
 MEASURES = ("antal", "bas", "andel", "medel")
 Values = tuple  # one text per measure, MEASURES' order; None = not on this side (a workbook shows a few)
-MASKED = MASKERAD  # hidden by masking (§2)
+MASKED = MASKERAD  # a hidden row's value (§2 item 4)
+SMALL_BASE = OSAKER  # a share or mean on a published base under 20 (§2 item 5)
+WITHHELD = (MASKED, SMALL_BASE)  # both are "masked" changes: a value §2 withholds
 MISSING = ""  # does not exist
 MEDEL_KATEGORI = "medel"  # table_plan.MEDEL_KATEGORI: the one row of a mean's table
 
@@ -119,11 +121,11 @@ def status(value: str | None) -> str | None:
     """'shown', 'masked' or 'missing' (None: not on this side)."""
     if value is None:
         return None
-    return "masked" if value == MASKED else ("missing" if value == MISSING else "shown")
+    return "masked" if value in WITHHELD else ("missing" if value == MISSING else "shown")
 
 
 def _kind(a: str, b: str) -> str:
-    if MASKED in (a, b):
+    if a in WITHHELD or b in WITHHELD:
         return KIND_MASKED
     if MISSING in (a, b):
         return KIND_MISSING
@@ -265,13 +267,24 @@ def cell_order(key: Key, matt: str) -> tuple:
 
 # -- values as text -------------------------------------------------------------------------------
 
+def withheld_text(row, matt: str) -> str:
+    """A value §2 withholds as the outputs show it — SMALL_BASE (`..`) for a share or mean on a base
+    under 20, MASKED (`x`) for the rest (a hidden row, a mean's sum) — or MISSING."""
+    from .model import SMALL_BASE as HIDDEN_SMALL_BASE, hidden_reason  # numpy: loaded with a tidy side already
+
+    reason = hidden_reason(row, matt)
+    if reason is None:
+        return MISSING
+    return SMALL_BASE if reason == HIDDEN_SMALL_BASE else MASKED
+
+
 def row_values(row) -> Values:
-    """A tidy row's four measures as texts (a hidden value is MASKED, a value that does not exist
-    MISSING), as the tidy reader tells them apart (D102)."""
+    """A tidy row's four measures as texts (a withheld value its symbol, a value that does not exist
+    MISSING), as the tidy reader tells them apart (D102, D163)."""
     def text(matt: str, value) -> str:
         if value is not None:
             return str(value)
-        return MASKED if matt in row.maskerad else MISSING
+        return withheld_text(row, matt)
 
     return (text("antal", row.antal), text("bas", row.bas), text("andel", row.andel), text("medel", row.medel))
 
@@ -332,7 +345,7 @@ def workbook_cells(resultat) -> dict[Key, Values]:
         for rad in t.rader:
             for kol, cell in zip(t.kolumner, rad.celler):
                 text = cell_text(kol.matt, cell.varde) if cell.varde is not None else (
-                    MASKED if cell.maskerad else MISSING)
+                    cell.tecken or MASKED if cell.maskerad else MISSING)
                 if d.rader == "kategorier":
                     key = ("samtliga", "", d.tabell, plain if plain is not None else kol.delgrupp, rad.nyckel)
                 else:
@@ -349,7 +362,7 @@ def workbook_cells(resultat) -> dict[Key, Values]:
                 if value is not None:
                     text = cell_text(k.matt, value)
                 else:
-                    text = MASKED if row is not None and k.matt in row.maskerad else MISSING
+                    text = withheld_text(row, k.matt) if row is not None else MISSING
                 put((niva, kod, k.tabell, "", k.kategori), k.matt, text)
     return {k: tuple(v) for k, v in cells.items()}
 

@@ -9,9 +9,10 @@ out and compute nothing.
 - Levels (`Niva`), in column order: the unit (kommun or stadsdel), for a stadsdel its city
   (niva `kommun`), its län, samtliga. A city (0180) is the kommun level: its own registrations and
   its districts' together.
-- Every cell is a `Rad` of the results as it is — masked values stay masked (a small kommun sees
-  symbols, not counts). Categories follow the samtliga table's order (every unit's table has the
-  same categories, §4); a level whose table is not written (empty scope) has no cells.
+- Every cell is a `Row` of the results as it is — the published numbers, with the noise of
+  CONTRACT §2, the same as in the workbook and the tidy export of the same key; withheld values
+  stay withheld. Categories follow the samtliga table's order (every unit's table has the same
+  categories, §4); a level whose table is not written (§2 items 4 and 6) has no cells.
 - `avvikelser`: the unit's largest differences in `andel` from samtliga, named in the report's
   text. Only rows where both shares are shown (never a masked cell), not `uppgift_saknas` rows,
   only tables of all ärenden (delgrupp empty), and only where the unit's base is at least
@@ -112,6 +113,9 @@ class KommunReport:
     kalla: str
     period: tuple
     minsta_antal: int
+    utan_brus: bool  # the truth (--utan-brus): marked "ej för publicering"
+    demo_key: bool  # perturbed with the embedded sample's public demo key
+    syntetisk: bool  # the embedded synthetic sample
     enhet: Level
     stad_namn: str | None  # a stadsdel's city
     nivaer: tuple[Level, ...]  # the unit first, samtliga last
@@ -155,9 +159,11 @@ def _compare(resultat: IsuResults, nivaer: tuple[Level, ...], tabell: str, delgr
 
 
 def build_kommun_report(resultat: IsuResults, population: Population, niva: str, kod: str) -> KommunReport:
-    """The report on the unit (niva `kommun` or `stadsdel`, its code). Raises EnhetUtanArenden."""
+    """The report on the unit (niva `kommun` or `stadsdel`, its code). Raises EnhetWithoutArenden
+    when the unit has no ärenden, or none of its tables is published (D164)."""
     if kod not in resultat.enheter(niva):
-        raise EnhetWithoutArenden(f"{kod} has no ärenden in the input (as a {niva})")
+        raise EnhetWithoutArenden(f"{kod} has no published table (as a {niva}): no ärenden in the input, or too few "
+                                  f"for any table to be written")
     nivaer, stad_namn = levels_for(population, niva, kod)
     kapitel: list[Chapter] = []
     for namn in dict.fromkeys(v.kapitel for v in table_selection()):
@@ -182,6 +188,9 @@ def build_kommun_report(resultat: IsuResults, population: Population, niva: str,
         kalla=resultat.kalla,
         period=resultat.period,
         minsta_antal=resultat.minsta_antal,
+        utan_brus=resultat.utan_brus,
+        demo_key=resultat.demo_key,
+        syntetisk=resultat.syntetisk,
         enhet=nivaer[0],
         stad_namn=stad_namn,
         nivaer=nivaer,

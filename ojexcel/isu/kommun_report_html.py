@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..styles import FINNS_INTE, MASKERAD
+from ..styles import EJ_REDOVISAD, FINNS_INTE, MASKERAD, OSAKER
 from .kommun_report import UPPGIFT_SAKNAS, KommunReport, Table, shown_value_of
-from .kommun_report_text import HTML_PAGE, category_text, cell, texts, value_fields
+from .kommun_report_text import HTML_PAGE, category_text, cell, field_header, hidden_row, level_fields, texts
 
 # One hue and its shades (survives greyscale printing and colour-blindness); every bar has a
 # dark outline, so the lightest shade is visible on white too.
@@ -98,9 +98,12 @@ def render_kommun_report_html(rapport: KommunReport) -> str:
     for i, tab in enumerate(rapport.tabeller, start=1):
         diagrammen[tab.nyckel] = (i, diagram(rapport, tab, i))
     return environment(True).get_template(HTML_PAGE).render(
-        r=rapport, t=t, cell=cell, category_text=category_text, value_fields=value_fields,
+        r=rapport, t=t, cell=cell, category_text=category_text, level_fields=level_fields,
+        field_header=field_header, hidden_row=hidden_row,
         diagrammen=diagrammen, WIDTH=WIDTH, LABEL_RIGHT=LABEL_RIGHT, BAR_H=BAR_H, OUTLINE=OUTLINE,
-        MASKERAD=MASKERAD, FINNS_INTE=FINNS_INTE,
+        MASKERAD=MASKERAD, OSAKER=OSAKER, FINNS_INTE=FINNS_INTE, EJ_REDOVISAD=EJ_REDOVISAD,
+        MASKERAD_TEXT=f"visas inte: färre än {rapport.minsta_antal} ärenden",
+        OSAKER_TEXT="visas inte: basen under 20 ärenden",
     )
 
 

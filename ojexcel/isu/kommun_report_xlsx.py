@@ -1,11 +1,13 @@
 """Render a unit's ISU report (`enhetsrapport.Enhetsrapport`) as an XLSX workbook.
 
-Sheets: "Om rapporten" (title, introduction, masking, key figures, the largest differences from
-samtliga, symbols, source), then one sheet per chapter. Each table: its title in a row of its
-own, then an Excel table (marked up as a table, one header row) with a column per category and,
-per level, antal, bas and andel (or medel). Counts and shares are numbers; a masked value is the
-text `x`, a value that does not exist `–` (both explained on the first sheet); text is never a
-formula (`xlsx_writer.new_workbook`). Identical input gives identical bytes.
+Sheets: "Om rapporten" (title, introduction, how small numbers are protected, key figures, the
+largest differences from samtliga, symbols, source), then one sheet per chapter. Each table: its
+title in a row of its own, then an Excel table (marked up as a table, one header row) with a
+column per category and, per level, antal, bas and andel (or for a mean its ärenden and medel).
+Counts and shares are numbers; a withheld value is its symbol (`x` a hidden row, `..` a base under
+20), a value that does not exist `–`, a level whose table is not written "redovisas inte" in its
+first cell (all explained on the first sheet); text is never a formula
+(`xlsx_writer.new_workbook`). Identical input gives identical bytes.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from pathlib import Path
 
 from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
 from .kommun_report import KommunReport
-from .kommun_report_text import category_text, symbol, texts, value_fields
+from .kommun_report_text import category_text, field_header, level_fields, symbol, texts
 from .model import Row
 
 KATEGORI_BREDD = 52
@@ -49,6 +51,7 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
     bold = wb.add_format({"bold": True})
     title = wb.add_format({"bold": True, "font_size": 14})
     h2 = wb.add_format({"bold": True, "font_size": 12})
+    h2wrap = wb.add_format({"bold": True, "font_size": 12, "text_wrap": True, "valign": "top"})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     num = wb.add_format({"num_format": "0", "align": "right"})
     dec = wb.add_format({"num_format": "0.0", "align": "right"})
@@ -67,10 +70,19 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
     row = 0
     om.write_string(row, 0, str(t.titel), title)
     row += 2
-    for text in (str(t.inledning), str(t.maskning)):
-        om.merge_range(row, 0, row, len(rapport.nivaer), text, wrap)
-        om.set_row(row, LINE_HEIGHT * wrapped_lines(text, TEXT_BREDD))
-        row += 2
+    for text in (str(t.ej_for_publicering), str(t.syntetisk)):
+        if text:
+            om.merge_range(row, 0, row, len(rapport.nivaer), text, h2wrap)
+            om.set_row(row, LINE_HEIGHT * wrapped_lines(text, TEXT_BREDD))
+            row += 2
+    om.merge_range(row, 0, row, len(rapport.nivaer), str(t.inledning), wrap)
+    om.set_row(row, LINE_HEIGHT * wrapped_lines(str(t.inledning), TEXT_BREDD))
+    row += 2
+    om.write_string(row, 0, str(t.maskning_rubrik), h2)
+    row += 1
+    om.merge_range(row, 0, row, len(rapport.nivaer), str(t.maskning), wrap)
+    om.set_row(row, LINE_HEIGHT * wrapped_lines(str(t.maskning), TEXT_BREDD))
+    row += 2
     om.write_string(row, 0, str(t.nyckeltal_rubrik), h2)
     row += 1
     om.write_string(row, 0, "Mått", bold)
@@ -115,10 +127,11 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
             rubrik = str(t.diagramrubrik(tab)) + (f" ({t.delgrupp(tab)})" if tab.val.delgrupp else "")
             ws.write_string(row, 0, rubrik, h2)
             row += 1
+            fields = level_fields(rapport, tab)
             header = [{"header": str(t.kategori_rubrik), "header_format": rubrikrad}]
             for n in rapport.nivaer:
-                header += [{"header": f"{n.namn}: {f}", "header_format": rubrikrad}
-                           for f in ("antal", "bas", str(t.vardekolumn(tab)).lower())]
+                header += [{"header": f"{n.namn}: {field_header(tab, f).lower()}", "header_format": rubrikrad}
+                           for f in fields]
             ws.set_row(row, LINE_HEIGHT * max(_text_rows(h["header"], VARDE_BREDD) for h in header))
             first = row
             last = row + len(tab.rader)
@@ -129,12 +142,13 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
             for rad in tab.rader:
                 row += 1
                 ws.write_string(row, 0, category_text(rad.kategori))
-                vf = value_fields(rad.kategori)
                 col = 1
                 for c in rad.celler:
-                    for field in ("antal", "bas", vf):
+                    for k, field in enumerate(fields):
                         v = _value(c, field)
-                        if isinstance(v, str):
+                        if c is None and k:  # a table not written: said once, in the level's first cell
+                            ws.write_blank(row, col, None)
+                        elif isinstance(v, str):
                             ws.write_string(row, col, v, sym)
                         else:
                             ws.write_number(row, col, v, dec if field == "medel" else num)

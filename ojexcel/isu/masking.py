@@ -1,67 +1,63 @@
-"""Masking of small numbers (CONTRACT isu §2), over every unit and table at once.
+"""What is written and what is hidden (CONTRACT isu §2 items 4 and 6), decided on published values
+only, over every unit and table at once.
 
-Input: `antal` and `bas` [units × slots] (`tabellplan.Plan`'s slot layout; `bas` −1 marks a table
-that is not written). Output: two boolean arrays of the same shape —
-- `mask_bas`: rule 2 (and 6): the base is 1..N−1, so the whole row is hidden (antal, bas, andel,
-  medel), zeros included;
-- `mask_antal`: rules 1, 3 and 4: the count and its share are hidden, the base is shown.
-Rule 5 (zero is otherwise shown) holds because no rule below masks a zero count except rule 2.
+Input: the published `bas` [units × slots] (`table_plan.Plan`'s slot layout: v of each row's base,
+or under `--utan-brus` the true base; 0 where the table does not exist) and the units' levels.
+Output, two boolean arrays of the same shape:
+- `written`: the row is in the export — its table's scope has a published value ≥ 1 (item 4) and,
+  at kommun and stadsdel, its delgrupp's every-ärende scope a published value ≥ 20 (item 6);
+- `hidden`: a written row whose published base is 1..N−1 (item 4): no antal, bas, andel or medel.
 
-Rule 3 does not apply to `faser`: its rows are not a partition of anything (CONTRACT §4 says so);
-each of its rows is masked by rules 1 and 2 alone (README: decision).
+Deciding on the truth was measured to leak (an outsider who knows the rule learns that a hidden
+row's true base is small), so nothing here sees a true count. Shares and means (item 5) are a
+property of one row and are decided where the row is read (`results`).
 
-Rule 3 for `enval` and derived tables also covers the labels' base (lead's decision, README;
-tests/isu_oracle/READING.md R19): when rule 2 hides the labels' base while the scope is shown,
-`uppgift_saknas` (antal and andel) is masked too, else the base = scope − uppgift_saknas. This
-mirrors the contract's flerval rule (uppgift_saknas masked with minst_ett_svar).
+The scope of a table (D158): its `uppgift_saknas` row's base (enval, flerval), its first row's
+base (faser: aktualiserade), the ärenden averaged (a mean). A delgrupp's every-ärende scope is the
+base of `faser`'s aktualiserade under that delgrupp; the delgrupp '' (all ärenden of the unit) is
+not a delgrupp of item 6 (D156).
 """
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
-from .table_plan import ENVAL, FLERVAL, MEDELRAD, SAKNAS, Plan
+from .cellkey import DELGRUPP_MIN
+from .model import KOMMUN, STADSDEL
+from .table_plan import ENVAL, FLERVAL, Plan
+
+SMALL_LEVELS = (KOMMUN, STADSDEL)  # item 6's levels
 
 
-def mask(plan: Plan, antal: np.ndarray, bas: np.ndarray, minsta_antal: int) -> tuple[np.ndarray, np.ndarray]:
-    N = int(minsta_antal)
-    mask_bas = (bas >= 1) & (bas < N)  # rule 2; on medel rows rule 6
-    undantag = (plan.slot_typ == SAKNAS) | (plan.slot_typ == MEDELRAD)
-    mask_antal = (antal >= 1) & (antal < N) & ~undantag[None, :] & ~mask_bas  # rule 1
-    if N <= 1:
-        return mask_bas, mask_antal
-    U = antal.shape[0]
-    stor = np.iinfo(np.int64).max
+@cache
+def scope_slots(plan: Plan) -> np.ndarray:
+    """Per slot, the slot whose base is its table's scope (for this table and delgrupp)."""
+    out = np.empty(plan.slots, dtype=np.intp)
     for ti, t in enumerate(plan.tabeller):
-        if t.typ not in (ENVAL, FLERVAL):
-            continue  # FASER: rules 1–2 only; MEDEL: rule 6 only
-        nd, R = len(plan.tillatna[ti]), t.width
-        cols = slice(plan.start[ti], plan.start[ti] + nd * R)
-        mc = mask_antal[:, cols].reshape(U, nd, R).copy()
-        mb = mask_bas[:, cols].reshape(U, nd, R)
-        if t.typ == ENVAL:
-            # Rule 3: exactly one label count masked under a shown base → also the smallest other
-            # non-zero label count (ties: the first in table order).
-            K = len(t.svar)
-            a = antal[:, cols].reshape(U, nd, R)[:, :, :K]
-            lab = mc[:, :, :K]
-            behov = (lab.sum(axis=2) == 1) & ~mb[:, :, 0]
-            if behov.any():
-                kandidat = np.where(~lab & (a > 0), a, stor)
-                j = kandidat.argmin(axis=2)
-                ok = behov & (np.take_along_axis(kandidat, j[:, :, None], axis=2)[:, :, 0] < stor)
-                uu, dd = np.nonzero(ok)
-                mc[uu, dd, j[uu, dd]] = True
-            # The labels' base hidden (rule 2): uppgift_saknas (last row) too, so that
-            # scope − uppgift_saknas does not give it back.
-            mc[:, :, R - 1] |= mb[:, :, 0]
-            forskjutning = 0
-        else:
-            # Rule 3 for flerval: uppgift_saknas (last row) is masked with minst_ett_svar (first row).
-            mc[:, :, R - 1] |= mc[:, :, 0]
-            forskjutning = 1
-        # Rule 4: a combined category is masked when any of its parts is.
-        for j, komb in enumerate(t.kombinerade):
-            delar = [forskjutning + p for p in komb.delar]
-            mc[:, :, t.combined_start + j] |= (mc[:, :, delar] | mb[:, :, delar]).any(axis=2)
-        mask_antal[:, cols] = (mc & ~mb).reshape(U, nd * R)
-    return mask_bas, mask_antal
+        for d in plan.tillatna[ti]:
+            blk = plan.block(ti, d)
+            out[blk] = blk.stop - 1 if t.typ in (ENVAL, FLERVAL) else blk.start
+    return out
+
+
+@cache
+def delgrupp_scope_slots(plan: Plan) -> np.ndarray:
+    """Per delgrupp, the slot of `faser`'s aktualiserade: its base is the delgrupp's every-ärende scope."""
+    faser = plan.table_index("faser")
+    return np.array([plan.block(faser, d).start for d in range(len(plan.delgrupper))], dtype=np.intp)
+
+
+def publish(plan: Plan, niva: list[str], bas: np.ndarray, minsta_antal: int, delgrupp_rule: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(written, hidden) from the published bases. `niva`: each unit's level; `delgrupp_rule`:
+    item 6 (not under --utan-brus, which applies item 4 alone)."""
+    N = int(minsta_antal)
+    written = bas[:, scope_slots(plan)] >= 1
+    if delgrupp_rule:
+        small = np.isin(np.array(niva, dtype=object), SMALL_LEVELS)
+        ok = bas[:, delgrupp_scope_slots(plan)] >= DELGRUPP_MIN
+        ok[:, 0] = True  # delgrupp '' (D156)
+        ok[~small, :] = True
+        written &= ok[:, plan.slot_delgrupp]
+    hidden = written & (bas >= 1) & (bas <= N - 1)
+    return written, hidden

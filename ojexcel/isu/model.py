@@ -1,9 +1,11 @@
 """The two data structures every ISU module shares.
 
-`Arenden` — validated ärenden, column-wise (numpy), as `arenden.read_arenden` returns them and
+`Arenden` — validated ärenden, column-wise (numpy), as `reader.read_arenden` returns them and
 every computation reads them. Identifiers and free text are *not* kept: `arende_id`, `klient_id`,
 `handlaggare` and `bu_forbattringsforslag` are read, checked and dropped by the reader, so no
-output can leak them (CONTRACT §2).
+output can leak them (CONTRACT §2). Of `arende_id` only its record key r (§2 item 1, a keyed
+hash) is kept: it cannot be turned back into the identifier without the key, and it is never
+written.
 
 `IsuResultat` — the compiled, masked tables (CONTRACT §3–§6), as `tabeller.sammanstall` returns
 them and every renderer (tidy export, workbook, a unit's report) reads them. Renderers lay out
@@ -62,6 +64,9 @@ class Arenden:
     warnings: list[Problem] = field(default_factory=list)
     period: tuple[_dt.date | None, _dt.date | None] = (None, None)  # --period, inclusive
     utanfor_period: int = 0  # valid ärenden left out by --period
+    # §2 item 1: r per ärende (uint32), or None (read without a key: --utan-brus only)
+    record_keys: np.ndarray | None = None
+    utanfor_nyckel: int = 0  # the cell key of the ärenden left out by --period (the cover's count)
     syntetisk: bool = False  # read from the embedded synthetic sample: every output must say so (D133)
 
     @property
@@ -78,9 +83,10 @@ class Arenden:
 class Row:
     """One row of a table, as in the tidy export (CONTRACT §4–§6).
 
-    A value that is not shown is None: `maskerad` names the fields hidden by masking (§2), so a
-    renderer can show the masking symbol there, and a blank for a value that does not exist
-    (`andel` when `bas` is 0; `andel` on a `medel` row; `medel` on the others).
+    Numbers are the published ones (§2: perturbed, or the truth under --utan-brus). A value that
+    is not shown is None: `maskerad` names the fields §2 withholds (`hidden_reason` says why), so a
+    renderer can show its symbol there, and a blank for a value that does not exist (`andel` when
+    `bas` is 0; `andel` on a `medel` row; `medel` on the others).
     """
 
     niva: str
@@ -95,6 +101,34 @@ class Row:
     maskerad: frozenset[str] = frozenset()  # subset of {'antal', 'bas', 'andel', 'medel'}
 
 
+# Why a value of a written row is not shown (CONTRACT §2 items 4 and 5), from the row alone.
+HIDDEN_ROW = "rad"  # item 4: the row's published base is 1..N−1 — nothing of the row is shown
+SMALL_BASE = "bas20"  # item 5: a share or mean on a published base under 20
+SUM_NOT_PUBLISHED = "summa"  # item 5: a mean's sum (never published under the perturbation)
+
+
+def hidden_reason(rad: Row, field: str) -> str | None:
+    """Why `field` of a written row is not shown, or None when it is shown or does not exist."""
+    if field not in rad.maskerad:
+        return None
+    if "bas" in rad.maskerad:
+        return HIDDEN_ROW
+    if field == "antal":
+        return SUM_NOT_PUBLISHED
+    return SMALL_BASE
+
+
+def withheld_symbol(rad: Row, field: str) -> str | None:
+    """The symbol (styles.py, D160) a renderer shows for a withheld value of a written row, or
+    None when the value is shown or does not exist."""
+    from ..styles import FINNS_INTE, MASKERAD, OSAKER
+
+    reason = hidden_reason(rad, field)
+    if reason is None:
+        return None
+    return {HIDDEN_ROW: MASKERAD, SMALL_BASE: OSAKER, SUM_NOT_PUBLISHED: FINNS_INTE}[reason]
+
+
 class IsuResults(Protocol):
     """What `tabeller.sammanstall` returns (the implementation is free in its storage)."""
 
@@ -104,6 +138,8 @@ class IsuResults(Protocol):
     n: int  # ärenden compiled (after --period)
     utanfor_period: int
     warnings: list[Problem]
+    utan_brus: bool  # the truth (--utan-brus): not for publication, every output says so
+    demo_key: bool  # perturbed with the embedded sample's public demo key
     syntetisk: bool  # compiled from the embedded synthetic sample (a tidy file read back: False)
 
     def enheter(self, niva: str) -> tuple[str, ...]:

@@ -42,6 +42,7 @@ from ..io.resources import ISU_SAMPLE, is_sample
 from ..io.tables import ISU_LIMITS, open_table
 from ..population import Population
 from ..problems import ERROR, WARNING, InputError, Problem, Report
+from .cellkey import key_sum, record_keys
 from .codebook import ARENDE_ID, DATUM_AKTUALISERING, ENHETSKOD, REQUIRED, Codebook
 from .model import EPOCH, NO_DATE, Arenden
 from .values import (
@@ -486,8 +487,10 @@ def _consistency(r: _Reader, kodbok: Codebook, enval, flerval, datum, enhet) -> 
 
 
 def read_arenden(path, kodbok: Codebook, population: Population,
-                 period: tuple[_dt.date | None, _dt.date | None] = (None, None)) -> Arenden:
+                 period: tuple[_dt.date | None, _dt.date | None] = (None, None), nyckel: bytes | None = None) -> Arenden:
     """Read and validate an ärende file (CONTRACT isu §1); keep the ärenden in `period` (inclusive).
+    With `nyckel` (K, §2 item 1) each ärende's record key r is computed from its identifier before
+    the identifiers are dropped.
 
     Raises InputError listing every problem; the result holds no identifier and no free text."""
     path = Path(path)
@@ -524,6 +527,8 @@ def read_arenden(path, kodbok: Codebook, population: Population,
     _consistency(reader, kodbok, enval, flerval, datum, enhet)
     fail()
 
+    # §2 item 1: r from the trimmed arende_id (as compared above); only r is kept (D151)
+    keys = None if nyckel is None else record_keys(reader.ids, nyckel)
     reader.ids.clear()
     reader.first_row.clear()
     n_read = int(enhet.shape[0])
@@ -535,6 +540,9 @@ def read_arenden(path, kodbok: Codebook, population: Population,
     if till is not None:
         keep &= dak <= day_of(till)
     utanfor = n_read - int(np.count_nonzero(keep))
+    utanfor_nyckel = 0 if keys is None else key_sum(keys[~keep])
+    if keys is not None and utanfor:
+        keys = keys[keep]
     if utanfor == n_read:
         shown_period = f"{fran.isoformat() if fran else ''}:{till.isoformat() if till else ''}"
         probs.add(ERROR, "empty", f"no ärende has {DATUM_AKTUALISERING} in the period {shown_period} "
@@ -569,5 +577,7 @@ def read_arenden(path, kodbok: Codebook, population: Population,
         warnings=warnings,
         period=(fran, till),
         utanfor_period=utanfor,
+        record_keys=keys,
+        utanfor_nyckel=utanfor_nyckel,
         syntetisk=is_sample(path, ISU_SAMPLE),  # (D133)
     )

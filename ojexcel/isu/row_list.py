@@ -43,6 +43,8 @@ class RowList:
     n: int = 0
     utanfor_period: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    utan_brus: bool = False  # a tidy export does not say; the caller may
+    demo_key: bool = False
     syntetisk: bool = False  # a tidy export does not say whether its data were synthetic
 
     def __post_init__(self) -> None:
@@ -72,11 +74,13 @@ class RowList:
 
     @classmethod
     def from_rows(cls, rows: Iterable[Row], *, kalla: str = "", period=(None, None), minsta_antal: int = 5,
-                  n: int | None = None, utanfor_period: int = 0, warnings: list[Problem] | None = None) -> "RowList":
+                  n: int | None = None, utanfor_period: int = 0, warnings: list[Problem] | None = None,
+                  utan_brus: bool = False) -> "RowList":
         """Results from rows in tidy order. `n` defaults to the samtliga `faser` table's
-        `aktualiserade` count (None when it is masked or missing: then pass it)."""
+        `aktualiserade` count (None when it is masked or missing: then pass it). `utan_brus`: the
+        rows are the truth (a tidy export does not say so; its name does, D155)."""
         lista = cls(list(rows), kalla=kalla, period=period, minsta_antal=minsta_antal, n=0,
-                    utanfor_period=utanfor_period, warnings=list(warnings or []))
+                    utanfor_period=utanfor_period, warnings=list(warnings or []), utan_brus=utan_brus)
         if n is None:
             aktualiserade = [r.antal for r in lista.tabell(SAMTLIGA, "", "faser") if r.kategori == "aktualiserade"]
             n = aktualiserade[0] if aktualiserade and aktualiserade[0] is not None else 0

@@ -120,21 +120,21 @@ def _tidy_bytes(res: IsuTables) -> Iterator:
     medelrad = plan.slot_typ == MEDELRAD
     komma = ord(",")
     for u, (niva, kod) in enumerate(res.enhetslista):
-        b_all = res.bas[u]
-        skriv = (b_all >= 0) & ~medelrad
+        w_all = res.written[u]
+        skriv = w_all & ~medelrad
         idx = np.flatnonzero(skriv)
         delar: list = []  # bytes-like pieces, written in order
         enhet = f"{niva},{kod},".encode("utf-8")
         if idx.size:
-            a, b = res.antal[u, idx], b_all[idx]
-            mb, mc = res.mask_bas[u, idx], res.mask_antal[u, idx]
-            andel = shares_half_up(a, b)
-            dolj_a = mb | mc
+            a, b = res.pub_antal[u, idx], res.pub_bas[u, idx]
+            mb = res.hidden[u, idx]
+            andel = np.where(b >= res.share_min_bas, shares_half_up(a, b), -1)  # item 5
+            dolj_a = mb
             r = idx.size
             bas_bytes = _selected(pool, pre_start, skriv)
             slut = np.frombuffer(b"\n" + enhet, dtype=np.uint8)
             ga, gb = _groups(np.where(dolj_a, 0, a)), _groups(np.where(mb, 0, b))
-            # antal digits , bas digits , andel digits (≤ 100: one group) , \n niva,kod,
+            # antal digits , bas digits , andel digits (one group: a perturbed share can pass 100) , \n niva,kod,
             width = 4 * ga + 1 + 4 * gb + 1 + 4 + 1 + slut.size
             mat = np.empty((r, width), dtype=np.uint8)
             giltig = np.empty((r, width), dtype=bool)
@@ -160,7 +160,7 @@ def _tidy_bytes(res: IsuTables) -> Iterator:
             out[ovrigt] = bas_bytes
             delar.append(out[: out.size - lu])  # the last row's trailing `niva,kod,` cut off
         # The means are the last tables of every unit: their few rows are formatted one by one.
-        for s in np.flatnonzero((b_all >= 0) & medelrad).tolist():
+        for s in np.flatnonzero(w_all & medelrad).tolist():
             delar.append(enhet + pool[pre_start[s]:pre_start[s + 1]].tobytes() + _mean_numbers(res, u, s))
         yield from delar
 
@@ -173,11 +173,14 @@ def _selected(pool: np.ndarray, start: np.ndarray, skriv: np.ndarray) -> np.ndar
 
 
 def _mean_numbers(res: IsuTables, u: int, s: int) -> bytes:
-    """`antal,bas,,medel\n` of a medel row (all empty when masked)."""
-    if res.mask_bas[u, s]:
+    """`antal,bas,,medel\n` of a medel row: all empty when hidden; perturbed, the published base
+    and the true mean where that base is ≥ 20, never the sum (§2 item 5)."""
+    if res.hidden[u, s]:
         return b",,,\n"
-    a, b = int(res.antal[u, s]), int(res.bas[u, s])
-    return f"{a},{b},,{medel_text(a, b)}\n".encode("ascii")
+    summa, n, v = int(res.antal[u, s]), int(res.bas[u, s]), int(res.pub_bas[u, s])
+    if res.utan_brus:
+        return f"{summa},{n},,{medel_text(summa, n)}\n".encode("ascii")
+    return f",{v},,{medel_text(summa, n) if v >= res.share_min_bas else ''}\n".encode("ascii")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,10 +190,12 @@ def _mean_numbers(res: IsuTables, u: int, s: int) -> bytes:
 # (bytes, line and field lengths, rows, errors reported), every problem with file, row, column and
 # value. The export does not say *why* a value is empty, so the reader infers it from the contract
 # (§2, §5):
-# - on a `medel` row: `antal`, `bas` and `medel` are shown together or masked together (§2.6);
-#   `andel` is always empty;
+# - on a `medel` row: `andel` is always empty; an empty `bas` hides the row (§2 item 4: `antal`
+#   and `medel` empty too); with `bas` shown, an empty `antal` (the sum: never published under the
+#   perturbation) or `medel` (a base under 20, item 5) is masked (D163);
 # - on other rows: an empty `antal` or `bas` is masked (both always exist); an empty `andel` is a
-#   value that does not exist when `bas` is 0, else masked; `medel` is always empty.
+#   value that does not exist when `bas` is 0, else masked; `medel` is always empty. A share may
+#   pass 100: a perturbed count can exceed its perturbed base (§2 item 5's formula, D161).
 
 MAX_TIDY_BYTES = 2 * 1024**3  # a national export (about 2.6 million rows, 150 MB) is far below this
 MAX_FIELD = 1000  # characters in one field
@@ -243,16 +248,15 @@ def tidy_row(values: dict[str, str]) -> tuple[Row | None, list[tuple[str, str, s
     if kategori == MEDEL_KATEGORI:
         if values["andel"]:
             problems.append(("andel", values["andel"], "must be empty on a medel row"))
-        shown = [v is not None for v in (antal, bas, medel)]
-        if any(shown) and not all(shown):
-            problems.append(("medel", values["medel"], "antal, bas and medel are shown or masked together"))
-        if not any(shown):
+        if bas is None and (antal is not None or medel is not None):
+            problems.append(("bas", values["bas"], "a medel row without its base shows neither sum nor mean"))
+        if bas is None:
             maskerad = {"antal", "bas", "medel"}
+        else:
+            maskerad = {f for f, v in (("antal", antal), ("medel", medel)) if v is None}
     else:
         if values["medel"]:
             problems.append(("medel", values["medel"], "must be empty on a row that is not medel"))
-        if andel is not None and andel > 100:
-            problems.append(("andel", values["andel"], "a share above 100"))
         if antal is None:
             maskerad.add("antal")
         if bas is None:
@@ -290,7 +294,7 @@ def _fast_row(fields: list[str], intern) -> Row | None:
     if (niva == SAMTLIGA) != (kod == "") or (delgrupp and "=" not in delgrupp):
         return None
     antal, bas, andel = _whole(a), _whole(b), _whole(p)
-    if antal is False or bas is False or andel is False or (andel is not None and andel > 100):
+    if antal is False or bas is False or andel is False:
         return None
     masked = ("antal",) * (antal is None) + ("bas",) * (bas is None) + ("andel",) * (andel is None and bas != 0)
     return Row(intern(niva, niva), intern(kod, kod), intern(tabell, tabell), intern(delgrupp, delgrupp),

@@ -9,9 +9,10 @@ Renders, never computes: every number is a value of `resultat.tabell(...)`. Shee
   chart beside it (`workbook_charts.py`);
 - Per kommun: one row per län, kommun and stadsdel with its key figures, from its own tables.
 
-House style as the survey workbook's: text carries the value (numbers are numbers; a masked value
-shows the symbol `styles.MASKERAD` (`x`), never a zero; a value that does not exist is a blank
-cell, so the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–`) in a text), the XlsxWriter
+House style as the survey workbook's: text carries the value (numbers are numbers; a withheld
+value shows its symbol — `styles.MASKERAD` (`x`) for a hidden row, `styles.OSAKER` (`..`) for a
+share or mean on a base under 20 — never a zero; a value that does not exist is a blank cell, so
+the chart reading the table leaves a gap, and `styles.FINNS_INTE` (`–`) in a text), the XlsxWriter
 set-up of `xlsx_writer.new_workbook` (text never becomes a formula, a fixed creation date: identical
 results give identical bytes), every data table an Excel table with a header row, frozen panes,
 column widths and wrapped row heights (a header never breaks inside a word), A4 print set-up with each
@@ -43,12 +44,13 @@ from ..io.xlsx_writer import (
     word_wrapped_lines,
     wrapped_lines,
 )
-from ..styles import BORDER, FINNS_INTE, HEADER_FILL, MASKERAD
+from ..styles import BORDER, EJ_REDOVISAD, FINNS_INTE, HEADER_FILL, MASKERAD, OSAKER
 from . import workbook_charts as ritning
 from .chart_catalogue import UPPGIFT_SAKNAS, ChartCatalogue, load_chart_catalogue, scope
 from .chart_tables import ANDEL, ANTAL, ChartTable, build, thousands
 from .codebook import Codebook, load_codebook
-from .model import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResults, Row
+from .cellkey import DELGRUPP_MIN, NOISE, SHARE_MIN_BAS
+from .model import KOMMUN, LAN, NIVAER, SAMTLIGA, STADSDEL, IsuResults, Row, withheld_symbol
 from .workbook_layout import INFORMATION, NIVA_NAMN, PER_KOMMUN, PER_KOMMUN_KEYS, PER_KOMMUN_TABLE
 
 TEMPLATE = "isu_arbetsbok.txt.j2"
@@ -83,15 +85,16 @@ def _period_text(period) -> str:
 
 def _value_text(rad: Row | None, matt: str) -> str:
     if rad is None:
-        return FINNS_INTE
+        return EJ_REDOVISAD
     value = getattr(rad, matt)
     if value is None:
-        return MASKERAD if matt in rad.maskerad else FINNS_INTE
+        return withheld_symbol(rad, matt) or FINNS_INTE
     return thousands(value) if isinstance(value, int) else str(value).replace(".", ",")
 
 
 def _count_text(n: int, minsta_antal: int) -> str:
-    """A count on the cover, masked like any count (CONTRACT §2 rule 1: the pooled total too)."""
+    """A count on the cover: its published value (the set's v, D159), hidden from 1 to N−1 as a
+    row on such a base is (§2 item 4)."""
     return MASKERAD if 1 <= n < minsta_antal else thousands(n)
 
 
@@ -111,7 +114,7 @@ def sheet_texts(resultat: IsuResults, katalog: ChartCatalogue) -> dict[str, list
     for rad in resultat.tabell(SAMTLIGA, "", "faser"):
         antal = _value_text(rad, ANTAL)
         andel = _value_text(rad, ANDEL)
-        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel != FINNS_INTE else ""
+        share = f" ({andel} procent)" if rad.kategori != "aktualiserade" and andel[:1].isdigit() else ""
         faser.append((katalog.category_name(rad.kategori), f"{antal} ärenden{share}"))
     innehall = [(b.namn, f"{b.rubrik} ({_numbers(katalog.on_sheet(b.namn))})") for b in katalog.blad]
     text = render(
@@ -130,6 +133,14 @@ def sheet_texts(resultat: IsuResults, katalog: ChartCatalogue) -> dict[str, list
         innehall=innehall,
         per_kommun=PER_KOMMUN,
         maskerad=MASKERAD,
+        osaker=OSAKER,
+        finns_inte=FINNS_INTE,
+        utan_brus=resultat.utan_brus,
+        demo_key=resultat.demo_key,
+        syntetisk=resultat.syntetisk,
+        brus=NOISE,
+        andel_min=SHARE_MIN_BAS,
+        delgrupp_min=DELGRUPP_MIN,
     )
     sections = template_sections(text)
     missing = [s for s in (INFORMATION, "kapitel", "noter", PER_KOMMUN) if s not in sections]
@@ -179,10 +190,11 @@ class IsuStyles:
         self.blank = wb.add_format(cell)
 
 
-def _write_value(ws, r: int, c: int, value, masked: bool, decimal: bool, st: IsuStyles) -> None:
+def _write_value(ws, r: int, c: int, value, symbol: str | None, decimal: bool, st: IsuStyles) -> None:
+    """A number, a withheld value's symbol (`x`, `..`), or a blank (the value does not exist)."""
     if value is None:
-        if masked:
-            ws.write_string(r, c, MASKERAD, st.masked)
+        if symbol:
+            ws.write_string(r, c, symbol, st.masked)
         else:
             ws.write_blank(r, c, None, st.blank)
     else:
@@ -336,7 +348,7 @@ def _write_diagram(wb, ws, blad: str, t: ChartTable, r: int, kodbok: Codebook, n
             ws.set_row(rr, LINE_HEIGHT * lines)
         table_pt += LINE_HEIGHT * lines
         for c, (kol, cell) in enumerate(zip(t.kolumner, rad.celler), start=1):
-            _write_value(ws, rr, c, cell.varde, cell.maskerad, kol.matt == "medel", st)
+            _write_value(ws, rr, c, cell.varde, cell.tecken, kol.matt == "medel", st)
     table_rows = last - header + 1
     table_px = cols.x(ncols)
     top_pt = CAPTION_PT + LINE_HEIGHT * len(notes)
@@ -390,10 +402,10 @@ def _write_per_kommun(ws, resultat: IsuResults, katalog: ChartCatalogue, lines: 
                 tables[k.tabell] = {r.kategori: r for r in resultat.tabell(niva, kod, k.tabell)}
             rad = tables[k.tabell].get(k.kategori)
             value = getattr(rad, k.matt) if rad is not None else None
-            masked = rad is not None and value is None and k.matt in rad.maskerad
+            symbol = withheld_symbol(rad, k.matt) if rad is not None and value is None else None
             if value is not None and k.matt == "medel":
                 value = float(value)
-            _write_value(ws, i, c, value, masked, k.matt == "medel", st)
+            _write_value(ws, i, c, value, symbol, k.matt == "medel", st)
     figure = max(14, min(MAX_NUMBER_WIDTH, longest_word(k.rubrik for k in katalog.nyckeltal) + 2))
     widths = [10, 9, 34, 24] + [figure] * len(katalog.nyckeltal)
     for c, w in enumerate(widths):
@@ -418,7 +430,8 @@ def write_isu_workbook(resultat: IsuResults, path) -> None:
         "keywords": "ISU, våld i nära relationer, socialtjänst, SU-Kvinnofrid",
     })
     cover = CoverStyles(wb)
-    cover.sample[MASKERAD] = wb.add_format({"border": 1, "border_color": BORDER, "valign": "top", "align": "center"})
+    for symbol in (MASKERAD, OSAKER):
+        cover.sample[symbol] = wb.add_format({"border": 1, "border_color": BORDER, "valign": "top", "align": "center"})
     st = IsuStyles(wb)
     info = wb.add_worksheet(INFORMATION)
     write_information(info, cover, texts[INFORMATION])

@@ -1,7 +1,8 @@
-"""`python -m tests.isu_oracle RECORDS.csv [--minsta-antal N] [--period FRÅN:TILL] [--compare T.csv] > tidy.csv`
+"""`python -m tests.isu_oracle RECORDS.csv (--nyckelfil K | --utan-brus) [--minsta-antal N] [--period FRÅN:TILL] [--compare T.csv] > tidy.csv`
 
-Writes the oracle's tidy export (CONTRACT §6) of a valid record CSV to stdout, the warnings and a
-summary to stderr; exit 1 (one line on stderr) when the file is not valid under §1.
+Writes the oracle's tidy export (CONTRACT §6) of a valid record CSV to stdout, perturbed with the
+key file's bytes (§2) or the truth; the warnings and a summary to stderr; exit 1 (one line on
+stderr) when the file is not valid under §1.
 """
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ from .oracle import OracleInputError, Stats, apply_period, compile_unmasked, par
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tests.isu_oracle", description=__doc__.splitlines()[0])
     p.add_argument("records", help="a record CSV (CONTRACT §1)")
-    p.add_argument("--minsta-antal", type=int, default=5, help="masking threshold N (default 5; 1 shows all)")
+    p.add_argument("--minsta-antal", type=int, default=5, help="item 4's N (default 5; 1 shows every row)")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--nyckelfil", metavar="K", help="the key file (§2 item 1)")
+    g.add_argument("--utan-brus", action="store_true", help="the truth, without noise")
     p.add_argument("--period", default=None, metavar="FRÅN:TILL", help="ISO dates, inclusive")
-    p.add_argument("--stats", action="store_true", help="print how often each masking rule fired (stderr)")
+    p.add_argument("--stats", action="store_true", help="print how often each publication rule fired (stderr)")
     p.add_argument("--compare", metavar="TIDY.csv", default=None,
                    help="instead of printing, compare with this tidy export (e.g. production's); exit 1 on a difference")
     args = p.parse_args(argv)
@@ -28,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     stats = Stats()
-    text = tidy_text(compile_unmasked(las), args.minsta_antal, stats)
+    key = None if args.utan_brus else open(args.nyckelfil, "rb").read()
+    text = tidy_text(compile_unmasked(las, key=key), args.minsta_antal, key is not None, stats)
     for w in las.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(f"{len(las.arenden)} ärenden; {las.utanfor_period} outside the period; "

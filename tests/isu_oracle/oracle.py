@@ -1,15 +1,19 @@
 """An independent, deliberately plain reading of the ISU contract (`../shared/spec/isu/CONTRACT.md`).
 
-Valid record CSV in, the §6 tidy export's exact text out. It shares no code with `ojexcel.isu`
-(it reads the codebook and the municipality lists itself, uses no numpy, and was written without
-looking at the production modules), so that the two can check each other: if they agree on data
-sets neither has seen, both are probably right; where they differ, one of them misreads the
-contract. Where the contract is ambiguous, the reading taken here is written down in READING.md
-and marked "READING" in the comments below.
+Valid record CSV in, the §6 tidy export's exact text out — perturbed by §2's cell key method with a
+key K, or the truth (`--utan-brus`) without one. It shares no code with `ojexcel.isu` (it reads the
+codebook and the municipality lists itself, uses no numpy, computes HMAC with the standard
+library, and was written without looking at the production modules), so that the two can check
+each other: if they agree on data sets neither has seen, both are probably right; where they
+differ, one of them misreads the contract. Where the contract is ambiguous, the reading taken here
+is written down in READING.md and marked "READING" in the comments below.
+
+It is the one ISU oracle of the tests: `tests/isu_kontrakt.py` (dict rows, for the hypothesis
+properties) and `tests/isu_oracle/published.py` (the report's figures) are thin adapters over it.
 
 It is a test oracle, not a product: it accepts only *valid* input (it raises `OracleInputError` on
 anything the contract calls an error, so the data-set generator can be checked against it) and is
-written for clarity, not speed (a few thousand ärenden in a second or two).
+written for clarity, not speed (a few thousand ärenden in a few seconds).
 
 Each piece quotes the contract sentence it implements ("§n: ...").
 """
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import hmac
 import io
 import re
 import unicodedata
@@ -31,12 +37,6 @@ CODEBOOK_PATHS = (REPO / "tests" / "shared" / "spec" / "isu" / "variabler.csv",)
 KOMMUNER_PATHS = (REPO.parent / "shared" / "reference" / "kommuner.csv", REPO / "municipality_groups" / "kommuner.csv")
 STADSDELAR_PATHS = (REPO.parent / "shared" / "reference" / "stadsdelar_2017.csv",
                     REPO / "municipality_groups" / "stadsdelar_2017.csv")
-
-# READING (see READING.md §R1): §2 rule 3's secondary suppression is applied to the enval tables
-# and the derived tables whose labels partition their scope — not to `faser`, whose rows "do not
-# partition the scope" (§4), so that the premise of rule 3 ("the label counts add up to the
-# labels' base") does not hold for it. Flip to check the other reading.
-SECONDARY_IN_FASER = False
 
 HEADER = "niva,kod,tabell,delgrupp,kategori,antal,bas,andel,medel"
 
@@ -113,6 +113,7 @@ def is_blank(cell: str) -> bool:
 
 @dataclass
 class Arende:
+    aid: str  # the trimmed arende_id: only for its record key r (§2 item 1), never written
     enhet: str
     kommun: str
     lan: str
@@ -129,6 +130,7 @@ class Arende:
     n_parter: int = 0
     dagar: int | None = None
     delgrupper: tuple[str, ...] = ()
+    r: int = 0  # §2 item 1's record key (`compile_unmasked`)
 
 
 @dataclass
@@ -276,7 +278,7 @@ def read_records(path: Path | str) -> Lasning:
         if datum["datum_aktualisering"] is None:
             raise OracleInputError(f"{where}: blank datum_aktualisering")
 
-        a = Arende(kod, kommun, LAN_OF_KOMMUN[kommun], stadsdel, enval, flerval, datum, alder)
+        a = Arende(aid_key, kod, kommun, LAN_OF_KOMMUN[kommun], stadsdel, enval, flerval, datum, alder)
         _consistency(a, where, warnings)
         out.append(a)
     return Lasning(out, warnings)
@@ -494,6 +496,10 @@ class Row:
     antal: int
     bas: int
     parts: tuple[int, ...] = ()  # combined: indexes of the part rows in the table
+    # §2 item 2: "its cell key is c = (Σ_{a∈S} r(a)) mod 2^32" — of the count's set and the base's
+    # set (a mean's antal is a sum, not a set: 0)
+    c_antal: int = 0
+    c_bas: int = 0
 
 
 @dataclass
@@ -502,6 +508,13 @@ class Table:
     delgrupp: str
     typ: str  # enval | flerval | faser | medel   ("derived" tables are enval tables)
     rows: list[Row]
+    scope_n: int = 0  # the ärenden of the table's scope (a mean: the ärenden averaged)
+    scope_c: int = 0
+
+
+def key_of(arenden) -> int:
+    """§2 item 2: c = (Σ_{a∈S} r(a)) mod 2^32."""
+    return sum(a.r for a in arenden) % 2**32
 
 
 def _scope(tabell: str, arenden: list[Arende]) -> list[Arende]:
@@ -521,36 +534,37 @@ def _scope(tabell: str, arenden: list[Arende]) -> list[Arende]:
     return arenden
 
 
-def _enval_table(tabell: str, labels: tuple[str, ...], values: list[str | None]) -> list[Row]:
+def _row(kategori: str, kind: str, count_set: list[Arende], base_set: list[Arende], parts=()) -> Row:
+    return Row(kategori, kind, len(count_set), len(base_set), tuple(parts), key_of(count_set), key_of(base_set))
+
+
+def _enval_table(tabell: str, labels: tuple[str, ...], scope: list[Arende], value) -> list[Row]:
     # "`enval` (and every derived variable): one row per label in `svar` order — `antal` = ärenden
     # in the scope with that answer, `bas` = ärenden in the scope with an answer ... — then the
     # combined categories (`bas` = the labels' base), then `uppgift_saknas` (`antal` = ärenden in
     # the scope without an answer, `bas` = the scope)."
-    counts = Counter(values)
-    answered = len(values) - counts[None]
-    rows = [Row(lab, "label", counts[lab], answered) for lab in labels]
+    answered = [a for a in scope if value(a) is not None]
+    rows = [_row(lab, "label", [a for a in answered if value(a) == lab], answered) for lab in labels]
     for cat, parts in COMBINED.get(tabell, ()):
         idx = tuple(labels.index(p) for p in parts)
-        # "`antal` = ärenden with any of the parts" (enval: the sum)
-        rows.append(Row(cat, "combined", sum(counts[p] for p in parts), answered, idx))
-    rows.append(Row("uppgift_saknas", "saknas", counts[None], len(values)))
+        # "`antal` = ärenden with any of the parts"
+        rows.append(_row(cat, "combined", [a for a in answered if value(a) in parts], answered, idx))
+    rows.append(_row("uppgift_saknas", "saknas", [a for a in scope if value(a) is None], scope))
     return rows
 
 
-def _flerval_table(tabell: str, labels: tuple[str, ...], values: list[frozenset[str]]) -> list[Row]:
+def _flerval_table(tabell: str, labels: tuple[str, ...], scope: list[Arende], value) -> list[Row]:
     # "`flerval`: `minst_ett_svar` (`antal` = ärenden with at least one answer, `bas` = the scope),
     # one row per label (`antal` = ärenden with that answer among theirs, `bas` = ärenden with at
     # least one answer), the combined categories, `uppgift_saknas` (`bas` = the scope)."
-    scope = len(values)
-    answered = sum(1 for v in values if v)
-    counts = Counter(lab for v in values for lab in v)  # each ärende's answers are a set
-    rows = [Row("minst_ett_svar", "minst", answered, scope)]
-    rows += [Row(lab, "label", counts[lab], answered) for lab in labels]
+    answered = [a for a in scope if value(a)]
+    rows = [_row("minst_ett_svar", "minst", answered, scope)]
+    rows += [_row(lab, "label", [a for a in answered if lab in value(a)], answered) for lab in labels]
     for cat, parts in COMBINED.get(tabell, ()):
         idx = tuple(1 + labels.index(p) for p in parts)
         # READING (R3): the combined category's `bas` is the labels' base, as for enval
-        rows.append(Row(cat, "combined", sum(1 for v in values if v & set(parts)), answered, idx))
-    rows.append(Row("uppgift_saknas", "saknas", scope - answered, scope))
+        rows.append(_row(cat, "combined", [a for a in answered if value(a) & set(parts)], answered, idx))
+    rows.append(_row("uppgift_saknas", "saknas", [a for a in scope if not value(a)], scope))
     return rows
 
 
@@ -558,21 +572,23 @@ def _faser_table(scope: list[Arende]) -> list[Row]:
     # "`aktualiserade` (every ärende), `minst_en_insats`, `avslutade`, `med_maluppfoljning`
     # (avslutade with an answer), `med_brukarenkat`; `bas` = the scope for the first three, the
     # avslutade for the last two; no `uppgift_saknas` row."
-    n = len(scope)
     avsl = [a for a in scope if a.avslutat]
     return [
-        Row("aktualiserade", "fas", n, n),
-        Row("minst_en_insats", "fas", sum(1 for a in scope if a.n_insatser > 0), n),
-        Row("avslutade", "fas", len(avsl), n),
-        Row("med_maluppfoljning", "fas", sum(1 for a in avsl if a.enval["maluppfoljning"] is not None), len(avsl)),
-        Row("med_brukarenkat", "fas", sum(1 for a in avsl if a.brukarenkat), len(avsl)),
+        _row("aktualiserade", "fas", scope, scope),
+        _row("minst_en_insats", "fas", [a for a in scope if a.n_insatser > 0], scope),
+        _row("avslutade", "fas", avsl, scope),
+        _row("med_maluppfoljning", "fas", [a for a in avsl if a.enval["maluppfoljning"] is not None], avsl),
+        _row("med_brukarenkat", "fas", [a for a in avsl if a.brukarenkat], avsl),
     ]
 
 
-def _mean_row(values: list[int]) -> list[Row]:
+def _mean_table(tabell: str, averaged: list[Arende], value) -> Table | None:
     # "Means, each a table of one row (`kategori` = `medel`; `antal` = the sum, `bas` = the
     # ärenden, `medel` = antal/bas; not written when no ärende is averaged)"
-    return [Row("medel", "medel", sum(values), len(values))] if values else []
+    if not averaged:
+        return None
+    row = Row("medel", "medel", sum(value(a) for a in averaged), len(averaged), (), 0, key_of(averaged))
+    return Table(tabell, "", "medel", [row], len(averaged), key_of(averaged))
 
 
 def compute_table(tabell: str, arenden: list[Arende]) -> Table | None:
@@ -580,27 +596,26 @@ def compute_table(tabell: str, arenden: list[Arende]) -> Table | None:
     is not written ("a table with an empty scope is not written")."""
     if tabell == "medel_antal_insatser":
         # "over every ärende of the scope (zeros included ...)"
-        rows = _mean_row([a.n_insatser for a in arenden])
-        return Table(tabell, "", "medel", rows) if rows else None
+        return _mean_table(tabell, arenden, lambda a: a.n_insatser)
     if tabell == "medel_antal_samverkansparter":
         # "over ärenden with at least one partner"
-        rows = _mean_row([a.n_parter for a in arenden if a.n_parter > 0])
-        return Table(tabell, "", "medel", rows) if rows else None
+        return _mean_table(tabell, [a for a in arenden if a.n_parter > 0], lambda a: a.n_parter)
     if tabell == "medel_arendelangd":
         # "(days) over avslutade ärenden with both dates"
-        rows = _mean_row([a.dagar for a in arenden if a.dagar is not None])
-        return Table(tabell, "", "medel", rows) if rows else None
+        return _mean_table(tabell, [a for a in arenden if a.dagar is not None], lambda a: a.dagar)
     scope = _scope(tabell, arenden)
     if not scope:
         return None
     if tabell == "faser":
-        return Table(tabell, "", "faser", _faser_table(scope))
-    if tabell in DERIVED:
-        return Table(tabell, "", "enval", _enval_table(tabell, DERIVED[tabell], [a.d[tabell] for a in scope]))
-    v = VARS[tabell]
-    if v.typ == "enval":
-        return Table(tabell, "", "enval", _enval_table(tabell, v.svar, [a.enval[tabell] for a in scope]))
-    return Table(tabell, "", "flerval", _flerval_table(tabell, v.svar, [a.flerval[tabell] for a in scope]))
+        t = Table(tabell, "", "faser", _faser_table(scope))
+    elif tabell in DERIVED:
+        t = Table(tabell, "", "enval", _enval_table(tabell, DERIVED[tabell], scope, lambda a: a.d[tabell]))
+    elif VARS[tabell].typ == "enval":
+        t = Table(tabell, "", "enval", _enval_table(tabell, VARS[tabell].svar, scope, lambda a: a.enval[tabell]))
+    else:
+        t = Table(tabell, "", "flerval", _flerval_table(tabell, VARS[tabell].svar, scope, lambda a: a.flerval[tabell]))
+    t.scope_n, t.scope_c = len(scope), key_of(scope)
+    return t
 
 
 # ---------------------------------------------------------------------------------------------
@@ -624,19 +639,30 @@ def units(arenden: list[Arende]) -> list[tuple[str, str, list[Arende]]]:
 
 @dataclass
 class Unmasked:
-    """Every table of every unit, before masking: [(niva, kod, Table)] in tidy order."""
+    """Every table of every unit, before §2's publication rules: [(niva, kod, Table)] in tidy
+    order, and per (niva, kod, delgrupp) the delgrupp's every-ärende set (n, c) for item 6."""
     tables: list[tuple[str, str, Table]]
     n: int
     utanfor_period: int
     warnings: list[str]
+    delgrupp_sets: dict[tuple[str, str, str], tuple[int, int]] = field(default_factory=dict)
 
 
-def compile_unmasked(las: Lasning, only: dict[str, tuple[str, ...] | None] | None = None) -> Unmasked:
+def record_key(key: bytes, arende_id: str) -> int:
+    """§2 item 1: "r = the first 4 bytes, read big-endian, of HMAC-SHA256(K, UTF-8 of the trimmed
+    `arende_id`)"."""
+    return int.from_bytes(hmac.new(key, arende_id.strip().encode("utf-8"), hashlib.sha256).digest()[:4], "big")
+
+
+def compile_unmasked(las: Lasning, only: dict[str, tuple[str, ...] | None] | None = None,
+                     key: bytes | None = None) -> Unmasked:
     """Every table; `only` (for quick partial checks) maps the levels to compute to the tables
-    wanted there (None: all)."""
+    wanted there (None: all). `key`: K of §2 item 1 (None: no record keys, for --utan-brus)."""
     for a in las.arenden:
         derive(a)
+        a.r = 0 if key is None else record_key(key, a.aid)
     tables: list[tuple[str, str, Table]] = []
+    sets: dict[tuple[str, str, str], tuple[int, int]] = {}
     for niva, kod, arenden in units(las.arenden):
         if only is not None and niva not in only:
             continue
@@ -646,6 +672,8 @@ def compile_unmasked(las: Lasning, only: dict[str, tuple[str, ...] | None] | Non
         for a in arenden:
             for dg in a.delgrupper:
                 by_dg[dg].append(a)
+        for dg, members in by_dg.items():
+            sets[(niva, kod, dg)] = (len(members), key_of(members))
         # "rows ordered by level ..., code, table ..., delgrupp (empty first, then §4's order)"
         for tabell in wanted:
             for dg in DELGRUPPER:
@@ -655,7 +683,7 @@ def compile_unmasked(las: Lasning, only: dict[str, tuple[str, ...] | None] | Non
                 if t is not None:
                     t.delgrupp = dg
                     tables.append((niva, kod, t))
-    return Unmasked(tables, len(las.arenden), las.utanfor_period, las.warnings)
+    return Unmasked(tables, len(las.arenden), las.utanfor_period, las.warnings, sets)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -676,124 +704,123 @@ def medel(antal: int, bas: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# §2 Masking
+# §2 The cell key method
 # ---------------------------------------------------------------------------------------------
+
+# Item 3: "n = 1: 0 (12), 1 (8), 4 (4); n = 2: 0 (5), 1 (2), 2 (10), 3 (4), 4 (1), 5 (2);
+# n ≥ 3: n−3 (1), n−2 (3), n−1 (3), n (10), n+1 (3), n+2 (3), n+3 (1)" — (value, weight in 24ths)
+PTABLE = {1: ((0, 12), (1, 8), (4, 4)), 2: ((0, 5), (1, 2), (2, 10), (3, 4), (4, 1), (5, 2))}
+PTABLE_N3 = ((-3, 1), (-2, 3), (-1, 3), (0, 10), (1, 3), (2, 3), (3, 1))
+SHARE_MIN = 20  # item 5: "`andel` ... written only when v_bas ≥ 20"
+DELGRUPP_MIN = 20  # item 6: "a delgrupp is written only when v of its every-ärende scope is ≥ 20"
+
+
+def perturb(n: int, c: int) -> int:
+    """Item 3: "v = 0 when n = 0. Otherwise v is the first value m of the list below, smallest
+    first, for which 24·c < 2^32·W(m), W(m) = the sum of the weights (in 24ths) of the listed
+    values ≤ m"."""
+    if n == 0:
+        return 0
+    row = PTABLE.get(n) or tuple((n + d, w) for d, w in PTABLE_N3)
+    w_sum = 0
+    for m, w in row:
+        w_sum += w
+        if 24 * c < 2**32 * w_sum:
+            return m
+    raise AssertionError("the weights sum to 24")
+
 
 @dataclass
 class Stats:
-    """How often each masking rule fired (so tests can check the data sets reach every rule)."""
+    """How often each publication rule fired (so tests can check the data sets reach every rule)."""
     c: Counter = field(default_factory=Counter)
 
 
-def mask_table(t: Table, n_min: int, stats: Stats | None = None) -> list[set[str]]:
-    """The hidden fields of each row of `t` under `--minsta-antal n_min`."""
-    hidden: list[set[str]] = [set() for _ in t.rows]
-    if stats is None and not any(0 < r.antal < n_min or 0 < r.bas < n_min for r in t.rows):
-        return hidden  # no count or base from 1 to N−1: nothing to hide (`--minsta-antal 1` always)
+def publish_table(niva: str, kod: str, t: Table, n_min: int, u: Unmasked, noise: bool,
+                  stats: Stats | None = None) -> list[list[str]] | None:
+    """The table's rows as the export writes them (antal, bas, andel, medel as text), or None when
+    it is not written. `noise`: §2's rules; else --utan-brus ("the tables of §4 with the numbers of
+    §5 for every delgrupp at every level (the sums on `medel` rows included), item 4 applied at
+    `--minsta-antal N`, items 1–3 and 5–7 not")."""
     st = stats.c if stats is not None else Counter()
-    small = lambda x: 1 <= x <= n_min - 1  # noqa: E731  "from 1 to N−1"
-    if t.typ == "medel":
-        # rule 6: "on `medel` rows the sum (`antal`) and the mean are shown exactly when `bas` is."
-        r = t.rows[0]
-        if small(r.bas):
-            hidden[0] |= {"antal", "bas", "medel"}
-            st["medel_masked"] += 1
-        elif r.antal < n_min:
-            st["medel_small_sum_shown"] += 1
-        return hidden
-    for r, h in zip(t.rows, hidden):
-        # rule 2: "a base (`bas`) from 1 to N−1 is not shown, nor any count, share or mean that
-        # uses it, zeros included"
-        if small(r.bas):
-            h |= {"bas", "antal", "andel"}
-            st["rule2"] += 1
-        # rule 1: "a count (`antal`) from 1 to N−1 is not shown, nor the share computed from it —
-        # except on `uppgift_saknas` rows"
-        if small(r.antal):
-            if r.kind == "saknas":
-                if not small(r.bas):
-                    st["rule1_saknas_exempt"] += 1
-            else:
-                h |= {"antal", "andel"}
-                st["rule1"] += 1
-    # rule 3: "in an `enval` or derived table the label counts add up to the labels' base, which is
-    # shown: when exactly one label count is masked, the smallest other non-zero label count is
-    # masked too (ties: the first in table order), so no masked count can be recovered by
-    # subtraction"
-    if t.typ == "enval" or (t.typ == "faser" and SECONDARY_IN_FASER):
-        kinds = ("label",) if t.typ == "enval" else ("fas",)
-        labels = [i for i, r in enumerate(t.rows) if r.kind in kinds]
-        masked = [i for i in labels if "antal" in hidden[i]]
-        if len(masked) == 1:
-            others = [i for i in labels if i != masked[0] and t.rows[i].antal > 0]
-            if others:
-                smallest = min(t.rows[i].antal for i in others)
-                first = next(i for i in others if t.rows[i].antal == smallest)  # ties: table order
-                hidden[first] |= {"antal", "andel"}
-                st["rule3"] += 1
-                if sum(1 for i in others if t.rows[i].antal == smallest) > 1:
-                    st["rule3_tie"] += 1
-    # rule 3: "in an `flerval` table, `uppgift_saknas` is masked when `minst_ett_svar` is"
-    if t.typ == "flerval":
-        minst = next(i for i, r in enumerate(t.rows) if r.kind == "minst")
-        saknas = next(i for i, r in enumerate(t.rows) if r.kind == "saknas")
-        if "antal" in hidden[minst] and "antal" not in hidden[saknas]:
-            hidden[saknas] |= {"antal", "andel"}
-            st["rule3_flerval"] += 1
-    # R19 (decided by the lead: masked): in an `enval` or derived table whose labels' base is
-    # hidden by rule 2 while the scope is shown, `uppgift_saknas` is masked too — else the hidden
-    # base = scope − uppgift_saknas (the flerval rule above, for enval)
-    if t.typ == "enval":
-        first = next(i for i, r in enumerate(t.rows) if r.kind == "label")
-        saknas = next(i for i, r in enumerate(t.rows) if r.kind == "saknas")
-        if "bas" in hidden[first] and "antal" not in hidden[saknas]:
-            hidden[saknas] |= {"antal", "andel"}
-            st["r19_enval_saknas"] += 1
-    # rule 4: "a combined category (§4) is masked when any of its parts is"
-    for r, h in zip(t.rows, hidden):
-        if r.kind == "combined" and any("antal" in hidden[p] for p in r.parts) and "antal" not in h:
-            h |= {"antal", "andel"}
-            st["rule4"] += 1
-    # rule 5: "otherwise zero is always shown" — nothing above hides a zero except rule 2
-    for r, h in zip(t.rows, hidden):
-        if r.antal == 0 and "antal" not in h:
-            st["zero_shown"] += 1
-    return hidden
+    v = perturb if noise else (lambda n, c: n)
+    # item 4: "A table is written when v of its scope is ≥ 1."  READING (R28): a mean's scope is
+    # the ärenden averaged; faser's the ärenden of its unit and delgrupp
+    scope = t.rows[0] if t.typ in ("faser", "medel") else t.rows[-1]
+    if v(scope.bas, scope.c_bas) < 1:
+        st["table_not_written"] += 1
+        return None
+    # item 6: "At `kommun` and `stadsdel` a delgrupp is written only when v of its every-ärende
+    # scope is ≥ 20"  READING (R29): the delgrupp '' (all ärenden of the unit) is not a delgrupp
+    # of item 6; its every-ärende scope is every ärende of the unit in the delgrupp
+    if noise and niva in ("kommun", "stadsdel") and t.delgrupp:
+        n, c = u.delgrupp_sets[(niva, kod, t.delgrupp)]
+        if perturb(n, c) < DELGRUPP_MIN:
+            st["delgrupp_not_written"] += 1
+            return None
+    out = []
+    for r in t.rows:
+        va, vb = (0, v(r.bas, r.c_bas)) if r.kind == "medel" else (v(r.antal, r.c_antal), v(r.bas, r.c_bas))
+        # item 4: "A row whose v_bas is 1 to N−1 shows no `antal`, `bas`, `andel` or `medel`."
+        if 1 <= vb <= n_min - 1:
+            st["row_hidden"] += 1
+            out.append(["", "", "", ""])
+            continue
+        if r.kind == "medel":
+            if not noise:
+                out.append([str(r.antal), str(r.bas), "", medel(r.antal, r.bas)])
+                continue
+            # item 5: "On `medel` rows `bas` is v of the ärenden averaged, `medel` their true mean
+            # (§5), and `antal` (the sum) is empty."  READING (R30, decision D157): the mean only
+            # where v_bas ≥ 20, as `andel`
+            shown = vb >= SHARE_MIN
+            st["medel_shown" if shown else "medel_base_under_20"] += 1
+            out.append(["", str(vb), "", medel(r.antal, r.bas) if shown else ""])
+            continue
+        if not noise:
+            out.append([str(va), str(vb), andel(va, vb), ""])
+            continue
+        # item 5: "`andel` = (200·v_antal + v_bas) div (2·v_bas), written only when v_bas ≥ 20"
+        if vb >= SHARE_MIN:
+            share = (200 * va + vb) // (2 * vb)
+            st["andel_over_100" if share > 100 else "andel_shown"] += 1
+            out.append([str(va), str(vb), str(share), ""])
+        else:
+            st["andel_base_under_20" if vb else "andel_base_0"] += 1
+            out.append([str(va), str(vb), "", ""])
+        if va != r.antal:
+            st["count_changed"] += 1
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
 # §6 Tidy export
 # ---------------------------------------------------------------------------------------------
 
-def tidy_rows(u: Unmasked, n_min: int, stats: Stats | None = None) -> list[list[str]]:
+def tidy_rows(u: Unmasked, n_min: int, noise: bool = True, stats: Stats | None = None) -> list[list[str]]:
     out = []
     for niva, kod, t in u.tables:
-        hidden = mask_table(t, n_min, stats)
-        for r, h in zip(t.rows, hidden):
-            is_medel = t.typ == "medel"
-            # "a masked value is empty; `andel` is empty on `medel` rows and `medel` on the others"
-            out.append([
-                niva, kod, t.tabell, t.delgrupp, r.kategori,
-                "" if "antal" in h else str(r.antal),
-                "" if "bas" in h else str(r.bas),
-                "" if (is_medel or "andel" in h) else andel(r.antal, r.bas),
-                "" if (not is_medel or "medel" in h) else medel(r.antal, r.bas),
-            ])
+        rows = publish_table(niva, kod, t, n_min, u, noise, stats)
+        if rows is None:
+            continue
+        for r, values in zip(t.rows, rows):
+            out.append([niva, kod, t.tabell, t.delgrupp, r.kategori, *values])
     return out
 
 
-def tidy_text(u: Unmasked, n_min: int, stats: Stats | None = None) -> str:
+def tidy_text(u: Unmasked, n_min: int, noise: bool = True, stats: Stats | None = None) -> str:
     """"a UTF-8 CSV with exactly this header ... UTF-8 without BOM, `\\n` line ends"."""
     buf = io.StringIO()
     # READING (R8): standard CSV quoting (a field is quoted only when it holds `,`, `"` or a line break)
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(HEADER.split(","))
-    w.writerows(tidy_rows(u, n_min, stats))
+    w.writerows(tidy_rows(u, n_min, noise, stats))
     return buf.getvalue()
 
 
-def tidy_from_file(path: Path | str, minsta_antal: int = 5, period: str | None = None,
+def tidy_from_file(path: Path | str, minsta_antal: int = 5, period: str | None = None, key: bytes | None = None,
                    stats: Stats | None = None) -> str:
-    """The whole pipeline: a valid record CSV → the tidy export's text."""
+    """The whole pipeline: a valid record CSV → the tidy export's text; with `key` (K) perturbed
+    by §2, without it the truth (--utan-brus)."""
     las = apply_period(read_records(path), parse_period(period))
-    return tidy_text(compile_unmasked(las), minsta_antal, stats)
+    return tidy_text(compile_unmasked(las, key=key), minsta_antal, key is not None, stats)
