@@ -616,7 +616,7 @@ def test_xlsx_input_agrees_with_oracle_on_its_csv_twin(tmp_path, profile, seed, 
     assert report is None, f"the tidy export of the XLSX twin of {profile} seed {seed} differs from the oracle's:\n{report}"
 
 
-@pytest.mark.parametrize("cases", [6, pytest.param(24, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("cases", [6, pytest.param(16, marks=pytest.mark.slow)])
 def test_many_tiny_data_sets_agree_with_oracle(tmp_path, cases):
     """Tiny files (1–40 ärenden, 1–4 units) reach the corners big ones do not: units of one
     ärende, empty avslut phases, delgrupper of one, N from 1 to 6, with and without noise.

@@ -239,10 +239,13 @@ def test_build_under_umask_077_new_files_private_a_replaced_one_keeps_its_mode(t
 
 @pytest.mark.slow
 def test_isu_kommun_all_under_umask_077_writes_private_files(tmp_path):
+    from .isu_small import KEY, sample_rows, write_records
+
+    records = write_records(tmp_path / "arenden.csv", sample_rows())  # two units: a quick gate
     out = tmp_path / "rapporter"
     proc = subprocess.run(
-        [sys.executable, "-c", "from ojexcel.cli import main; main()", "isu", "kommun", "--all", "--out-dir", str(out),
-         "--format", "html", "-j", "2", "-q"],
+        [sys.executable, "-c", "from ojexcel.cli import main; main()", "isu", "kommun", "--all", str(records),
+         "--nyckelfil", str(KEY), "--out-dir", str(out), "--format", "html", "-j", "2", "-q"],
         preexec_fn=lambda: os.umask(0o077), capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     files = list(out.iterdir())
