@@ -122,3 +122,11 @@ def test_old_import_paths_still_work_for_one_release():
         assert any(issubclass(w.category, DeprecationWarning) and new in str(w.message) for w in caught), old
     from ojexcel.xlsx_cells import read_cells  # noqa: F401  (the README's example of 0.1)
     from ojexcel.trend import unit_series  # noqa: F401
+
+
+def test_python_dash_m_ojexcel_is_the_command_line():
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "ojexcel", "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith("Usage: ojexcel "), proc.stderr

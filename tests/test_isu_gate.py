@@ -128,3 +128,19 @@ def test_the_old_rules_exposure_is_found_and_the_new_closes_it():
     assert old["counts_pinned"] > 0
     assert gate.check(compile_tables(a, minsta_antal=5)).ok
     assert np.all(compile_tables(a, minsta_antal=5).pub_bas >= 0)
+
+
+@pytest.mark.slow
+def test_an_outsider_who_knows_the_perturbation_table_pins_what_item_7_does_not(tmp_path):
+    """D185: the sample's publication passes item 7's audit (the gate) — and an outsider who also
+    uses the table's preimages (a shown 1+ is at least 1; a shown 2, 3 or 5 at least 2) pins some
+    counts of 1–4 (the attacker's audit of 8 Dec: 69 with the demo key). `--regler brus-tabell`
+    says so, naming the cells; the build does not refuse it (the contract's gate is item 7's)."""
+    tidy = tmp_path / "isu.csv"
+    r = CliRunner().invoke(main, ["isu", "build", "--out", str(tmp_path / "isu.xlsx"), "--tidy", str(tidy), "-q"])
+    assert r.exit_code == 0, r.output
+    assert CliRunner().invoke(main, ["isu", "audit", str(tidy), "-q"]).exit_code == 0
+    r = CliRunner().invoke(main, ["isu", "audit", str(tidy), "--regler", "brus-tabell"])
+    assert r.exit_code == 1 and "pinned: " in r.output, r.output
+    n = int(r.output.split(" count(s) of 1–4 pinned")[0].rsplit(" ", 1)[-1])
+    assert 10 <= n <= 500, n

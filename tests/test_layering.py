@@ -3,7 +3,8 @@ no private name imported across modules.
 
 Layers, bottom to top: the top-level modules and `ojexcel/io/` (shared); the products
 `ojexcel/survey/` and `ojexcel/isu/`, which never import each other; the surfaces (`ojexcel/cli/`,
-`ojexcel/api.py`, `ojexcel/site/`, the package `__init__`), the only modules that import a product.
+`ojexcel/api.py`, `ojexcel/site/`, the package `__init__` and `__main__`), the only modules that
+import a product.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "ojexcel"
-SURFACES = ("ojexcel", "ojexcel.api", "ojexcel.cli", "ojexcel.site")
+SURFACES = ("ojexcel", "ojexcel.__main__", "ojexcel.api", "ojexcel.cli", "ojexcel.site")
 PRODUCTS = ("ojexcel.survey", "ojexcel.isu")
 
 

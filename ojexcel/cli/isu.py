@@ -360,9 +360,12 @@ EXIT_AUDIT_TROUBLE = 2  # `isu audit`: the file cannot be audited (as diff(1)'s 
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--minsta-antal", "minsta_antal", type=click.IntRange(min=1), default=5, show_default=True,
               help="The N the export was built with: the small counts are 1 to N-1.")
-@click.option("--regler", "regler", type=click.Choice(["brus", "maskning"]), default="brus", show_default=True,
-              help="The rules the export was made by: brus (CONTRACT §2, the cell key method) or maskning "
-                   "(the cell suppression used before it).")
+@click.option("--regler", "regler", type=click.Choice(["brus", "brus-tabell", "maskning"]), default="brus",
+              show_default=True,
+              help="The rules the export was made by: brus (CONTRACT §2, the cell key method, audited as item 7 "
+                   "says), brus-tabell (the same, by an outsider who also uses the perturbation table's "
+                   "preimages: a shown 1 or more means at least 1, a shown 2, 3 or 5 at least 2 — stronger "
+                   "than item 7 asks) or maskning (the cell suppression used before it).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing; the exit status says it.")
 def audit(export: Path, minsta_antal: int, regler: str, quiet: bool) -> None:
     """Audit a tidy export (EXPORT.csv, from anywhere) as an outsider would (CONTRACT §2 item 7).
@@ -379,7 +382,8 @@ def audit(export: Path, minsta_antal: int, regler: str, quiet: bool) -> None:
     from .common import echo_problems, say
 
     try:
-        result = check_file(export, minsta_antal, kind={"brus": "perturbed", "maskning": "suppression"}[regler])
+        result = check_file(export, minsta_antal, kind={"brus": "perturbed", "brus-tabell": "perturbed-ptable",
+                                                                    "maskning": "suppression"}[regler])
     except InputError as exc:
         echo_problems(exc.problems, exc.omitted)
         say(f"ojexcel isu audit: {export}: not an ISU tidy export that can be audited ({exc.count} problem(s))")

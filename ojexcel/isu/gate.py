@@ -67,8 +67,11 @@ def check(resultat) -> GateResult:
 
 def check_file(path: Path | str, minsta_antal: int = 5, kind: str = "perturbed") -> GateResult:
     """An export from anywhere (no truth), under item 7's prior (`kind` "suppression": the old
-    rules'). Raises `RowListError` (an InputError) when the file is not a valid tidy export."""
+    rules'; "perturbed-ptable": an outsider who also knows the perturbation table's preimages,
+    stronger than item 7 asks, D185). Raises `RowListError` (an InputError) when the file is not a
+    valid tidy export."""
     from .audit import audit_tidy_file
 
     t0 = time.perf_counter()
-    return _result(audit_tidy_file(path, minsta_antal, kind=kind), t0)
+    ptable = kind == "perturbed-ptable"
+    return _result(audit_tidy_file(path, minsta_antal, kind="perturbed" if ptable else kind, ptable=ptable), t0)
