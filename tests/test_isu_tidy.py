@@ -198,3 +198,18 @@ def test_only_codebook_texts_and_unit_codes_are_written(slump):
         assert r.niva in ("samtliga", "lan", "kommun", "stadsdel")
         assert r.kod in koder
         assert r.tabell in slump.tabellnamn() and r.delgrupp in plan.delgrupper and r.kategori in kategorier
+
+
+def test_an_export_over_the_row_bound_is_refused(tmp_path, monkeypatch):
+    """D186: a file of more rows than a national export can have is refused, naming the bound, and
+    one within it is read (the bound is MAX_ROWS; here made small)."""
+    import ojexcel.isu.tidy as tidy
+
+    res = compile_tables(bygg_arenden([a(kon="Kvinna")] * 6), minsta_antal=1, utan_brus=True)
+    rows = len(lines(res, tmp_path)) - 1
+    monkeypatch.setattr(tidy, "MAX_ROWS", rows)
+    read_isu_tidy(tmp_path / "t.csv", minsta_antal=1)  # exactly at the bound: read
+    monkeypatch.setattr(tidy, "MAX_ROWS", rows - 1)
+    with pytest.raises(InputError) as info:
+        read_isu_tidy(tmp_path / "t.csv", minsta_antal=1)
+    assert f"more than {rows - 1} rows" in str(info.value)

@@ -197,13 +197,15 @@ def _mean_numbers(res: IsuTables, u: int, s: int) -> bytes:
 #   value that does not exist when `bas` is 0, else masked; `medel` is always empty. A share may
 #   pass 100: a perturbed count can exceed its perturbed base (§2 item 5's formula, D161).
 
-MAX_TIDY_BYTES = 2 * 1024**3  # a national export (about 2.6 million rows, 150 MB) is far below this
+MAX_TIDY_BYTES = 2 * 1024**3  # a national export (at most ~2.9 million rows, ~200 MB) is far below this
 MAX_FIELD = 1000  # characters in one field
 MAX_LINE = 10 * MAX_FIELD  # characters in one line
-MAX_ROWS = 20_000_000  # a national export has about 2.6 million
+# a national export has at most ~2.9 million rows (341 units, none over samtliga's 8 383); the reader
+# keeps ~300 bytes a row, so this bound keeps a valid-looking file within about 1 GB (D186)
+MAX_ROWS = 3_200_000
 MAX_ERRORS = 50  # reported in full; the rest counted
 # the reading stops after this many problems (D183): 2 million bad lines took 16 s, and the
-# 20 million a file may hold would take minutes for a verdict the first ones already give
+# 3.2 million a file may hold would take half a minute for a verdict the first ones already give
 MAX_PROBLEMS = 100_000
 
 _INT = re.compile(r"[0-9]{1,12}")
@@ -303,8 +305,9 @@ def _fast_row(fields: list[str], intern) -> Row | None:
 
 def _lines(fh, name: str):
     """The file's lines, bounded: no byte-order mark (§6: UTF-8 without BOM), no line longer than
-    MAX_LINE characters, at most MAX_ROWS lines — whatever the file (a FIFO, /dev/zero) claims."""
-    for number in range(1, MAX_ROWS + 2):
+    MAX_LINE characters, the header and at most MAX_ROWS rows — whatever the file (a FIFO,
+    /dev/zero) claims."""
+    for number in range(1, MAX_ROWS + 3):
         line = fh.readline(MAX_LINE + 1)
         if not line:
             return
@@ -312,7 +315,7 @@ def _lines(fh, name: str):
             raise RowListError("starts with a byte-order mark; the tidy export has none", file=name, row=1)
         if len(line) > MAX_LINE:
             raise RowListError(f"the line is longer than {MAX_LINE} characters", file=name, row=number)
-        if number > MAX_ROWS:
+        if number > MAX_ROWS + 1:
             raise RowListError(f"more than {MAX_ROWS} rows, more than a tidy export can be", file=name)
         yield line
 
