@@ -7,13 +7,22 @@ column per category and, per level, antal, bas and andel (or for a mean its äre
 Counts and shares are numbers; a withheld value is its symbol (`x` a hidden row, `..` a base under
 20), a value that does not exist `–`, a level whose table is not written "redovisas inte" in its
 first cell (all explained on the first sheet); text is never a formula
-(`xlsx_writer.new_workbook`). Identical input gives identical bytes.
+(`xlsx_writer.new_workbook`). Identical input gives identical bytes. Printed, a chapter sheet is one
+page wide and no table runs across a page break (D187).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..io.xlsx_writer import LINE_HEIGHT, new_workbook, wrapped_lines
+from ..io.xlsx_writer import (
+    A4_PRINTABLE_PT,
+    LINE_HEIGHT,
+    PIXEL_PT,
+    column_pixels,
+    new_workbook,
+    page_scale,
+    wrapped_lines,
+)
 from .kommun_report import KommunReport
 from .kommun_report_text import category_text, field_header, level_fields, symbol, texts
 from .model import Row
@@ -21,6 +30,8 @@ from .model import Row
 KATEGORI_BREDD = 52
 VARDE_BREDD = 13
 TEXT_BREDD = 110
+TITLE_PT = 19  # a sheet title's row (14 pt bold)
+H2_PT = 16  # a table title's row (12 pt bold)
 
 
 def _text_rows(text: str, width: int) -> int:
@@ -116,23 +127,37 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
     n_tabell = 0
     for kap in rapport.kapitel:
         ws = wb.add_worksheet(kap.namn[:31])
-        print_layout(ws)
+        ncols = 1 + 3 * len(rapport.nivaer)
+        # printed one page wide, at the scale that takes (D187); a table is never cut across pages
+        scale = page_scale((column_pixels(KATEGORI_BREDD) + (ncols - 1) * column_pixels(VARDE_BREDD)) * PIXEL_PT,
+                           1.0, True)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.set_print_scale(scale)
+        page_pt = A4_PRINTABLE_PT[True][1] * 0.93 * 100 / scale  # what one page holds, in the sheet's points
         ws.set_column(0, 0, KATEGORI_BREDD)
-        ws.set_column(1, 3 * len(rapport.nivaer), VARDE_BREDD)
+        ws.set_column(1, ncols - 1, VARDE_BREDD)
         row = 0
         ws.write_string(row, 0, kap.namn, title)
         row += 2
+        used, breaks = TITLE_PT + LINE_HEIGHT, []
         for tab in kap.tabeller:
             n_tabell += 1
-            rubrik = str(t.diagramrubrik(tab)) + (f" ({t.delgrupp(tab)})" if tab.val.delgrupp else "")
-            ws.write_string(row, 0, rubrik, h2)
-            row += 1
             fields = level_fields(rapport, tab)
             header = [{"header": str(t.kategori_rubrik), "header_format": rubrikrad}]
             for n in rapport.nivaer:
                 header += [{"header": f"{n.namn}: {field_header(tab, f).lower()}", "header_format": rubrikrad}
                            for f in fields]
-            ws.set_row(row, LINE_HEIGHT * max(_text_rows(h["header"], VARDE_BREDD) for h in header))
+            header_pt = LINE_HEIGHT * max(_text_rows(h["header"], VARDE_BREDD) for h in header)
+            height = H2_PT + header_pt + LINE_HEIGHT * (len(tab.rader) + 2)
+            if used + height > page_pt and used > 0:  # the table starts the next page
+                breaks.append(row)
+                used = 0
+            used += height
+            rubrik = str(t.diagramrubrik(tab)) + (f" ({t.delgrupp(tab)})" if tab.val.delgrupp else "")
+            ws.write_string(row, 0, rubrik, h2)
+            row += 1
+            ws.set_row(row, header_pt)
             first = row
             last = row + len(tab.rader)
             ws.add_table(first, 0, last, len(header) - 1, {
@@ -154,4 +179,5 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
                             ws.write_number(row, col, v, dec if field == "medel" else num)
                         col += 1
             row += 2
+        ws.set_h_pagebreaks(breaks)
     wb.close()
