@@ -1,0 +1,27 @@
+"""LibreOffice as a reader would print a workbook: `pdf_pages(book, tmp_path)` converts it to PDF
+headless (a private profile) and returns each page's text (pdftotext -layout). Skips the test
+where `soffice` or `pdftotext` is missing."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def pdf_pages(book: Path, tmp_path: Path) -> list[str]:
+    soffice, pdftotext = shutil.which("soffice") or shutil.which("libreoffice"), shutil.which("pdftotext")
+    if not (soffice and pdftotext):
+        pytest.skip("LibreOffice (soffice) and pdftotext are not installed")
+    out = tmp_path / "pdf"
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+                    "--convert-to", "pdf", "--outdir", str(out), str(book)], check=True, capture_output=True,
+                   timeout=240)
+    text = subprocess.run([pdftotext, "-layout", str(out / (book.stem + ".pdf")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return [p for p in text.split("\f") if p.strip()]
+
+
+def first_line(page: str) -> str:
+    return next(line.strip() for line in page.splitlines() if line.strip())
