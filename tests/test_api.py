@@ -21,6 +21,7 @@ def _modules_after(code: str) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_import_and_build_command_never_import_pandas_or_numpy(tmp_path):
     assert _modules_after("import ojexcel") == []
     assert _modules_after("import ojexcel.cli") == []
@@ -75,6 +76,7 @@ def test_to_frame_is_the_tidy_export_typed(results, tmp_path):
     pd.testing.assert_frame_equal(ojexcel.read_tidy(path), df)
 
 
+@pytest.mark.slow
 def test_read_tidy_reads_concatenated_years_and_old_files(tidy_files, tmp_path):
     both = tmp_path / "both.csv"
     text = open(tidy_files[2016], encoding="utf-8").read() + "".join(open(tidy_files[2018], encoding="utf-8").readlines()[1:])

@@ -180,6 +180,7 @@ def test_the_good_one_passes(good):
     assert len(result.population.units) == 316 and len(result.catalogue) == 55
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, edits, fragments", CORPUS, ids=[c[0] for c in CORPUS])
 def test_each_broken_arsgang_gets_its_clear_error(good, tmp_path, name, edits, fragments):
     folder = mutated(good, tmp_path, *edits)

@@ -139,6 +139,7 @@ def test_the_edited_arsgang_passes_check(edited):
     assert any("samverkan_polisen" in w and "kolada.csv" in w for w in warnings)
 
 
+@pytest.mark.slow
 def test_build_gives_exactly_the_independent_values(edited, responses, built):
     expected = oracle.tidy_rows(edited, responses)
     got = oracle.read_tidy(built / "tidy_2018.csv")
@@ -180,6 +181,7 @@ def test_kolada_and_kommun_for_the_new_year(edited, responses, built, tmp_path):
     assert "Malmö – Norr och Öster" in page.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_trend_across_an_embedded_year_and_the_new_one(edited, built, tidy_files, tmp_path):
     out = tmp_path / "trend.xlsx"
     result = run("trend", f"2017={tidy_files[2017]}", f"2018={built / 'tidy_2018.csv'}",
@@ -232,6 +234,7 @@ def test_the_independent_evaluator_agrees_on_the_embedded_sample(tidy_files):
     assert oracle.read_tidy(tidy_files[2017])["rows"] == expected["rows"]
 
 
+@pytest.mark.slow
 def test_the_years_threshold_is_used(edited, responses, tmp_path):
     """undertryckning_procent of the year, not the default 20 %: exactly as the evaluator says."""
     import shutil
@@ -250,6 +253,7 @@ def test_the_years_threshold_is_used(edited, responses, tmp_path):
     assert any("mer än 5 procent" in str(c) for r in info.iter_rows(values_only=True) for c in r if c)
 
 
+@pytest.mark.slow
 def test_another_reorganisation_exactly_as_the_evaluator_says(edited, tmp_path):
     """A bigger change of the population: Malmö answers as a whole (no districts), the two largest
     kommungrupper are one ("70 000 invånare och fler"), and SKR renames a group. It passes the

@@ -88,6 +88,7 @@ def test_bad_input_fails_cleanly(name, generated, tmp_path):
     assert (out / "bok.xlsx").read_bytes() == b"the old workbook"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", GOOD)
 def test_good_input_with_warning_builds(name, generated, tmp_path):
     status, fragments = MANIFEST[name]
@@ -100,6 +101,7 @@ def test_good_input_with_warning_builds(name, generated, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bok.xlsx", "tidy.csv"]
 
 
+@pytest.mark.slow
 def test_latin1_file_is_read_exactly_like_its_utf8_twin(tmp_path):
     """Windows-1252 input is read correctly: the same results as the same text in UTF-8, with
     å/ä/ö intact and no mojibake anywhere."""

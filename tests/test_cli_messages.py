@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ojexcel.cli import main
@@ -51,6 +52,7 @@ def test_an_ambiguous_name_lists_the_candidates_on_lines_of_their_own(tmp_path):
         assert any(line.strip().startswith("0139") and "Upplands-Bro" in line for line in lines), result.output
 
 
+@pytest.mark.slow
 def test_isu_kommun_escapes_the_file_name_it_prints(tmp_path):
     out = tmp_path / "rapport\x1b]0;titel\x07.html"
     result = run("isu", "kommun", "0180-02", "--out", out)

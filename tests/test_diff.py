@@ -55,6 +55,7 @@ def keyed(path):
     return {(r["niva"], r["kod"], r["indikator"]): r for r in read_rows(path)}
 
 
+@pytest.mark.slow
 def test_one_changed_answer_gives_its_unit_and_the_shares_that_moved(base, changed):
     result = run("diff", base, changed, "--format", "json")
     assert result.exit_code == 1
@@ -105,6 +106,7 @@ def test_added_and_removed_units_and_indicators(base, tmp_path):
     assert next(e for e in doc["removed"] if e["kod"] == "0114")["name"] == "Upplands Väsby"
 
 
+@pytest.mark.slow
 def test_only_and_indicator_filters(base, changed):
     assert run("diff", base, changed, "--only", "0115,0117").exit_code == 0
     assert run("diff", base, changed, "--indicator", "audit").exit_code == 0
@@ -185,6 +187,7 @@ def _sort_sheet(ws, header_label, key_label, reverse=False):
             cell._style = style
 
 
+@pytest.mark.slow
 def test_workbook_resorted_in_openpyxl_by_another_key_is_identical(books, tmp_path):
     book, _ = books
     wb = openpyxl.load_workbook(book)
@@ -207,6 +210,7 @@ def test_workbooks_one_changed_answer(books, base, changed):
     assert {c["kind"] for c in doc["changes"]} == {"value"}
 
 
+@pytest.mark.slow
 def test_fill_only_change_is_a_styling_regression(books, tmp_path):
     book, _ = books
     wb = openpyxl.load_workbook(book)
@@ -255,6 +259,7 @@ def test_diff_count_names_are_the_tidy_columns():
     assert COUNT_NAMES == COUNT_COLUMNS
 
 
+@pytest.mark.slow
 def test_an_edit_on_the_indicator_sheet_does_not_stop_the_diff(books, tmp_path):
     book, _ = books
     wb = openpyxl.load_workbook(book)

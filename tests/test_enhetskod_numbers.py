@@ -56,6 +56,7 @@ def test_the_build_of_a_resaved_file_is_the_same(tmp_path):
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value, hint", [(9999, False), (9, True), (114.5, False)])
 def test_a_number_that_is_no_code_is_an_error_with_the_hint_only_where_it_applies(tmp_path, catalogue,
                                                                                   population, value, hint):

@@ -202,6 +202,7 @@ def test_granskning_dataclass_is_what_results_carry(tmp_path):
     assert all(isinstance(g, Granskning) for g in reviewed.granskning)
 
 
+@pytest.mark.slow
 def test_build_workbook_lists_every_override_on_the_granskning_sheet(tmp_path, plain):
     body = "0114,G1,Nej,Rättat efter kontakt med kommunen\n0115,V1_annan_text,,Annan metod uppfyller inte definitionen\n"
     path = overrides(tmp_path, body)

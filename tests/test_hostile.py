@@ -18,6 +18,8 @@ from ojexcel.io.resources import isu_demo_key
 
 from .once import shared_folder
 
+pytestmark = pytest.mark.slow  # the whole module: the inner loop (`-m "not slow"`) leaves it out
+
 HERE = Path(__file__).parent
 ROOT = HERE.parent
 MEMORY_LIMIT = 2**30

@@ -81,6 +81,7 @@ def test_hidden_and_missing_are_told_apart(frame, results):
     assert medel.medel.notna().any() and medel.medel_maskerad.any()
 
 
+@pytest.mark.slow
 def test_round_trip_equals_the_tidy_file(results, frame, small_build, tmp_path):
     path = ojexcel.write_isu_tidy(results, tmp_path / "isu_tidy.csv")
     assert path.read_bytes() == small_build[2].read_bytes()  # the bytes `ojexcel isu build` writes
@@ -155,6 +156,7 @@ def _modules_after(code: str) -> list[str]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_imports_stay_cheap(small, tmp_path):
     assert _modules_after("import ojexcel\nojexcel.isu\nimport ojexcel.isu") == []
     code = (

@@ -301,6 +301,7 @@ def test_sound_on_old_exports(n, seed, N):
     check_sound(res)
 
 
+@pytest.mark.slow
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(n=st.integers(1, 60), seed=st.integers(0, 10_000), N=st.sampled_from([3, 5]), ptable=st.booleans())
 def test_sound_on_perturbed_exports(n, seed, N, ptable):
@@ -345,6 +346,7 @@ def test_export_from_arrays_is_what_the_build_passes():
     assert gate(a, perturbed_prior(5)) == gate(b, perturbed_prior(5))
 
 
+@pytest.mark.slow
 def test_audit_of_a_tidy_file_through_the_strict_reader(tmp_path):
     from ojexcel.isu.audit import audit_tidy_file
 

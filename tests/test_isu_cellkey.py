@@ -329,6 +329,7 @@ def test_a_publication_needs_its_key_and_the_truth_is_marked(tmp_path):
     assert r.exit_code != 0 and key.read_bytes() == b"0123456789abcdef0123"
 
 
+@pytest.mark.slow
 def test_the_demo_key_builds_the_embedded_sample_and_says_so(sample_outputs):
     text = sample_outputs["demo_cover"]
     assert "demonyckel" in text and "syntetiska exempeldata" in text
@@ -419,6 +420,7 @@ def test_rebuilds_are_byte_identical_and_another_key_is_another_publication(samp
     assert sample_outputs["demo_cover"] != sample_outputs["cover"]
 
 
+@pytest.mark.slow
 def test_workbook_tidy_export_and_unit_report_show_the_same_value_for_the_same_set(sample_outputs):
     import csv
 

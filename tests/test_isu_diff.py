@@ -72,6 +72,7 @@ def change_keys(doc):
 
 # -- identical ----------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_identical_builds_exit_0_for_tidy_workbook_and_both(base, sides):
     book, tidy = base
     for old, new in ((tidy, tidy), (book, book)):
@@ -221,6 +222,7 @@ def test_a_workbook_resorted_in_openpyxl_is_identical(base, tmp_path):
         assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_a_resorted_tidy_export_is_identical_and_dumps_the_same(base, sides, tmp_path):
     _, tidy = base
     rows = read_tidy_text(tidy)

@@ -77,6 +77,7 @@ SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[Healt
                                                                           HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(rows=arenden(smala=True, max_size=30), minsta=st.sampled_from([1, 3, 5]), noise=st.booleans())
 def test_tidy_equals_reference(rows, minsta, noise, tmp_path):
@@ -106,6 +107,7 @@ def _typer():
     return {t.namn: t for t in plan.tabeller}
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None)
 @given(rows=arenden(smala=True, max_size=40))
 def test_every_enval_block_partitions_its_scope(rows):
@@ -170,6 +172,7 @@ def test_published_values_follow_from_the_truth_and_the_keys_alone(rows, minsta,
     assert perturb(np.array([1, 1, 1]), np.array([0, 2**32 * 12 // 24, 2**32 - 1])).tolist() == [0, 1, 4]
 
 
+@pytest.mark.slow
 def test_reference_helper_agrees_on_a_fixed_case(tmp_path):
     """A fixed example through both implementations (fails loudly if hypothesis is unavailable)."""
     rows = [{"enhetskod": "0180-01", "kon": "Kvinna", "alder": 24, "insatser": ["Gruppsamtal"],

@@ -468,6 +468,7 @@ def test_cli_shares_the_survey_commands_argument_rules(tmp_path, fake_engine):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["0114.html", "a.htm"]
 
 
+@pytest.mark.slow
 def test_with_the_real_engine_on_the_sample(tmp_path):
     """Every catalogued table exists, and a kommun's, a district's and a city's report hold
     exactly their levels' rows."""

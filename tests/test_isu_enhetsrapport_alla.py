@@ -48,6 +48,7 @@ def test_parallel_run_is_byte_identical_to_a_serial_run(res, tmp_path, fmt):
     assert a == b
 
 
+@pytest.mark.slow
 def test_a_failing_unit_in_a_worker_writes_nothing(res, tmp_path, monkeypatch):
     """An error in one worker discards the whole set: no report is renamed into place, and the
     reports already there stay as they were."""
@@ -79,6 +80,7 @@ def test_write_files_renders_each_index_once_in_any_number_of_workers(tmp_path):
         assert [p.read_text() for p in paths] == [f"fil {i}" for i in range(20)]
 
 
+@pytest.mark.slow
 def test_cli_all_with_jobs(tmp_path):
     out = tmp_path / "ut"
     r = CliRunner().invoke(main, ["isu", "kommun", "--all", "--out-dir", str(out), "--format", "html", "-j", "2", "-q"])

@@ -97,6 +97,7 @@ def test_the_build_says_it_audited(records):
     assert "audit (CONTRACT §2 item 7): no count of 1–4 can be pinned" in r.output
 
 
+@pytest.mark.slow
 def test_isu_audit_of_files_from_anywhere(tmp_path):
     run = lambda *a: CliRunner().invoke(main, ["isu", "audit", *[str(x) for x in a]])  # noqa: E731
     # the build's own export: nothing pinned, exit 0, a summary

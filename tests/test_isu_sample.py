@@ -47,6 +47,7 @@ def oracle_index(records):
     return TidyIndex.from_text(oracle.tidy_text(u, 1, noise=False))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row", PUBLISHED, ids=[row_id(r) for r in PUBLISHED])
 def test_published_figure_by_the_oracle(oracle_index, row):
     value = published_value(oracle_index, row)

@@ -100,6 +100,7 @@ def test_generic_writer_for_other_results(slump, tmp_path):
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
 
 
+@pytest.mark.slow
 def test_reader_round_trip(slump, tmp_path):
     write_isu_tidy(slump, tmp_path / "a.csv")
     back = read_isu_tidy(tmp_path / "a.csv")

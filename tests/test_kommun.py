@@ -358,6 +358,7 @@ def test_value_colours_are_accessible():
 # --all
 
 
+@pytest.mark.slow
 def test_all_writes_one_file_per_unit_and_city_reproducibly(tmp_path, results):
     first, second = tmp_path / "a", tmp_path / "b"
     result = run("kommun", "--all", "--year", 2017, "--out-dir", first, "-j", 2)

@@ -99,6 +99,7 @@ def expected_mark(year, ind, shown):
 
 @pytest.mark.parametrize("kod, niva, band", [("0114", "enhet", BAND_UNIT), ("0180-01", "enhet", BAND_UNIT),
                                              ("1480", "storstad", BAND_CITY)])
+@pytest.mark.slow
 def test_history_equals_tidy_inputs(tmp_path, tidy_files, tidy, kod, niva, band):
     path, _ = write(tmp_path, tidy_files, kod)
     table, shown_band, _ = history_table(path)
@@ -174,6 +175,7 @@ def test_unit_html_colours_history_values(tmp_path, tidy_files, tidy):
         assert klass == (VALUE_COLOURS[value].name.lower() if value in VALUE_COLOURS else "")
 
 
+@pytest.mark.slow
 def test_fast_writer_equals_reference_with_history(tmp_path, tidy_files, results):
     historik = load_history(parse_year_files([f"{y}={tidy_files[y]}" for y in YEARS]), results)
     j = Comparisons.of(results)
@@ -189,6 +191,7 @@ def test_fast_writer_equals_reference_with_history(tmp_path, tidy_files, results
                 assert cell_look(x) == cell_look(y), (kod, x.coordinate)
 
 
+@pytest.mark.slow
 def test_all_with_history_reads_once_and_matches_one(tmp_path, tidy_files, monkeypatch):
     import ojexcel.survey.trend as trend
 

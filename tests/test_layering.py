@@ -128,6 +128,7 @@ def test_no_import_cycles():
     assert not cycles, "import cycles: " + "; ".join(" ↔ ".join(c) for c in cycles)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["ojexcel", "dev", "bench", "tests"])
 def test_no_private_name_is_imported_across_modules(folder):
     found = []

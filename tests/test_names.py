@@ -64,6 +64,7 @@ def _compared(result) -> int:
     return json.loads(result.output)["summary"]["compared_cells"]
 
 
+@pytest.mark.slow
 def test_diff_only_accepts_codes_and_names(sides):
     a, b = sides
     assert _compared(run("diff", a, b, "--only", "Upplands Väsby", "--format", "json")) == 55
@@ -75,6 +76,7 @@ def test_diff_only_accepts_codes_and_names(sides):
     assert _compared(run("diff", a, b, "--only", "riket", "--format", "json")) == 55
 
 
+@pytest.mark.slow
 def test_diff_unknown_items_are_usage_errors_with_close_matches(sides):
     a, b = sides
     result = run("diff", a, b, "--indicator", "socialjur")

@@ -185,6 +185,7 @@ def _cli(*args, env=None, preexec=None, **kw):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_between_renames_restores_the_old_set(tmp_path, signum):
     (tmp_path / "bok.xlsx").write_bytes(b"the old workbook")
@@ -202,6 +203,7 @@ def test_a_signal_between_renames_restores_the_old_set(tmp_path, signum):
     assert (tmp_path / "bok.xlsx").read_bytes() == b"the old workbook"
 
 
+@pytest.mark.slow
 def test_a_file_size_limit_fails_cleanly_and_leaves_no_temporary_files(tmp_path):
     import resource
 
@@ -223,6 +225,7 @@ def test_a_file_size_limit_fails_cleanly_and_leaves_no_temporary_files(tmp_path)
 
 # -- names the system or the terminal cannot take as they are ---------------------------------------
 
+@pytest.mark.slow
 def test_a_file_name_that_is_not_utf8(tmp_path):
     folder = os.fsencode(tmp_path)
     bad = os.path.join(folder, b"svar\xff\x1b[31m.csv")
@@ -271,6 +274,7 @@ def test_without_hard_links_old_files_move_aside_and_come_back(tmp_path, monkeyp
     assert state(paths) == NEW and leftovers(paths) == []
 
 
+@pytest.mark.slow
 def test_kommun_all_killed_at_a_rename_keeps_the_old_319_files(tmp_path):
     """The whole command, forked workers and all: killed at the 100th of 319 renames, the folder
     holds the old set once the next run has repaired it; that run then writes the new set."""

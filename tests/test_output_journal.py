@@ -228,6 +228,7 @@ def test_new_outputs_follow_the_umask(tmp_path, umask, want):
     assert (mode(tmp_path / "a.csv"), mode(tmp_path / "b.xlsx")) == (want, want)
 
 
+@pytest.mark.slow
 def test_build_under_umask_077_new_files_private_a_replaced_one_keeps_its_mode(tmp_path):
     (tmp_path / "tidy.csv").write_text("old")
     os.chmod(tmp_path / "tidy.csv", 0o640)

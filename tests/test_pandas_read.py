@@ -32,6 +32,7 @@ def frames(tmp_path_factory):
     return results, scope
 
 
+@pytest.mark.slow
 def test_unit_sheet(frames):
     results, f = frames
     enheter = f["enheter"]
@@ -78,6 +79,7 @@ def test_response_and_indicator_sheets(frames):
     assert list(indikatorer["Kolumnrubrik"]) == [i.rubrik for i in results.catalogue]
 
 
+@pytest.mark.slow
 def test_trend_sheets_read_with_the_readme_arguments(tmp_path, tidy_files):
     from click.testing import CliRunner
 

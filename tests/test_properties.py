@@ -17,6 +17,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+import pytest
 
 from ojexcel.survey.aggregate import SUPPRESSION_PERCENT
 from ojexcel.survey.arsgang import load_catalogue
@@ -88,6 +89,7 @@ def _counts(values) -> tuple[int, int, int, int, int]:
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@pytest.mark.slow
 @FAST
 @given(response_files())
 def test_aggregate_invariants(rows):
@@ -145,6 +147,7 @@ def test_aggregate_invariants(rows):
             assert (agg.ja, agg.delvis, agg.nej, agg.ej_aktuellt, agg.bortfall) == own
 
 
+@pytest.mark.slow
 @settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(response_files())
 def test_two_builds_are_byte_identical(rows):

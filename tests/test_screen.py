@@ -70,6 +70,7 @@ def test_the_model_reproduces_the_issue_measurement_of_the_old_layout():
     assert visible((1920, 1080), 351, 128.68, [15.0] * 40, [16.71] * 55).rows == 21
 
 
+@pytest.mark.slow
 def test_a_laptop_screen_shows_15_rows_and_6_indicators(wb):
     ws = wb[L.SHEET_ENHETER]
     header_pt, key_units, data_rows, indicator_cols = unit_sheet_geometry(ws)
@@ -164,6 +165,7 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SOFFICE and PDFTOTEXT), reason="LibreOffice (soffice) and pdftotext are not installed")
 def test_libreoffice_prints_headers_and_names_whole(book, tmp_path):
     """LibreOffice renders the workbook (as printed, 70 %): every column header and unit name word
@@ -229,6 +231,7 @@ def test_kommun_file_prints_and_wrapped_rows_have_their_height(tmp_path):
     assert wrapped > 5  # the Analysguide's paragraphs and the long indicator names
 
 
+@pytest.mark.slow
 def test_trend_file_prints(tmp_path, tidy_files):
     out = tmp_path / "t.xlsx"
     result = _run("trend", f"2016={tidy_files[2016]}", f"2017={tidy_files[2017]}", "--out", out)

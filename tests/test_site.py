@@ -27,6 +27,8 @@ from ojexcel.styles import BORTFALL, OSAKER, SAKNAS, SUPPRESSED
 
 from .site_fixture import built_site, run_site
 
+pytestmark = pytest.mark.slow  # the whole module: the inner loop (`-m "not slow"`) leaves it out
+
 MARKS = (" †", " *")
 
 

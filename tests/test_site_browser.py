@@ -22,6 +22,8 @@ from ojexcel.population import CITIES
 from .browser import axe_or_skip, chromium_or_skip, finish, run_page, start_page
 from .site_fixture import built_site
 
+pytestmark = pytest.mark.slow  # the whole module: the inner loop (`-m "not slow"`) leaves it out
+
 # One page of each type: index, a kommun, a stadsdel, a big city (with ISU), an ISU page, an
 # indicator with its map, a län, riket, the lists of groups and indicators, about, accessibility.
 PAGE_TYPES = ("index.html", "enhet/0114.html", "enhet/0180-01.html", "enhet/0180.html", "isu/0180-01.html",

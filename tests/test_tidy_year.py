@@ -39,6 +39,7 @@ def test_a_file_without_ar_reads_as_the_same_rows(tidy_files, tmp_path):
     assert [r._replace(ar=None) for r in new_rows] == old_rows
 
 
+@pytest.mark.slow
 def test_concatenated_years_read_as_one_table_only_when_asked(tidy_files, tmp_path):
     both = tmp_path / "both.csv"
     lines = open(tidy_files[2016], encoding="utf-8").read() + "".join(open(tidy_files[2017], encoding="utf-8").readlines()[1:])
@@ -101,6 +102,7 @@ def test_a_workbook_given_as_tidy_export_is_said_in_words(tmp_path):
     assert result.exit_code == 1 and "not UTF-8 text" in result.output and "UnicodeDecodeError" not in result.output
 
 
+@pytest.mark.slow
 def test_a_tidy_export_from_a_pipe_is_read_once(tmp_path):
     # `trend 2017=<(git show …:t.csv)`: the file is read once, never sniffed and re-opened
     import os

@@ -70,6 +70,7 @@ def book(workbook):
 
 # -- the model: values are the inputs' ------------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_value_equals_its_tidy_export(trend, tidy):
     assert trend.years == YEARS
     assert len(trend.riket) == 55 and len(trend.lan) == 21 * 55 and len(trend.enheter) == 316
@@ -130,6 +131,7 @@ def test_a_step_over_a_missing_year_takes_the_worst_break(tidy_files):
             assert row.forandring.procentenheter is None
 
 
+@pytest.mark.slow
 def test_an_indicator_missing_in_a_year_starts_its_series_later(tidy_files, tmp_path):
     lines = tidy_files[2016].read_text(encoding="utf-8").splitlines(keepends=True)
     cut = tmp_path / "t16.csv"
@@ -164,6 +166,7 @@ def test_three_sample_years_reproduce_fact_sheet_tables_1_to_4(trend):
 
 # -- the workbook ------------------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_workbook_riket_and_lan_show_the_inputs_with_markers(book, trend, tidy):
     wb = book
     assert wb.sheetnames == ["Om tabellerna", "Riket", "Län", "Enheter per år"]
@@ -230,6 +233,7 @@ def test_cover_sheet_explains_every_marker_and_lists_every_break(book, trend):
         assert f"({ind.id}): {step.not_}" in text
 
 
+@pytest.mark.slow
 def test_workbook_is_byte_reproducible(workbook, tidy_files, tmp_path):
     again = tmp_path / "again.xlsx"
     assert run("trend", *(f"{y}={p}" for y, p in tidy_files.items()), "--out", again, "-q").exit_code == 0
@@ -238,6 +242,7 @@ def test_workbook_is_byte_reproducible(workbook, tidy_files, tmp_path):
 
 # -- one unit's series, for `ojexcel kommun --history` -----------------------------------------------
 
+@pytest.mark.slow
 def test_unit_series(tidy_files, tidy):
     rows = unit_series("1480-03", sorted(tidy_files.items()))
     assert len(rows) == 55
@@ -341,6 +346,7 @@ def test_one_year_trend_has_its_indicator_headers_and_no_change_column(tidy_file
     assert not any(str(h).startswith("Förändring") for r in wb["Riket"].iter_rows(values_only=True) for h in r if h)
 
 
+@pytest.mark.slow
 def test_trend_bytes_do_not_depend_on_where_the_inputs_live(tidy_files, tmp_path):
     import shutil
 

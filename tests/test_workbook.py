@@ -111,6 +111,7 @@ def formulas_in(book: Path) -> list[str]:
 
 # -- cell for cell against the tidy export ---------------------------------------------------------
 
+@pytest.mark.slow
 def test_every_unit_row_shows_the_tidy_values_in_catalogue_order(built, catalogue):
     data = built.data
     assert data.indicators == catalogue.ids
@@ -207,6 +208,7 @@ def test_response_counts(built):
 
 # -- direct cell checks ----------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_fills_and_fonts_are_static_good_neutral_bad(sample_wb):
     ws = sample_wb[L.SHEET_ENHETER]
     assert not ws.conditional_formatting
@@ -371,6 +373,7 @@ def _table_range(book, sheet: str) -> tuple[int, int]:
 _table_rows: list[tuple[int, int]] = []
 
 
+@pytest.mark.slow
 def test_resorted_sheets_read_back_the_same(sample_book, tmp_path):
     files = _sheet_files(sample_book.book)
     resort = {files[s]: s for s in (L.SHEET_ENHETER, L.SHEET_LAN, L.SHEET_GRUPPER)}
@@ -408,6 +411,7 @@ def test_cli_rebuilds_are_byte_identical_wherever_the_input_lives(other_book, tm
     assert book.read_bytes() == other_book.book.read_bytes()
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_workbook_without_error(sample_book, sample_workbook, libreoffice_resaved):
     converted, code, messages = libreoffice_resaved
     assert code == 0, messages
@@ -432,6 +436,7 @@ def test_ojexcel_diff_reads_the_workbook_against_its_tidy_export(other_book):
     assert '"identical": true' in result.output
 
 
+@pytest.mark.slow
 def test_wrapped_rows_are_as_tall_as_their_text(sample_book):
     from ojexcel.io.xlsx_writer import LINE_HEIGHT, wrapped_lines
 

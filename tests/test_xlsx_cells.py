@@ -69,6 +69,7 @@ def test_an_ojexcel_workbook(book):
     assert assert_agrees_with_openpyxl(book) > 50_000
 
 
+@pytest.mark.slow
 def test_the_workbook_resaved_by_openpyxl(book, tmp_path):
     wb = openpyxl.load_workbook(book)
     ws = wb[L.SHEET_ENHETER]
@@ -86,6 +87,7 @@ def test_the_workbook_resaved_by_openpyxl(book, tmp_path):
     assert read_workbook(path).cells == read_workbook(book).cells
 
 
+@pytest.mark.slow
 def test_the_workbook_converted_by_libreoffice(book, libreoffice_resaved):
     path, _, messages = libreoffice_resaved
     assert path.is_file(), messages
