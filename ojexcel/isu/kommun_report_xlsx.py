@@ -21,6 +21,7 @@ from ..io.xlsx_writer import (
     column_pixels,
     new_workbook,
     page_scale,
+    word_wrapped_lines,
     wrapped_lines,
 )
 from .kommun_report import KommunReport
@@ -32,18 +33,6 @@ VARDE_BREDD = 13
 TEXT_BREDD = 110
 TITLE_PT = 19  # a sheet title's row (14 pt bold)
 H2_PT = 16  # a table title's row (12 pt bold)
-
-
-def _text_rows(text: str, width: int) -> int:
-    """Lines a header needs when wrapped at word boundaries in a column `bredd` characters wide."""
-    lines, used = 1, 0
-    for word in text.split():
-        need = len(word) if used == 0 else used + 1 + len(word)
-        if need > width and used:
-            lines, used = lines + 1, len(word)
-        else:
-            used = need
-    return lines
 
 
 def _value(rad: Row | None, field: str):
@@ -148,7 +137,7 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
             for n in rapport.nivaer:
                 header += [{"header": f"{n.namn}: {field_header(tab, f).lower()}", "header_format": rubrikrad}
                            for f in fields]
-            header_pt = LINE_HEIGHT * max(_text_rows(h["header"], VARDE_BREDD) for h in header)
+            header_pt = LINE_HEIGHT * max(word_wrapped_lines(h["header"], VARDE_BREDD) for h in header)
             height = H2_PT + header_pt + LINE_HEIGHT * (len(tab.rader) + 2)
             if used + height > page_pt and used > 0:  # the table starts the next page
                 breaks.append(row)
