@@ -134,15 +134,31 @@ WIDE_SCALE = 70  # a sheet too wide to fit: printed at this scale, keys repeated
 # Printable A4 in points at 100 % with the default margins (0.7 in left/right, 0.75 in top/bottom).
 A4_PRINTABLE_PT = {False: (495.0, 734.0), True: (741.0, 487.0)}  # portrait, landscape: (width, height)
 PIXEL_PT = 0.75  # points per pixel
+PRINT_SPARE = 0.93  # 7 % to spare: LibreOffice draws columns ~6 % wider than Excel's pixel widths (Carlito)
 
 
 def page_scale(width_pt: float, page_height_pt: float, landscape: bool) -> int:
     """The print scale (%) at which content `width_pt` wide fits one A4 page wide and its tallest
     page (`page_height_pt`, up to a manual page break) one page tall: at most 100, at least 10."""
     avail_w, avail_h = A4_PRINTABLE_PT[landscape]
-    # 7 % to spare: LibreOffice draws columns ~6 % wider than Excel's pixel widths (Carlito)
-    fit = 0.93 * min(avail_w / max(width_pt, 1.0), avail_h / max(page_height_pt, 1.0))
+    fit = PRINT_SPARE * min(avail_w / max(width_pt, 1.0), avail_h / max(page_height_pt, 1.0))
     return max(10, min(100, int(fit * 100)))
+
+
+def page_height_at(scale: int, landscape: bool) -> float:
+    """What one A4 page holds at `scale` %, in the sheet's points (PRINT_SPARE kept, as `page_scale`
+    keeps it)."""
+    return A4_PRINTABLE_PT[landscape][1] * PRINT_SPARE * 100 / scale
+
+
+def print_a4_at(ws, scale: int, landscape: bool) -> None:
+    """A4 at a fixed scale (not "fit to": manual page breaks then hold in Excel as in LibreOffice)."""
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(A4)
+    ws.set_print_scale(scale)
 
 
 def footer_text(text: str) -> str:

@@ -15,12 +15,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..io.xlsx_writer import (
-    A4_PRINTABLE_PT,
     LINE_HEIGHT,
     PIXEL_PT,
     column_pixels,
     new_workbook,
+    page_height_at,
     page_scale,
+    print_a4_at,
     word_wrapped_lines,
     wrapped_lines,
 )
@@ -120,10 +121,8 @@ def write_kommun_report_xlsx(rapport: KommunReport, path: Path) -> None:
         # printed one page wide, at the scale that takes (D187); a table is never cut across pages
         scale = page_scale((column_pixels(KATEGORI_BREDD) + (ncols - 1) * column_pixels(VARDE_BREDD)) * PIXEL_PT,
                            1.0, True)
-        ws.set_landscape()
-        ws.set_paper(9)  # A4
-        ws.set_print_scale(scale)
-        page_pt = A4_PRINTABLE_PT[True][1] * 0.93 * 100 / scale  # what one page holds, in the sheet's points
+        print_a4_at(ws, scale, True)
+        page_pt = page_height_at(scale, True)
         ws.set_column(0, 0, KATEGORI_BREDD)
         ws.set_column(1, ncols - 1, VARDE_BREDD)
         row = 0

@@ -41,6 +41,7 @@ from ..io.xlsx_writer import (
     longest_word,
     new_workbook,
     page_scale,
+    print_a4_at,
     word_wrapped_lines,
     wrapped_lines,
 )
@@ -273,13 +274,7 @@ def _print_chapter(ws, width_pt: float, page_height_pt: float) -> None:
     """A4, each diagram whole on its page: the scale at which the widest block fits the page's width
     and the tallest its height, in the orientation that allows the larger scale (D181). A fixed
     scale, not "fit to", so the manual page breaks hold in Excel as in LibreOffice."""
-    scale, landscape = max((page_scale(width_pt, page_height_pt, land), land) for land in (True, False))
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.set_paper(9)  # A4
-    ws.set_print_scale(scale)
+    print_a4_at(ws, *max((page_scale(width_pt, page_height_pt, land), land) for land in (True, False)))
     ws.set_footer(FOOTER)
 
 
