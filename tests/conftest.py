@@ -89,12 +89,11 @@ def sample_workbook(tmp_path_factory) -> Path:
 def libreoffice_resaved(tmp_path_factory, sample_workbook):
     """(LibreOffice's xlsx re-save of `sample_workbook`, its return code, its messages), made once
     for the session; skips without `soffice`."""
-    import shutil
     import subprocess
 
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    from .libreoffice import soffice_or_skip
+
+    soffice = soffice_or_skip()
 
     def convert(out: Path) -> None:
         proc = subprocess.run(

@@ -10,10 +10,18 @@ from pathlib import Path
 import pytest
 
 
+def soffice_or_skip() -> str:
+    """LibreOffice's command, or the test skips."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return soffice
+
+
 def pdf_pages(book: Path, tmp_path: Path) -> list[str]:
-    soffice, pdftotext = shutil.which("soffice") or shutil.which("libreoffice"), shutil.which("pdftotext")
-    if not (soffice and pdftotext):
-        pytest.skip("LibreOffice (soffice) and pdftotext are not installed")
+    soffice, pdftotext = soffice_or_skip(), shutil.which("pdftotext")
+    if not pdftotext:
+        pytest.skip("pdftotext is not installed")
     out = tmp_path / "pdf"
     subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
                     "--convert-to", "pdf", "--outdir", str(out), str(book)], check=True, capture_output=True,
